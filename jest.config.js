@@ -1,0 +1,37 @@
+// One jest project per workspace package. Tests run on TypeScript sources through
+// @swc/jest and moduleNameMapper, so no build is needed to test. Unit tests sit beside
+// the code (src/**/*.test.ts); integration tests under test/ use the real PostgreSQL,
+// Redis and Kafka that the global setup starts (or reuses) and stops.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const groups = ['packages', 'services', 'infra'];
+const workspaces = groups
+  .flatMap((group) => fs.readdirSync(path.join(__dirname, group), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(__dirname, group, entry.name)))
+  .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
+
+const moduleNameMapper = {};
+for (const dir of workspaces) {
+  const { name } = require(path.join(dir, 'package.json'));
+  moduleNameMapper[`^${name.replace('/', '\\/')}$`] = path.join(dir, 'src', 'index.ts');
+}
+
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/global-teardown.cjs',
+  projects: workspaces.map((dir) => ({
+    displayName: path.relative(__dirname, dir),
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    transform,
+    moduleNameMapper,
+    testTimeout: 60_000,
+  })),
+};

@@ -1,0 +1,4 @@
+export * from './claims';
+export * from './jwk';
+export * from './token-verifier';
+export * from './remote-jwks';

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks every service's config schema reuses, so `PORT`, `DATABASE_URL` and
+ * friends mean the same thing everywhere (native, docker compose, Kubernetes).
+ */
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+
+export const postgresUrl = url(['postgres:', 'postgresql:']);
+export const redisUrl = url(['redis:', 'rediss:']);
+export const httpUrl = url(['http:', 'https:']);
+
+/** A comma-separated list of `host:port`, as Kafka clients take it. */
+export const brokerList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((entry) => /^[\w.-]+:\d+$/.test(entry)), 'must be host:port[,host:port...]');
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** The variables every HTTP service reads. */
+export const baseServiceEnv = {
+  NODE_ENV: nodeEnv,
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: logLevel,
+  /** How long in-flight requests may take to finish after SIGTERM. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+};

@@ -1,0 +1,41 @@
+import express, { type RequestHandler } from 'express';
+import { AppError } from '@surge/errors';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * JSON bodies only, up to `limit`. A body of another type is 415; requests without a
+ * body (a bare POST /cancel) pass. Parse and size failures surface as AppErrors so
+ * the error handler answers 400 / 413 problems.
+ */
+export function jsonBody(limit: string): RequestHandler[] {
+  const requireJson: RequestHandler = (req, _res, next) => {
+    // req.is() is null when the request has no body at all.
+    if (req.is(JSON_TYPES) === false) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
+      return;
+    }
+    next();
+  };
+  return [requireJson, express.json({ limit, type: JSON_TYPES, strict: true })];
+}
+
+/** Turns body-parser's errors (which carry `type`) into AppErrors. */
+export function fromBodyParserError(error: unknown): AppError | undefined {
+  const type = (error as { type?: unknown } | null)?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new AppError('MALFORMED_JSON', 'The request body is not valid JSON', { cause: error });
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large', { cause: error });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset', { cause: error });
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('VALIDATION_FAILED', 'The request body could not be read', { cause: error });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { Logger } from '@surge/logger';
+import type { Registry } from 'prom-client';
+import { accessLog } from './access-log';
+import { jsonBody } from './body-parsing';
+import { errorHandler, routeNotFound } from './error-handler';
+import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
+import { createMetricsRegistry, httpMetrics } from './http-metrics';
+import { requestId } from './request-id';
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  /** This service's own dependencies, probed by /health/ready. */
+  readiness: Record<string, ReadinessCheck>;
+  /** Mounts the service's routes; runs after the common middleware, before 404 and errors. */
+  routes: (app: Express, kit: { registry: Registry }) => void;
+  bodyLimit?: string;
+  /** The gateway proxies raw bodies and parses nothing itself. */
+  parseJson?: boolean;
+  registry?: Registry;
+}
+
+export interface HttpApp {
+  app: Express;
+  registry: Registry;
+  lifecycle: Lifecycle;
+}
+
+/**
+ * The shape every Surge HTTP service shares, in order: request id, metrics, access
+ * log, health and metrics endpoints, JSON body rules, the service's routes, a 404
+ * problem for anything else, and the one error handler.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const app = express();
+  const registry = options.registry ?? createMetricsRegistry(options.service);
+  const lifecycle: Lifecycle = { ready: true };
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(httpMetrics(registry));
+  app.use(accessLog(options.logger));
+  app.use(healthRoutes(options.readiness, lifecycle, options.logger, registry));
+  if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb'));
+  options.routes(app, { registry });
+  app.use(routeNotFound());
+  app.use(errorHandler(options.logger));
+  return { app, registry, lifecycle };
+}

@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, isAppError } from '@surge/errors';
+import type { Logger } from '@surge/logger';
+import { fromBodyParserError } from './body-parsing';
+import { internalError, sendProblem } from './problem-details';
+
+export function routeNotFound(): RequestHandler {
+  return (req, _res, next) => {
+    next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+  };
+}
+
+/**
+ * The last middleware. AppErrors become their problem; body-parser errors become
+ * 400/413/415 problems; anything else is a bug: logged with its stack, answered as a
+ * bare 500 with no detail.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = isAppError(error) ? error : fromBodyParserError(error);
+    if (known) {
+      if (known.code === 'DEPENDENCY_UNAVAILABLE' || known.code === 'DEPENDENCY_TIMEOUT') {
+        logger.warn({ err: known, cause: known.cause }, 'dependency failed');
+      }
+      sendProblem(res, known);
+      return;
+    }
+    logger.error({ err: error }, 'unhandled error');
+    sendProblem(res, internalError());
+  };
+}

@@ -1,0 +1,7 @@
+export * from './create-app';
+export * from './start-server';
+export * from './problem-details';
+export * from './validate';
+export * from './auth-middleware';
+export * from './health';
+export { routeLabel } from './http-metrics';

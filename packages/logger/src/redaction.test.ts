@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './create-logger';
+import { runWithContext } from './request-context';
+
+function captureLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { log: createLogger({ service: 'test', destination }), lines };
+}
+
+describe('logger redaction', () => {
+  it('never writes passwords, tokens or authorization headers', () => {
+    const { log, lines } = captureLogger();
+    log.info(
+      {
+        password: 'hunter2-secret',
+        body: { password: 'p4ss-secret', refreshToken: 'rt-secret', payment: { token: 'tok_visa_secret' } },
+        req: { headers: { authorization: 'Bearer abc.def.secret', cookie: 'sid=secret' } },
+        accessToken: 'at-secret',
+      },
+      'login attempt',
+    );
+    const output = lines.join('');
+    expect(output).not.toMatch(/secret/);
+    expect(output).toContain('[REDACTED]');
+    expect(output).toContain('login attempt');
+  });
+
+  it('adds the service name and the current request id to every line', () => {
+    const { log, lines } = captureLogger();
+    runWithContext({ requestId: 'req-123', userId: 'user-9' }, () => log.info({ orderId: 'o1' }, 'order paid'));
+    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ service: 'test', requestId: 'req-123', userId: 'user-9', orderId: 'o1', msg: 'order paid', level: 'info' });
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * Fields that must never reach a log line: credentials, tokens, card tokens and the
+ * headers that carry them. pino replaces them with "[REDACTED]". Kept as one list so
+ * the test of it covers every service.
+ */
+const secretKeys = ['password', 'newPassword', 'accessToken', 'refreshToken', 'token', 'authorization', 'cookie', 'set-cookie', 'privateKey'];
+
+export const redactPaths: string[] = [
+  ...secretKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-internal-token"]',
+];

@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What every log line of a request carries without being passed around by hand.
+ * Set by the HTTP edge (and by Kafka consumers per message).
+ */
+export interface RequestContext {
+  requestId?: string;
+  userId?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function runWithContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+export function currentContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** Adds fields (e.g. the user id once the token is verified) to the current context. */
+export function enrichContext(fields: Partial<RequestContext>): void {
+  const store = storage.getStore();
+  if (store) Object.assign(store, fields);
+}

@@ -1,0 +1,91 @@
+import type { Consumer, EachMessagePayload } from 'kafkajs';
+import type { Logger } from '@surge/logger';
+import { runWithContext } from '@surge/logger';
+import { fromKafkaMessage, PoisonMessageError, type CloudEvent } from './cloud-event';
+import type { Kafka } from './kafka';
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly string[];
+  logger: Logger;
+  handle: (event: CloudEvent) => Promise<void>;
+  /** Attempts before a failing message goes to `<topic>.dlq`. */
+  maxAttempts?: number;
+  fromBeginning?: boolean;
+}
+
+/**
+ * A consumer in a group (instances share partitions). Offsets are committed only after
+ * `handle` has stored its effect; handlers must be idempotent (an inbox row in the same
+ * transaction), because a crash before the commit redelivers. A message that keeps
+ * failing, or can never be decoded, is copied to `<topic>.dlq` with the error, and the
+ * partition moves on.
+ */
+export class EventConsumer {
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly options: EventConsumerOptions) {}
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.options.logger.error({ err: payload.error, groupId }, 'consumer crashed'));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachMessage: (payload) => this.process(payload, async (topic, message) => {
+        await producer.send({ topic, acks: -1, messages: [message] });
+      }),
+    });
+    this.stopProducer = () => producer.disconnect();
+  }
+
+  private stopProducer: () => Promise<void> = async () => undefined;
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.stopProducer();
+  }
+
+  private async process(
+    { topic, partition, message }: EachMessagePayload,
+    deadLetter: (topic: string, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> }) => Promise<void>,
+  ): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const log = this.options.logger.child({ topic, partition, offset: message.offset });
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      let event: CloudEvent;
+      try {
+        event = fromKafkaMessage(message);
+      } catch (error) {
+        lastError = error;
+        break;
+      }
+      try {
+        await runWithContext({ requestId: event.id }, () => this.options.handle(event));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (error instanceof PoisonMessageError) break;
+        log.warn({ err: error, attempt, eventId: event.id }, 'event handling failed');
+        // Exponential backoff with full jitter, capped, so a flapping dependency is not hammered.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5_000, 100 * 2 ** attempt)));
+      }
+    }
+    const headers: Record<string, string | Buffer> = {};
+    for (const [name, value] of Object.entries(message.headers ?? {})) {
+      const first = Array.isArray(value) ? value[0] : value;
+      if (first !== undefined) headers[name] = first;
+    }
+    headers['x-dlq-error'] = String(lastError instanceof Error ? lastError.message : lastError).slice(0, 1_000);
+    headers['x-dlq-source'] = `${topic}/${partition}/${message.offset}`;
+    headers['x-dlq-group'] = this.options.groupId;
+    await deadLetter(`${topic}.dlq`, { key: message.key, value: message.value, headers });
+    log.error({ err: lastError }, 'message moved to the dead-letter topic');
+  }
+}

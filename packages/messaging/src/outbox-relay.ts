@@ -1,0 +1,145 @@
+import type { Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '@surge/logger';
+import { toKafkaMessage, type CloudEvent } from './cloud-event';
+import type { Kafka } from './kafka';
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  kafka: Kafka;
+  logger: Logger;
+  /** Advisory-lock key; one relay per service database publishes at a time. */
+  lockKey: string;
+  /** Safety-net poll when no notification arrives (lost LISTEN connection, etc.). */
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  seq: string;
+  topic: string;
+  message_key: string;
+  event_type: string;
+  source: string;
+  subject: string | null;
+  data: unknown;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+/**
+ * Publishes outbox rows to Kafka in `seq` order and marks them published.
+ *
+ * - Wake-up: LISTEN "outbox" (the insert trigger notifies at commit), so an event
+ *   reaches Kafka within milliseconds; a slow poll covers missed notifications.
+ * - One publisher at a time per database: a session advisory lock elects the leader,
+ *   so per-aggregate order holds and no two instances publish the same row at once.
+ * - At least once: a crash between send and mark republishes the batch; the
+ *   idempotent producer and consumers' inboxes make that harmless.
+ */
+export class OutboxRelay {
+  private producer: Producer | undefined;
+  private listener: PoolClient | undefined;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  async start(): Promise<void> {
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.producer?.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.leadAndPublish();
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'outbox relay failed; retrying');
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  /** Holds the leader lock on a dedicated connection that also LISTENs. */
+  private async leadAndPublish(): Promise<void> {
+    const client = await this.options.pool.connect();
+    this.listener = client;
+    let broken = false;
+    const onError = () => {
+      broken = true;
+      this.wake?.();
+    };
+    client.on('error', onError);
+    client.on('notification', () => this.wake?.());
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.options.lockKey]);
+      if (!rows[0]?.locked) {
+        // Another instance leads; check again later in case it dies.
+        await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        return;
+      }
+      await client.query('LISTEN outbox');
+      while (this.running && !broken) {
+        const published = await this.publishBatch();
+        if (published === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+      }
+    } finally {
+      client.off('error', onError);
+      // Releasing with an error destroys the connection, which also frees the lock.
+      client.release(true);
+      this.listener = undefined;
+    }
+  }
+
+  /** Sends one batch in order; returns how many rows it published. */
+  private async publishBatch(): Promise<number> {
+    const { rows } = await this.options.pool.query<OutboxRow>(
+      `SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at
+         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      [this.options.batchSize ?? 200],
+    );
+    if (rows.length === 0 || !this.producer) return 0;
+    const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+    for (const row of rows) {
+      const event = {
+        id: row.id,
+        type: row.event_type,
+        source: row.source,
+        subject: row.subject ?? row.message_key,
+        time: row.created_at.toISOString(),
+        data: row.data,
+        ...(row.headers.traceparent ? { traceparent: row.headers.traceparent } : {}),
+      } as CloudEvent;
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push(toKafkaMessage(event));
+      byTopic.set(row.topic, messages);
+    }
+    // acks=-1 with the idempotent producer: a row is marked only once Kafka has it durably.
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await this.options.pool.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
+    return rows.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './pool';
+export * from './migrate';
+export * from './errors';
+export type { Pool, PoolClient } from 'pg';

@@ -1,0 +1,2 @@
+export * from './test-keys';
+export * from './test-infra';

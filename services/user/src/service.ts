@@ -1,0 +1,78 @@
+import { StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
+import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import type { Logger } from '@surge/logger';
+import { createKafka, ensureTopics, messagingMigrationsDir, OutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
+import { createRedis, pingRedis } from '@surge/redis';
+import { TOPICS } from '@surge/contracts';
+import type { UserConfig } from './config';
+import { createProfileCache } from './data-access/profile-cache';
+import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
+import { createUserRepository } from './data-access/user-repository';
+import { migrationsDir } from './data-access/migrations-dir';
+import { createScryptHasher } from './domain/password-hasher';
+import { seedAdmin } from './domain/seed-admin';
+import { authRoutes } from './entry-points/http/auth-routes';
+import { userRoutes } from './entry-points/http/user-routes';
+import { createAccessTokenIssuer } from './security/access-token-issuer';
+import { loadSigningKey } from './security/signing-keys';
+
+export const SERVICE_NAME = 'user';
+
+/**
+ * Wires the user service: migrations, pools, repositories, routes, the outbox relay.
+ * main.ts calls it with the parsed environment; tests call it with their own config on
+ * port 0.
+ */
+export async function startUserService(config: UserConfig, logger: Logger): Promise<RunningServer> {
+  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
+  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: messagingMigrationsDir, logger, table: 'schema_migrations_messaging' });
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
+
+  const key = loadSigningKey(config, logger);
+  const verifier = new TokenVerifier({
+    keys: new StaticKeys(new Map([[key.kid, key.publicKey]])),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const users = createUserRepository(pool, `/surge/${SERVICE_NAME}`);
+  const tokens = createRefreshTokenRepository(pool);
+  const cache = createProfileCache(redis, config.PROFILE_CACHE_TTL_SECONDS);
+  const hasher = createScryptHasher(config.PASSWORD_HASH_COST);
+  const issuer = createAccessTokenIssuer(key, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    await seedAdmin({ users, hasher }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  }
+
+  const relay = await startRelay(config, pool, logger);
+  const http = createHttpApp({
+    service: SERVICE_NAME,
+    logger,
+    readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
+    routes: (app) => {
+      app.use(authenticate(verifier));
+      app.use('/api/auth', authRoutes({ users, tokens, issuer, hasher, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] } }));
+      app.use('/api/users', userRoutes({ users, cache }));
+    },
+  });
+  return startServer(http, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    cleanups: [() => pool.end(), () => redis.quit(), ...(relay ? [() => relay.stop()] : [])],
+  });
+}
+
+/** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */
+async function startRelay(config: UserConfig, pool: ReturnType<typeof createPool>, logger: Logger): Promise<OutboxRelay | undefined> {
+  if (!config.KAFKA_BROKERS || !config.OUTBOX_RELAY) return undefined;
+  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
+  // Topics are created in the background: a broker that is down must not stop the service starting.
+  ensureTopics(kafka, TOPICS).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure Kafka topics yet'));
+  const relay = new OutboxRelay({ pool, kafka, logger: logger.child({ component: 'outbox-relay' }), lockKey: `${SERVICE_NAME}-outbox` });
+  await relay.start();
+  return relay;
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@surge/logger';
+import { provisionTestDatabase, testInfra } from '@surge/testing';
+import type { RunningServer } from '@surge/http-kit';
+import { loadConfig, type UserConfig } from '../src/config';
+import { startUserService } from '../src/service';
+
+export interface TestUserService {
+  url: string;
+  config: UserConfig;
+  running: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** The real user service on port 0 against the test database, Redis and Kafka. */
+export async function startTestUserService(overrides: Record<string, string> = {}): Promise<TestUserService> {
+  const infra = testInfra();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: await provisionTestDatabase('surge_user_test'),
+    REDIS_URL: infra.redisUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
+    // Lower than production's cost: tests check behaviour, and the hash format records the cost.
+    PASSWORD_HASH_COST: '12',
+    SHUTDOWN_GRACE_MS: '1000',
+    ...overrides,
+  });
+  const running = await startUserService(config, createLogger({ service: 'user', level: 'silent' }));
+  return { url: running.url, config, running, stop: () => running.stop() };
+}
+
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export async function registerAndLogin(base: string, email: string, password = 'correct horse battery') {
+  const registered = await call(base, 'POST', '/api/auth/register', { body: { email, password, name: 'Test User' } });
+  const login = await call<{ accessToken: string; refreshToken: string }>(base, 'POST', '/api/auth/login', { body: { email, password } });
+  return { user: registered.body, tokens: login.body };
+}
