@@ -1,3 +1,6 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { createTestKeyPair, signTestToken, uniqueEmail } from '@surge/testing';
 import { call, registerAndLogin, startTestUserService, type TestUserService } from './support';
@@ -45,8 +48,14 @@ describe('GET and PATCH /api/users/me', () => {
     });
     const jwksKey = async () => {
       const jwks = await call<{ keys: Array<{ kty: string; n: string; e: string }> }>(service.url, 'GET', '/api/auth/jwks');
-      const { createPublicKey } = await import('node:crypto');
       return createPublicKey({ key: jwks.body.keys[0]!, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    };
+    /** Signs with the service's own development key, so only the claim under test is wrong. */
+    const signWithServiceKey = async (options: Parameters<typeof signTestToken>[1]) => {
+      const pem = readFileSync(path.join(service.config.DEV_KEYS_DIR, 'signing-key.pem'), 'utf8');
+      const privateKey = createPrivateKey(pem);
+      const { kid } = jwt.decode(token, { complete: true })!.header;
+      return signTestToken({ kid: kid!, privateKey, publicKey: createPublicKey(privateKey) }, options);
     };
     const cases: Array<[string, () => Promise<string>]> = [
       ['alg none', async () => jwt.sign(jwt.decode(token) as object, '', { algorithm: 'none', header: { alg: 'none', kid: (jwt.decode(token, { complete: true })!.header.kid)! } as jwt.JwtHeader })],
@@ -63,10 +72,9 @@ describe('GET and PATCH /api/users/me', () => {
         return `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${s}`;
       }],
       ['a token signed by an unknown key', async () => signTestToken(createTestKeyPair())],
-      ['an expired token', async () => {
-        // Signed with a throwaway key under the service's kid: expiry must be checked after the key.
-        return signTestToken(createTestKeyPair(), { expiresInSeconds: -60 });
-      }],
+      ['an expired token signed by the real key', async () => signWithServiceKey({ expiresInSeconds: -60 })],
+      ['a token for another audience', async () => signWithServiceKey({ audience: 'someone-else' })],
+      ['a token from another issuer', async () => signWithServiceKey({ issuer: 'evil-issuer' })],
       ['garbage', async () => 'not.a.jwt'],
     ];
     it.each(cases)('%s', async (_label, make) => {

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `pnpm stack <verb>`: runs Surge natively. Each verb lives in commands/; later work
+ * adds scale, kill, start, stop, fault, partition, audit and dlq to this table.
+ */
+import { down } from './commands/down';
+import { logs } from './commands/logs';
+import { ps } from './commands/ps';
+import { up } from './commands/up';
+
+interface Verb {
+  summary: string;
+  run(args: string[]): Promise<void>;
+}
+
+const VERBS: Record<string, Verb> = {
+  up: { summary: 'start infrastructure and every service; stream logs; Ctrl-C stops everything', run: () => up() },
+  down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
+  ps: { summary: 'show services and infrastructure: state, pid, address', run: () => ps() },
+  logs: { summary: 'follow logs: `logs [service|postgres|redis|kafka] [--raw]`', run: (args) => logs(args) },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(VERBS).map((verb) => verb.length));
+  return ['usage: pnpm stack <verb> [args]', '', ...Object.entries(VERBS).map(([verb, { summary }]) => `  ${verb.padEnd(width)}  ${summary}`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const [verb, ...args] = process.argv.slice(2);
+  const command = verb ? VERBS[verb] : undefined;
+  if (!command) {
+    process.stderr.write(`${verb ? `unknown verb "${verb}"\n\n` : ''}${usage()}\n`);
+    process.exit(verb ? 2 : 0);
+  }
+  await command.run(args);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[stack] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { ensureInfra, provisionDatabase, stopInfra, type Infra } from '../native/infra';
+import { logFile } from '../native/paths';
+import { followLogs } from '../services/follow-logs';
+import { SERVICE_SPECS, urlOf, type StackContext } from '../services/service-specs';
+import { startService, stopService, type StartedService } from '../services/supervisor';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * `pnpm stack up`: infrastructure, databases, build, every service, then the URLs; stays
+ * in the foreground streaming logs until Ctrl-C or SIGTERM, then stops everything it
+ * started in reverse order (gateway first, Postgres last), leaving nothing behind.
+ */
+export async function up(): Promise<void> {
+  const started: StartedService[] = [];
+  let infra: Infra | undefined;
+  let stopping = false;
+  let stopFollowing = () => undefined as void;
+
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n[stack] ${reason}: stopping`);
+    stopFollowing();
+    for (const service of [...started].reverse()) {
+      log(`[stack] ${service.spec.name}: stopping`);
+      await stopService(service.record, infra!.paths).catch((error: unknown) => log(`[stack] ${service.spec.name}: ${String(error)}`));
+    }
+    if (infra) await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
+    log('[stack] stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('interrupted', 0));
+  process.on('SIGTERM', () => void shutdown('terminated', 0));
+
+  try {
+    const begun = Date.now();
+    infra = await ensureInfra({ log });
+    build(infra.paths.repoRoot);
+    const ctx: StackContext = { paths: infra.paths, infraEnv: infra.env, databases: {}, urls: {} };
+    for (const spec of SERVICE_SPECS) {
+      if (spec.database) ctx.databases[spec.database] = await provisionDatabase(infra.env.SURGE_PG_ADMIN_URL, spec.database);
+      ctx.urls[spec.name] = urlOf(spec);
+    }
+    for (const spec of SERVICE_SPECS) {
+      if (stopping) return;
+      started.push(await startService(spec, ctx, log));
+    }
+    printReady(ctx, (Date.now() - begun) / 1000);
+    stopFollowing = followLogs(Object.fromEntries(started.map((service) => [service.spec.name, logFile(infra!.paths, service.spec.name)])), log);
+  } catch (error) {
+    log(`[stack] ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown('start failed', 1);
+  }
+}
+
+/** Builds every workspace package (incremental: seconds when nothing changed). */
+function build(repoRoot: string): void {
+  log('[stack] building (tsc -b)');
+  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the TypeScript build failed (see above)');
+}
+
+function printReady(ctx: StackContext, seconds: number): void {
+  const gateway = ctx.urls.gateway ?? '';
+  log('');
+  log(`[stack] Surge is up in ${seconds.toFixed(1)} s`);
+  log(`[stack]   API (gateway)     ${gateway}        e.g. curl ${gateway}/health`);
+  log(`[stack]   OpenAPI document  ${gateway}/docs`);
+  for (const [name, url] of Object.entries(ctx.urls)) if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
+  log(`[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`);
+  log('[stack] streaming logs; Ctrl-C stops everything');
+  log('');
+}
