@@ -7,9 +7,12 @@ const path = require('node:path');
 
 const groups = ['packages', 'services', 'infra'];
 const workspaces = groups
-  .flatMap((group) => fs.readdirSync(path.join(__dirname, group), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => path.join(__dirname, group, entry.name)))
+  .flatMap((group) =>
+    fs
+      .readdirSync(path.join(__dirname, group), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(__dirname, group, entry.name)),
+  )
   .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 
 const moduleNameMapper = {};
@@ -19,7 +22,10 @@ for (const dir of workspaces) {
 }
 
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 
 module.exports = {

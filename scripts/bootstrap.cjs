@@ -47,7 +47,8 @@ function pnpmFromCache() {
     ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${pnpmVersion}`],
     { stdio: 'inherit' },
   );
-  if (res.status !== 0 || !fs.existsSync(bin)) fail('could not install pnpm with npm; check that the npm registry is reachable.');
+  if (res.status !== 0 || !fs.existsSync(bin))
+    fail('could not install pnpm with npm; check that the npm registry is reachable.');
   return bin;
 }
 

@@ -14,7 +14,10 @@ interface Verb {
 }
 
 const VERBS: Record<string, Verb> = {
-  up: { summary: 'start infrastructure and every service; stream logs; Ctrl-C stops everything', run: () => up() },
+  up: {
+    summary: 'start infrastructure and every service; stream logs; Ctrl-C stops everything',
+    run: () => up(),
+  },
   down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
   ps: { summary: 'show services and infrastructure: state, pid, address', run: () => ps() },
   logs: { summary: 'follow logs: `logs [service|postgres|redis|kafka] [--raw]`', run: (args) => logs(args) },
@@ -22,7 +25,11 @@ const VERBS: Record<string, Verb> = {
 
 function usage(): string {
   const width = Math.max(...Object.keys(VERBS).map((verb) => verb.length));
-  return ['usage: pnpm stack <verb> [args]', '', ...Object.entries(VERBS).map(([verb, { summary }]) => `  ${verb.padEnd(width)}  ${summary}`)].join('\n');
+  return [
+    'usage: pnpm stack <verb> [args]',
+    '',
+    ...Object.entries(VERBS).map(([verb, { summary }]) => `  ${verb.padEnd(width)}  ${summary}`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -23,9 +23,17 @@ function portIsOpen(port: number): Promise<boolean> {
   });
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, output: string[]): Promise<void> {
+function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+  output: string[],
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.join('').slice(-4000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.join('').slice(-4000)}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       if (pattern.test(output.join(''))) {
@@ -54,7 +62,12 @@ describe('pnpm stack up / Ctrl-C', () => {
   it('serves the auth contract through the gateway, then stops leaving nothing behind', async () => {
     stack = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
       cwd: repoRoot,
-      env: { ...process.env, SURGE_GATEWAY_PORT: String(PORTS.gateway), SURGE_USER_PORT: String(PORTS.user), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        SURGE_GATEWAY_PORT: String(PORTS.gateway),
+        SURGE_USER_PORT: String(PORTS.user),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await waitForOutput(stack, /Surge is up/, 180_000, output);
@@ -75,7 +88,9 @@ describe('pnpm stack up / Ctrl-C', () => {
       body: JSON.stringify({ email, password: 'long enough pw' }),
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
-    const me = await fetch(`${gateway}/api/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const me = await fetch(`${gateway}/api/users/me`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ email, role: 'customer' });
 

@@ -29,7 +29,8 @@ export class RemoteJwks implements KeySource {
   async keyFor(kid: string): Promise<KeyObject | undefined> {
     const stale = Date.now() - this.fetchedAt > (this.options.maxAgeMs ?? 10 * 60_000);
     if (this.keys.has(kid) && !stale) return this.keys.get(kid);
-    const mayRefresh = Date.now() - this.lastAttemptAt >= (this.options.minRefreshIntervalMs ?? 10_000) || stale;
+    const mayRefresh =
+      Date.now() - this.lastAttemptAt >= (this.options.minRefreshIntervalMs ?? 10_000) || stale;
     if (mayRefresh || this.inflight) await this.refresh();
     return this.keys.get(kid);
   }

@@ -30,7 +30,8 @@ export class TokenVerifier {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalid();
     const { alg, kid } = decoded.header;
-    if (alg !== ACCESS_TOKEN_ALGORITHM || typeof kid !== 'string' || kid.length === 0 || kid.length > 128) throw invalid();
+    if (alg !== ACCESS_TOKEN_ALGORITHM || typeof kid !== 'string' || kid.length === 0 || kid.length > 128)
+      throw invalid();
     const key = await this.options.keys.keyFor(kid);
     if (!key) throw invalid();
     let payload: jwt.JwtPayload | string;
@@ -47,7 +48,8 @@ export class TokenVerifier {
       }
       throw invalid(error);
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || !isRole(payload.role)) throw invalid();
+    if (typeof payload === 'string' || typeof payload.sub !== 'string' || !isRole(payload.role))
+      throw invalid();
     return { userId: payload.sub, role: payload.role };
   }
 }

@@ -9,13 +9,16 @@ export const nodeEnv = z.enum(['development', 'test', 'production']).default('de
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with protocol ${protocols.join(' or ')}`,
+  );
 
 export const postgresUrl = url(['postgres:', 'postgresql:']);
 export const redisUrl = url(['redis:', 'rediss:']);
@@ -24,10 +27,20 @@ export const httpUrl = url(['http:', 'https:']);
 /** A comma-separated list of `host:port`, as Kafka clients take it. */
 export const brokerList = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-  .refine((list) => list.length > 0 && list.every((entry) => /^[\w.-]+:\d+$/.test(entry)), 'must be host:port[,host:port...]');
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.length > 0 && list.every((entry) => /^[\w.-]+:\d+$/.test(entry)),
+    'must be host:port[,host:port...]',
+  );
 
-export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
 
 export const booleanFlag = (fallback: boolean) =>
   z

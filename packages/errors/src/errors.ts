@@ -20,7 +20,14 @@ export class ConflictError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(code: Extract<ErrorCode, 'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN'> = 'UNAUTHORIZED', message = 'Authentication required', options: AppErrorOptions = {}) {
+  constructor(
+    code: Extract<
+      ErrorCode,
+      'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INVALID_REFRESH_TOKEN'
+    > = 'UNAUTHORIZED',
+    message = 'Authentication required',
+    options: AppErrorOptions = {},
+  ) {
     super(code, message, options);
   }
 }

@@ -13,7 +13,8 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
     const header = req.header('authorization');
     if (!header) return next();
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
-    if (!match?.[1]) return next(new UnauthorizedError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"'));
+    if (!match?.[1])
+      return next(new UnauthorizedError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"'));
     try {
       const principal = await verifier.verify(match[1]);
       res.locals.principal = principal;

@@ -15,7 +15,10 @@ const CHECK_TIMEOUT_MS = 2_000;
 async function runCheck(check: ReadinessCheck): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`check timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`check timed out after ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([check(), timeout]);
@@ -29,7 +32,12 @@ async function runCheck(check: ReadinessCheck): Promise<void> {
  * shutting down and every dependency answers. The answer names each check as `up` or
  * `down` only: addresses and error texts go to the log, not to the caller.
  */
-export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: Lifecycle, logger: Logger, registry: Registry): Router {
+export function healthRoutes(
+  checks: Record<string, ReadinessCheck>,
+  lifecycle: Lifecycle,
+  logger: Logger,
+  registry: Registry,
+): Router {
   const router = Router();
   router.get('/health/live', (_req, res) => {
     res.json({ status: 'up' });
@@ -48,7 +56,9 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, lifecycle: 
       }),
     );
     const ready = lifecycle.ready && Object.values(results).every((state) => state === 'up');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'up' : 'down', shuttingDown: !lifecycle.ready, checks: results });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'up' : 'down', shuttingDown: !lifecycle.ready, checks: results });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

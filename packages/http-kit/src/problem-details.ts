@@ -85,7 +85,8 @@ export function toProblem(error: AppError, requestId: string | undefined): Probl
 
 export function sendProblem(res: Response, error: AppError): void {
   const problem = toProblem(error, res.locals.requestId as string | undefined);
-  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+  if (error.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 

@@ -33,8 +33,17 @@ describe('logger redaction', () => {
 
   it('adds the service name and the current request id to every line', () => {
     const { log, lines } = captureLogger();
-    runWithContext({ requestId: 'req-123', userId: 'user-9' }, () => log.info({ orderId: 'o1' }, 'order paid'));
+    runWithContext({ requestId: 'req-123', userId: 'user-9' }, () =>
+      log.info({ orderId: 'o1' }, 'order paid'),
+    );
     const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
-    expect(line).toMatchObject({ service: 'test', requestId: 'req-123', userId: 'user-9', orderId: 'o1', msg: 'order paid', level: 'info' });
+    expect(line).toMatchObject({
+      service: 'test',
+      requestId: 'req-123',
+      userId: 'user-9',
+      orderId: 'o1',
+      msg: 'order paid',
+      level: 'info',
+    });
   });
 });

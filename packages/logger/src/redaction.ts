@@ -3,7 +3,17 @@
  * headers that carry them. pino replaces them with "[REDACTED]". Kept as one list so
  * the test of it covers every service.
  */
-const secretKeys = ['password', 'newPassword', 'accessToken', 'refreshToken', 'token', 'authorization', 'cookie', 'set-cookie', 'privateKey'];
+const secretKeys = [
+  'password',
+  'newPassword',
+  'accessToken',
+  'refreshToken',
+  'token',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'privateKey',
+];
 
 export const redactPaths: string[] = [
   ...secretKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),

@@ -14,7 +14,12 @@ export interface CloudEvent<T extends EventType = EventType> {
   traceparent?: string;
 }
 
-export function newEvent<T extends EventType>(type: T, source: string, subject: string, data: EventData<T>): CloudEvent<T> {
+export function newEvent<T extends EventType>(
+  type: T,
+  source: string,
+  subject: string,
+  data: EventData<T>,
+): CloudEvent<T> {
   return { id: randomUUID(), type, source, subject, time: new Date().toISOString(), data };
 }
 
@@ -62,7 +67,8 @@ export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | 
     throw new PoisonMessageError('event data is not JSON');
   }
   const parsed = eventSchemas[type].safeParse(raw);
-  if (!parsed.success) throw new PoisonMessageError(`event data does not match ${type}: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new PoisonMessageError(`event data does not match ${type}: ${parsed.error.message}`);
   const event: CloudEvent = {
     id,
     type,

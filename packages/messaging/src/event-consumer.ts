@@ -32,14 +32,17 @@ export class EventConsumer {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.options.logger.error({ err: payload.error, groupId }, 'consumer crashed'));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+      this.options.logger.error({ err: payload.error, groupId }, 'consumer crashed'),
+    );
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
       autoCommit: true,
-      eachMessage: (payload) => this.process(payload, async (topic, message) => {
-        await producer.send({ topic, acks: -1, messages: [message] });
-      }),
+      eachMessage: (payload) =>
+        this.process(payload, async (topic, message) => {
+          await producer.send({ topic, acks: -1, messages: [message] });
+        }),
     });
     this.stopProducer = () => producer.disconnect();
   }
@@ -53,7 +56,10 @@ export class EventConsumer {
 
   private async process(
     { topic, partition, message }: EachMessagePayload,
-    deadLetter: (topic: string, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> }) => Promise<void>,
+    deadLetter: (
+      topic: string,
+      message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> },
+    ) => Promise<void>,
   ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const log = this.options.logger.child({ topic, partition, offset: message.offset });
@@ -74,7 +80,9 @@ export class EventConsumer {
         if (error instanceof PoisonMessageError) break;
         log.warn({ err: error, attempt, eventId: event.id }, 'event handling failed');
         // Exponential backoff with full jitter, capped, so a flapping dependency is not hammered.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5_000, 100 * 2 ** attempt)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * Math.min(5_000, 100 * 2 ** attempt)),
+        );
       }
     }
     const headers: Record<string, string | Buffer> = {};
@@ -82,7 +90,10 @@ export class EventConsumer {
       const first = Array.isArray(value) ? value[0] : value;
       if (first !== undefined) headers[name] = first;
     }
-    headers['x-dlq-error'] = String(lastError instanceof Error ? lastError.message : lastError).slice(0, 1_000);
+    headers['x-dlq-error'] = String(lastError instanceof Error ? lastError.message : lastError).slice(
+      0,
+      1_000,
+    );
     headers['x-dlq-source'] = `${topic}/${partition}/${message.offset}`;
     headers['x-dlq-group'] = this.options.groupId;
     await deadLetter(`${topic}.dlq`, { key: message.key, value: message.value, headers });

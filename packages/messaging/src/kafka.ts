@@ -21,7 +21,8 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     logLevel: KafkaLogLevel.WARN,
     logCreator: () => (entry) => {
       const { message, ...fields } = entry.log;
-      const level = entry.level === KafkaLogLevel.ERROR ? 'error' : entry.level === KafkaLogLevel.WARN ? 'warn' : 'debug';
+      const level =
+        entry.level === KafkaLogLevel.ERROR ? 'error' : entry.level === KafkaLogLevel.WARN ? 'warn' : 'debug';
       log[level]({ ...fields, namespace: entry.namespace }, message);
     },
   });

@@ -84,7 +84,10 @@ export class OutboxRelay {
     client.on('error', onError);
     client.on('notification', () => this.wake?.());
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.options.lockKey]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [this.options.lockKey],
+      );
       if (!rows[0]?.locked) {
         // Another instance leads; check again later in case it dies.
         await this.sleep(this.options.pollIntervalMs ?? 1_000);
@@ -127,8 +130,14 @@ export class OutboxRelay {
       byTopic.set(row.topic, messages);
     }
     // acks=-1 with the idempotent producer: a row is marked only once Kafka has it durably.
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await this.options.pool.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await this.options.pool.query(
+      'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
+      [rows.map((row) => row.id)],
+    );
     return rows.length;
   }
 

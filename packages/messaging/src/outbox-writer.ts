@@ -17,7 +17,17 @@ export async function appendToOutbox<T extends EventType>(
   await tx.query(
     `INSERT INTO outbox (id, topic, message_key, event_type, source, subject, data, headers, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [event.id, topicOf[input.type], input.subject, input.type, input.source, input.subject, JSON.stringify(data), JSON.stringify(headers), event.time],
+    [
+      event.id,
+      topicOf[input.type],
+      input.subject,
+      input.type,
+      input.source,
+      input.subject,
+      JSON.stringify(data),
+      JSON.stringify(headers),
+      event.time,
+    ],
   );
   return event;
 }

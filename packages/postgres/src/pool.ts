@@ -3,7 +3,10 @@ import type { Logger } from '@surge/logger';
 
 /** A pool or a client inside a transaction: repositories take either. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
 export interface CreatePoolOptions {

@@ -7,7 +7,9 @@ export function testInfra(): { adminUrl: string; redisUrl: string; kafkaBrokers:
   const redisUrl = process.env.REDIS_URL;
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   if (!adminUrl || !redisUrl || !kafkaBrokers) {
-    throw new Error('test infrastructure is not set up: run tests through `npm test` or `pnpm jest` (jest global setup)');
+    throw new Error(
+      'test infrastructure is not set up: run tests through `npm test` or `pnpm jest` (jest global setup)',
+    );
   }
   return { adminUrl, redisUrl, kafkaBrokers };
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { baseServiceEnv, booleanFlag, brokerList, parseConfig, port, postgresUrl, redisUrl } from '@surge/config';
+import {
+  baseServiceEnv,
+  booleanFlag,
+  brokerList,
+  parseConfig,
+  port,
+  postgresUrl,
+  redisUrl,
+} from '@surge/config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 
 /** Documented development defaults; production refuses to start with them. */
@@ -18,11 +26,18 @@ const schema = z
     JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
     JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(30 * 86_400),
     /** PEM of the RS256 signing key; or a file holding it. Development generates one. */
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),
-    JWT_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+    JWT_KEY_ID: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/)
+      .optional(),
     /** Where development keys are generated on first start (an ignored folder). */
     DEV_KEYS_DIR: z.string().default('.surge/keys/user'),
     /** scrypt cost as log2(N); 15 = 32 MiB and roughly 100 ms per hash on one core. */
@@ -34,12 +49,24 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     if (!env.JWT_PRIVATE_KEY && !env.JWT_PRIVATE_KEY_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'production needs a configured signing key (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: 'production needs a configured signing key (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE)',
+      });
     }
     if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'production needs ADMIN_EMAIL and ADMIN_PASSWORD' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PASSWORD'],
+        message: 'production needs ADMIN_EMAIL and ADMIN_PASSWORD',
+      });
     } else if (env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'production refuses the development default admin password' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PASSWORD'],
+        message: 'production refuses the development default admin password',
+      });
     }
   });
 

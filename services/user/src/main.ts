@@ -14,6 +14,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The logger may not exist yet (bad config): write one JSON line to stderr ourselves.
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: SERVICE_NAME, msg: 'failed to start', err: String(error instanceof Error ? error.message : error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service: SERVICE_NAME, msg: 'failed to start', err: String(error instanceof Error ? error.message : error) })}\n`,
+  );
   process.exit(1);
 });

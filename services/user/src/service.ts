@@ -26,7 +26,12 @@ export const SERVICE_NAME = 'user';
  */
 export async function startUserService(config: UserConfig, logger: Logger): Promise<RunningServer> {
   await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
-  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: messagingMigrationsDir, logger, table: 'schema_migrations_messaging' });
+  await runMigrations({
+    databaseUrl: config.DATABASE_URL,
+    dir: messagingMigrationsDir,
+    logger,
+    table: 'schema_migrations_messaging',
+  });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
 
@@ -40,7 +45,11 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   const tokens = createRefreshTokenRepository(pool);
   const cache = createProfileCache(redis, config.PROFILE_CACHE_TTL_SECONDS);
   const hasher = createScryptHasher(config.PASSWORD_HASH_COST);
-  const issuer = createAccessTokenIssuer(key, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const issuer = createAccessTokenIssuer(key, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
 
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin({ users, hasher }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
@@ -53,7 +62,17 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
     routes: (app) => {
       app.use(authenticate(verifier));
-      app.use('/api/auth', authRoutes({ users, tokens, issuer, hasher, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] } }));
+      app.use(
+        '/api/auth',
+        authRoutes({
+          users,
+          tokens,
+          issuer,
+          hasher,
+          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] },
+        }),
+      );
       app.use('/api/users', userRoutes({ users, cache }));
     },
   });
@@ -67,12 +86,23 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
 }
 
 /** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */
-async function startRelay(config: UserConfig, pool: ReturnType<typeof createPool>, logger: Logger): Promise<OutboxRelay | undefined> {
+async function startRelay(
+  config: UserConfig,
+  pool: ReturnType<typeof createPool>,
+  logger: Logger,
+): Promise<OutboxRelay | undefined> {
   if (!config.KAFKA_BROKERS || !config.OUTBOX_RELAY) return undefined;
   const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
   // Topics are created in the background: a broker that is down must not stop the service starting.
-  ensureTopics(kafka, TOPICS).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure Kafka topics yet'));
-  const relay = new OutboxRelay({ pool, kafka, logger: logger.child({ component: 'outbox-relay' }), lockKey: `${SERVICE_NAME}-outbox` });
+  ensureTopics(kafka, TOPICS).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not ensure Kafka topics yet'),
+  );
+  const relay = new OutboxRelay({
+    pool,
+    kafka,
+    logger: logger.child({ component: 'outbox-relay' }),
+    lockKey: `${SERVICE_NAME}-outbox`,
+  });
   await relay.start();
   return relay;
 }

@@ -17,13 +17,23 @@ describe('GET and PATCH /api/users/me', () => {
     const { user, tokens } = await registerAndLogin(service.url, email);
     const res = await call(service.url, 'GET', '/api/users/me', { token: tokens.accessToken });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: user.id, email, name: 'Test User', role: 'customer', preferences: {}, createdAt: user.createdAt });
+    expect(res.body).toEqual({
+      id: user.id,
+      email,
+      name: 'Test User',
+      role: 'customer',
+      preferences: {},
+      createdAt: user.createdAt,
+    });
   });
 
   it('updates name and preferences, and the next read sees them (cache invalidated)', async () => {
     const { tokens } = await registerAndLogin(service.url, uniqueEmail());
     await call(service.url, 'GET', '/api/users/me', { token: tokens.accessToken }); // fills the cache
-    const patch = await call(service.url, 'PATCH', '/api/users/me', { token: tokens.accessToken, body: { name: 'Renamed', preferences: { newsletter: true, currency: 'USD' } } });
+    const patch = await call(service.url, 'PATCH', '/api/users/me', {
+      token: tokens.accessToken,
+      body: { name: 'Renamed', preferences: { newsletter: true, currency: 'USD' } },
+    });
     expect(patch.status).toBe(200);
     const read = await call(service.url, 'GET', '/api/users/me', { token: tokens.accessToken });
     expect(read.body).toMatchObject({ name: 'Renamed', preferences: { newsletter: true, currency: 'USD' } });
@@ -31,8 +41,17 @@ describe('GET and PATCH /api/users/me', () => {
 
   it('rejects an empty patch and a role change with 400', async () => {
     const { tokens } = await registerAndLogin(service.url, uniqueEmail());
-    expect((await call(service.url, 'PATCH', '/api/users/me', { token: tokens.accessToken, body: {} })).status).toBe(400);
-    expect((await call(service.url, 'PATCH', '/api/users/me', { token: tokens.accessToken, body: { role: 'admin' } })).status).toBe(400);
+    expect(
+      (await call(service.url, 'PATCH', '/api/users/me', { token: tokens.accessToken, body: {} })).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(service.url, 'PATCH', '/api/users/me', {
+          token: tokens.accessToken,
+          body: { role: 'admin' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('answers 401 without a token', async () => {
@@ -47,8 +66,14 @@ describe('GET and PATCH /api/users/me', () => {
       token = (await registerAndLogin(service.url, uniqueEmail())).tokens.accessToken;
     });
     const jwksKey = async () => {
-      const jwks = await call<{ keys: Array<{ kty: string; n: string; e: string }> }>(service.url, 'GET', '/api/auth/jwks');
-      return createPublicKey({ key: jwks.body.keys[0]!, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+      const jwks = await call<{ keys: Array<{ kty: string; n: string; e: string }> }>(
+        service.url,
+        'GET',
+        '/api/auth/jwks',
+      );
+      return createPublicKey({ key: jwks.body.keys[0]!, format: 'jwk' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
     };
     /** Signs with the service's own development key, so only the claim under test is wrong. */
     const signWithServiceKey = async (options: Parameters<typeof signTestToken>[1]) => {
@@ -58,19 +83,37 @@ describe('GET and PATCH /api/users/me', () => {
       return signTestToken({ kid: kid!, privateKey, publicKey: createPublicKey(privateKey) }, options);
     };
     const cases: Array<[string, () => Promise<string>]> = [
-      ['alg none', async () => jwt.sign(jwt.decode(token) as object, '', { algorithm: 'none', header: { alg: 'none', kid: (jwt.decode(token, { complete: true })!.header.kid)! } as jwt.JwtHeader })],
-      ['HS256 signed with the public key', async () => {
-        const { kid } = jwt.decode(token, { complete: true })!.header;
-        const payload = { ...(jwt.decode(token) as object) };
-        const [h, p] = [Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid })).toString('base64url'), Buffer.from(JSON.stringify(payload)).toString('base64url')];
-        const { createHmac } = await import('node:crypto');
-        return `${h}.${p}.${createHmac('sha256', await jwksKey()).update(`${h}.${p}`).digest('base64url')}`;
-      }],
-      ['a tampered payload', async () => {
-        const [h, p, s] = token.split('.');
-        const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-        return `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${s}`;
-      }],
+      [
+        'alg none',
+        async () =>
+          jwt.sign(jwt.decode(token) as object, '', {
+            algorithm: 'none',
+            header: { alg: 'none', kid: jwt.decode(token, { complete: true })!.header.kid! } as jwt.JwtHeader,
+          }),
+      ],
+      [
+        'HS256 signed with the public key',
+        async () => {
+          const { kid } = jwt.decode(token, { complete: true })!.header;
+          const payload = { ...(jwt.decode(token) as object) };
+          const [h, p] = [
+            Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid })).toString('base64url'),
+            Buffer.from(JSON.stringify(payload)).toString('base64url'),
+          ];
+          const { createHmac } = await import('node:crypto');
+          return `${h}.${p}.${createHmac('sha256', await jwksKey())
+            .update(`${h}.${p}`)
+            .digest('base64url')}`;
+        },
+      ],
+      [
+        'a tampered payload',
+        async () => {
+          const [h, p, s] = token.split('.');
+          const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+          return `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${s}`;
+        },
+      ],
       ['a token signed by an unknown key', async () => signTestToken(createTestKeyPair())],
       ['an expired token signed by the real key', async () => signWithServiceKey({ expiresInSeconds: -60 })],
       ['a token for another audience', async () => signWithServiceKey({ audience: 'someone-else' })],
@@ -89,7 +132,11 @@ describe('operations endpoints', () => {
   it('reports live, ready with its dependencies, and Prometheus metrics', async () => {
     expect((await call(service.url, 'GET', '/health/live')).status).toBe(200);
     const ready = await call(service.url, 'GET', '/health/ready');
-    expect(ready.body).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up', redis: 'up' } });
+    expect(ready.body).toEqual({
+      status: 'up',
+      shuttingDown: false,
+      checks: { postgres: 'up', redis: 'up' },
+    });
     const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(/http_requests_total\{.*route="\/health\/ready".*\} \d+/);
   });

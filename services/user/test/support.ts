@@ -54,13 +54,25 @@ export async function call<T = Record<string, unknown>>(
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
 }
 
 export async function registerAndLogin(base: string, email: string, password = 'correct horse battery') {
-  const registered = await call(base, 'POST', '/api/auth/register', { body: { email, password, name: 'Test User' } });
-  const login = await call<{ accessToken: string; refreshToken: string }>(base, 'POST', '/api/auth/login', { body: { email, password } });
+  const registered = await call(base, 'POST', '/api/auth/register', {
+    body: { email, password, name: 'Test User' },
+  });
+  const login = await call<{ accessToken: string; refreshToken: string }>(base, 'POST', '/api/auth/login', {
+    body: { email, password },
+  });
   return { user: registered.body, tokens: login.body };
 }

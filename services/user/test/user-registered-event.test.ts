@@ -16,7 +16,11 @@ afterAll(async () => {
 describe('user.registered through the outbox and the real Kafka broker', () => {
   it('reaches a consumer as a CloudEvent keyed by the user id', async () => {
     const logger = createLogger({ service: 'user-test', level: 'silent' });
-    const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'user-test', logger });
+    const kafka = createKafka({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: 'user-test',
+      logger,
+    });
     const email = uniqueEmail();
     const received = new Promise<CloudEvent>((resolve) => {
       consumer = new EventConsumer({
@@ -31,10 +35,17 @@ describe('user.registered through the outbox and the real Kafka broker', () => {
     });
     await consumer!.start();
 
-    const res = await call(service.url, 'POST', '/api/auth/register', { body: { email, password: 'long enough pw', name: 'Kafka' } });
+    const res = await call(service.url, 'POST', '/api/auth/register', {
+      body: { email, password: 'long enough pw', name: 'Kafka' },
+    });
     const event = await received;
 
-    expect(event).toMatchObject({ type: 'user.registered', source: '/surge/user', subject: res.body.id, data: { userId: res.body.id, email, name: 'Kafka', version: 1 } });
+    expect(event).toMatchObject({
+      type: 'user.registered',
+      source: '/surge/user',
+      subject: res.body.id,
+      data: { userId: res.body.id, email, name: 'Kafka', version: 1 },
+    });
     expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -11,11 +11,29 @@ export async function ps(): Promise<void> {
   for (const spec of SERVICE_SPECS) {
     const record = records.get(spec.name);
     const live = record !== undefined && isLiveService(record);
-    rows.push([spec.name, live ? 'running' : 'stopped', live ? String(record.pid) : '-', record?.url ?? urlOf(spec), live ? `since ${record.startedAt}` : '']);
+    rows.push([
+      spec.name,
+      live ? 'running' : 'stopped',
+      live ? String(record.pid) : '-',
+      record?.url ?? urlOf(spec),
+      live ? `since ${record.startedAt}` : '',
+    ]);
   }
   for (const status of await infraStatus({ paths })) {
-    rows.push([status.component, status.state, status.pid === null ? '-' : String(status.pid), `${status.host}:${status.port}`, status.detail]);
+    rows.push([
+      status.component,
+      status.state,
+      status.pid === null ? '-' : String(status.pid),
+      `${status.host}:${status.port}`,
+      status.detail,
+    ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`);
+  for (const row of rows)
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }

@@ -25,7 +25,9 @@ export async function up(): Promise<void> {
     stopFollowing();
     for (const service of [...started].reverse()) {
       log(`[stack] ${service.spec.name}: stopping`);
-      await stopService(service.record, infra!.paths).catch((error: unknown) => log(`[stack] ${service.spec.name}: ${String(error)}`));
+      await stopService(service.record, infra!.paths).catch((error: unknown) =>
+        log(`[stack] ${service.spec.name}: ${String(error)}`),
+      );
     }
     if (infra) await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
     log('[stack] stopped');
@@ -40,7 +42,8 @@ export async function up(): Promise<void> {
     build(infra.paths.repoRoot);
     const ctx: StackContext = { paths: infra.paths, infraEnv: infra.env, databases: {}, urls: {} };
     for (const spec of SERVICE_SPECS) {
-      if (spec.database) ctx.databases[spec.database] = await provisionDatabase(infra.env.SURGE_PG_ADMIN_URL, spec.database);
+      if (spec.database)
+        ctx.databases[spec.database] = await provisionDatabase(infra.env.SURGE_PG_ADMIN_URL, spec.database);
       ctx.urls[spec.name] = urlOf(spec);
     }
     for (const spec of SERVICE_SPECS) {
@@ -48,7 +51,12 @@ export async function up(): Promise<void> {
       started.push(await startService(spec, ctx, log));
     }
     printReady(ctx, (Date.now() - begun) / 1000);
-    stopFollowing = followLogs(Object.fromEntries(started.map((service) => [service.spec.name, logFile(infra!.paths, service.spec.name)])), log);
+    stopFollowing = followLogs(
+      Object.fromEntries(
+        started.map((service) => [service.spec.name, logFile(infra!.paths, service.spec.name)]),
+      ),
+      log,
+    );
   } catch (error) {
     log(`[stack] ${error instanceof Error ? error.message : String(error)}`);
     await shutdown('start failed', 1);
@@ -58,7 +66,11 @@ export async function up(): Promise<void> {
 /** Builds every workspace package (incremental: seconds when nothing changed). */
 function build(repoRoot: string): void {
   log('[stack] building (tsc -b)');
-  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   if (result.status !== 0) throw new Error('the TypeScript build failed (see above)');
 }
 
@@ -68,8 +80,11 @@ function printReady(ctx: StackContext, seconds: number): void {
   log(`[stack] Surge is up in ${seconds.toFixed(1)} s`);
   log(`[stack]   API (gateway)     ${gateway}        e.g. curl ${gateway}/health`);
   log(`[stack]   OpenAPI document  ${gateway}/docs`);
-  for (const [name, url] of Object.entries(ctx.urls)) if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
-  log(`[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`);
+  for (const [name, url] of Object.entries(ctx.urls))
+    if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
+  log(
+    `[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`,
+  );
   log('[stack] streaming logs; Ctrl-C stops everything');
   log('');
 }

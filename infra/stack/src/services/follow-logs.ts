@@ -6,7 +6,11 @@ import { renderLogLine } from './log-lines';
  * service name. Polling (not fs.watch) because it behaves the same on every
  * filesystem, and a quarter second is quick enough for a human.
  */
-export function followLogs(files: Record<string, string>, write: (line: string) => void, options: { raw?: boolean; fromStart?: boolean } = {}): () => void {
+export function followLogs(
+  files: Record<string, string>,
+  write: (line: string) => void,
+  options: { raw?: boolean; fromStart?: boolean } = {},
+): () => void {
   const width = Math.max(...Object.keys(files).map((name) => name.length));
   const offsets = new Map<string, number>();
   const partial = new Map<string, string>();

@@ -12,9 +12,14 @@ export function renderLogLine(line: string): string {
     return line;
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
-  const level = String(entry.level ?? '').toUpperCase().padEnd(5);
+  const level = String(entry.level ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const parts = [time, level, String(entry.msg ?? '')];
-  if (entry.method && entry.path) parts.push(`${String(entry.method)} ${String(entry.path)} ${String(entry.status)} ${String(entry.durationMs)}ms`);
+  if (entry.method && entry.path)
+    parts.push(
+      `${String(entry.method)} ${String(entry.path)} ${String(entry.status)} ${String(entry.durationMs)}ms`,
+    );
   const err = entry.err as { message?: string } | undefined;
   if (err?.message) parts.push(`(${err.message})`);
   if (typeof entry.url === 'string') parts.push(entry.url);

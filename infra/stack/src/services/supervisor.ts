@@ -16,14 +16,24 @@ export interface StartedService {
  * CLI, which then stops services before infrastructure. Output goes to its log file;
  * the CLI streams that file. Resolves once /health/ready answers 200.
  */
-export async function startService(spec: ServiceSpec, ctx: StackContext, log: (line: string) => void, timeoutMs = 60_000): Promise<StartedService> {
+export async function startService(
+  spec: ServiceSpec,
+  ctx: StackContext,
+  log: (line: string) => void,
+  timeoutMs = 60_000,
+): Promise<StartedService> {
   const port = portOf(spec);
   if (await isPortOpen(SERVICE_HOST, port)) {
-    throw new Error(`${spec.name}: port ${port} is already in use; stop what listens there or set SURGE_${spec.name.toUpperCase()}_PORT`);
+    throw new Error(
+      `${spec.name}: port ${port} is already in use; stop what listens there or set SURGE_${spec.name.toUpperCase()}_PORT`,
+    );
   }
   const cwd = path.join(ctx.paths.repoRoot, spec.dir);
   const main = path.join(cwd, 'dist', 'main.js');
-  if (!fs.existsSync(main)) throw new Error(`${spec.name}: ${path.relative(ctx.paths.repoRoot, main)} is missing; the build did not produce it`);
+  if (!fs.existsSync(main))
+    throw new Error(
+      `${spec.name}: ${path.relative(ctx.paths.repoRoot, main)} is missing; the build did not produce it`,
+    );
   const file = logFile(ctx.paths, spec.name);
   const env = {
     ...process.env,
@@ -33,8 +43,22 @@ export async function startService(spec: ServiceSpec, ctx: StackContext, log: (l
     ...spec.env(ctx),
   };
   log(`[stack] ${spec.name}: starting on ${urlOf(spec)}`);
-  const pid = await spawnDaemon({ command: process.execPath, args: ['--enable-source-maps', main], cwd, logFile: file, env });
-  const record: ServiceRecord = { name: spec.name, pid, port, url: urlOf(spec), startedAt: new Date().toISOString(), logFile: file, marker: main };
+  const pid = await spawnDaemon({
+    command: process.execPath,
+    args: ['--enable-source-maps', main],
+    cwd,
+    logFile: file,
+    env,
+  });
+  const record: ServiceRecord = {
+    name: spec.name,
+    pid,
+    port,
+    url: urlOf(spec),
+    startedAt: new Date().toISOString(),
+    logFile: file,
+    marker: main,
+  };
   writeServiceRecord(ctx.paths, record);
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -46,10 +70,16 @@ export async function startService(spec: ServiceSpec, ctx: StackContext, log: (l
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stopService(record, ctx.paths);
-  throw new Error(`${spec.name} was not ready within ${timeoutMs / 1000} s. Last lines of ${file}:\n${tailFile(file, 20)}`);
+  throw new Error(
+    `${spec.name} was not ready within ${timeoutMs / 1000} s. Last lines of ${file}:\n${tailFile(file, 20)}`,
+  );
 }
 
-export async function stopService(record: ServiceRecord, paths: SurgePaths, timeoutMs = 15_000): Promise<void> {
+export async function stopService(
+  record: ServiceRecord,
+  paths: SurgePaths,
+  timeoutMs = 15_000,
+): Promise<void> {
   await stopGracefully(record.pid, { timeoutMs, signal: 'SIGTERM' });
   removeServiceRecord(paths, record.name);
 }

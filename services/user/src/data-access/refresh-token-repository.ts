@@ -13,13 +13,16 @@ interface TokenRow {
 type NewToken = Parameters<RefreshTokenStore['insert']>[0];
 
 async function insert(db: Queryable, record: NewToken): Promise<void> {
-  await db.query('INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)', [
-    record.id, record.familyId, record.userId, record.tokenHash, record.expiresAt,
-  ]);
+  await db.query(
+    'INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
+    [record.id, record.familyId, record.userId, record.tokenHash, record.expiresAt],
+  );
 }
 
 async function revokeFamily(db: Queryable, familyId: string): Promise<void> {
-  await db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
+  await db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+    familyId,
+  ]);
 }
 
 export function createRefreshTokenRepository(pool: Pool): RefreshTokenStore {
@@ -28,7 +31,10 @@ export function createRefreshTokenRepository(pool: Pool): RefreshTokenStore {
     revokeFamily: (familyId) => revokeFamily(pool, familyId),
 
     async findFamilyByHash(tokenHash) {
-      const { rows } = await pool.query<{ family_id: string }>('SELECT family_id FROM refresh_tokens WHERE token_hash = $1', [tokenHash]);
+      const { rows } = await pool.query<{ family_id: string }>(
+        'SELECT family_id FROM refresh_tokens WHERE token_hash = $1',
+        [tokenHash],
+      );
       return rows[0]?.family_id;
     },
 

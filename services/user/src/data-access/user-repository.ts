@@ -45,7 +45,17 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
     async createWithEvent(user) {
       try {
         await withTransaction(pool, async (tx) => {
-          await tx.query(INSERT, [user.id, user.email, normalizeEmail(user.email), user.name, user.role, user.passwordHash, JSON.stringify(user.preferences), user.version, user.createdAt]);
+          await tx.query(INSERT, [
+            user.id,
+            user.email,
+            normalizeEmail(user.email),
+            user.name,
+            user.role,
+            user.passwordHash,
+            JSON.stringify(user.preferences),
+            user.version,
+            user.createdAt,
+          ]);
           await appendToOutbox(tx, {
             type: 'user.registered',
             source,
@@ -61,7 +71,9 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
     },
 
     async findByEmail(normalizedEmail) {
-      const { rows } = await pool.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email_normalized = $1`, [normalizedEmail]);
+      const { rows } = await pool.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email_normalized = $1`, [
+        normalizedEmail,
+      ]);
       return rows[0] ? toUser(rows[0]) : undefined;
     },
 
@@ -75,14 +87,26 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
         `UPDATE users SET name = COALESCE($2, name), preferences = COALESCE($3::jsonb, preferences),
                 version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, changes.name ?? null, changes.preferences === undefined ? null : JSON.stringify(changes.preferences)],
+        [
+          id,
+          changes.name ?? null,
+          changes.preferences === undefined ? null : JSON.stringify(changes.preferences),
+        ],
       );
       return rows[0] ? withoutSecret(toUser(rows[0])) : undefined;
     },
 
     async ensureAdmin(user) {
       await pool.query(`${INSERT} ON CONFLICT (email_normalized) DO NOTHING`, [
-        user.id, user.email, normalizeEmail(user.email), user.name, user.role, user.passwordHash, JSON.stringify(user.preferences), user.version, user.createdAt,
+        user.id,
+        user.email,
+        normalizeEmail(user.email),
+        user.name,
+        user.role,
+        user.passwordHash,
+        JSON.stringify(user.preferences),
+        user.version,
+        user.createdAt,
       ]);
     },
   };

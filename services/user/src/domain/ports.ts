@@ -25,12 +25,21 @@ export interface RefreshTokenRecord {
 }
 
 export interface RefreshTokenStore {
-  insert(record: { id: string; familyId: string; userId: string; tokenHash: Buffer; expiresAt: Date }): Promise<void>;
+  insert(record: {
+    id: string;
+    familyId: string;
+    userId: string;
+    tokenHash: Buffer;
+    expiresAt: Date;
+  }): Promise<void>;
   /**
    * Runs `work` holding a lock on the token's row, so two concurrent refreshes of the
    * same token cannot both rotate it.
    */
-  withLockedToken<T>(tokenHash: Buffer, work: (record: RefreshTokenRecord | undefined, tx: RefreshTokenTx) => Promise<T>): Promise<T>;
+  withLockedToken<T>(
+    tokenHash: Buffer,
+    work: (record: RefreshTokenRecord | undefined, tx: RefreshTokenTx) => Promise<T>,
+  ): Promise<T>;
   revokeFamily(familyId: string): Promise<void>;
   findFamilyByHash(tokenHash: Buffer): Promise<string | undefined>;
 }
@@ -39,7 +48,13 @@ export interface RefreshTokenStore {
 export interface RefreshTokenTx {
   markRotated(id: string): Promise<void>;
   revokeFamily(familyId: string): Promise<void>;
-  insert(record: { id: string; familyId: string; userId: string; tokenHash: Buffer; expiresAt: Date }): Promise<void>;
+  insert(record: {
+    id: string;
+    familyId: string;
+    userId: string;
+    tokenHash: Buffer;
+    expiresAt: Date;
+  }): Promise<void>;
 }
 
 export interface ProfileCache {

@@ -6,7 +6,10 @@ import { toProfile, type Preferences, type Profile } from './user';
  * Read-through cache: Redis first, then Postgres, then fill the cache. A cache that is
  * down is skipped (the database still answers), never an error for the caller.
  */
-export async function getProfile(deps: { users: UserStore; cache: ProfileCache }, userId: string): Promise<Profile> {
+export async function getProfile(
+  deps: { users: UserStore; cache: ProfileCache },
+  userId: string,
+): Promise<Profile> {
   const cached = await deps.cache.get(userId).catch(() => undefined);
   if (cached) return cached;
   const user = await deps.users.findById(userId);

@@ -14,7 +14,10 @@ export interface RegisterUserInput {
  * one transaction (invariant: every registered user is announced exactly once, and
  * nothing is announced for a registration that failed). A taken email is 409.
  */
-export async function registerUser(deps: { users: UserStore; hasher: PasswordHasher }, input: RegisterUserInput): Promise<Profile> {
+export async function registerUser(
+  deps: { users: UserStore; hasher: PasswordHasher },
+  input: RegisterUserInput,
+): Promise<Profile> {
   const now = new Date();
   const user = {
     id: randomUUID(),

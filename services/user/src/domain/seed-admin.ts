@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { PasswordHasher, UserStore } from './ports';
 
 /** Creates the configured admin once; later starts leave an existing account alone. */
-export async function seedAdmin(deps: { users: UserStore; hasher: PasswordHasher }, admin: { email: string; password: string }): Promise<void> {
+export async function seedAdmin(
+  deps: { users: UserStore; hasher: PasswordHasher },
+  admin: { email: string; password: string },
+): Promise<void> {
   const now = new Date();
   await deps.users.ensureAdmin({
     id: randomUUID(),

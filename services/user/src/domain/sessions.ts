@@ -29,14 +29,18 @@ export function hashRefreshToken(token: string): Buffer {
 }
 
 const invalidCredentials = () => new UnauthorizedError('INVALID_CREDENTIALS', 'Email or password is wrong');
-const invalidRefresh = () => new UnauthorizedError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or revoked');
+const invalidRefresh = () =>
+  new UnauthorizedError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or revoked');
 
 /**
  * Checks the password and starts a new token family. An unknown email is checked
  * against a decoy hash, so it costs the same time and answers the same 401 as a wrong
  * password: the endpoint does not reveal which emails have accounts.
  */
-export async function logIn(deps: SessionDeps, input: { email: string; password: string }): Promise<SessionTokens> {
+export async function logIn(
+  deps: SessionDeps,
+  input: { email: string; password: string },
+): Promise<SessionTokens> {
   const user = await deps.users.findByEmail(normalizeEmail(input.email));
   const stored = user?.passwordHash ?? (await deps.hasher.decoyHash);
   const matches = await deps.hasher.verify(input.password, stored);
@@ -50,7 +54,12 @@ export async function logIn(deps: SessionDeps, input: { email: string; password:
     expiresAt: new Date(Date.now() + deps.refreshTtlSeconds * 1000),
   });
   const access = deps.issuer.issue({ userId: user.id, role: user.role });
-  return { accessToken: access.token, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  return {
+    accessToken: access.token,
+    refreshToken: refresh.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+  };
 }
 
 /**
@@ -82,7 +91,12 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string): P
   const user = await deps.users.findById(outcome.userId);
   if (!user) throw invalidRefresh();
   const access = deps.issuer.issue({ userId: user.id, role: user.role });
-  return { accessToken: access.token, refreshToken: outcome.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  return {
+    accessToken: access.token,
+    refreshToken: outcome.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+  };
 }
 
 /** Ends the session: the token's whole family is revoked. Unknown tokens are ignored (logout is idempotent). */

@@ -5,7 +5,10 @@ import type { AccessTokenIssuer } from '../domain/ports';
 import type { SigningKey } from './signing-keys';
 
 /** RS256 access tokens with `kid`, `sub`, `role`, `iss`, `aud`, `exp` and a unique `jti`. */
-export function createAccessTokenIssuer(key: SigningKey, options: { issuer: string; audience: string; ttlSeconds: number }): AccessTokenIssuer {
+export function createAccessTokenIssuer(
+  key: SigningKey,
+  options: { issuer: string; audience: string; ttlSeconds: number },
+): AccessTokenIssuer {
   return {
     issue({ userId, role }) {
       const token = jwt.sign({ role }, key.privateKey, {

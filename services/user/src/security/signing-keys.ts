@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@surge/logger';
@@ -36,7 +42,8 @@ function fromPem(pem: string, kid: string | undefined): SigningKey {
  */
 export function loadSigningKey(config: SigningKeyConfig, logger: Logger): SigningKey {
   if (config.JWT_PRIVATE_KEY) return fromPem(config.JWT_PRIVATE_KEY, config.JWT_KEY_ID);
-  if (config.JWT_PRIVATE_KEY_FILE) return fromPem(fs.readFileSync(config.JWT_PRIVATE_KEY_FILE, 'utf8'), config.JWT_KEY_ID);
+  if (config.JWT_PRIVATE_KEY_FILE)
+    return fromPem(fs.readFileSync(config.JWT_PRIVATE_KEY_FILE, 'utf8'), config.JWT_KEY_ID);
   if (config.NODE_ENV === 'production') throw new Error('production needs a configured signing key');
   const file = path.resolve(config.DEV_KEYS_DIR, 'signing-key.pem');
   if (!fs.existsSync(file)) {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** Request bodies of the auth and users part of CONTRACT.md. Strict: unknown fields are rejected. */
 const email = z.email().max(254);
-const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters');
 // Printable text without control characters: names end up in emails and logs.
 const name = z
   .string()
@@ -17,7 +20,14 @@ export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(
 
 const preferenceValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 export const preferences = z
-  .record(z.string().min(1).max(64).regex(/^[\w.-]+$/, 'keys are letters, digits, _ . -'), preferenceValue)
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\w.-]+$/, 'keys are letters, digits, _ . -'),
+    preferenceValue,
+  )
   .refine((value) => Object.keys(value).length <= 50, 'at most 50 preferences');
 
 export const updateMeBody = z
