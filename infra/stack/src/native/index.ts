@@ -1,0 +1,24 @@
+/** Native infrastructure (PostgreSQL, Redis, Kafka) for `pnpm stack` and jest global setup. */
+export {
+  ensureInfra,
+  stopInfra,
+  stopRecordedInfra,
+  infraStatus,
+  provisionDatabase,
+  devPassword,
+} from './infra';
+export type { Infra, InfraOptions, ComponentStatus } from './infra';
+export { ensurePostgres, stopPostgres, defaultAdminUrl, PG_SUPERUSER, PG_DEV_PASSWORD } from './postgres';
+export type { PostgresHandle } from './postgres';
+export { ensureRedis, stopRedis } from './redis';
+export type { RedisHandle } from './redis';
+export { ensureKafka, stopKafka, describeCluster } from './kafka';
+export type { KafkaHandle } from './kafka';
+export { kafkaSmoke } from './kafka-smoke';
+export type { EnsureOptions, BaseHandle, HandleSource } from './daemon';
+export { InfraError, consoleLog, componentLog } from './log';
+export type { Log } from './log';
+export { surgePaths, cacheRoot, findRepoRoot, COMPONENTS, KAFKA_VERSION } from './paths';
+export type { SurgePaths, Component } from './paths';
+export { spawnDaemon, isAlive, stopGracefully } from './process';
+export { isPortOpen, waitForPort, waitUntil } from './ports';

@@ -1,0 +1,231 @@
+import { aptInstall } from './apt';
+import { type EnsureOptions, portFromEnv, stopRecorded } from './daemon';
+import { which } from './exec';
+import { JAVA_PACKAGE } from './kafka-jars';
+import { type KafkaHandle, KAFKA_DEFAULT_PORT, KAFKA_HOST, ensureKafka, stopKafka } from './kafka';
+import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
+import { COMPONENTS, type Component, type SurgePaths, surgePaths } from './paths';
+import { PG_PACKAGE, findPgBinaries } from './postgres-bin';
+import { type PostgresHandle, PG_DEFAULT_PORT, PG_HOST, ensurePostgres, stopPostgres } from './postgres';
+import { isPortOpen, portOwner } from './ports';
+import { isAlive } from './process';
+import {
+  type RedisHandle,
+  REDIS_DEFAULT_PORT,
+  REDIS_HOST,
+  REDIS_PACKAGE,
+  ensureRedis,
+  stopRedis,
+} from './redis';
+import { type RunRecord, isOurLiveServer, readRunRecord } from './run-state';
+
+export { provisionDatabase, devPassword } from './provision';
+
+export interface Infra {
+  postgres: PostgresHandle;
+  redis: RedisHandle;
+  kafka: KafkaHandle;
+  paths: SurgePaths;
+  /** What services read to find the infrastructure; pass it into their environment. */
+  env: { SURGE_PG_ADMIN_URL: string; REDIS_URL: string; KAFKA_BROKERS: string };
+}
+
+export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'>;
+
+/**
+ * Makes PostgreSQL, Redis and Kafka reachable, starting whatever is missing, in parallel.
+ * Missing Debian packages are installed first in one apt-get run. If one component
+ * fails, the ones this call started are stopped again before the error is thrown.
+ */
+export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
+  const log = opts.log ?? consoleLog;
+  const env = opts.env ?? process.env;
+  const paths = opts.paths ?? surgePaths(env);
+  const common: EnsureOptions = { log, paths, env, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const started = Date.now();
+
+  const packages = await packagesToInstall(env);
+  if (packages.length > 0) await aptInstall(packages, { log, paths, component: 'apt' });
+
+  const results = await Promise.allSettled([
+    ensurePostgres(common),
+    ensureRedis(common),
+    ensureKafka(common),
+  ]);
+  const [pg, redis, kafka] = results;
+  if (pg.status === 'fulfilled' && redis.status === 'fulfilled' && kafka.status === 'fulfilled') {
+    log(`[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return {
+      postgres: pg.value,
+      redis: redis.value,
+      kafka: kafka.value,
+      paths,
+      env: {
+        SURGE_PG_ADMIN_URL: pg.value.adminUrl,
+        REDIS_URL: redis.value.url,
+        KAFKA_BROKERS: kafka.value.brokers.join(','),
+      },
+    };
+  }
+  // Undo our own half of a failed start, in the usual order, so nothing is left running.
+  if (kafka.status === 'fulfilled') await stopKafka(kafka.value, { log, paths }).catch(() => undefined);
+  if (redis.status === 'fulfilled') await stopRedis(redis.value, { log, paths }).catch(() => undefined);
+  if (pg.status === 'fulfilled') await stopPostgres(pg.value, { log, paths }).catch(() => undefined);
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
+  if (failures.length === 1) throw failures[0];
+  throw new InfraError(
+    'infra',
+    `${failures.length} components failed to start:\n\n${failures.map((f) => errorMessage(f)).join('\n\n')}`,
+  );
+}
+
+/** Stops only what this process started: Kafka, then Redis, then Postgres. */
+export async function stopInfra(infra: Infra, opts: { log?: Log } = {}): Promise<void> {
+  const log = opts.log ?? consoleLog;
+  const errors: string[] = [];
+  const steps: Array<() => Promise<void>> = [
+    () => stopKafka(infra.kafka, { log, paths: infra.paths }),
+    () => stopRedis(infra.redis, { log, paths: infra.paths }),
+    () => stopPostgres(infra.postgres, { log, paths: infra.paths }),
+  ];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      errors.push(errorMessage(err));
+    }
+  }
+  if (errors.length > 0) throw new InfraError('infra', `stopping failed:\n${errors.join('\n')}`);
+}
+
+/**
+ * `down`: stops every server a pid file in .surge/run says Surge started, whoever started
+ * it (a crashed run, another terminal). Servers Surge did not start are never touched.
+ */
+export async function stopRecordedInfra(opts: { log?: Log; paths?: SurgePaths } = {}): Promise<void> {
+  const log = opts.log ?? consoleLog;
+  const paths = opts.paths ?? surgePaths();
+  for (const component of COMPONENTS) {
+    const clog = componentLog(log, component);
+    const result = await stopRecorded(paths, component, clog);
+    if (result === 'no-record') clog('not running (no pid file)');
+    if (result === 'not-running') clog('was not running (removed a stale pid file)');
+  }
+}
+
+export interface ComponentStatus {
+  component: Component;
+  host: string;
+  port: number;
+  /**
+   * running: started by Surge and alive; stopped: nothing listens; foreign: something Surge
+   * did not start listens on the port; external: an env var points elsewhere.
+   */
+  state: 'running' | 'stopped' | 'foreign' | 'external';
+  pid: number | null;
+  record: RunRecord | null;
+  /** Is the process that started it still running? (false: `down` cleans it up) */
+  ownerAlive: boolean | null;
+  detail: string;
+}
+
+export async function infraStatus(
+  opts: { env?: NodeJS.ProcessEnv; paths?: SurgePaths } = {},
+): Promise<ComponentStatus[]> {
+  const env = opts.env ?? process.env;
+  const paths = opts.paths ?? surgePaths(env);
+  const targets: Record<Component, { host: string; port: number; external: string | undefined }> = {
+    kafka: {
+      host: KAFKA_HOST,
+      port: portFromEnv(env, 'SURGE_KAFKA_PORT', KAFKA_DEFAULT_PORT),
+      external: env['KAFKA_BROKERS'],
+    },
+    redis: {
+      host: REDIS_HOST,
+      port: portFromEnv(env, 'SURGE_REDIS_PORT', REDIS_DEFAULT_PORT),
+      external: env['REDIS_URL'],
+    },
+    postgres: {
+      host: PG_HOST,
+      port: portFromEnv(env, 'SURGE_PG_PORT', PG_DEFAULT_PORT),
+      external: env['SURGE_PG_ADMIN_URL'],
+    },
+  };
+  const out: ComponentStatus[] = [];
+  for (const component of [...COMPONENTS].reverse()) {
+    const t = targets[component];
+    const base = { component, host: t.host, port: t.port };
+    if (t.external) {
+      out.push({
+        ...base,
+        state: 'external',
+        pid: null,
+        record: null,
+        ownerAlive: null,
+        detail: `from env: ${redact(t.external)}`,
+      });
+      continue;
+    }
+    const record = readRunRecord(paths, component);
+    if (record && isOurLiveServer(record)) {
+      const ownerAlive = isAlive(record.startedBy.pid);
+      out.push({
+        ...base,
+        port: record.port,
+        state: 'running',
+        pid: record.pid,
+        record,
+        ownerAlive,
+        detail:
+          `started ${record.startedAt} by pid ${record.startedBy.pid} (${record.startedBy.command}, ${record.startedBy.user})` +
+          (ownerAlive ? '' : ' — that process is gone; `down` stops it'),
+      });
+      continue;
+    }
+    const open = await isPortOpen(t.host, t.port);
+    out.push({
+      ...base,
+      state: open ? 'foreign' : 'stopped',
+      pid: null,
+      record: null,
+      ownerAlive: null,
+      detail: open
+        ? `port in use by a server Surge did not start (${portOwner(t.port) ?? 'unknown'}); reused if compatible`
+        : '',
+    });
+  }
+  return out;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Debian packages the coming start needs: only for components we will run ourselves. */
+async function packagesToInstall(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const pkgs: string[] = [];
+  if (
+    !env['SURGE_PG_ADMIN_URL'] &&
+    !findPgBinaries() &&
+    !(await isPortOpen(PG_HOST, portFromEnv(env, 'SURGE_PG_PORT', PG_DEFAULT_PORT)))
+  ) {
+    pkgs.push(PG_PACKAGE);
+  }
+  if (
+    !env['REDIS_URL'] &&
+    !which('redis-server') &&
+    !(await isPortOpen(REDIS_HOST, portFromEnv(env, 'SURGE_REDIS_PORT', REDIS_DEFAULT_PORT)))
+  ) {
+    pkgs.push(REDIS_PACKAGE);
+  }
+  if (
+    !env['KAFKA_BROKERS'] &&
+    !which('java') &&
+    !(await isPortOpen(KAFKA_HOST, portFromEnv(env, 'SURGE_KAFKA_PORT', KAFKA_DEFAULT_PORT)))
+  ) {
+    pkgs.push(JAVA_PACKAGE);
+  }
+  return pkgs;
+}

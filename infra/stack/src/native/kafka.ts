@@ -1,0 +1,357 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import {
+  type BaseHandle,
+  type EnsureOptions,
+  type Resolved,
+  liveRecord,
+  portFromEnv,
+  readyOrStop,
+  assertSamePort,
+  resolveOptions,
+  stopPid,
+  stopRecorded,
+} from './daemon';
+import { runCommand } from './exec';
+import { ensureJava, ensureKafkaJars } from './kafka-jars';
+import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
+import { KAFKA_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
+import { describePortOwner, isPortOpen, waitUntil } from './ports';
+import { spawnDaemon } from './process';
+import { whoAmI, withLock, writeRunRecord } from './run-state';
+
+export const KAFKA_HOST = '127.0.0.1';
+export const KAFKA_DEFAULT_PORT = 9092;
+/** A one-partition topic our readiness check creates and reads back. */
+export const READY_TOPIC = 'surge.infra.ready';
+
+export interface KafkaHandle extends BaseHandle {
+  component: 'kafka';
+  brokers: string[];
+  /** KRaft controller port of our own broker; null when the broker is not ours. */
+  controllerPort: number | null;
+  clusterId: string;
+}
+
+/**
+ * Makes a Kafka reachable: KAFKA_BROKERS if set; else the broker this project already
+ * runs; else a broker on the port that kafkajs can describe; else our own single-node
+ * KRaft broker (Kafka 4.1.1 jars from Maven, data in .surge/kafka).
+ */
+export async function ensureKafka(opts: EnsureOptions = {}): Promise<KafkaHandle> {
+  const o = resolveOptions('kafka', opts, 90_000);
+  const external = o.env['KAFKA_BROKERS'];
+  if (external) return useExternal(parseBrokers(external), o);
+  const port = portFromEnv(o.env, 'SURGE_KAFKA_PORT', KAFKA_DEFAULT_PORT);
+  const controllerPort = portFromEnv(o.env, 'SURGE_KAFKA_CONTROLLER_PORT', port + 1);
+  const brokers = [`${KAFKA_HOST}:${port}`];
+  return withLock(o.paths, 'kafka', o.log, async () => {
+    const record = liveRecord(o.paths, 'kafka');
+    if (record) {
+      assertSamePort(record, port, 'SURGE_KAFKA_PORT');
+      const info = await describeCluster(brokers);
+      o.log(
+        `reusing the broker Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${brokers[0]}`,
+      );
+      return handle(brokers, port, record.ports[1] ?? null, info.clusterId, 'ours-running', record.pid);
+    }
+    if (await isPortOpen(KAFKA_HOST, port)) return reuseExisting(brokers, port, o);
+    if (await isPortOpen(KAFKA_HOST, controllerPort)) {
+      throw new InfraError(
+        'kafka',
+        `the controller port ${KAFKA_HOST}:${controllerPort} is already taken${describePortOwner(controllerPort)}`,
+        'set SURGE_KAFKA_CONTROLLER_PORT to a free port',
+      );
+    }
+    return startOwn(brokers, port, controllerPort, o);
+  });
+}
+
+async function useExternal(brokers: string[], o: Resolved): Promise<KafkaHandle> {
+  try {
+    const info = await describeCluster(brokers);
+    o.log(`using KAFKA_BROKERS (${brokers.join(',')}, cluster ${info.clusterId}); nothing to start`);
+    const [host, port] = splitBroker(brokers[0] ?? '');
+    return { ...handle(brokers, port, null, info.clusterId, 'external', null), host };
+  } catch (err) {
+    throw new InfraError(
+      'kafka',
+      `cannot use KAFKA_BROKERS: ${errorMessage(err)}`,
+      'fix it, or unset it to let Surge run its own Kafka',
+    );
+  }
+}
+
+async function reuseExisting(brokers: string[], port: number, o: Resolved): Promise<KafkaHandle> {
+  try {
+    const info = await describeCluster(brokers);
+    o.log(
+      `reusing the Kafka broker already listening on ${brokers[0]} (cluster ${info.clusterId}; not started by us, will not be stopped)`,
+    );
+    return handle(brokers, port, null, info.clusterId, 'existing', null);
+  } catch (err) {
+    throw new InfraError(
+      'kafka',
+      `port ${KAFKA_HOST}:${port} is taken by something that does not answer as a Kafka broker${describePortOwner(port)}: ${errorMessage(err)}`,
+      `set KAFKA_BROKERS=host:port to use an existing broker, or SURGE_KAFKA_PORT=${port + 10} to run Surge's own Kafka elsewhere`,
+    );
+  }
+}
+
+async function startOwn(
+  brokers: string[],
+  port: number,
+  controllerPort: number,
+  o: Resolved,
+): Promise<KafkaHandle> {
+  const java = await ensureJava(o.paths, o.log, o.sink);
+  const libs = await ensureKafkaJars(o.paths, o.log, o.sink);
+  const classpath = `${libs}/*`;
+  const props = writeServerProperties(o.paths, port, controllerPort);
+  const jvmLogging = [
+    `-Dlog4j2.configurationFile=${o.paths.kafkaLog4j}`,
+    `-Dkafka.logs.dir=${o.paths.logsDir}`,
+  ];
+  const clusterId = await formatStorage(java, classpath, jvmLogging, props, o);
+
+  const log = logFile(o.paths, 'kafka');
+  o.log(
+    `starting Apache Kafka ${KAFKA_VERSION} (KRaft, cluster ${clusterId}) on ${brokers[0]}, controller ${KAFKA_HOST}:${controllerPort} (log: ${log})`,
+  );
+  const started = Date.now();
+  const pid = await spawnDaemon({
+    command: java,
+    args: [
+      '-Xms256m',
+      '-Xmx512m',
+      // Kafka's own launcher defaults (kafka-run-class.sh).
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:InitiatingHeapOccupancyPercent=35',
+      '-XX:+ExplicitGCInvokesConcurrent',
+      '-Djava.awt.headless=true',
+      ...jvmLogging,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      props,
+    ],
+    cwd: o.paths.kafkaDir,
+    logFile: log,
+  });
+  writeRunRecord(o.paths, {
+    component: 'kafka',
+    pid,
+    host: KAFKA_HOST,
+    port,
+    ports: [port, controllerPort],
+    startedAt: new Date().toISOString(),
+    startedBy: whoAmI(),
+    logFile: log,
+    marker: props,
+  });
+  await readyOrStop(
+    o,
+    'kafka',
+    pid,
+    waitUntil(() => roundTrip(brokers), {
+      component: 'kafka',
+      what: `the broker on ${brokers[0]} to create and describe a topic`,
+      timeoutMs: o.timeoutMs,
+      intervalMs: 500,
+      pid,
+      logFile: log,
+      ...(o.signal ? { signal: o.signal } : {}),
+    }),
+  );
+  o.log(`ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  return handle(brokers, port, controllerPort, clusterId, 'started', pid);
+}
+
+/**
+ * Regenerated on every start so port changes apply. Static voters (not the dynamic
+ * `--standalone` quorum) because they keep no endpoint in the metadata log, so changing
+ * SURGE_KAFKA_CONTROLLER_PORT later still works with the same data.
+ */
+function writeServerProperties(paths: SurgePaths, port: number, controllerPort: number): string {
+  fs.mkdirSync(paths.kafkaData, { recursive: true });
+  const file = path.join(paths.kafkaDir, 'server.properties');
+  const esc = (v: string): string => v.replace(/\\/g, '\\\\');
+  const lines = [
+    '# Generated by infra/stack/src/native/kafka.ts on every start: edits are overwritten.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${KAFKA_HOST}:${controllerPort}`,
+    `listeners=PLAINTEXT://${KAFKA_HOST}:${port},CONTROLLER://${KAFKA_HOST}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${KAFKA_HOST}:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${esc(paths.kafkaData)}`,
+    'num.partitions=6',
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    // 50 partitions (the default) make the first group join on a fresh cluster take seconds.
+    'offsets.topic.num.partitions=6',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // Services create their topics with explicit partition counts; a typo in a topic name
+    // must fail loudly rather than create a stray topic.
+    'auto.create.topics.enable=false',
+    // A single-member test group should not wait 3 s for others to join.
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ];
+  fs.writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+/** Formats the log dir once; returns the cluster id (kept in .surge/kafka/cluster-id). */
+async function formatStorage(
+  java: string,
+  classpath: string,
+  jvmLogging: string[],
+  props: string,
+  o: Resolved,
+): Promise<string> {
+  const meta = path.join(o.paths.kafkaData, 'meta.properties');
+  if (fs.existsSync(meta)) {
+    const id = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(meta, 'utf8'))?.[1]?.trim();
+    if (id) return id;
+  }
+  const clusterId = randomKafkaUuid();
+  fs.writeFileSync(path.join(o.paths.kafkaDir, 'cluster-id'), `${clusterId}\n`);
+  o.log(`formatting ${o.paths.kafkaData} (cluster id ${clusterId})`);
+  const formatLog = logFile(o.paths, 'kafka-format');
+  const res = await runCommand(
+    java,
+    [
+      ...jvmLogging,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--ignore-formatted',
+      '-t',
+      clusterId,
+      '-c',
+      props,
+    ],
+    { cwd: o.paths.kafkaDir, logFile: formatLog },
+  );
+  if (res.code !== 0) {
+    throw new InfraError(
+      'kafka',
+      `formatting the storage failed (exit ${res.code}):\n${res.output.trim()}`,
+      `see ${formatLog}; to start over: rm -rf ${o.paths.kafkaDir}`,
+    );
+  }
+  return clusterId;
+}
+
+/**
+ * Same format as `kafka-storage random-uuid` (Kafka's Uuid.randomUuid): 16 random bytes,
+ * URL-safe base64 without padding, never starting with '-' (it would parse as a flag).
+ * Generated here because a JVM start just for that costs a second or two.
+ */
+export function randomKafkaUuid(): string {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function parseBrokers(list: string): string[] {
+  return list
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+}
+
+function splitBroker(broker: string): [string, number] {
+  const i = broker.lastIndexOf(':');
+  return i < 0 ? [broker, KAFKA_DEFAULT_PORT] : [broker.slice(0, i), Number(broker.slice(i + 1))];
+}
+
+function handle(
+  brokers: string[],
+  port: number,
+  controllerPort: number | null,
+  clusterId: string,
+  source: KafkaHandle['source'],
+  pid: number | null,
+): KafkaHandle {
+  return {
+    component: 'kafka',
+    host: KAFKA_HOST,
+    port,
+    pid,
+    startedByUs: source === 'started',
+    source,
+    brokers,
+    controllerPort,
+    clusterId,
+  };
+}
+
+function client(brokers: string[]): Kafka {
+  // Quiet and no retries: the caller polls, and connection errors while the broker boots are expected.
+  return new Kafka({
+    clientId: 'surge-infra',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+}
+
+export async function describeCluster(
+  brokers: string[],
+): Promise<{ clusterId: string; brokerCount: number }> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    return { clusterId: cluster.clusterId, brokerCount: cluster.brokers.length };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Broker answers, and can create a topic and elect its leader (i.e. the controller works). */
+async function roundTrip(brokers: string[]): Promise<boolean> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    await admin.describeCluster();
+    await admin.createTopics({
+      topics: [{ topic: READY_TOPIC, numPartitions: 1, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+    const meta = await admin.fetchTopicMetadata({ topics: [READY_TOPIC] });
+    return (meta.topics[0]?.partitions[0]?.leader ?? -1) >= 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Stops the broker only when this handle started it. */
+export async function stopKafka(
+  handle: KafkaHandle,
+  opts: { log?: Log; paths?: SurgePaths } = {},
+): Promise<void> {
+  if (!handle.startedByUs || handle.pid === null) return;
+  const log = componentLog(opts.log ?? consoleLog, 'kafka');
+  const paths = opts.paths ?? surgePaths();
+  const result = await stopRecorded(paths, 'kafka', log, handle.pid);
+  if (result === 'no-record')
+    await stopPid('kafka', handle.pid, path.join(paths.kafkaDir, 'server.properties'), log);
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The three daemons this project runs natively. Order matters: it is the stop order. */
+export const COMPONENTS = ['kafka', 'redis', 'postgres'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export const KAFKA_VERSION = '4.1.1';
+
+/**
+ * Every location the native infrastructure reads or writes. Run-time state lives in the
+ * clone (`.surge/`, gitignored) so two clones never share data; downloads live in the
+ * user cache so every clone reuses them.
+ */
+export interface SurgePaths {
+  repoRoot: string;
+  /** `<repo>/.surge` unless SURGE_STATE_DIR says otherwise. */
+  stateDir: string;
+  logsDir: string;
+  runDir: string;
+  postgresDir: string;
+  postgresData: string;
+  redisDir: string;
+  kafkaDir: string;
+  kafkaData: string;
+  /** `${XDG_CACHE_HOME:-~/.cache}/surge` */
+  cacheDir: string;
+  kafkaCacheDir: string;
+  kafkaLibs: string;
+  kafkaPom: string;
+  kafkaLog4j: string;
+}
+
+/** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
+export function findRepoRoot(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir)
+      throw new Error(`cannot find the Surge repository root (pnpm-workspace.yaml) above ${start}`);
+    dir = parent;
+  }
+}
+
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'surge');
+}
+
+export function surgePaths(
+  env: NodeJS.ProcessEnv = process.env,
+  repoRoot: string = findRepoRoot(),
+): SurgePaths {
+  const stateDir = path.resolve(env['SURGE_STATE_DIR'] || path.join(repoRoot, '.surge'));
+  const cacheDir = cacheRoot(env);
+  const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
+  return {
+    repoRoot,
+    stateDir,
+    logsDir: path.join(stateDir, 'logs'),
+    runDir: path.join(stateDir, 'run'),
+    postgresDir: path.join(stateDir, 'postgres'),
+    postgresData: path.join(stateDir, 'postgres', 'data'),
+    redisDir: path.join(stateDir, 'redis'),
+    kafkaDir: path.join(stateDir, 'kafka'),
+    kafkaData: path.join(stateDir, 'kafka', 'data'),
+    cacheDir,
+    kafkaCacheDir,
+    kafkaLibs: path.join(kafkaCacheDir, 'libs'),
+    kafkaPom: path.join(repoRoot, 'infra', 'stack', 'kafka', 'pom.xml'),
+    kafkaLog4j: path.join(repoRoot, 'infra', 'stack', 'kafka', 'log4j2.properties'),
+  };
+}
+
+export function logFile(paths: SurgePaths, name: string): string {
+  return path.join(paths.logsDir, `${name}.log`);
+}
+
+export function runFile(paths: SurgePaths, name: Component): string {
+  return path.join(paths.runDir, `${name}.json`);
+}
+
+/** Shortens absolute paths under $HOME for log lines. */
+export function pretty(p: string): string {
+  const home = os.homedir();
+  return p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
+}

@@ -1,0 +1,238 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Redis from 'ioredis';
+
+import { aptInstall } from './apt';
+import {
+  type BaseHandle,
+  type EnsureOptions,
+  type Resolved,
+  liveRecord,
+  portFromEnv,
+  readyOrStop,
+  assertSamePort,
+  resolveOptions,
+  stopPid,
+  stopRecorded,
+} from './daemon';
+import { versionOf, which } from './exec';
+import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
+import { type SurgePaths, logFile, surgePaths } from './paths';
+import { describePortOwner, isPortOpen, waitUntil } from './ports';
+import { spawnDaemon } from './process';
+import { whoAmI, withLock, writeRunRecord } from './run-state';
+
+export const REDIS_HOST = '127.0.0.1';
+export const REDIS_DEFAULT_PORT = 6379;
+export const REDIS_PACKAGE = 'redis-server';
+const REDIS_MIN_MAJOR = 6;
+
+export interface RedisHandle extends BaseHandle {
+  component: 'redis';
+  url: string;
+  version: string;
+}
+
+/**
+ * Makes a Redis reachable: REDIS_URL if set; else one this project already runs; else a
+ * server on the port that answers PING; else our own redis-server with data in .surge/redis.
+ */
+export async function ensureRedis(opts: EnsureOptions = {}): Promise<RedisHandle> {
+  const o = resolveOptions('redis', opts, 20_000);
+  const external = o.env['REDIS_URL'];
+  if (external) return useExternal(external, o);
+  const port = portFromEnv(o.env, 'SURGE_REDIS_PORT', REDIS_DEFAULT_PORT);
+  const url = `redis://${REDIS_HOST}:${port}`;
+  return withLock(o.paths, 'redis', o.log, async () => {
+    const record = liveRecord(o.paths, 'redis');
+    if (record) {
+      assertSamePort(record, port, 'SURGE_REDIS_PORT');
+      const version = await ping(url);
+      o.log(
+        `reusing the server Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${REDIS_HOST}:${port}`,
+      );
+      return handle(url, port, version, 'ours-running', record.pid);
+    }
+    if (await isPortOpen(REDIS_HOST, port)) return reuseExisting(url, port, o);
+    return startOwn(url, port, o);
+  });
+}
+
+async function useExternal(url: string, o: Resolved): Promise<RedisHandle> {
+  const parsed = new URL(url);
+  try {
+    const version = await ping(url);
+    o.log(
+      `using REDIS_URL (${parsed.hostname}:${parsed.port || REDIS_DEFAULT_PORT}, Redis ${version}); nothing to start`,
+    );
+    return {
+      ...handle(url, Number(parsed.port || REDIS_DEFAULT_PORT), version, 'external', null),
+      host: parsed.hostname,
+    };
+  } catch (err) {
+    throw new InfraError(
+      'redis',
+      `cannot use REDIS_URL: ${errorMessage(err)}`,
+      'fix the URL, or unset it to let Surge run its own Redis',
+    );
+  }
+}
+
+async function reuseExisting(url: string, port: number, o: Resolved): Promise<RedisHandle> {
+  try {
+    const version = await ping(url);
+    o.log(
+      `reusing the Redis ${version} already listening on ${REDIS_HOST}:${port} (not started by us, will not be stopped)`,
+    );
+    return handle(url, port, version, 'existing', null);
+  } catch (err) {
+    throw new InfraError(
+      'redis',
+      `port ${REDIS_HOST}:${port} is taken by something that does not answer PING without a password${describePortOwner(port)}: ${errorMessage(err)}`,
+      `set REDIS_URL=redis://:PASSWORD@${REDIS_HOST}:${port} to use that server, or SURGE_REDIS_PORT=${port + 1} to run Surge's own Redis beside it`,
+    );
+  }
+}
+
+async function startOwn(url: string, port: number, o: Resolved): Promise<RedisHandle> {
+  let bin = findRedisServer();
+  if (!bin) {
+    o.log('no redis-server binary found');
+    await aptInstall([REDIS_PACKAGE], { log: o.sink, paths: o.paths, component: 'redis' });
+    bin = findRedisServer();
+    if (!bin)
+      throw new InfraError(
+        'redis',
+        `installed ${REDIS_PACKAGE} but found no redis-server`,
+        'check /usr/bin/redis-server',
+      );
+  }
+  const conf = writeConfig(o.paths, port);
+  const log = logFile(o.paths, 'redis');
+  o.log(`starting ${bin.version} on ${REDIS_HOST}:${port} (data: ${o.paths.redisDir}, log: ${log})`);
+  const started = Date.now();
+  const pid = await spawnDaemon({ command: bin.path, args: [conf], cwd: o.paths.redisDir, logFile: log });
+  writeRunRecord(o.paths, {
+    component: 'redis',
+    pid,
+    host: REDIS_HOST,
+    port,
+    ports: [port],
+    startedAt: new Date().toISOString(),
+    startedBy: whoAmI(),
+    logFile: log,
+    marker: conf,
+  });
+  const version = await readyOrStop(
+    o,
+    'redis',
+    pid,
+    waitUntil(() => ping(url), {
+      component: 'redis',
+      what: `Redis to answer PING on ${REDIS_HOST}:${port}`,
+      timeoutMs: o.timeoutMs,
+      pid,
+      logFile: log,
+      ...(o.signal ? { signal: o.signal } : {}),
+    }),
+  );
+  o.log(`ready on ${REDIS_HOST}:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  return handle(url, port, version, 'started', pid);
+}
+
+function findRedisServer(): { path: string; version: string } | null {
+  const bin =
+    which('redis-server') ?? (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
+  if (!bin) return null;
+  const version = versionOf(bin) ?? '';
+  const major = Number(/v=(\d+)\./.exec(version)?.[1] ?? 0);
+  if (major < REDIS_MIN_MAJOR) return null;
+  return { path: bin, version: `Redis ${/v=([\d.]+)/.exec(version)?.[1] ?? '?'}` };
+}
+
+/**
+ * Regenerated on every start so port changes apply. Carts and idempotency keys live in
+ * Redis, so it must never drop keys on its own: noeviction makes writes fail loudly at
+ * the memory cap instead of evicting, and the append-only file survives restarts.
+ */
+function writeConfig(paths: SurgePaths, port: number): string {
+  fs.mkdirSync(paths.redisDir, { recursive: true });
+  const conf = path.join(paths.redisDir, 'redis.conf');
+  const lines = [
+    '# Generated by infra/stack/src/native/redis.ts on every start: edits are overwritten.',
+    `bind ${REDIS_HOST}`,
+    `port ${port}`,
+    // Only loopback can reach it; protected mode would only refuse our own clients.
+    'protected-mode no',
+    'daemonize no',
+    // Redis rewrites its process title; keep the config path in it so ps (and our pid
+    // file check, see run-state.ts) can tell our server from another one.
+    'proc-title-template "{title} {listen-addr} {server-mode} {config-file}"',
+    'supervised no',
+    `dir ${JSON.stringify(paths.redisDir)}`,
+    'logfile ""',
+    'loglevel notice',
+    'appendonly yes',
+    'appendfsync everysec',
+    'save ""',
+    'maxmemory 256mb',
+    'maxmemory-policy noeviction',
+    '',
+  ];
+  fs.writeFileSync(conf, lines.join('\n'));
+  return conf;
+}
+
+function handle(
+  url: string,
+  port: number,
+  version: string,
+  source: RedisHandle['source'],
+  pid: number | null,
+): RedisHandle {
+  return {
+    component: 'redis',
+    host: REDIS_HOST,
+    port,
+    pid,
+    startedByUs: source === 'started',
+    source,
+    url,
+    version,
+  };
+}
+
+/** One PING with no retries; resolves with the server version. */
+async function ping(url: string): Promise<string> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const pong = await client.ping();
+    if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+    const info = await client.info('server');
+    return /redis_version:([\d.]+)/.exec(info)?.[1] ?? 'unknown';
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Stops the server only when this handle started it. */
+export async function stopRedis(
+  handle: RedisHandle,
+  opts: { log?: Log; paths?: SurgePaths } = {},
+): Promise<void> {
+  if (!handle.startedByUs || handle.pid === null) return;
+  const log = componentLog(opts.log ?? consoleLog, 'redis');
+  const paths = opts.paths ?? surgePaths();
+  const result = await stopRecorded(paths, 'redis', log, handle.pid);
+  if (result === 'no-record')
+    await stopPid('redis', handle.pid, path.join(paths.redisDir, 'redis.conf'), log);
+}
