@@ -4,3 +4,4 @@ export * from './outbox-relay';
 export * from './event-consumer';
 export * from './kafka';
 export * from './paths';
+export * from './inbox';
