@@ -1,0 +1,68 @@
+import type { Redis } from '@surge/redis';
+import type { WindowHit } from '../domain/rate-limit-policy';
+
+/**
+ * A fixed-window counter, atomic in one script: INCR, and start the window's expiry
+ * on the first hit (or repair a counter that somehow lost its TTL). Every gateway
+ * instance shares it, so limits hold across replicas. One key per call keeps it
+ * usable on Redis Cluster.
+ */
+const FIXED_WINDOW_HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`;
+
+const COMMAND = 'gatewayRateLimitHit';
+
+/** ioredis adds defined commands at run time; this is the shape it adds. */
+type WithHitCommand = Redis & {
+  [COMMAND](key: string, windowMs: number): Promise<[number, number]>;
+};
+
+export interface RateLimitStore {
+  hit(key: string, windowMs: number): Promise<WindowHit>;
+}
+
+export interface RedisRateLimitStoreOptions {
+  /** Prepended to every counter key (`gw:rl:` in production, unique per test file). */
+  keyPrefix: string;
+  /** A rate-limit check may not slow a request down by more than this. */
+  timeoutMs: number;
+}
+
+export class RedisRateLimitStore implements RateLimitStore {
+  private readonly redis: WithHitCommand;
+
+  constructor(
+    redis: Redis,
+    private readonly options: RedisRateLimitStoreOptions,
+  ) {
+    // defineCommand sends EVALSHA and falls back to EVAL once when the script is not cached.
+    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: FIXED_WINDOW_HIT });
+    this.redis = redis as WithHitCommand;
+  }
+
+  async hit(key: string, windowMs: number): Promise<WindowHit> {
+    const [count, resetMs] = await withTimeout(
+      this.redis[COMMAND](`${this.options.keyPrefix}${key}`, windowMs),
+      this.options.timeoutMs,
+    );
+    return { count, resetMs };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`rate-limit store did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,81 @@
+/**
+ * The gateway's routing as data: which public path prefix goes to which upstream,
+ * and who may call it. Adding a service to the contract is one row here, one env
+ * variable (`<NAME>_SERVICE_URL`) and its paths in openapi/openapi.json.
+ */
+export const UPSTREAM_NAMES = ['user', 'product', 'order', 'payment', 'notification'] as const;
+export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+
+/**
+ * - `public`: anybody; a token, when sent, must still be valid.
+ * - `authenticated`: a valid token is required at the gateway.
+ * - `public-read`: reads are public, writes need a valid token (role checks stay in the service).
+ */
+export type RouteAccess = 'public' | 'authenticated' | 'public-read';
+
+export interface RouteRule {
+  /** Matches the prefix itself and everything below it, on a segment boundary. */
+  prefix: string;
+  upstream: UpstreamName;
+  access: RouteAccess;
+}
+
+export const ROUTE_TABLE: readonly RouteRule[] = [
+  { prefix: '/api/auth', upstream: 'user', access: 'public' },
+  { prefix: '/api/users', upstream: 'user', access: 'authenticated' },
+  { prefix: '/api/products', upstream: 'product', access: 'public-read' },
+  { prefix: '/api/categories', upstream: 'product', access: 'public-read' },
+  { prefix: '/api/cart', upstream: 'order', access: 'authenticated' },
+  { prefix: '/api/orders', upstream: 'order', access: 'authenticated' },
+  { prefix: '/api/payments', upstream: 'payment', access: 'authenticated' },
+  { prefix: '/api/notifications', upstream: 'notification', access: 'authenticated' },
+];
+
+/** Methods the gateway forwards. TRACE and CONNECT never reach a service. */
+const PROXIED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isProxiedMethod(method: string): boolean {
+  return PROXIED_METHODS.has(method);
+}
+
+/**
+ * The rule for a request path (no query string), or undefined: then the gateway
+ * answers 404. Matching is case-sensitive and on whole segments, so `/api/cartography`
+ * is not `/api/cart`, and nothing outside the table (`/internal/...`) is ever routed.
+ */
+export function matchRoute(path: string, table: readonly RouteRule[] = ROUTE_TABLE): RouteRule | undefined {
+  if (!isRoutablePath(path)) return undefined;
+  return table.find((rule) => path === rule.prefix || path.startsWith(`${rule.prefix}/`));
+}
+
+export function requiresToken(rule: RouteRule, method: string): boolean {
+  switch (rule.access) {
+    case 'public':
+      return false;
+    case 'authenticated':
+      return true;
+    case 'public-read':
+      return !READ_METHODS.has(method);
+  }
+}
+
+/**
+ * Paths the gateway refuses to forward whatever the table says: dot segments (raw or
+ * percent-encoded) and encoded separators could make an upstream resolve a different
+ * path than the one the gateway checked (`/api/products/..%2f..%2finternal/...`), and
+ * malformed percent-encoding would only make the upstream fail.
+ */
+export function isRoutablePath(path: string): boolean {
+  if (!path.startsWith('/') || path.startsWith('//')) return false;
+  if (/%2f|%5c|%00|\\/i.test(path)) return false;
+  try {
+    decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  return path.split('/').every((segment) => {
+    const plain = segment.replace(/%2e/gi, '.');
+    return plain !== '.' && plain !== '..';
+  });
+}

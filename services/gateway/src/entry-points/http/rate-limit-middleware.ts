@@ -1,0 +1,76 @@
+import type { RequestHandler } from 'express';
+import { Counter, type Registry } from 'prom-client';
+import { AppError } from '@surge/errors';
+import type { Logger } from '@surge/logger';
+import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
+import {
+  selectLimits,
+  strictestRefusal,
+  type RateLimitPolicies,
+  type WindowHit,
+} from '../../domain/rate-limit-policy';
+import { principalOrUndefined } from './request-locals';
+
+export interface RateLimitDeps {
+  store: RateLimitStore;
+  policies: RateLimitPolicies;
+  logger: Logger;
+  registry: Registry;
+}
+
+const WARN_EVERY_MS = 10_000;
+
+/**
+ * Counts the request against every limit that applies to it (see selectLimits) and
+ * answers 429 with Retry-After when one is exceeded. Runs after token verification,
+ * so an authenticated user is limited by user id rather than by a shared NAT address.
+ */
+export function rateLimit(deps: RateLimitDeps): RequestHandler {
+  const rejections = new Counter({
+    name: 'ratelimit_rejections_total',
+    help: 'Requests answered 429, by the rate-limit policy that refused them',
+    labelNames: ['policy'],
+    registers: [deps.registry],
+  });
+  const storeFailures = new Counter({
+    name: 'ratelimit_store_failures_total',
+    help: 'Requests served without a rate-limit check because the store (Redis) failed',
+    registers: [deps.registry],
+  });
+  let lastWarnAt = 0;
+
+  return async (req, res, next) => {
+    const checks = selectLimits(
+      {
+        method: req.method,
+        path: req.path,
+        userId: principalOrUndefined(res)?.userId,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? '',
+      },
+      deps.policies,
+    );
+    let hits: WindowHit[];
+    try {
+      hits = await Promise.all(checks.map((check) => deps.store.hit(check.key, check.windowMs)));
+    } catch (error) {
+      // Fail open: availability over limiting. With Redis down the gateway keeps serving
+      // unlimited rather than refusing everybody; the counter and a warning at most
+      // every 10 s make the gap visible without flooding the log.
+      storeFailures.inc();
+      if (Date.now() - lastWarnAt >= WARN_EVERY_MS) {
+        lastWarnAt = Date.now();
+        deps.logger.warn({ err: error }, 'rate-limit store unavailable; serving without limits');
+      }
+      return next();
+    }
+    const refusal = strictestRefusal(checks, hits);
+    if (!refusal) return next();
+    rejections.inc({ policy: refusal.policy });
+    next(
+      new AppError('RATE_LIMITED', 'Too many requests; retry later', {
+        retriable: true,
+        retryAfterSeconds: refusal.retryAfterSeconds,
+      }),
+    );
+  };
+}

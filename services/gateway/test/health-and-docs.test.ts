@@ -1,0 +1,117 @@
+import { startTestGateway, type TestGateway } from './support/gateway';
+import { closedPort, send } from './support/http';
+import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
+
+let userStub: StubUpstream;
+let productStub: StubUpstream;
+
+beforeAll(async () => {
+  userStub = await startStubUpstream();
+  productStub = await startStubUpstream();
+});
+
+afterAll(async () => {
+  await userStub.close();
+  await productStub.close();
+});
+
+async function withGateway(
+  env: Record<string, string>,
+  check: (gateway: TestGateway) => Promise<void>,
+): Promise<void> {
+  const gateway = await startTestGateway(env);
+  try {
+    await check(gateway);
+  } finally {
+    await gateway.stop();
+  }
+}
+
+describe('GET /health', () => {
+  it('answers 200 with every configured upstream up and the rest not configured', async () => {
+    await withGateway(
+      { USER_SERVICE_URL: userStub.url, PRODUCT_SERVICE_URL: productStub.url },
+      async (gateway) => {
+        const answer = await send(gateway.url, '/health');
+
+        expect(answer.status).toBe(200);
+        expect(answer.json()).toEqual({
+          status: 'up',
+          upstreams: {
+            user: 'up',
+            product: 'up',
+            order: 'not-configured',
+            payment: 'not-configured',
+            notification: 'not-configured',
+          },
+        });
+      },
+    );
+  });
+
+  it('answers 503 naming the upstreams that are down or not ready, and no addresses', async () => {
+    const deadPort = await closedPort();
+    await withGateway(
+      {
+        USER_SERVICE_URL: userStub.url,
+        PRODUCT_SERVICE_URL: productStub.url,
+        ORDER_SERVICE_URL: `http://127.0.0.1:${deadPort}`,
+      },
+      async (gateway) => {
+        productStub.setReady(false);
+        try {
+          const answer = await send(gateway.url, '/health');
+
+          expect(answer.status).toBe(503);
+          expect(answer.json()).toEqual({
+            status: 'down',
+            upstreams: {
+              user: 'up',
+              product: 'down',
+              order: 'down',
+              payment: 'not-configured',
+              notification: 'not-configured',
+            },
+          });
+          expect(answer.text).not.toContain(String(deadPort));
+        } finally {
+          productStub.setReady(true);
+        }
+      },
+    );
+  });
+});
+
+describe("the gateway's own endpoints", () => {
+  it('serves liveness, readiness with Redis, and Prometheus metrics', async () => {
+    await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
+      const live = await send(gateway.url, '/health/live');
+      const ready = await send(gateway.url, '/health/ready');
+      const metrics = await send(gateway.url, '/metrics');
+
+      expect(live.status).toBe(200);
+      expect(ready.status).toBe(200);
+      expect(ready.json()).toMatchObject({ status: 'up', checks: { redis: 'up' } });
+      expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+      expect(metrics.text).toContain('http_requests_total');
+    });
+  });
+});
+
+describe('GET /docs', () => {
+  it('serves the OpenAPI 3.1 document of the contract as JSON, also at /docs/openapi.json', async () => {
+    await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
+      const docs = await send(gateway.url, '/docs');
+      const alias = await send(gateway.url, '/docs/openapi.json');
+
+      expect(docs.status).toBe(200);
+      expect(docs.headers['content-type']).toMatch(/^application\/json/);
+      const document = docs.json<{ openapi: string; paths: Record<string, unknown> }>();
+      expect(document.openapi).toMatch(/^3\.1\./);
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining(['/api/auth/login', '/api/orders', '/api/products/{id}', '/health']),
+      );
+      expect(alias.text).toBe(docs.text);
+    });
+  });
+});

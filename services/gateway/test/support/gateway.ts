@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@surge/logger';
+import { testInfra, uniqueSuffix } from '@surge/testing';
+import { startGateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+
+export interface TestGateway {
+  url: string;
+  /** Every log line the gateway wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  keyPrefix: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real gateway in-process on port 0, against the test run's Redis with a key
+ * prefix of its own (unless the test shares one on purpose), logging into memory.
+ */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const keyPrefix = env.RATE_LIMIT_KEY_PREFIX ?? `gw:test:${uniqueSuffix()}:`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_GRACE_MS: '1000',
+    REDIS_URL: testInfra().redisUrl,
+    ...env,
+    RATE_LIMIT_KEY_PREFIX: keyPrefix,
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const running = await startGateway(config, {
+    logger: createLogger({ service: 'gateway', level: config.logLevel, destination }),
+  });
+  return { url: running.url, logs, keyPrefix, stop: () => running.stop() };
+}
