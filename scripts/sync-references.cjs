@@ -28,3 +28,14 @@ for (const dir of dirs) {
 }
 const build = { files: [], references: dirs.map((dir) => ({ path: dir })) };
 fs.writeFileSync(path.join(root, 'tsconfig.build.json'), JSON.stringify(build, null, 2) + '\n');
+
+// Write in the repo's Prettier style, so a sync changes only what really changed.
+const written = dirs.map((dir) => path.join(dir, 'tsconfig.json')).concat('tsconfig.build.json');
+require('node:child_process').spawnSync(
+  path.join(root, 'node_modules', '.bin', 'prettier'),
+  ['--write', '--log-level=warn', ...written],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { DependencyError } from '@surge/errors';
 import type { ServiceClient } from '@surge/http-client';
 import type { Logger } from '@surge/logger';
 import { fromPublicJwk, type Jwks } from './jwk';
@@ -23,6 +24,7 @@ export class RemoteJwks implements KeySource {
   private fetchedAt = 0;
   private lastAttemptAt = 0;
   private inflight: Promise<void> | undefined;
+  private lastError: unknown;
 
   constructor(private readonly options: RemoteJwksOptions) {}
 
@@ -32,6 +34,10 @@ export class RemoteJwks implements KeySource {
     const mayRefresh =
       Date.now() - this.lastAttemptAt >= (this.options.minRefreshIntervalMs ?? 10_000) || stale;
     if (mayRefresh || this.inflight) await this.refresh();
+    // Never loaded any key: the issuer is unreachable, so no token can be judged. That is
+    // a 503 for the caller to retry, not a 401 that would log a valid user out.
+    if (this.fetchedAt === 0)
+      throw new DependencyError('user', 'the token issuer (JWKS) is unavailable', { cause: this.lastError });
     return this.keys.get(kid);
   }
 
@@ -54,6 +60,7 @@ export class RemoteJwks implements KeySource {
       this.keys = next;
       this.fetchedAt = Date.now();
     } catch (error) {
+      this.lastError = error;
       // Keep serving the keys we have: an issuer blip must not log everybody out.
       this.options.logger?.warn({ err: error }, 'could not refresh JWKS');
     }

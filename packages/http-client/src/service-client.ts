@@ -85,7 +85,9 @@ export class ServiceClient {
     const timedOut =
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError ||
-      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+      // By name, not instanceof: AbortSignal.timeout throws a DOMException, which is not an
+      // `Error` of every realm (jest's sandbox, for one).
+      ['TimeoutError', 'AbortError'].includes((error as { name?: unknown } | null)?.name as string);
     const message = timedOut
       ? `${this.options.name} did not answer within ${timeoutMs} ms`
       : `${this.options.name} is unavailable`;

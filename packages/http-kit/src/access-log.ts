@@ -10,7 +10,7 @@ export function accessLog(logger: Logger): RequestHandler {
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       const fields = {
         method: req.method,
-        route: routeLabel(req),
+        route: routeLabel(req, res),
         path: req.path,
         status: res.statusCode,
         durationMs,

@@ -10,8 +10,10 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  */
 export function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    // req.is() is null when the request has no body at all.
-    if (req.is(JSON_TYPES) === false) {
+    // No body at all (req.is() is null) or an empty one (`Content-Length: 0`, as fetch
+    // sends for a bare POST) needs no content type.
+    const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
+    if (!empty && req.is(JSON_TYPES) === false) {
       next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
       return;
     }

@@ -24,7 +24,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = isAppError(error) ? error : fromBodyParserError(error);
     if (known) {
       if (known.code === 'DEPENDENCY_UNAVAILABLE' || known.code === 'DEPENDENCY_TIMEOUT') {
-        logger.warn({ err: known, cause: known.cause }, 'dependency failed');
+        // Only under `err`: pino's error serializer walks the cause chain, while a DOMException
+        // (an AbortSignal timeout) under any other key makes redaction throw.
+        logger.warn({ err: known }, 'dependency failed');
       }
       sendProblem(res, known);
       return;

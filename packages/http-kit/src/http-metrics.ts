@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app, so several apps in one test process do not share counters. */
@@ -9,8 +9,13 @@ export function createMetricsRegistry(service: string): Registry {
   return registry;
 }
 
-/** Route template (`/api/products/:id`), never the raw path, so label cardinality stays bounded. */
-export function routeLabel(req: Request): string {
+/**
+ * Route template (`/api/products/:id`), never the raw path, so label cardinality stays
+ * bounded. Handlers that route without express routes (the gateway's proxy) set
+ * `res.locals.routeLabel` themselves.
+ */
+export function routeLabel(req: Request, res: Response): string {
+  if (typeof res.locals.routeLabel === 'string') return res.locals.routeLabel;
   const route = req.route as { path?: unknown } | undefined;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
   return 'unmatched';
@@ -33,7 +38,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
+      const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });

@@ -14,6 +14,9 @@ export interface CloudEvent<T extends EventType = EventType> {
   traceparent?: string;
 }
 
+/** Any event of the catalogue; checking `type` narrows `data` to that event's shape. */
+export type AnyCloudEvent = { [K in EventType]: CloudEvent<K> }[EventType];
+
 export function newEvent<T extends EventType>(
   type: T,
   source: string,
@@ -53,7 +56,7 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 }
 
 /** Decodes and validates; a message that can never be handled throws PoisonMessageError. */
-export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | null }): CloudEvent {
+export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | null }): AnyCloudEvent {
   const type = header(message.headers, 'ce_type');
   const id = header(message.headers, 'ce_id');
   if (!type || !id || header(message.headers, 'ce_specversion') !== '1.0') {
@@ -69,14 +72,14 @@ export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | 
   const parsed = eventSchemas[type].safeParse(raw);
   if (!parsed.success)
     throw new PoisonMessageError(`event data does not match ${type}: ${parsed.error.message}`);
-  const event: CloudEvent = {
+  const event = {
     id,
     type,
     source: header(message.headers, 'ce_source') ?? 'unknown',
     subject: header(message.headers, 'ce_subject') ?? '',
     time: header(message.headers, 'ce_time') ?? new Date(0).toISOString(),
     data: parsed.data,
-  };
+  } as AnyCloudEvent;
   const traceparent = header(message.headers, 'traceparent');
   if (traceparent) event.traceparent = traceparent;
   return event;

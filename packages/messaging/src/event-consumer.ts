@@ -1,7 +1,7 @@
 import type { Consumer, EachMessagePayload } from 'kafkajs';
 import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
-import { fromKafkaMessage, PoisonMessageError, type CloudEvent } from './cloud-event';
+import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
 import type { Kafka } from './kafka';
 
 export interface EventConsumerOptions {
@@ -9,7 +9,7 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: readonly string[];
   logger: Logger;
-  handle: (event: CloudEvent) => Promise<void>;
+  handle: (event: AnyCloudEvent) => Promise<void>;
   /** Attempts before a failing message goes to `<topic>.dlq`. */
   maxAttempts?: number;
   fromBeginning?: boolean;
@@ -65,7 +65,7 @@ export class EventConsumer {
     const log = this.options.logger.child({ topic, partition, offset: message.offset });
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      let event: CloudEvent;
+      let event: AnyCloudEvent;
       try {
         event = fromKafkaMessage(message);
       } catch (error) {

@@ -6,6 +6,9 @@ import type { Queryable } from '@surge/postgres';
  * redelivered event changes nothing (at-most-once effect on top of at-least-once delivery).
  */
 export async function claimInboxEntry(tx: Queryable, consumer: string, eventId: string): Promise<boolean> {
-  const result = await tx.query('INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer, eventId]);
+  const result = await tx.query(
+    'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+    [consumer, eventId],
+  );
   return result.rowCount === 1;
 }

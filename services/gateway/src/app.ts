@@ -2,7 +2,7 @@ import { RemoteJwks, TokenVerifier } from '@surge/auth';
 import { ServiceClient } from '@surge/http-client';
 import { createHttpApp, startServer, type HttpApp, type RunningServer } from '@surge/http-kit';
 import { createLogger, type Logger } from '@surge/logger';
-import { createRedis, pingRedis, type Redis } from '@surge/redis';
+import { createRedis, type Redis } from '@surge/redis';
 import { UpstreamHealth } from './clients/upstream-health';
 import { UpstreamPools } from './clients/upstream-pools';
 import type { GatewayConfig } from './config';
@@ -29,9 +29,10 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
   return createHttpApp({
     service: SERVICE_NAME,
     logger: deps.logger,
-    // The gateway's own dependency. Upstreams are not in it: one service down must
-    // not take the gateway out of the load balancer (see GET /health for them).
-    readiness: { redis: () => pingRedis(deps.redis) },
+    // Nothing that can fail without the gateway still serving: upstreams are summarised
+    // by GET /health, and rate limiting fails open when Redis is down, so a Redis outage
+    // must not take every gateway out of the load balancer at once.
+    readiness: {},
     // The gateway streams bodies through untouched; it enforces size and type itself.
     parseJson: false,
     routes: (app, kit) => mountGatewayRoutes(app, deps, kit.registry),

@@ -40,10 +40,9 @@ describe('when Redis is down', () => {
     expect(warnings[0]).toMatchObject({ level: 'warn' });
   });
 
-  it('reports itself not ready, naming Redis', async () => {
+  it('stays ready, because it still serves without limits', async () => {
     const answer = await send(gateway.url, '/health/ready');
 
-    expect(answer.status).toBe(503);
-    expect(answer.json()).toMatchObject({ checks: { redis: 'down' } });
+    expect(answer.status).toBe(200);
   });
 });

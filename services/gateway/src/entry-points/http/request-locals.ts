@@ -16,6 +16,8 @@ export function principalOrUndefined(res: Response): Principal | undefined {
 
 export function setMatchedRoute(res: Response, rule: RouteRule): void {
   res.locals.gatewayRoute = rule;
+  // The kit's request metrics and access log label proxied traffic by route prefix.
+  res.locals.routeLabel = `${rule.prefix}/*`;
 }
 
 export function matchedRoute(res: Response): RouteRule {

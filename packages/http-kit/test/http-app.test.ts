@@ -1,0 +1,126 @@
+import { Writable } from 'node:stream';
+import { DependencyError, NotFoundError } from '@surge/errors';
+import { createLogger } from '@surge/logger';
+import { ServiceClient } from '@surge/http-client';
+import { createHttpApp, startServer, type RunningServer } from '../src';
+
+/** The kit's common behaviour, through real HTTP on port 0. */
+let server: RunningServer;
+let slow: RunningServer;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'kit-test', destination });
+  slow = await startServer(
+    createHttpApp({
+      service: 'slow',
+      logger,
+      readiness: {},
+      routes: (app) =>
+        app.get('/slow', async (_req, res) => void setTimeout(() => res.json({}), 2_000).unref()),
+    }),
+    { port: 0, host: '127.0.0.1', logger, graceMs: 100 },
+  );
+  const upstream = new ServiceClient({ name: 'slow', baseUrl: slow.url, timeoutMs: 100 });
+  const http = createHttpApp({
+    service: 'kit-test',
+    logger,
+    readiness: { always: async () => undefined },
+    routes: (app) => {
+      app.post('/bare', (_req, res) => void res.status(204).end());
+      app.get('/missing', () => {
+        throw new NotFoundError('Thing');
+      });
+      app.get('/upstream', async (_req, res) => void res.json(await upstream.call({ path: '/slow' })));
+      app.get('/refused', () => {
+        throw new DependencyError('db', 'db is unavailable', {
+          cause: new Error('connect ECONNREFUSED 10.0.0.1:5432'),
+        });
+      });
+      app.get('/bug', () => {
+        throw new Error('SELECT * FROM secrets failed at line 3');
+      });
+    },
+  });
+  server = await startServer(http, {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    graceMs: 100,
+    cleanups: [() => upstream.close()],
+  });
+});
+
+afterAll(async () => {
+  await server.stop();
+  await slow.stop();
+});
+
+describe('the HTTP kit', () => {
+  it('accepts a bare POST with Content-Length 0 and no content type', async () => {
+    const res = await fetch(`${server.url}/bare`, { method: 'POST' });
+    expect(res.status).toBe(204);
+  });
+
+  it('answers an AppError with its problem document and status', async () => {
+    const res = await fetch(`${server.url}/missing`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      code: 'NOT_FOUND',
+      status: 404,
+      title: 'Not Found',
+      detail: 'Thing not found',
+    });
+  });
+
+  it('turns an upstream timeout into a 504 problem, not a 500', async () => {
+    const res = await fetch(`${server.url}/upstream`);
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ code: 'DEPENDENCY_TIMEOUT' });
+  });
+
+  it('answers a dependency failure with 503 and never shows its cause', async () => {
+    const res = await fetch(`${server.url}/refused`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(text).not.toContain('10.0.0.1');
+  });
+
+  it('answers a bug with a bare 500 and logs its stack', async () => {
+    const res = await fetch(`${server.url}/bug`);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.status).toBe(500);
+    expect(body).toMatchObject({ code: 'INTERNAL', detail: 'An unexpected error occurred.' });
+    expect(JSON.stringify(body)).not.toContain('SELECT');
+    expect(lines.join('')).toContain('SELECT * FROM secrets failed');
+  });
+
+  it('reports not ready while shutting down', async () => {
+    const extra = await startServer(
+      createHttpApp({
+        service: 'x',
+        logger: createLogger({ service: 'x', level: 'silent' }),
+        readiness: {},
+        routes: () => undefined,
+      }),
+      {
+        port: 0,
+        host: '127.0.0.1',
+        logger: createLogger({ service: 'x', level: 'silent' }),
+        drainDelayMs: 300,
+      },
+    );
+    const stopping = extra.stop();
+    const res = await fetch(`${extra.url}/health/ready`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ shuttingDown: true });
+    await stopping;
+  });
+});
