@@ -50,12 +50,17 @@ export function loadSigningKey(config: SigningKeyConfig, logger: Logger): Signin
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    // Written whole to a temporary file, then linked into place: link() fails if the file
+    // exists, so when replicas start together one key wins and nobody reads half a file.
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(temporary, pem, { mode: 0o600 });
     try {
-      // 'wx': if another instance created it a moment ago, keep theirs.
-      fs.writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+      fs.linkSync(temporary, file);
       logger.info({ file }, 'generated a development signing key');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(temporary, { force: true });
     }
   }
   return fromPem(fs.readFileSync(file, 'utf8'), config.JWT_KEY_ID);
