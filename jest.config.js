@@ -29,6 +29,8 @@ const transform = {
 };
 
 module.exports = {
+  // A global option: per-project values are ignored. Saga tests wait for the worker.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/global-setup.cjs',
   globalTeardown: '<rootDir>/test/global-teardown.cjs',
   projects: workspaces.map((dir) => ({
@@ -38,6 +40,5 @@ module.exports = {
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     transform,
     moduleNameMapper,
-    testTimeout: 60_000,
   })),
 };

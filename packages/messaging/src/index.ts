@@ -5,3 +5,4 @@ export * from './event-consumer';
 export * from './kafka';
 export * from './paths';
 export * from './inbox';
+export * from './start-outbox-relay';

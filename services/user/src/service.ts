@@ -1,10 +1,9 @@
 import { StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, ensureTopics, messagingMigrationsDir, OutboxRelay } from '@surge/messaging';
+import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
 import { createRedis, pingRedis } from '@surge/redis';
-import { TOPICS } from '@surge/contracts';
 import type { UserConfig } from './config';
 import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
@@ -55,7 +54,13 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     await seedAdmin({ users, hasher }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   }
 
-  const relay = await startRelay(config, pool, logger);
+  const relay = await startOutboxRelay({
+    service: SERVICE_NAME,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    enabled: config.OUTBOX_RELAY,
+    logger,
+  });
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
@@ -86,23 +91,3 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
 }
 
 /** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */
-async function startRelay(
-  config: UserConfig,
-  pool: ReturnType<typeof createPool>,
-  logger: Logger,
-): Promise<OutboxRelay | undefined> {
-  if (!config.KAFKA_BROKERS || !config.OUTBOX_RELAY) return undefined;
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
-  // Topics are created in the background: a broker that is down must not stop the service starting.
-  ensureTopics(kafka, TOPICS).catch((error: unknown) =>
-    logger.warn({ err: error }, 'could not ensure Kafka topics yet'),
-  );
-  const relay = new OutboxRelay({
-    pool,
-    kafka,
-    logger: logger.child({ component: 'outbox-relay' }),
-    lockKey: `${SERVICE_NAME}-outbox`,
-  });
-  await relay.start();
-  return relay;
-}

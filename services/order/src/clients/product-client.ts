@@ -1,0 +1,68 @@
+import { DependencyError } from '@surge/errors';
+import type { ServiceClient } from '@surge/http-client';
+import type { Inventory, ProductInfo, ReserveResult } from '../domain/ports';
+
+/** A reservation (201/200) or a problem document (409/404), as the product service answers. */
+interface ReservationAnswer {
+  status?: string;
+  items?: Array<{ productId: string; quantity: number; priceCents: number; currency: string }>;
+  code?: string;
+  productIds?: string[];
+  details?: { productIds?: string[] };
+}
+
+/** The product service's internal API (docs/internal-apis.md). */
+export function createProductClient(client: ServiceClient): Inventory {
+  const unexpected = (what: string, status: number) =>
+    new DependencyError('product', `${what} answered ${status}`);
+  return {
+    async lookup(ids) {
+      if (ids.length === 0) return [];
+      const res = await client.call<{ items: ProductInfo[] }>({
+        method: 'POST',
+        path: '/internal/products/lookup',
+        body: { ids },
+      });
+      if (res.status !== 200) throw unexpected('product lookup', res.status);
+      return res.body.items;
+    },
+
+    async reserve(orderId, items): Promise<ReserveResult> {
+      const res = await client.call<ReservationAnswer>({
+        method: 'POST',
+        path: '/internal/reservations',
+        body: { orderId, items },
+      });
+      const body = res.body;
+      if (res.status === 201 || res.status === 200) {
+        // 200 is a repeat for a reservation that is no longer RESERVED: not ours to use.
+        if (body.status !== 'RESERVED' || !body.items)
+          throw new DependencyError('product', `reservation of ${orderId} is ${body.status}`);
+        return {
+          kind: 'reserved',
+          items: body.items.map(({ productId, quantity, priceCents }) => ({
+            productId,
+            quantity,
+            priceCents,
+          })),
+          currency: body.items[0]?.currency ?? 'USD',
+        };
+      }
+      const productIds = body.productIds ?? body.details?.productIds ?? [];
+      if (res.status === 409 && body.code === 'INSUFFICIENT_STOCK')
+        return { kind: 'insufficient-stock', productIds };
+      if (res.status === 404) return { kind: 'unknown-products', productIds };
+      throw unexpected('reservation', res.status);
+    },
+
+    async commit(orderId) {
+      const res = await client.call({ method: 'POST', path: `/internal/reservations/${orderId}/commit` });
+      if (res.status !== 200) throw unexpected('commit', res.status);
+    },
+
+    async release(orderId) {
+      const res = await client.call({ method: 'POST', path: `/internal/reservations/${orderId}/release` });
+      if (res.status !== 200) throw unexpected('release', res.status);
+    },
+  };
+}

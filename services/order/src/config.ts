@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import {
+  baseServiceEnv,
+  booleanFlag,
+  brokerList,
+  httpUrl,
+  parseConfig,
+  port,
+  postgresUrl,
+  redisUrl,
+} from '@surge/config';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
+
+const schema = z.object({
+  ...baseServiceEnv,
+  PORT: port(3003),
+  DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl,
+  KAFKA_BROKERS: brokerList.optional(),
+  OUTBOX_RELAY: booleanFlag(true),
+  USER_SERVICE_URL: httpUrl,
+  PRODUCT_SERVICE_URL: httpUrl,
+  PAYMENT_SERVICE_URL: httpUrl,
+  JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
+  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
+  PRODUCT_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+  /** Above the payment service's own provider timeout, so its answer wins over ours. */
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(50).default(4_000),
+  CART_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 86_400),
+  CHECKOUT_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).default(5),
+  PAYMENT_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(120),
+  PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(10).default(500),
+  PAYMENT_RETRY_MAX_MS: z.coerce.number().int().min(10).default(10_000),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  RECOVERY_WORKER: booleanFlag(true),
+});
+
+export type OrderConfig = Readonly<z.infer<typeof schema>>;
+
+export function loadConfig(env: Record<string, string | undefined>): OrderConfig {
+  return parseConfig(schema, env);
+}

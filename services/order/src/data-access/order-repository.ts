@@ -1,0 +1,179 @@
+import { AppError } from '@surge/errors';
+import { appendToOutbox } from '@surge/messaging';
+import { withTransaction, type Pool, type PoolClient } from '@surge/postgres';
+import type { Order } from '../domain/order';
+import type { NewOrder, OrderStore, Transition } from '../domain/ports';
+import { createCheckoutRepository } from './checkout-repository';
+import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows';
+
+const SOURCE = '/surge/order';
+
+async function announce(
+  tx: PoolClient,
+  type: 'order.created' | 'order.paid' | 'order.cancelled',
+  order: Order,
+): Promise<void> {
+  const base = {
+    orderId: order.id,
+    userId: order.userId,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    version: order.version,
+  };
+  if (type === 'order.created') {
+    await appendToOutbox(tx, {
+      type,
+      source: SOURCE,
+      subject: order.id,
+      data: { ...base, items: order.items },
+    });
+  } else if (type === 'order.paid') {
+    await appendToOutbox(tx, {
+      type,
+      source: SOURCE,
+      subject: order.id,
+      data: { ...base, paymentId: order.paymentId ?? '' },
+    });
+  } else {
+    await appendToOutbox(tx, {
+      type,
+      source: SOURCE,
+      subject: order.id,
+      data: { ...base, reason: order.cancelReason ?? 'UNKNOWN' },
+    });
+  }
+}
+
+export function createOrderRepository(pool: Pool): OrderStore {
+  const checkouts = createCheckoutRepository(pool);
+  return {
+    ...checkouts,
+
+    createOrder(order: NewOrder) {
+      return withTransaction(pool, async (tx) => {
+        // Still ours? The worker may have abandoned a checkout whose request was too slow.
+        const claimed = await tx.query(
+          "UPDATE checkout_requests SET order_created = true WHERE order_id = $1 AND state = 'IN_PROGRESS'",
+          [order.id],
+        );
+        if (claimed.rowCount !== 1) {
+          throw new AppError('DEPENDENCY_TIMEOUT', 'The checkout took too long and was abandoned; retry it', {
+            retriable: true,
+          });
+        }
+        const { rows } = await tx.query<OrderRow>(
+          `INSERT INTO orders (id, user_id, status, items, total_cents, currency, shipping_address, payment_token,
+                               stock_state, next_attempt_at, payment_deadline)
+           VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9) RETURNING ${ORDER_COLUMNS}`,
+          [
+            order.id,
+            order.userId,
+            JSON.stringify(order.items),
+            order.totalCents,
+            order.currency,
+            JSON.stringify(order.shippingAddress),
+            order.paymentToken,
+            order.firstAttemptAt,
+            order.paymentDeadline,
+          ],
+        );
+        const created = toOrder(rows[0]!);
+        await announce(tx, 'order.created', created);
+        return created;
+      });
+    },
+
+    transition(transition: Transition) {
+      return withTransaction(pool, async (tx) => {
+        const c = transition.changes ?? {};
+        const { rows } = await tx.query<OrderRow>(
+          `UPDATE orders SET
+             status = $3,
+             payment_id = COALESCE($4, payment_id),
+             cancel_reason = COALESCE($5, cancel_reason),
+             stock_state = COALESCE($6, stock_state),
+             payment_cancel_pending = COALESCE($7, payment_cancel_pending),
+             refund_pending = COALESCE($8, refund_pending),
+             -- A new status may leave follow-ups (commit, release, refund): due shortly,
+             -- after the inline attempt the request itself makes.
+             next_attempt_at = COALESCE($9, CASE WHEN status = $3 THEN next_attempt_at ELSE now() + interval '2 seconds' END),
+             payment_attempts = payment_attempts + $10,
+             version = version + CASE WHEN status = $3 THEN 0 ELSE 1 END,
+             updated_at = now()
+           WHERE id = $1 AND status = ANY($2::text[])
+           RETURNING ${ORDER_COLUMNS}`,
+          [
+            transition.orderId,
+            transition.from,
+            transition.to,
+            c.paymentId ?? null,
+            c.cancelReason ?? null,
+            c.stockState ?? null,
+            c.paymentCancelPending ?? null,
+            c.refundPending ?? null,
+            c.nextAttemptAt ?? null,
+            c.countAttempt ? 1 : 0,
+          ],
+        );
+        if (!rows[0]) return undefined;
+        const order = toOrder(rows[0]);
+        if (transition.event) await announce(tx, transition.event, order);
+        if (transition.outcome) {
+          await tx.query(
+            `UPDATE checkout_requests SET state = 'COMPLETED', outcome = $2, completed_at = now()
+              WHERE order_id = $1 AND state = 'IN_PROGRESS'`,
+            [order.id, JSON.stringify(transition.outcome(order))],
+          );
+        }
+        return order;
+      });
+    },
+
+    async markFollowUp(orderId, changes) {
+      await pool.query(
+        `UPDATE orders SET stock_state = COALESCE($2, stock_state),
+                payment_cancel_pending = COALESCE($3, payment_cancel_pending),
+                refund_pending = COALESCE($4, refund_pending), updated_at = now()
+          WHERE id = $1`,
+        [
+          orderId,
+          changes.stockState ?? null,
+          changes.paymentCancelPending ?? null,
+          changes.refundPending ?? null,
+        ],
+      );
+    },
+
+    async findById(id) {
+      const { rows } = await pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]);
+      return rows[0] ? toOrder(rows[0]) : undefined;
+    },
+
+    async listByUser(userId, limit, after) {
+      const { rows } = await pool.query<OrderRow>(
+        `SELECT ${ORDER_COLUMNS} FROM orders
+          WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [userId, after?.createdAt ?? null, after?.id ?? null, limit],
+      );
+      return rows.map(toOrder);
+    },
+
+    /** Leases due orders (SKIP LOCKED: instances never take the same order at once). */
+    async claimOrdersNeedingWork(limit, leaseSeconds) {
+      const { rows } = await pool.query<OrderRow>(
+        `UPDATE orders SET next_attempt_at = now() + make_interval(secs => $2)
+          WHERE id IN (
+            SELECT id FROM orders
+             WHERE next_attempt_at <= now()
+               AND (status IN ('PENDING', 'PAYMENT_PENDING')
+                    OR (status = 'PAID' AND stock_state = 'RESERVED')
+                    OR (status = 'CANCELLED' AND (stock_state IN ('RESERVED', 'COMMITTED') OR payment_cancel_pending OR refund_pending)))
+             ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING ${ORDER_COLUMNS}`,
+        [limit, leaseSeconds],
+      );
+      return rows.map(toOrder);
+    },
+  };
+}

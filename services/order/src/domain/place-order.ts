@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, ConflictError, DependencyError, ValidationError } from '@surge/errors';
+import type { CheckoutOutcome } from './checkout-outcome';
+import { totalOf, type ShippingAddress } from './order';
+import type { CartStore } from './ports';
+import { hashRequest } from './request-hash';
+import { nowOf, type SagaDeps } from './saga-deps';
+import { settlePayment } from './settle-payment';
+
+export interface PlaceOrderInput {
+  userId: string;
+  idempotencyKey: string;
+  /** The body as the client sent it: what "the same request" means for the key. */
+  body: {
+    items?: Array<{ productId: string; quantity: number }>;
+    shippingAddress: ShippingAddress;
+    payment: { token: string };
+  };
+}
+
+/**
+ * Checkout, as an orchestrated saga (docs/checkout-saga.md). Each step says which
+ * invariant it protects and what happens if the process dies right after it.
+ */
+export async function placeOrder(
+  deps: SagaDeps & { cart: CartStore },
+  input: PlaceOrderInput,
+): Promise<CheckoutOutcome> {
+  const { store, payments, policy } = deps;
+  const fromCart = input.body.items === undefined;
+  const items = input.body.items ?? (await cartItems(deps.cart, input.userId));
+  if (items.length === 0)
+    throw new ValidationError('The cart is empty', [{ path: 'items', message: 'nothing to order' }]);
+
+  // 1. Idempotency record, durable before any side effect, with the order id chosen now.
+  //    Protects: one key = at most one order; a replay answers what the first request did.
+  //    Dies after: the lease expires and the worker releases any reservation of this order
+  //    id and forgets the key, so the client's retry starts over cleanly.
+  const claim = await store.claimCheckout(
+    {
+      userId: input.userId,
+      key: input.idempotencyKey,
+      requestHash: hashRequest(input.body),
+      orderId: randomUUID(),
+      request: { items },
+    },
+    policy.leaseSeconds,
+  );
+  if (claim.kind === 'replay') return claim.outcome;
+  if (claim.kind === 'in-progress')
+    throw new ConflictError(
+      'REQUEST_IN_PROGRESS',
+      'A request with this Idempotency-Key is still in progress',
+    );
+  if (claim.kind === 'key-reused') {
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body',
+    );
+  }
+  const orderId = claim.orderId;
+
+  // 2. Reserve all items or none (product service, idempotent by order id).
+  //    Protects: stock never oversold; insufficient stock ends here with nothing charged.
+  //    Dies after: as in 1: the worker releases the reservation after the lease.
+  const reservation = await reserveOrForget(deps, orderId, items);
+  if (reservation.kind !== 'reserved') {
+    const outcome: CheckoutOutcome = { kind: reservation.kind, productIds: reservation.productIds };
+    await store.completeCheckout(orderId, outcome);
+    return outcome;
+  }
+
+  // 3. Order PENDING and `order.created` in one transaction, at the reserved prices.
+  //    Protects: an order exists iff it was announced. Dies after: the worker charges the
+  //    order once the lease expires (same idempotency key at the payment service).
+  const now = nowOf(deps);
+  const order = await store.createOrder({
+    id: orderId,
+    userId: input.userId,
+    items: reservation.items,
+    totalCents: totalOf(reservation.items),
+    currency: reservation.currency,
+    shippingAddress: input.body.shippingAddress,
+    paymentToken: input.body.payment.token,
+    paymentDeadline: new Date(now.getTime() + policy.paymentDeadlineSeconds * 1000),
+    firstAttemptAt: new Date(now.getTime() + policy.leaseSeconds * 1000),
+  });
+
+  // 4. Charge with the order id as the idempotency key: at most one capture per order,
+  //    however often this is retried. Dies after: the worker retries the same charge.
+  const outcome = await payments.charge({
+    orderId,
+    userId: input.userId,
+    amountCents: order.totalCents,
+    currency: order.currency,
+    token: order.paymentToken,
+  });
+
+  // 5. Settle: PAID + commit, CANCELLED + release, or PAYMENT_PENDING for the worker (6).
+  const settled = await settlePayment(deps, order, outcome);
+  const final = await store.findCheckoutOutcome(orderId);
+  if (fromCart && (settled.status === 'PAID' || settled.status === 'PAYMENT_PENDING')) {
+    await deps.cart
+      .clear(input.userId)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not empty the cart'));
+  }
+  if (!final) throw new Error(`checkout of order ${orderId} ended without an outcome`);
+  return final;
+}
+
+async function cartItems(
+  cart: CartStore,
+  userId: string,
+): Promise<Array<{ productId: string; quantity: number }>> {
+  const lines = await cart.get(userId);
+  return [...lines].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/**
+ * A reservation whose answer did not arrive may or may not exist. Release it (safe if
+ * it never happened) and forget the key so the client can retry; if even that fails,
+ * the worker does it when the lease expires.
+ */
+async function reserveOrForget(
+  deps: SagaDeps,
+  orderId: string,
+  items: Array<{ productId: string; quantity: number }>,
+) {
+  try {
+    return await deps.inventory.reserve(orderId, items);
+  } catch (error) {
+    if (error instanceof DependencyError) {
+      try {
+        await deps.inventory.release(orderId);
+        await deps.store.abandonCheckout(orderId);
+      } catch {
+        // Left to the worker.
+      }
+    }
+    throw error;
+  }
+}

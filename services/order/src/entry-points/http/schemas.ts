@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+
+export const productIdParam = z.uuid();
+export const orderIdParam = z.uuid();
+
+export const cartItemBody = z.strictObject({ quantity: z.number().int().min(1).max(100) });
+
+const orderLine = z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(100) });
+
+export const placeOrderBody = z.strictObject({
+  items: z
+    .array(orderLine)
+    .min(1)
+    .max(50)
+    .refine(
+      (lines) => new Set(lines.map((line) => line.productId)).size === lines.length,
+      'each product at most once',
+    )
+    .optional(),
+  shippingAddress: z.strictObject({
+    name: text(100),
+    line1: text(200),
+    city: text(100),
+    postalCode: text(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. US'),
+  }),
+  payment: z.strictObject({
+    token: z.string().regex(/^tok_[A-Za-z0-9_]{1,60}$/, 'a payment token such as tok_visa'),
+  }),
+});
+
+/** Idempotency-Key: 8..255 visible ASCII characters (CONTRACT.md). */
+export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,255}$/, '8 to 255 visible ASCII characters');
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});

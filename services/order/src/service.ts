@@ -1,0 +1,107 @@
+import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { ServiceClient } from '@surge/http-client';
+import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import type { Logger } from '@surge/logger';
+import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
+import { createRedis } from '@surge/redis';
+import { createPaymentClient } from './clients/payment-client';
+import { createProductClient } from './clients/product-client';
+import type { OrderConfig } from './config';
+import { createCartStore } from './data-access/cart-store';
+import { migrationsDir } from './data-access/migrations-dir';
+import { createOrderRepository } from './data-access/order-repository';
+import type { SagaDeps } from './domain/saga-deps';
+import { cartRoutes } from './entry-points/http/cart-routes';
+import { orderRoutes } from './entry-points/http/order-routes';
+import { RecoveryWorker } from './entry-points/worker/recovery-worker';
+
+export const SERVICE_NAME = 'order';
+
+/** Wires the order service: migrations, stores, clients, routes, the recovery worker, the relay. */
+export async function startOrderService(config: OrderConfig, logger: Logger): Promise<RunningServer> {
+  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
+  await runMigrations({
+    databaseUrl: config.DATABASE_URL,
+    dir: messagingMigrationsDir,
+    logger,
+    table: 'schema_migrations_messaging',
+  });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    logger,
+    max: 20,
+  });
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
+  const userClient = new ServiceClient({ name: 'user', baseUrl: config.USER_SERVICE_URL, timeoutMs: 2_000 });
+  const productClient = new ServiceClient({
+    name: 'product',
+    baseUrl: config.PRODUCT_SERVICE_URL,
+    timeoutMs: config.PRODUCT_TIMEOUT_MS,
+  });
+  const paymentClient = new ServiceClient({
+    name: 'payment',
+    baseUrl: config.PAYMENT_SERVICE_URL,
+    timeoutMs: config.PAYMENT_TIMEOUT_MS,
+  });
+
+  const verifier = new TokenVerifier({
+    keys: new RemoteJwks({ client: userClient, path: '/api/auth/jwks', logger }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const deps: SagaDeps = {
+    store: createOrderRepository(pool),
+    inventory: createProductClient(productClient),
+    payments: createPaymentClient(paymentClient),
+    logger,
+    policy: {
+      leaseSeconds: config.CHECKOUT_LEASE_SECONDS,
+      workerLeaseSeconds: config.WORKER_LEASE_SECONDS,
+      paymentDeadlineSeconds: config.PAYMENT_DEADLINE_SECONDS,
+      retryBaseMs: config.PAYMENT_RETRY_BASE_MS,
+      retryMaxMs: config.PAYMENT_RETRY_MAX_MS,
+    },
+  };
+  const cart = createCartStore(redis, config.CART_TTL_SECONDS);
+  const worker = new RecoveryWorker(
+    deps,
+    config.WORKER_INTERVAL_MS,
+    logger.child({ component: 'recovery-worker' }),
+  );
+  if (config.RECOVERY_WORKER) worker.start();
+  const relay = await startOutboxRelay({
+    service: SERVICE_NAME,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    enabled: config.OUTBOX_RELAY,
+    logger,
+  });
+
+  const http = createHttpApp({
+    service: SERVICE_NAME,
+    logger,
+    // Redis holds only carts: checkout and order reads keep working without it.
+    readiness: { postgres: () => pingPostgres(pool) },
+    routes: (app) => {
+      app.use(authenticate(verifier));
+      app.use('/api/cart', cartRoutes({ cart, inventory: deps.inventory }));
+      app.use('/api/orders', orderRoutes({ ...deps, cart }));
+    },
+  });
+  return startServer(http, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    // Reverse order on stop: the worker and relay first, then clients and pools.
+    cleanups: [
+      () => pool.end(),
+      () => redis.quit(),
+      () => Promise.all([userClient.close(), productClient.close(), paymentClient.close()]),
+      ...(relay ? [() => relay.stop()] : []),
+      () => worker.stop(),
+    ],
+  });
+}

@@ -1,0 +1,155 @@
+import {
+  call,
+  checkoutBody,
+  placeOrder,
+  startOrderHarness,
+  type OrderHarness,
+} from './support/order-service';
+
+let h: OrderHarness;
+beforeAll(async () => {
+  h = await startOrderHarness();
+});
+afterAll(() => h.stop());
+
+describe('POST /api/orders answers as the contract says', () => {
+  it('201 PAID: stock committed and exactly one capture', async () => {
+    const product = h.product.addProduct(1999, 5);
+    const { token, userId } = h.token();
+    const res = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 2 }]));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      userId,
+      status: 'PAID',
+      totalCents: 3998,
+      currency: 'USD',
+      items: [{ productId: product.id, quantity: 2, priceCents: 1999 }],
+    });
+    expect(res.body).not.toHaveProperty('paymentToken');
+    expect(product).toMatchObject({ stock: 3, reserved: 0, sold: 2 });
+    expect(h.payment.payments.get(res.body.id)).toMatchObject({ status: 'CAPTURED', amountCents: 3998 });
+    const events = await h.query<{ event_type: string }>(
+      'SELECT event_type FROM outbox WHERE message_key = $1 ORDER BY seq',
+      [res.body.id],
+    );
+    expect(events.map((event) => event.event_type)).toEqual(['order.created', 'order.paid']);
+  });
+
+  it('402 PAYMENT_DECLINED with orderId: the order exists as CANCELLED, stock returned, nothing captured', async () => {
+    const product = h.product.addProduct(500, 3);
+    const { token } = h.token();
+    const res = await placeOrder(
+      h,
+      token,
+      checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_decline'),
+    );
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({ code: 'PAYMENT_DECLINED', orderId: expect.any(String) });
+    const order = await call(h, 'GET', `/api/orders/${res.body.orderId}`, { token });
+    expect(order.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED' });
+    expect(product).toMatchObject({ stock: 3, reserved: 0, sold: 0 });
+    expect(h.payment.payments.get(res.body.orderId!)?.status).toBe('DECLINED');
+  });
+
+  it('409 INSUFFICIENT_STOCK: nothing reserved, nothing charged, no order', async () => {
+    const product = h.product.addProduct(500, 1);
+    const { token } = h.token();
+    const res = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 2 }]));
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', productIds: [product.id] });
+    expect(product).toMatchObject({ stock: 1, reserved: 0 });
+    expect((await call<{ items: unknown[] }>(h, 'GET', '/api/orders', { token })).body.items).toEqual([]);
+  });
+
+  it('404 for a product that does not exist, with nothing reserved', async () => {
+    const { token } = h.token();
+    const res = await placeOrder(
+      h,
+      token,
+      checkoutBody([{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }]),
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it('400 with the order cancelled when the payment service rejects the token', async () => {
+    const product = h.product.addProduct(500, 2);
+    const { token } = h.token();
+    const res = await placeOrder(
+      h,
+      token,
+      checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_unknown'),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', orderId: expect.any(String) });
+    expect(product).toMatchObject({ stock: 2, reserved: 0 });
+  });
+
+  describe('bad input is a 400 problem and changes nothing', () => {
+    const product = () => h.product.addProduct(100, 10);
+    it.each([
+      ['no Idempotency-Key', undefined, () => checkoutBody([{ productId: product().id, quantity: 1 }])],
+      ['a short Idempotency-Key', 'short', () => checkoutBody([{ productId: product().id, quantity: 1 }])],
+      [
+        'a quantity of 0',
+        'key-quantity-zero',
+        () => checkoutBody([{ productId: product().id, quantity: 0 }]),
+      ],
+      [
+        'a quantity over 100',
+        'key-quantity-big',
+        () => checkoutBody([{ productId: product().id, quantity: 101 }]),
+      ],
+      [
+        'a product twice',
+        'key-duplicate-lines',
+        () => {
+          const id = product().id;
+          return checkoutBody([
+            { productId: id, quantity: 1 },
+            { productId: id, quantity: 2 },
+          ]);
+        },
+      ],
+      [
+        'a missing address',
+        'key-no-address',
+        () => ({ items: [{ productId: product().id, quantity: 1 }], payment: { token: 'tok_visa' } }),
+      ],
+      [
+        'a malformed token',
+        'key-bad-token',
+        () => checkoutBody([{ productId: product().id, quantity: 1 }], '<script>'),
+      ],
+      [
+        'a product id that is not a uuid',
+        'key-bad-id',
+        () => checkoutBody([{ productId: "1' OR '1'='1", quantity: 1 }]),
+      ],
+    ])('%s', async (_label, key, body) => {
+      const { token } = h.token();
+      const res = await call(h, 'POST', '/api/orders', {
+        token,
+        body: body(),
+        headers: key ? { 'idempotency-key': key } : {},
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('an empty cart', async () => {
+      const { token } = h.token();
+      const res = await placeOrder(h, token, checkoutBody(undefined));
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('cart is empty');
+    });
+  });
+
+  it('401 without a token', async () => {
+    const res = await call(h, 'POST', '/api/orders', {
+      body: checkoutBody(undefined),
+      headers: { 'idempotency-key': 'some-key-123' },
+    });
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createLogger } from '@surge/logger';
+import type { RunningServer } from '@surge/http-kit';
+import {
+  createTestKeyPair,
+  provisionTestDatabase,
+  serveJwks,
+  signTestToken,
+  testInfra,
+  type JwksServer,
+} from '@surge/testing';
+import { loadConfig, type OrderConfig } from '../../src/config';
+import { startOrderService } from '../../src/service';
+import { startPaymentStub, startProductStub, type PaymentStub, type ProductStub } from './upstream-stubs';
+
+export interface OrderHarness {
+  url: string;
+  config: OrderConfig;
+  product: ProductStub;
+  payment: PaymentStub;
+  /** A real RS256 token for a new customer (or the given user / role). */
+  token(options?: { userId?: string; role?: 'customer' | 'admin' }): { token: string; userId: string };
+  query<R extends Record<string, unknown>>(sql: string, values?: unknown[]): Promise<R[]>;
+  stop(): Promise<void>;
+}
+
+/** The real order service on port 0, real Postgres/Redis/Kafka, stubbed neighbours. */
+export async function startOrderHarness(overrides: Record<string, string> = {}): Promise<OrderHarness> {
+  const infra = testInfra();
+  const keys = createTestKeyPair();
+  const jwks: JwksServer = await serveJwks([keys]);
+  const product = await startProductStub();
+  const payment = await startPaymentStub();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: await provisionTestDatabase('surge_order_test'),
+    REDIS_URL: infra.redisUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    USER_SERVICE_URL: jwks.url,
+    PRODUCT_SERVICE_URL: product.url,
+    PAYMENT_SERVICE_URL: payment.url,
+    PAYMENT_TIMEOUT_MS: '300',
+    WORKER_INTERVAL_MS: '100',
+    WORKER_LEASE_SECONDS: '1',
+    PAYMENT_RETRY_BASE_MS: '50',
+    PAYMENT_RETRY_MAX_MS: '200',
+    SHUTDOWN_GRACE_MS: '500',
+    ...overrides,
+  });
+  const running: RunningServer = await startOrderService(
+    config,
+    createLogger({ service: 'order', level: 'silent' }),
+  );
+  const db = new Client({ connectionString: config.DATABASE_URL });
+  await db.connect();
+  return {
+    url: running.url,
+    config,
+    product,
+    payment,
+    token(options = {}) {
+      const userId = options.userId ?? randomUUID();
+      return { userId, token: signTestToken(keys, { userId, role: options.role ?? 'customer' }) };
+    },
+    async query(sql, values) {
+      return (await db.query(sql, values)).rows;
+    },
+    async stop() {
+      await running.stop();
+      await db.end();
+      await Promise.all([product.close(), payment.close(), jwks.close()]);
+    },
+  };
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function call<T = Record<string, unknown>>(
+  harness: OrderHarness,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${harness.url}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export const address = {
+  name: 'Ada Lovelace',
+  line1: '12 Analytical St',
+  city: 'London',
+  postalCode: 'N1 9GU',
+  country: 'GB',
+};
+
+export function checkoutBody(
+  items: Array<{ productId: string; quantity: number }> | undefined,
+  token = 'tok_visa',
+) {
+  return { ...(items ? { items } : {}), shippingAddress: address, payment: { token } };
+}
+
+export function placeOrder(harness: OrderHarness, token: string, body: unknown, key: string = randomUUID()) {
+  return call<Record<string, unknown> & { id: string; status: string; orderId?: string }>(
+    harness,
+    'POST',
+    '/api/orders',
+    {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+    },
+  );
+}
+
+/** Polls until `check` returns a value (the worker runs every 100 ms in tests). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
