@@ -16,7 +16,8 @@ const byName = new Map(dirs.map((dir) => [require(path.join(root, dir, 'package.
 
 for (const dir of dirs) {
   const pkg = require(path.join(root, dir, 'package.json'));
-  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  // Runtime dependencies only: a test-only devDependency must not add a build edge.
+  const deps = { ...pkg.dependencies };
   const refs = Object.keys(deps)
     .filter((name) => String(deps[name]).startsWith('workspace:') && byName.has(name))
     .sort()

@@ -37,6 +37,16 @@ export function httpMetrics(registry: Registry): RequestHandler {
   });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    // Express resets req.baseUrl once a mounted router is done, before 'finish'; while the
+    // handler ends the response it is still set, so the full route template is taken then.
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    res.end = ((...args: unknown[]) => {
+      const route = req.route as { path?: unknown } | undefined;
+      if (res.locals.routeLabel === undefined && route && typeof route.path === 'string') {
+        res.locals.routeLabel = `${req.baseUrl}${route.path}`;
+      }
+      return end(...args);
+    }) as typeof res.end;
     res.on('finish', () => {
       const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
       requests.inc(labels);

@@ -4,4 +4,4 @@ export * from './problem-details';
 export * from './validate';
 export * from './auth-middleware';
 export * from './health';
-export { routeLabel } from './http-metrics';
+export { createMetricsRegistry, routeLabel } from './http-metrics';

@@ -139,5 +139,7 @@ describe('operations endpoints', () => {
     });
     const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(/http_requests_total\{.*route="\/health\/ready".*\} \d+/);
+    // Routes under a mounted router keep their full template (not just "/me").
+    expect(metrics).toMatch(/http_requests_total\{.*route="\/api\/users\/me".*\} \d+/);
   });
 });

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createLogger } from '@surge/logger';
+import { provisionTestDatabase } from '@surge/testing';
+import type { RunningServer } from '@surge/http-kit';
+import { loadConfig, type ProviderConfig } from '../src/config';
+import { startProviderService } from '../src/service';
+
+export interface TestProvider {
+  url: string;
+  config: ProviderConfig;
+  running: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** The real simulator on port 0 against its test database. */
+export async function startTestProvider(overrides: Record<string, string> = {}): Promise<TestProvider> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
+    // Hung requests are cut after this when a test stops the simulator.
+    SHUTDOWN_GRACE_MS: '500',
+    ...overrides,
+  });
+  const running = await startProviderService(config, createLogger({ service: 'provider', level: 'silent' }));
+  return { url: running.url, config, running, stop: () => running.stop() };
+}
+
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
+}
+
+/** A charge request with a fresh idempotency key; override any part. */
+export function newCharge(
+  overrides: { key?: string; amountCents?: number; currency?: string; token?: string } = {},
+) {
+  return {
+    key: overrides.key ?? `test-${randomUUID()}`,
+    body: {
+      amountCents: overrides.amountCents ?? 1999,
+      currency: overrides.currency ?? 'USD',
+      token: overrides.token ?? 'tok_visa',
+    },
+  };
+}
+
+export function postCharge(
+  provider: TestProvider,
+  charge: ReturnType<typeof newCharge>,
+  options: { signal?: AbortSignal } = {},
+) {
+  return call(provider.url, 'POST', '/v1/charges', {
+    body: charge.body,
+    headers: { 'idempotency-key': charge.key },
+    ...options,
+  });
+}
+
+/** The simulator's rows for a key, read straight from its database. */
+export async function chargeRows(
+  provider: TestProvider,
+  key: string,
+): Promise<Array<Record<string, unknown>>> {
+  const db = new Client({ connectionString: provider.config.DATABASE_URL });
+  await db.connect();
+  try {
+    const { rows } = await db.query('SELECT id, outcome, refund_id FROM charges WHERE idempotency_key = $1', [
+      key,
+    ]);
+    return rows;
+  } finally {
+    await db.end();
+  }
+}
+
+export async function setFaults(provider: TestProvider, faults: Record<string, unknown>): Promise<void> {
+  const res = await call(provider.url, 'PUT', '/_control/faults', { body: faults });
+  if (res.status !== 200) throw new Error(`could not set faults: ${res.status}`);
+}
+
+export async function clearFaults(provider: TestProvider): Promise<void> {
+  await call(provider.url, 'DELETE', '/_control/faults');
+}

@@ -1,0 +1,19 @@
+import { Router } from 'express';
+import { principalOf, requireAuth, validate } from '@surge/http-kit';
+import { listPayments } from '../../domain/list-payments';
+import type { PaymentStore } from '../../domain/ports';
+import { listQuery } from './schemas';
+
+/** GET /api/payments?orderId= (CONTRACT.md): the caller's own payments, behind a verified token. */
+export function paymentRoutes(deps: { payments: PaymentStore }): Router {
+  const router = Router();
+  router.use(requireAuth);
+
+  router.get('/', async (req, res) => {
+    const query = validate(listQuery, req.query, 'query');
+    const filter = query.orderId === undefined ? {} : { orderId: query.orderId };
+    res.set('cache-control', 'no-store').json(await listPayments(deps, principalOf(res), filter));
+  });
+
+  return router;
+}

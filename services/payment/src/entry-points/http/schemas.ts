@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Request shapes of docs/internal-apis.md ("Payment service") and CONTRACT.md (GET /api/payments). */
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+
+export const chargeBody = z.strictObject({
+  orderId: z.uuid(),
+  userId: z.uuid(),
+  // Whole cents; the bound keeps amounts exact as JavaScript numbers.
+  amountCents: z.number().int().min(0).max(1_000_000_000_000),
+  currency: currency.default('USD'),
+  token: z.string().min(1).max(200),
+});
+
+/** The key must be the order id; the route compares the two after reading the body. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string({ error: 'is required (the order id)' }).min(1).max(255),
+});
+
+export const orderBody = z.strictObject({ orderId: z.uuid() });
+
+/** Unknown query parameters are ignored; a given orderId must be a uuid. */
+export const listQuery = z.object({ orderId: z.uuid().optional() });

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { call, charge, newChargeRequest, startPaymentTestEnv, type PaymentTestEnv } from './support';
+
+let env: PaymentTestEnv;
+beforeAll(async () => {
+  env = await startPaymentTestEnv();
+});
+afterAll(() => env.stop());
+
+describe('GET /api/payments', () => {
+  it("lists the caller's payment for an order with the contract fields only", async () => {
+    const userId = randomUUID();
+    const request = newChargeRequest({ userId, amountCents: 1234 });
+    const charged = await charge(env, request);
+    const res = await call(env.url, 'GET', `/api/payments?orderId=${request.orderId}`, {
+      token: env.token({ userId }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      {
+        id: charged.body.id,
+        orderId: request.orderId,
+        amountCents: 1234,
+        currency: 'USD',
+        status: 'CAPTURED',
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      },
+    ]);
+  });
+
+  it("lists all the caller's payments newest first, declined included, and nobody else's", async () => {
+    const userId = randomUUID();
+    const captured = newChargeRequest({ userId });
+    const declined = newChargeRequest({ userId, token: 'tok_decline' });
+    await charge(env, captured);
+    await charge(env, declined);
+    await charge(env, newChargeRequest());
+    const res = await call<Array<{ orderId: string; status: string }>>(env.url, 'GET', '/api/payments', {
+      token: env.token({ userId }),
+    });
+    expect(res.body.map((payment) => [payment.orderId, payment.status])).toEqual([
+      [declined.orderId, 'DECLINED'],
+      [captured.orderId, 'CAPTURED'],
+    ]);
+  });
+
+  it("answers an empty list for another user's order: existence is not leaked", async () => {
+    const request = newChargeRequest();
+    await charge(env, request);
+    const res = await call(env.url, 'GET', `/api/payments?orderId=${request.orderId}`, {
+      token: env.token({ userId: randomUUID() }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([]);
+  });
+
+  it("lets an admin read any user's payment", async () => {
+    const request = newChargeRequest();
+    await charge(env, request);
+    const res = await call<unknown[]>(env.url, 'GET', `/api/payments?orderId=${request.orderId}`, {
+      token: env.token({ role: 'admin' }),
+    });
+    expect(res.body).toHaveLength(1);
+  });
+
+  it('answers 401 without a token and with a forged one', async () => {
+    const none = await call(env.url, 'GET', '/api/payments');
+    expect(none.status).toBe(401);
+    expect(none.body.code).toBe('UNAUTHORIZED');
+    const forged = await call(env.url, 'GET', '/api/payments', { token: 'not.a.jwt' });
+    expect(forged.status).toBe(401);
+  });
+
+  it('answers 400 for an order id that is not a uuid', async () => {
+    const res = await call(env.url, 'GET', '/api/payments?orderId=42', { token: env.token() });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'orderId' }] });
+  });
+});

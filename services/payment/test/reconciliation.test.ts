@@ -1,0 +1,78 @@
+import { eventually, outboxEvents, paymentRows, providerCharges } from './assertions';
+import {
+  cancel,
+  charge,
+  clearFaults,
+  newChargeRequest,
+  setFaults,
+  startPaymentTestEnv,
+  type PaymentTestEnv,
+} from './support';
+
+let env: PaymentTestEnv;
+beforeAll(async () => {
+  env = await startPaymentTestEnv({
+    RECONCILER: 'true',
+    RECONCILE_INTERVAL_MS: '200',
+    RECONCILE_MIN_AGE_MS: '1000',
+  });
+});
+afterEach(() => clearFaults(env));
+afterAll(() => env.stop());
+
+const statusOf = async (orderId: string) => (await paymentRows(env, orderId))[0]?.status;
+
+describe('the reconciler', () => {
+  it('records a capture whose answer was lost, with its event, although nobody retries', async () => {
+    await setFaults(env, { dropAfterCapture: true });
+    const request = newChargeRequest();
+    expect((await charge(env, request)).status).toBe(503);
+    expect(await statusOf(request.orderId)).toBe('PENDING');
+
+    await eventually(async () => ((await statusOf(request.orderId)) === 'CAPTURED' ? true : undefined));
+    const [provider] = await providerCharges(env, request.orderId);
+    expect(await paymentRows(env, request.orderId)).toEqual([
+      expect.objectContaining({ provider_charge_id: provider?.id, version: 1 }),
+    ]);
+    expect((await outboxEvents(env, request.orderId)).map((event) => event.event_type)).toEqual([
+      'payment.captured',
+    ]);
+  });
+
+  it('refunds a capture that landed after the order was cancelled', async () => {
+    // The provider takes 1.5 s; the payment service gives up after 0.5 s and the order is
+    // cancelled while the provider is still working: the cancel finds nothing to refund.
+    await setFaults(env, { latencyMs: 1_500 });
+    const request = newChargeRequest();
+    expect((await charge(env, request)).status).toBe(504);
+    await clearFaults(env); // the slow request keeps its latency; the cancel's lookup does not
+    const cancelled = await cancel(env, request.orderId);
+    expect(cancelled.body).toEqual({ orderId: request.orderId, status: 'CANCELLED' });
+
+    // Then the capture lands; the reconciler finds it and gives the money back.
+    await eventually(async () => ((await statusOf(request.orderId)) === 'REFUNDED' ? true : undefined));
+    expect(await providerCharges(env, request.orderId)).toEqual([
+      { id: expect.any(String), outcome: 'captured', refund_id: expect.any(String) },
+    ]);
+    expect((await outboxEvents(env, request.orderId)).map((event) => event.event_type)).toEqual([
+      'payment.captured',
+      'payment.refunded',
+    ]);
+  });
+
+  it('asks about an attempt the provider never received, and leaves it PENDING', async () => {
+    await setFaults(env, { errorRate: 1 });
+    const request = newChargeRequest();
+    expect((await charge(env, request)).status).toBe(503);
+    await clearFaults(env);
+
+    const checked = await eventually(async () => {
+      const { rows } = await env.db.query('SELECT status, checked_at FROM payments WHERE order_id = $1', [
+        request.orderId,
+      ]);
+      return rows[0]?.checked_at ? rows[0] : undefined;
+    });
+    expect(checked.status).toBe('PENDING');
+    expect(await outboxEvents(env, request.orderId)).toEqual([]);
+  });
+});

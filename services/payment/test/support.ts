@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { createLogger } from '@surge/logger';
+import type { RunningServer } from '@surge/http-kit';
+import {
+  loadConfig as loadProviderConfig,
+  startProviderService,
+  type ProviderConfig,
+} from '@surge/payment-provider';
+import {
+  createTestKeyPair,
+  provisionTestDatabase,
+  serveJwks,
+  signTestToken,
+  testInfra,
+  type JwksServer,
+  type TestKeyPair,
+  type TestTokenOptions,
+} from '@surge/testing';
+import { loadConfig, type PaymentConfig } from '../src/config';
+import { startPaymentService } from '../src/service';
+
+export interface PaymentTestEnv {
+  url: string;
+  providerUrl: string;
+  config: PaymentConfig;
+  providerConfig: ProviderConfig;
+  /** The payment service's database and the simulator's, for assertions. */
+  db: Pool;
+  providerDb: Pool;
+  token(options?: TestTokenOptions): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real payment service and the provider simulator, both in-process on port 0,
+ * against their test databases, the real Kafka, and a JWKS server for real tokens.
+ * The reconciler is off unless a test turns it on (it would race the assertions).
+ */
+export async function startPaymentTestEnv(overrides: Record<string, string> = {}): Promise<PaymentTestEnv> {
+  const silent = (service: string) => createLogger({ service, level: 'silent' });
+  const providerConfig = loadProviderConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
+    SHUTDOWN_GRACE_MS: '500',
+  });
+  const provider = await startProviderService(providerConfig, silent('payment-provider'));
+  const keys: TestKeyPair = createTestKeyPair();
+  const jwks: JwksServer = await serveJwks([keys]);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: await provisionTestDatabase('surge_payment_test'),
+    KAFKA_BROKERS: testInfra().kafkaBrokers,
+    USER_SERVICE_URL: jwks.url,
+    PAYMENT_PROVIDER_URL: provider.url,
+    PAYMENT_PROVIDER_TIMEOUT_MS: '500',
+    RECONCILER: 'false',
+    SHUTDOWN_GRACE_MS: '1000',
+    ...overrides,
+  });
+  const running: RunningServer = await startPaymentService(config, silent('payment'));
+  const db = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const providerDb = new Pool({ connectionString: providerConfig.DATABASE_URL, max: 2 });
+  return {
+    url: running.url,
+    providerUrl: provider.url,
+    config,
+    providerConfig,
+    db,
+    providerDb,
+    token: (options) => signTestToken(keys, options),
+    async stop() {
+      await running.stop();
+      await provider.stop();
+      await jwks.close();
+      await db.end();
+      await providerDb.end();
+    },
+  };
+}
+
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
+}
+
+export interface ChargeRequest {
+  orderId: string;
+  userId: string;
+  amountCents: number;
+  currency: string;
+  token: string;
+}
+
+/** A charge for a fresh order; override any field. */
+export function newChargeRequest(overrides: Partial<ChargeRequest> = {}): ChargeRequest {
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    amountCents: 1999,
+    currency: 'USD',
+    token: 'tok_visa',
+    ...overrides,
+  };
+}
+
+/** POST /internal/payments/charge with the order id as the Idempotency-Key, as the order service calls it. */
+export function charge(env: PaymentTestEnv, request: ChargeRequest) {
+  return call(env.url, 'POST', '/internal/payments/charge', {
+    body: request,
+    headers: { 'idempotency-key': request.orderId },
+  });
+}
+
+export function cancel(env: PaymentTestEnv, orderId: string) {
+  return call(env.url, 'POST', '/internal/payments/cancel', { body: { orderId } });
+}
+
+export function refund(env: PaymentTestEnv, orderId: string) {
+  return call(env.url, 'POST', '/internal/payments/refund', { body: { orderId } });
+}
+
+export async function setFaults(env: PaymentTestEnv, faults: Record<string, unknown>): Promise<void> {
+  const res = await call(env.providerUrl, 'PUT', '/_control/faults', { body: faults });
+  if (res.status !== 200) throw new Error(`could not set faults: ${res.status}`);
+}
+
+export async function clearFaults(env: PaymentTestEnv): Promise<void> {
+  await call(env.providerUrl, 'DELETE', '/_control/faults');
+}
