@@ -46,10 +46,14 @@ export async function up(): Promise<void> {
         ctx.databases[spec.database] = await provisionDatabase(infra.env.SURGE_PG_ADMIN_URL, spec.database);
       ctx.urls[spec.name] = urlOf(spec);
     }
-    for (const spec of SERVICE_SPECS) {
-      if (stopping) return;
-      started.push(await startService(spec, ctx, log));
-    }
+    // All at once: readiness checks only each service's own dependencies, and services
+    // reach each other lazily, so start order does not matter and a parallel start is
+    // several seconds faster.
+    const results = await Promise.allSettled(SERVICE_SPECS.map((spec) => startService(spec, ctx, log)));
+    for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (stopping) return;
     printReady(ctx, (Date.now() - begun) / 1000);
     stopFollowing = followLogs(
       Object.fromEntries(

@@ -1,10 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { findRepoRoot } from '../native/paths';
 import type { SurgePaths } from '../native/paths';
 
 /** What the stack knows about the infrastructure when it starts services. */
 export interface StackContext {
   paths: SurgePaths;
-  infraEnv: { SURGE_PG_ADMIN_URL: string; REDIS_URL: string; KAFKA_BROKERS: string };
+  infraEnv: { SURGE_PG_ADMIN_URL: string; REDIS_URL: string; KAFKA_BROKERS: string; SMTP_URL?: string };
   /** Database URLs by service name, provisioned before services start. */
   databases: Record<string, string>;
   /** Base URL of every service the stack runs, by name. */
@@ -23,12 +25,8 @@ export interface ServiceSpec {
 
 const HOST = '127.0.0.1';
 
-/**
- * The services `pnpm stack up` runs, in start order (the gateway last, so it finds its
- * upstreams ready). Later issues add product, order, payment, notification here.
- * Every address reaches the service through env, as in docker compose and Kubernetes.
- */
-export const SERVICE_SPECS: ServiceSpec[] = [
+/** Every service of Surge, with the environment the native stack gives it. */
+const ALL_SERVICE_SPECS: ServiceSpec[] = [
   {
     name: 'user',
     dir: 'services/user',
@@ -42,23 +40,98 @@ export const SERVICE_SPECS: ServiceSpec[] = [
     }),
   },
   {
+    name: 'product',
+    dir: 'services/product',
+    defaultPort: 3002,
+    database: 'surge_product',
+    env: (ctx) => ({
+      DATABASE_URL: ctx.databases.surge_product ?? '',
+      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      USER_SERVICE_URL: ctx.urls.user ?? '',
+      // The deterministic development catalog (idempotent: existing SKUs are kept).
+      SEED_CATALOG: 'true',
+    }),
+  },
+  {
+    name: 'payment-provider',
+    dir: 'services/payment-provider',
+    defaultPort: 3010,
+    database: 'surge_provider',
+    env: (ctx) => ({ DATABASE_URL: ctx.databases.surge_provider ?? '' }),
+  },
+  {
+    name: 'payment',
+    dir: 'services/payment',
+    defaultPort: 3004,
+    database: 'surge_payment',
+    env: (ctx) => ({
+      DATABASE_URL: ctx.databases.surge_payment ?? '',
+      KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      USER_SERVICE_URL: ctx.urls.user ?? '',
+      PAYMENT_PROVIDER_URL: ctx.urls['payment-provider'] ?? '',
+    }),
+  },
+  {
+    name: 'order',
+    dir: 'services/order',
+    defaultPort: 3003,
+    database: 'surge_order',
+    env: (ctx) => ({
+      DATABASE_URL: ctx.databases.surge_order ?? '',
+      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      USER_SERVICE_URL: ctx.urls.user ?? '',
+      PRODUCT_SERVICE_URL: ctx.urls.product ?? '',
+      PAYMENT_SERVICE_URL: ctx.urls.payment ?? '',
+    }),
+  },
+  {
+    name: 'notification',
+    dir: 'services/notification',
+    defaultPort: 3005,
+    database: 'surge_notification',
+    env: (ctx) => ({
+      DATABASE_URL: ctx.databases.surge_notification ?? '',
+      KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      USER_SERVICE_URL: ctx.urls.user ?? '',
+      SMTP_URL: ctx.infraEnv.SMTP_URL ?? '',
+    }),
+  },
+  {
     name: 'gateway',
     dir: 'services/gateway',
     defaultPort: 8080,
     env: (ctx) => ({
       REDIS_URL: ctx.infraEnv.REDIS_URL,
       USER_SERVICE_URL: ctx.urls.user ?? '',
+      PRODUCT_SERVICE_URL: ctx.urls.product ?? '',
+      ORDER_SERVICE_URL: ctx.urls.order ?? '',
+      PAYMENT_SERVICE_URL: ctx.urls.payment ?? '',
+      NOTIFICATION_SERVICE_URL: ctx.urls.notification ?? '',
     }),
   },
 ];
 
-/** `SURGE_GATEWAY_PORT=9090` moves a service; the default otherwise. */
+/**
+ * The services `pnpm stack up` runs. Each reads every address from env, as in docker
+ * compose and Kubernetes. A service whose folder is absent (a partial checkout) is
+ * skipped; the gateway then answers 503 for its routes.
+ */
+export const SERVICE_SPECS: ServiceSpec[] = ALL_SERVICE_SPECS.filter((spec) =>
+  fs.existsSync(path.join(findRepoRoot(), spec.dir, 'package.json')),
+);
+
+/** `SURGE_GATEWAY_PORT=9090` moves a service (`SURGE_PAYMENT_PROVIDER_PORT` for payment-provider). */
+export function portVariable(spec: ServiceSpec): string {
+  return `SURGE_${spec.name.toUpperCase().replace(/-/g, '_')}_PORT`;
+}
+
 export function portOf(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[`SURGE_${spec.name.toUpperCase()}_PORT`];
+  const raw = env[portVariable(spec)];
   const port = raw === undefined ? spec.defaultPort : Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`SURGE_${spec.name.toUpperCase()}_PORT must be a port number, got ${raw}`);
-  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${portVariable(spec)} must be a port number, got ${raw}`);
   return port;
 }
 

@@ -4,7 +4,14 @@ import { logFile, type SurgePaths } from '../native/paths';
 import { isPortOpen } from '../native/ports';
 import { isAlive, spawnDaemon, stopGracefully, tailFile } from '../native/process';
 import { removeServiceRecord, writeServiceRecord, type ServiceRecord } from './service-records';
-import { SERVICE_HOST, portOf, urlOf, type ServiceSpec, type StackContext } from './service-specs';
+import {
+  SERVICE_HOST,
+  portOf,
+  portVariable,
+  urlOf,
+  type ServiceSpec,
+  type StackContext,
+} from './service-specs';
 
 export interface StartedService {
   spec: ServiceSpec;

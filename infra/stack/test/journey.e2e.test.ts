@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { formatReport, runAudit } from '../src/audit/run-audit';
+import { portIsOpen, startStack, type StackProcess } from './stack-process';
+
+/**
+ * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka
+ * and SMTP sink), driven only through the gateway: a customer's journey from sign-up to
+ * a refund, the failure answers on the way, then the auditor, then Ctrl-C. Afterwards no
+ * service process or port may be left. Ports of its own keep it clear of a developer's
+ * running stack; the infrastructure of the test run is reused and must survive.
+ */
+const PORTS: Record<string, number> = {
+  GATEWAY: 18080,
+  USER: 13001,
+  PRODUCT: 13002,
+  ORDER: 13003,
+  PAYMENT: 13004,
+  NOTIFICATION: 13005,
+  PAYMENT_PROVIDER: 13010,
+};
+const gateway = `http://127.0.0.1:${PORTS.GATEWAY}`;
+
+type Json = Record<string, unknown>;
+
+async function api<T = Json>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${gateway}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function login(email: string, password: string): Promise<string> {
+  const res = await api<{ accessToken: string }>('POST', '/api/auth/login', { body: { email, password } });
+  expect(res.status).toBe(200);
+  return res.body.accessToken;
+}
+
+const address = {
+  name: 'Grace Hopper',
+  line1: '1 Compiler Way',
+  city: 'Arlington',
+  postalCode: '22201',
+  country: 'US',
+};
+
+describe('a customer journey through the whole stack', () => {
+  let stack: StackProcess | undefined;
+
+  afterAll(async () => {
+    if (stack && stack.child.exitCode === null) stack.child.kill('SIGKILL');
+  });
+
+  it('registers, shops, pays, gets notified, cancels for a refund; the system audits clean; Ctrl-C leaves nothing', async () => {
+    const env: Record<string, string> = { NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+    for (const [name, port] of Object.entries(PORTS)) env[`SURGE_${name}_PORT`] = String(port);
+    stack = await startStack(env);
+
+    // Sign up and log in.
+    const email = uniqueEmail('journey');
+    const password = 'a long enough password';
+    expect(
+      (await api('POST', '/api/auth/register', { body: { email, password, name: 'Journey' } })).status,
+    ).toBe(201);
+    const token = await login(email, password);
+    const admin = await login('admin@surge.local', 'surge-admin-dev');
+
+    // Browse the seeded catalog, and add a product of our own with known stock.
+    const catalog = await api<{ items: Json[]; nextCursor: string | null }>('GET', '/api/products?limit=5');
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.items).toHaveLength(5);
+    const created = await api<{ id: string }>('POST', '/api/products', {
+      token: admin,
+      body: {
+        sku: `JOURNEY-${uniqueSuffix()}`,
+        name: 'Journey Lamp',
+        description: 'A lamp for the journey test',
+        category: 'journey',
+        priceCents: 2500,
+        stock: 3,
+      },
+    });
+    expect(created.status).toBe(201);
+    const lamp = created.body.id;
+    expect(
+      (
+        await api('POST', '/api/products', {
+          token,
+          body: { sku: 'X', name: 'x', description: 'x', category: 'x', priceCents: 1, stock: 1 },
+        })
+      ).status,
+    ).toBe(403);
+
+    // Cart, then checkout from the cart: 201 PAID, cart emptied.
+    expect((await api('PUT', `/api/cart/items/${lamp}`, { token, body: { quantity: 2 } })).status).toBe(200);
+    const paid = await api<{ id: string; status: string; totalCents: number }>('POST', '/api/orders', {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { shippingAddress: address, payment: { token: 'tok_visa' } },
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ status: 'PAID', totalCents: 5000 });
+    expect((await api<{ items: unknown[] }>('GET', '/api/cart', { token })).body.items).toEqual([]);
+    expect((await api<{ stock: number }>('GET', `/api/products/${lamp}`)).body.stock).toBe(1);
+
+    // The failure answers: not enough stock (409), a declined card (402).
+    const tooMany = await api('POST', '/api/orders', {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        items: [{ productId: lamp, quantity: 2 }],
+        shippingAddress: address,
+        payment: { token: 'tok_visa' },
+      },
+    });
+    expect(tooMany.status).toBe(409);
+    const declined = await api<{ code: string; orderId: string }>('POST', '/api/orders', {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        items: [{ productId: lamp, quantity: 1 }],
+        shippingAddress: address,
+        payment: { token: 'tok_decline' },
+      },
+    });
+    expect(declined.status).toBe(402);
+    expect(declined.body.code).toBe('PAYMENT_DECLINED');
+
+    // One capture, visible to its owner only.
+    const payments = await api<Array<{ status: string; amountCents: number }>>(
+      'GET',
+      `/api/payments?orderId=${paid.body.id}`,
+      { token },
+    );
+    expect(payments.body).toEqual([expect.objectContaining({ status: 'CAPTURED', amountCents: 5000 })]);
+
+    // Notifications arrive through Kafka: the welcome and the receipt.
+    const notifications = await eventually(async () => {
+      const res = await api<{ items: Array<{ type: string }> }>('GET', '/api/notifications', { token });
+      const types = res.body.items.map((item) => item.type);
+      return (
+        types.some((type) => type.includes('order.paid')) &&
+        types.some((type) => type.includes('user.registered')) &&
+        res.body.items
+      );
+    });
+    expect(notifications.length).toBeGreaterThanOrEqual(2);
+
+    // Cancel the paid order: refunded, stock returned.
+    const cancelled = await api<{ status: string }>('POST', `/api/orders/${paid.body.id}/cancel`, { token });
+    expect(cancelled.body.status).toBe('CANCELLED');
+    await eventually(
+      async () =>
+        (await api<Array<{ status: string }>>('GET', `/api/payments?orderId=${paid.body.id}`, { token }))
+          .body[0]?.status === 'REFUNDED',
+    );
+    await eventually(
+      async () => (await api<{ stock: number }>('GET', `/api/products/${lamp}`)).body.stock === 3,
+    );
+
+    // The system as a whole is consistent.
+    const report = await runAudit({ adminUrl: process.env.SURGE_PG_ADMIN_URL!, settleSeconds: 60 });
+    if (!report.ok) throw new Error(formatReport(report));
+
+    // Ctrl-C: everything the stack started stops.
+    expect(await stack.interrupt()).toBe(0);
+    for (const port of Object.values(PORTS)) expect(await portIsOpen(port)).toBe(false);
+    const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379);
+    expect(await portIsOpen(redisPort)).toBe(true);
+  }, 360_000);
+});

@@ -1,0 +1,110 @@
+import type { Logger } from '@surge/logger';
+import type { Redis } from '@surge/redis';
+import type { CacheLookup, CatalogCache } from '../domain/ports';
+import type { Product } from '../domain/product';
+
+export interface CatalogCacheOptions {
+  productTtlSeconds: number;
+  listTtlSeconds: number;
+  /** A command slower than this counts as an outage for this request. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Writes a product unless the cache already holds the same or a newer version of it.
+ * This closes the classic read-through race: a reader that loaded version 4 before an
+ * admin wrote version 5 must not put 4 back over 5 when it finishes.
+ */
+const PUT_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, cached = pcall(cjson.decode, current)
+  if ok and tonumber(cached.version) and tonumber(cached.version) >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+const UNAVAILABLE = { status: 'unavailable' } as const;
+const GENERATION_TTL_SECONDS = 7 * 86_400;
+
+/**
+ * Keys (after the client's prefix): `p:<id>` product JSON, `gen` the catalog generation,
+ * `list:<gen>:<hash>` list pages, `categories:<gen>`. Every call is guarded: while
+ * Redis is disconnected it is not even tried, and a slow answer is abandoned after
+ * `timeoutMs`, so an outage costs reads nothing but the cache.
+ */
+export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): CatalogCache {
+  const guard = createGuard(redis, options);
+  const productKey = (id: string) => `p:${id}`;
+  const lookup = async <T>(key: string): Promise<CacheLookup<T>> => {
+    const raw = await redis.get(key);
+    return raw ? { status: 'hit', value: JSON.parse(raw) as T } : { status: 'miss' };
+  };
+  return {
+    getProduct: (id) => guard(() => lookup<Product>(productKey(id)), UNAVAILABLE),
+    getJson: <T>(key: string) => guard(() => lookup<T>(key), UNAVAILABLE),
+    getProducts: (ids) =>
+      guard<CacheLookup<Map<string, Product>>>(async () => {
+        const raws = ids.length > 0 ? await redis.mget(ids.map(productKey)) : [];
+        const products = raws.flatMap((raw) => (raw ? [JSON.parse(raw) as Product] : []));
+        return { status: 'hit', value: new Map(products.map((product) => [product.id, product])) };
+      }, UNAVAILABLE),
+    putProducts: (products) =>
+      guard(async () => {
+        if (products.length === 0) return;
+        const batch = redis.pipeline();
+        for (const product of products) {
+          const args = [product.version, JSON.stringify(product), options.productTtlSeconds];
+          batch.eval(PUT_IF_NEWER, 1, productKey(product.id), ...args);
+        }
+        const failed = (await batch.exec())?.find(([error]) => error);
+        if (failed) throw failed[0];
+      }, undefined),
+    generation: () => guard(async () => Number(await redis.get('gen')) || 0, undefined),
+    bumpGeneration: () =>
+      guard(async () => {
+        // The expiry only cleans up after idle instances: it is far longer than any page's
+        // TTL, so a generation that restarts from 0 finds no page of the old 0 left.
+        await redis.multi().incr('gen').expire('gen', GENERATION_TTL_SECONDS).exec();
+      }, undefined),
+    putJson: (key, value) =>
+      guard(async () => {
+        await redis.set(key, JSON.stringify(value), 'EX', options.listTtlSeconds);
+      }, undefined),
+  };
+}
+
+type Guard = <T>(work: () => Promise<T>, fallback: T) => Promise<T>;
+
+/** Runs a cache call only while connected, with a deadline; a failure answers `fallback`. */
+function createGuard(redis: Redis, options: CatalogCacheOptions): Guard {
+  let lastWarning = 0;
+  const warn = (error: unknown) => {
+    // An outage fails every request; one line every 10 s says so without flooding the log.
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    options.logger.warn({ err: error }, 'product cache unavailable; reading from the database');
+  };
+  return async (work, fallback) => {
+    if (redis.status !== 'ready') {
+      warn(new Error(`redis connection is ${redis.status}`));
+      return fallback;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`cache call exceeded ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work(), deadline]);
+    } catch (error) {
+      warn(error);
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

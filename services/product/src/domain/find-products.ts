@@ -1,0 +1,26 @@
+import type { CatalogDeps } from './ports';
+import type { Product } from './product';
+
+/**
+ * The products among `ids`, in the order asked, unknown ids left out: one MGET, then one
+ * database query for whatever the cache did not have, which then fills the cache. Used
+ * to hydrate cached list pages (which hold ids only) and by the internal batch lookup.
+ */
+export async function findProductsByIds(deps: CatalogDeps, ids: readonly string[]): Promise<Product[]> {
+  const unique = [...new Set(ids)];
+  const cached = await deps.cache.getProducts(unique);
+  const found = cached.status === 'hit' ? cached.value : new Map<string, Product>();
+  const missing = unique.filter((id) => !found.has(id));
+  const missResult = cached.status === 'unavailable' ? 'unavailable' : 'miss';
+  for (const id of unique) deps.metrics.lookup('product', found.has(id) ? 'hit' : missResult);
+  if (missing.length > 0) {
+    deps.metrics.load('product');
+    const loaded = await deps.products.findByIds(missing);
+    for (const product of loaded) found.set(product.id, product);
+    if (cached.status !== 'unavailable') await deps.cache.putProducts(loaded);
+  }
+  return unique.flatMap((id) => {
+    const product = found.get(id);
+    return product ? [product] : [];
+  });
+}
