@@ -32,7 +32,7 @@ export async function startService(
   const port = portOf(spec);
   if (await isPortOpen(SERVICE_HOST, port)) {
     throw new Error(
-      `${spec.name}: port ${port} is already in use; stop what listens there or set SURGE_${spec.name.toUpperCase()}_PORT`,
+      `${spec.name}: port ${port} is already in use; stop what listens there or set ${portVariable(spec)}`,
     );
   }
   const cwd = path.join(ctx.paths.repoRoot, spec.dir);
