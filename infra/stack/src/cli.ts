@@ -3,6 +3,8 @@
  * `pnpm stack <verb>`: runs Surge natively. Each verb lives in commands/; later work
  * adds scale, kill, start, stop, fault, partition, audit and dlq to this table.
  */
+import { audit } from './commands/audit';
+import { dlq } from './commands/dlq';
 import { down } from './commands/down';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
@@ -21,6 +23,16 @@ const VERBS: Record<string, Verb> = {
   down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
   ps: { summary: 'show services and infrastructure: state, pid, address', run: () => ps() },
   logs: { summary: 'follow logs: `logs [service|postgres|redis|kafka] [--raw]`', run: (args) => logs(args) },
+  audit: {
+    summary:
+      'check that the whole system is consistent: `audit [--settle <s>] [--json]`; exits 1 on any violation',
+    run: (args) => audit(args),
+  },
+  dlq: {
+    summary:
+      'dead letters: `dlq list [topic]` shows them, `dlq replay <topic> [--id <ce_id>]` republishes them',
+    run: (args) => dlq(args),
+  },
 };
 
 function usage(): string {

@@ -68,8 +68,14 @@ describe('a customer journey through the whole stack', () => {
   let stack: StackProcess | undefined;
 
   afterAll(async () => {
-    if (stack && stack.child.exitCode === null) stack.child.kill('SIGKILL');
-  });
+    // Even when the test failed: Ctrl-C, so the stack stops what it started in order.
+    if (stack && stack.child.exitCode === null) {
+      const exited = stack.interrupt();
+      const timer = setTimeout(() => stack?.child.kill('SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }, 90_000);
 
   it('registers, shops, pays, gets notified, cancels for a refund; the system audits clean; Ctrl-C leaves nothing', async () => {
     const env: Record<string, string> = { NODE_ENV: 'development', LOG_LEVEL: 'warn' };

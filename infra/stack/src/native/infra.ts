@@ -7,6 +7,7 @@ import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './
 import { COMPONENTS, type Component, type SurgePaths, surgePaths } from './paths';
 import { PG_PACKAGE, findPgBinaries } from './postgres-bin';
 import { type PostgresHandle, PG_DEFAULT_PORT, PG_HOST, ensurePostgres, stopPostgres } from './postgres';
+import { type MailpitHandle, MAILPIT_HOST, SMTP_DEFAULT_PORT, ensureMailpit, stopMailpit } from './mailpit';
 import { isPortOpen, portOwner } from './ports';
 import { isAlive } from './process';
 import {
@@ -25,15 +26,23 @@ export interface Infra {
   postgres: PostgresHandle;
   redis: RedisHandle;
   kafka: KafkaHandle;
+  mailpit: MailpitHandle;
   paths: SurgePaths;
   /** What services read to find the infrastructure; pass it into their environment. */
-  env: { SURGE_PG_ADMIN_URL: string; REDIS_URL: string; KAFKA_BROKERS: string };
+  env: {
+    SURGE_PG_ADMIN_URL: string;
+    REDIS_URL: string;
+    KAFKA_BROKERS: string;
+    SMTP_URL: string;
+    /** Mailpit's web UI and API (tests read captured mail there). */
+    MAILPIT_URL: string;
+  };
 }
 
 export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'>;
 
 /**
- * Makes PostgreSQL, Redis and Kafka reachable, starting whatever is missing, in parallel.
+ * Makes PostgreSQL, Redis, Kafka and Mailpit reachable, starting whatever is missing, in parallel.
  * Missing Debian packages are installed first in one apt-get run. If one component
  * fails, the ones this call started are stopped again before the error is thrown.
  */
@@ -51,23 +60,33 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
     ensurePostgres(common),
     ensureRedis(common),
     ensureKafka(common),
+    ensureMailpit(common),
   ]);
-  const [pg, redis, kafka] = results;
-  if (pg.status === 'fulfilled' && redis.status === 'fulfilled' && kafka.status === 'fulfilled') {
+  const [pg, redis, kafka, mailpit] = results;
+  if (
+    pg.status === 'fulfilled' &&
+    redis.status === 'fulfilled' &&
+    kafka.status === 'fulfilled' &&
+    mailpit.status === 'fulfilled'
+  ) {
     log(`[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
       postgres: pg.value,
       redis: redis.value,
       kafka: kafka.value,
+      mailpit: mailpit.value,
       paths,
       env: {
         SURGE_PG_ADMIN_URL: pg.value.adminUrl,
         REDIS_URL: redis.value.url,
         KAFKA_BROKERS: kafka.value.brokers.join(','),
+        SMTP_URL: mailpit.value.smtpUrl,
+        MAILPIT_URL: mailpit.value.apiUrl,
       },
     };
   }
   // Undo our own half of a failed start, in the usual order, so nothing is left running.
+  if (mailpit.status === 'fulfilled') await stopMailpit(mailpit.value, { log, paths }).catch(() => undefined);
   if (kafka.status === 'fulfilled') await stopKafka(kafka.value, { log, paths }).catch(() => undefined);
   if (redis.status === 'fulfilled') await stopRedis(redis.value, { log, paths }).catch(() => undefined);
   if (pg.status === 'fulfilled') await stopPostgres(pg.value, { log, paths }).catch(() => undefined);
@@ -81,11 +100,12 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
   );
 }
 
-/** Stops only what this process started: Kafka, then Redis, then Postgres. */
+/** Stops only what this process started: Mailpit, Kafka, then Redis, then Postgres. */
 export async function stopInfra(infra: Infra, opts: { log?: Log } = {}): Promise<void> {
   const log = opts.log ?? consoleLog;
   const errors: string[] = [];
   const steps: Array<() => Promise<void>> = [
+    () => stopMailpit(infra.mailpit, { log, paths: infra.paths }),
     () => stopKafka(infra.kafka, { log, paths: infra.paths }),
     () => stopRedis(infra.redis, { log, paths: infra.paths }),
     () => stopPostgres(infra.postgres, { log, paths: infra.paths }),
@@ -137,6 +157,11 @@ export async function infraStatus(
   const env = opts.env ?? process.env;
   const paths = opts.paths ?? surgePaths(env);
   const targets: Record<Component, { host: string; port: number; external: string | undefined }> = {
+    mailpit: {
+      host: MAILPIT_HOST,
+      port: portFromEnv(env, 'SURGE_SMTP_PORT', SMTP_DEFAULT_PORT),
+      external: env['SMTP_URL'],
+    },
     kafka: {
       host: KAFKA_HOST,
       port: portFromEnv(env, 'SURGE_KAFKA_PORT', KAFKA_DEFAULT_PORT),

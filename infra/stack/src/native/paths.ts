@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The three daemons this project runs natively. Order matters: it is the stop order. */
-export const COMPONENTS = ['kafka', 'redis', 'postgres'] as const;
+/** The daemons this project runs natively. Order matters: it is the stop order. */
+export const COMPONENTS = ['mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export const KAFKA_VERSION = '4.1.1';
+/** The SMTP sink services send mail to; built from source with `go install` (see mailpit.ts). */
+export const MAILPIT_VERSION = 'v1.31.0';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -30,6 +32,11 @@ export interface SurgePaths {
   kafkaLibs: string;
   kafkaPom: string;
   kafkaLog4j: string;
+  /** `.surge/mailpit`: its SQLite database of captured mail. */
+  mailpitDir: string;
+  /** `~/.cache/surge/mailpit-<version>`: the built binary in bin/, Go's caches in go/. */
+  mailpitCacheDir: string;
+  mailpitBin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -56,6 +63,7 @@ export function surgePaths(
   const stateDir = path.resolve(env['SURGE_STATE_DIR'] || path.join(repoRoot, '.surge'));
   const cacheDir = cacheRoot(env);
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
+  const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -71,6 +79,9 @@ export function surgePaths(
     kafkaLibs: path.join(kafkaCacheDir, 'libs'),
     kafkaPom: path.join(repoRoot, 'infra', 'stack', 'kafka', 'pom.xml'),
     kafkaLog4j: path.join(repoRoot, 'infra', 'stack', 'kafka', 'log4j2.properties'),
+    mailpitDir: path.join(stateDir, 'mailpit'),
+    mailpitCacheDir,
+    mailpitBin: path.join(mailpitCacheDir, 'bin', 'mailpit'),
   };
 }
 

@@ -1,0 +1,368 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  type BaseHandle,
+  type EnsureOptions,
+  type Resolved,
+  assertSamePort,
+  liveRecord,
+  portFromEnv,
+  readyOrStop,
+  resolveOptions,
+  stopPid,
+  stopRecorded,
+} from './daemon';
+import { runCommand, versionOf, which } from './exec';
+import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
+import { MAILPIT_VERSION, type SurgePaths, logFile, pretty, surgePaths } from './paths';
+import { describePortOwner, isPortOpen, waitUntil } from './ports';
+import { spawnDaemon, tailFile } from './process';
+import { whoAmI, withLock, writeRunRecord } from './run-state';
+
+export const MAILPIT_HOST = '127.0.0.1';
+export const SMTP_DEFAULT_PORT = 1025;
+export const MAILPIT_DEFAULT_PORT = 8025;
+const MAILPIT_MODULE = 'github.com/axllent/mailpit';
+
+/**
+ * Mailpit: the SMTP sink the notification service sends to in development and tests. It
+ * keeps every message and shows it in a web UI and a JSON API, which is how tests check
+ * that exactly one email reached a recipient.
+ */
+export interface MailpitHandle extends BaseHandle {
+  component: 'mailpit';
+  /** What services read as SMTP_URL. `port` is the SMTP port. */
+  smtpUrl: string;
+  /** Web UI and API (MAILPIT_URL); '' when SMTP_URL names a server whose API we were not told. */
+  apiUrl: string;
+  version: string;
+}
+
+/**
+ * Makes an SMTP sink reachable: SMTP_URL (and MAILPIT_URL for its API) if set; else the
+ * Mailpit this project already runs; else a Mailpit already listening on both ports; else
+ * our own, built once from source with `go install` into ~/.cache/surge/mailpit-<version>.
+ */
+export async function ensureMailpit(opts: EnsureOptions = {}): Promise<MailpitHandle> {
+  const o = resolveOptions('mailpit', opts, 20_000);
+  const external = o.env['SMTP_URL'];
+  if (external) return useExternal(external, o.env['MAILPIT_URL'] ?? '', o);
+  const smtpPort = portFromEnv(o.env, 'SURGE_SMTP_PORT', SMTP_DEFAULT_PORT);
+  const httpPort = portFromEnv(o.env, 'SURGE_MAILPIT_PORT', MAILPIT_DEFAULT_PORT);
+  const apiUrl = `http://${MAILPIT_HOST}:${httpPort}`;
+  return withLock(o.paths, 'mailpit', o.log, async () => {
+    const record = liveRecord(o.paths, 'mailpit');
+    if (record) {
+      assertSamePort(record, smtpPort, 'SURGE_SMTP_PORT');
+      if (record.ports[1] !== httpPort) {
+        throw new InfraError(
+          'mailpit',
+          `Surge's Mailpit already serves its API on ${record.host}:${record.ports[1]}, not on port ${httpPort}`,
+          `stop it first (tsx infra/stack/src/infra-cli.ts down), or set SURGE_MAILPIT_PORT=${record.ports[1]}`,
+        );
+      }
+      const version = await mailpitInfo(apiUrl);
+      o.log(
+        `reusing the Mailpit Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${MAILPIT_HOST}:${smtpPort}`,
+      );
+      return handle(smtpPort, apiUrl, version, 'ours-running', record.pid);
+    }
+    const [smtpOpen, httpOpen] = await Promise.all([
+      isPortOpen(MAILPIT_HOST, smtpPort),
+      isPortOpen(MAILPIT_HOST, httpPort),
+    ]);
+    if (smtpOpen || httpOpen) return reuseExisting(smtpPort, httpPort, apiUrl, o);
+    return startOwn(smtpPort, httpPort, apiUrl, o);
+  });
+}
+
+async function useExternal(smtpUrl: string, apiUrl: string, o: Resolved): Promise<MailpitHandle> {
+  let parsed: URL;
+  try {
+    parsed = new URL(smtpUrl);
+    if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new Error('not smtp: or smtps:');
+  } catch (err) {
+    throw new InfraError(
+      'mailpit',
+      `SMTP_URL=${smtpUrl} is not an SMTP URL (${errorMessage(err)})`,
+      'use smtp://HOST:PORT, or unset it to let Surge run its own Mailpit',
+    );
+  }
+  let version = 'unknown';
+  if (apiUrl) {
+    try {
+      version = await mailpitInfo(apiUrl);
+    } catch (err) {
+      throw new InfraError(
+        'mailpit',
+        `cannot use MAILPIT_URL: ${errorMessage(err)}`,
+        'fix it, or unset SMTP_URL and MAILPIT_URL to let Surge run its own Mailpit',
+      );
+    }
+  }
+  const port = Number(parsed.port || (parsed.protocol === 'smtps:' ? 465 : 25));
+  o.log(`using SMTP_URL (${parsed.hostname}:${port}${apiUrl ? `, API ${apiUrl}` : ''}); nothing to start`);
+  return { ...handle(port, apiUrl, version, 'external', null), host: parsed.hostname, smtpUrl };
+}
+
+/** A Mailpit a developer runs already (say, from their package manager) is used and never stopped. */
+async function reuseExisting(
+  smtpPort: number,
+  httpPort: number,
+  apiUrl: string,
+  o: Resolved,
+): Promise<MailpitHandle> {
+  let version: string;
+  try {
+    version = await mailpitInfo(apiUrl);
+  } catch (err) {
+    throw new InfraError(
+      'mailpit',
+      `port ${MAILPIT_HOST}:${httpPort} does not answer like Mailpit's API${describePortOwner(httpPort)}: ${errorMessage(err)}`,
+      `set SURGE_MAILPIT_PORT (and SURGE_SMTP_PORT) to free ports to run Surge's own Mailpit, or SMTP_URL and MAILPIT_URL to use another sink`,
+    );
+  }
+  if (!(await isPortOpen(MAILPIT_HOST, smtpPort))) {
+    throw new InfraError(
+      'mailpit',
+      `a Mailpit ${version} answers on ${MAILPIT_HOST}:${httpPort} but nothing accepts SMTP on ${MAILPIT_HOST}:${smtpPort}`,
+      `set SMTP_URL=smtp://HOST:PORT and MAILPIT_URL=${apiUrl} to use that Mailpit, or SURGE_SMTP_PORT and SURGE_MAILPIT_PORT to run Surge's own`,
+    );
+  }
+  o.log(
+    `reusing the Mailpit ${version} already listening on ${MAILPIT_HOST}:${smtpPort} and ${apiUrl} (not started by us, will not be stopped)`,
+  );
+  return handle(smtpPort, apiUrl, version, 'existing', null);
+}
+
+async function startOwn(
+  smtpPort: number,
+  httpPort: number,
+  apiUrl: string,
+  o: Resolved,
+): Promise<MailpitHandle> {
+  const bin = await ensureMailpitBinary(o);
+  fs.mkdirSync(o.paths.mailpitDir, { recursive: true });
+  // The database path is in the command line, so it doubles as the marker that proves a
+  // live pid is still our Mailpit (run-state.ts). Mail survives restarts like other data.
+  const database = path.join(o.paths.mailpitDir, 'mailpit.db');
+  const log = logFile(o.paths, 'mailpit');
+  o.log(
+    `starting Mailpit ${MAILPIT_VERSION}: SMTP ${MAILPIT_HOST}:${smtpPort}, web UI and API ${apiUrl} (log: ${log})`,
+  );
+  const started = Date.now();
+  const pid = await spawnDaemon({
+    command: bin,
+    args: [
+      '--smtp',
+      `${MAILPIT_HOST}:${smtpPort}`,
+      '--listen',
+      `${MAILPIT_HOST}:${httpPort}`,
+      '--database',
+      database,
+      // The default keeps only 500 messages; parallel test files send more than that.
+      '--max',
+      '10000',
+      // Loopback only: reverse DNS of 127.0.0.1 buys nothing and can stall without a resolver.
+      '--smtp-disable-rdns',
+      // A service configured with SMTP credentials (as for a real relay) must still get through.
+      '--smtp-auth-accept-any',
+      '--smtp-auth-allow-insecure',
+      // No network here besides loopback: do not ask GitHub for newer releases.
+      '--disable-version-check',
+    ],
+    cwd: o.paths.mailpitDir,
+    logFile: log,
+  });
+  writeRunRecord(o.paths, {
+    component: 'mailpit',
+    pid,
+    host: MAILPIT_HOST,
+    port: smtpPort,
+    ports: [smtpPort, httpPort],
+    startedAt: new Date().toISOString(),
+    startedBy: whoAmI(),
+    logFile: log,
+    marker: database,
+  });
+  const version = await readyOrStop(
+    o,
+    'mailpit',
+    pid,
+    waitUntil(
+      async () => {
+        const info = await mailpitInfo(apiUrl);
+        // The API comes up first; SMTP right after it.
+        return (await isPortOpen(MAILPIT_HOST, smtpPort)) ? info : undefined;
+      },
+      {
+        component: 'mailpit',
+        what: `Mailpit to answer ${apiUrl}/api/v1/info and accept SMTP on ${MAILPIT_HOST}:${smtpPort}`,
+        timeoutMs: o.timeoutMs,
+        intervalMs: 100,
+        pid,
+        logFile: log,
+        ...(o.signal ? { signal: o.signal } : {}),
+      },
+    ),
+  );
+  o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  return handle(smtpPort, apiUrl, version, 'started', pid);
+}
+
+/**
+ * The Mailpit binary, built once per version from its Go module into
+ * ~/.cache/surge/mailpit-<version>/bin and reused by every clone and start. Mailpit is not
+ * a Debian package and no prebuilt binary can be downloaded here; the Go module proxy can
+ * be reached. Go's module and build caches (about 800 MB) live under the same folder
+ * only for the build and are removed afterwards: they are per version, so no later build
+ * would reuse them.
+ *
+ * Same result as `go install github.com/axllent/mailpit@<version>` (Mailpit's own go.mod
+ * and go.sum pin every dependency), done in two steps: `go install module@version` also
+ * asks the proxy for the module's version list (to print deprecation notices), and
+ * proxies that serve pinned versions but not lists (ours answers 403) make it fail.
+ */
+async function ensureMailpitBinary(o: Resolved): Promise<string> {
+  const bin = o.paths.mailpitBin;
+  if (isExecutable(bin)) return bin;
+  const go = which('go', o.env);
+  if (!go) {
+    throw new InfraError(
+      'mailpit',
+      `Mailpit ${MAILPIT_VERSION} is built from source once, with Go, and \`go\` is not on PATH`,
+      'install Go 1.21 or later (it fetches the newer toolchain Mailpit needs by itself) from https://go.dev/dl/, ' +
+        'or set SMTP_URL (and MAILPIT_URL) to an SMTP sink you run',
+    );
+  }
+  const binDir = path.dirname(bin);
+  // Build into a private folder and rename it into place: an interrupted build, or
+  // another clone building at the same moment, never leaves a half-written binary.
+  const staging = `${binDir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  const buildLog = logFile(o.paths, 'mailpit-build');
+  o.log(
+    `building Mailpit ${MAILPIT_VERSION} from source with ${versionOf(go, 'version') ?? go} into ${pretty(binDir)} ` +
+      `(once; fetches its modules and compiles, a few minutes; log: ${buildLog})`,
+  );
+  const started = Date.now();
+  const env = goEnv(o);
+  const run = (args: string[], cwd: string, what: string) =>
+    runCommand(go, args, { cwd, env, logFile: buildLog, heartbeat: { log: o.log, what } });
+  const fail = (step: string, code: number): never => {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new InfraError(
+      'mailpit',
+      `${step} failed (exit ${code}):\n${tailFile(buildLog, 20)}`,
+      `see ${buildLog}; check that the Go module proxy is reachable (GOPROXY=${o.env['GOPROXY'] ?? 'default'}) ` +
+        'and that Go is 1.21+ (Mailpit needs go 1.25, fetched automatically unless GOTOOLCHAIN=local); ' +
+        'or set SMTP_URL (and MAILPIT_URL) to an SMTP sink you run',
+    );
+  };
+
+  const module = `${MAILPIT_MODULE}@${MAILPIT_VERSION}`;
+  const download = await run(['mod', 'download', module], o.paths.mailpitCacheDir, 'fetching Mailpit');
+  // Module paths are lower case here, so no case-escaping is needed for the folder name.
+  const source = path.join(env['GOMODCACHE'] ?? '', module);
+  if (download.code !== 0 || !fs.existsSync(path.join(source, 'go.mod')))
+    fail(`go mod download ${module}`, download.code);
+  o.log(`fetched ${module}; now fetching its dependencies and compiling`);
+  const built = path.join(staging, 'mailpit');
+  const buildArgs = [
+    'build',
+    '-trimpath',
+    '-ldflags',
+    `-s -w -X ${MAILPIT_MODULE}/config.Version=${MAILPIT_VERSION}`,
+    '-o',
+    built,
+    '.',
+  ];
+  const compile = await run(buildArgs, source, 'compiling Mailpit');
+  if (compile.code !== 0 || !isExecutable(built))
+    fail(`go ${buildArgs.join(' ')} (in ${source})`, compile.code);
+
+  o.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (isExecutable(bin)) {
+    fs.rmSync(staging, { recursive: true, force: true }); // another clone finished first
+  } else {
+    fs.rmSync(binDir, { recursive: true, force: true });
+    fs.renameSync(staging, binDir);
+  }
+  fs.rmSync(goCacheDir(o), { recursive: true, force: true });
+  return bin;
+}
+
+/** The build's own Go environment: caches under the Mailpit cache folder, nothing from the user's GOFLAGS. */
+function goEnv(o: Resolved): NodeJS.ProcessEnv {
+  const goDir = goCacheDir(o);
+  return {
+    ...o.env,
+    GOPATH: goDir,
+    GOMODCACHE: path.join(goDir, 'mod'),
+    GOCACHE: path.join(goDir, 'build'),
+    // Writable module cache, so `rm -rf ~/.cache/surge` works; and no user GOFLAGS
+    // (-mod=vendor and friends) that would not apply to Mailpit's module.
+    GOFLAGS: '-modcacherw',
+    GO111MODULE: 'on',
+    GOWORK: 'off',
+    // Pure Go (Mailpit's SQLite is modernc.org/sqlite): no C compiler needed, a static binary.
+    CGO_ENABLED: '0',
+  };
+}
+
+function goCacheDir(o: Resolved): string {
+  return path.join(o.paths.mailpitCacheDir, 'go');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** One GET of Mailpit's app info; resolves with its version. Rejects for anything that is not Mailpit. */
+export async function mailpitInfo(apiUrl: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/api/v1/info`, { signal: AbortSignal.timeout(2_000) });
+  if (res.status !== 200) throw new Error(`GET /api/v1/info answered ${res.status}`);
+  const body = (await res.json().catch(() => null)) as { Version?: unknown } | null;
+  if (typeof body?.Version !== 'string') throw new Error('GET /api/v1/info did not answer like Mailpit');
+  return body.Version;
+}
+
+function handle(
+  smtpPort: number,
+  apiUrl: string,
+  version: string,
+  source: MailpitHandle['source'],
+  pid: number | null,
+): MailpitHandle {
+  return {
+    component: 'mailpit',
+    host: MAILPIT_HOST,
+    port: smtpPort,
+    pid,
+    startedByUs: source === 'started',
+    source,
+    smtpUrl: `smtp://${MAILPIT_HOST}:${smtpPort}`,
+    apiUrl,
+    version,
+  };
+}
+
+/** Stops Mailpit only when this handle started it. */
+export async function stopMailpit(
+  handle: MailpitHandle,
+  opts: { log?: Log; paths?: SurgePaths } = {},
+): Promise<void> {
+  if (!handle.startedByUs || handle.pid === null) return;
+  const log = componentLog(opts.log ?? consoleLog, 'mailpit');
+  const paths = opts.paths ?? surgePaths();
+  const result = await stopRecorded(paths, 'mailpit', log, handle.pid);
+  if (result === 'no-record')
+    await stopPid('mailpit', handle.pid, path.join(paths.mailpitDir, 'mailpit.db'), log);
+}
