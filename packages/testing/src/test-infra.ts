@@ -51,3 +51,43 @@ export function uniqueSuffix(): string {
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomUUID()}@example.test`;
 }
+
+export interface ScratchDatabase {
+  url: string;
+  /** Drops the database (its connections are closed first). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A database for one test file alone, dropped afterwards. For services with background
+ * workers (the order recovery worker): in a shared database, every file's worker would
+ * also pick up the other files' rows and act on them with the wrong test doubles.
+ */
+export async function createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const { adminUrl } = testInfra();
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad scratch database name ${name}`);
+  const owner = await provisionTestDatabase(prefix);
+  const role = new URL(owner).username;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} OWNER ${role}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(owner);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -3,8 +3,8 @@ import { Client } from 'pg';
 import { createLogger } from '@surge/logger';
 import type { RunningServer } from '@surge/http-kit';
 import {
+  createScratchDatabase,
   createTestKeyPair,
-  provisionTestDatabase,
   serveJwks,
   signTestToken,
   testInfra,
@@ -32,11 +32,13 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
   const jwks: JwksServer = await serveJwks([keys]);
   const product = await startProductStub();
   const payment = await startPaymentStub();
+  // A database of this file's own: its recovery worker must see only its own orders.
+  const database = await createScratchDatabase('surge_order_test');
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: await provisionTestDatabase('surge_order_test'),
+    DATABASE_URL: database.url,
     REDIS_URL: infra.redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
     USER_SERVICE_URL: jwks.url,
@@ -72,6 +74,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
       await running.stop();
       await db.end();
       await Promise.all([product.close(), payment.close(), jwks.close()]);
+      await database.drop();
     },
   };
 }
