@@ -1,9 +1,8 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { TOPICS } from '@surge/contracts';
 import { ServiceClient } from '@surge/http-client';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, ensureTopics, messagingMigrationsDir, OutboxRelay } from '@surge/messaging';
+import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, runMigrations, type Pool } from '@surge/postgres';
 import { createProviderClient } from './clients/provider-client';
 import type { PaymentConfig } from './config';
@@ -70,7 +69,13 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
   });
   metrics.registerOn(http.registry);
 
-  const relay = await startRelay(config, pool, logger);
+  const relay = await startOutboxRelay({
+    service: SERVICE_NAME,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    enabled: config.OUTBOX_RELAY,
+    logger,
+  });
   const reconciler = startReconciler(config, deps, pool, logger);
   return startServer(http, {
     port: config.PORT,
@@ -104,26 +109,4 @@ function startReconciler(
   });
   job.start();
   return job;
-}
-
-/** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */
-async function startRelay(
-  config: PaymentConfig,
-  pool: Pool,
-  logger: Logger,
-): Promise<OutboxRelay | undefined> {
-  if (!config.KAFKA_BROKERS || !config.OUTBOX_RELAY) return undefined;
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
-  // Topics are created in the background: a broker that is down must not stop the service starting.
-  ensureTopics(kafka, TOPICS).catch((error: unknown) =>
-    logger.warn({ err: error }, 'could not ensure Kafka topics yet'),
-  );
-  const relay = new OutboxRelay({
-    pool,
-    kafka,
-    logger: logger.child({ component: 'outbox-relay' }),
-    lockKey: `${SERVICE_NAME}-outbox`,
-  });
-  await relay.start();
-  return relay;
 }

@@ -1,9 +1,8 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { TOPICS } from '@surge/contracts';
 import { ServiceClient } from '@surge/http-client';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, ensureTopics, messagingMigrationsDir, OutboxRelay } from '@surge/messaging';
+import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, runMigrations, type Pool } from '@surge/postgres';
 import { createRedis, pingRedis, type Redis } from '@surge/redis';
 import type { ProductConfig } from './config';
@@ -75,7 +74,13 @@ export async function startProductService(config: ProductConfig, logger: Logger)
   const inventory = createInventoryRepository(pool);
   const flights = new SingleFlight();
 
-  const relay = await startRelay(config, pool, logger);
+  const relay = await startOutboxRelay({
+    service: SERVICE_NAME,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    enabled: config.OUTBOX_RELAY,
+    logger,
+  });
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
@@ -118,26 +123,4 @@ async function seed(pool: Pool, cache: CatalogCache, size: number, logger: Logge
   const inserted = await seedCatalog(pool, { size });
   if (inserted > 0) await cache.bumpGeneration();
   logger.info({ inserted, size }, 'development catalog seeded');
-}
-
-/** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */
-async function startRelay(
-  config: ProductConfig,
-  pool: Pool,
-  logger: Logger,
-): Promise<OutboxRelay | undefined> {
-  if (!config.KAFKA_BROKERS || !config.OUTBOX_RELAY) return undefined;
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
-  // Topics are created in the background: a broker that is down must not stop the service starting.
-  ensureTopics(kafka, TOPICS).catch((error: unknown) =>
-    logger.warn({ err: error }, 'could not ensure Kafka topics yet'),
-  );
-  const relay = new OutboxRelay({
-    pool,
-    kafka,
-    logger: logger.child({ component: 'outbox-relay' }),
-    lockKey: `${SERVICE_NAME}-outbox`,
-  });
-  await relay.start();
-  return relay;
 }
