@@ -6,6 +6,7 @@
 import { audit } from './commands/audit';
 import { dlq } from './commands/dlq';
 import { down } from './commands/down';
+import { lifecycle } from './commands/lifecycle';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
 import { up } from './commands/up';
@@ -23,6 +24,16 @@ const VERBS: Record<string, Verb> = {
   down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
   ps: { summary: 'show services and infrastructure: state, pid, address', run: () => ps() },
   logs: { summary: 'follow logs: `logs [service|postgres|redis|kafka] [--raw]`', run: (args) => logs(args) },
+  kill: {
+    summary: 'crash a service or postgres|redis|kafka|mailpit (SIGKILL): `kill <name>`',
+    run: (args) => lifecycle('kill', args),
+  },
+  stop: { summary: 'stop one gracefully (SIGTERM): `stop <name>`', run: (args) => lifecycle('stop', args) },
+  start: {
+    summary: 'start one again with its usual configuration: `start <name>`',
+    run: (args) => lifecycle('start', args),
+  },
+  restart: { summary: 'stop, then start: `restart <name>`', run: (args) => lifecycle('restart', args) },
   audit: {
     summary:
       'check that the whole system is consistent: `audit [--settle <s>] [--json]`; exits 1 on any violation',
@@ -45,6 +56,10 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
+  // `pnpm stack ps | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
   const [verb, ...args] = process.argv.slice(2);
   const command = verb ? VERBS[verb] : undefined;
   if (!command) {

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { ensureInfra, provisionDatabase, stopInfra, type Infra } from '../native/infra';
-import { logFile } from '../native/paths';
+import { ensureInfra, stopInfra, type Infra } from '../native/infra';
+import { stopReplacedInfra } from '../native/stop-owned';
+import { logFile, surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
-import { SERVICE_SPECS, urlOf, type StackContext } from '../services/service-specs';
+import { readServiceRecords } from '../services/service-records';
+import { SERVICE_SPECS, type StackContext } from '../services/service-specs';
+import { buildStackContext } from '../services/stack-context';
 import { startService, stopService, type StartedService } from '../services/supervisor';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -23,13 +26,21 @@ export async function up(): Promise<void> {
     stopping = true;
     log(`\n[stack] ${reason}: stopping`);
     stopFollowing();
-    for (const service of [...started].reverse()) {
-      log(`[stack] ${service.spec.name}: stopping`);
-      await stopService(service.record, infra!.paths).catch((error: unknown) =>
-        log(`[stack] ${service.spec.name}: ${String(error)}`),
+    // By run record, not by the pids started here: a service restarted by a chaos command
+    // runs under a new pid and is still this stack's to stop.
+    const running = readServiceRecords(infra?.paths ?? surgePaths());
+    const order = started.map((service) => service.spec.name).reverse();
+    running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    for (const record of running) {
+      log(`[stack] ${record.name}: stopping`);
+      await stopService(record, infra?.paths ?? surgePaths()).catch((error: unknown) =>
+        log(`[stack] ${record.name}: ${String(error)}`),
       );
     }
-    if (infra) await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
+    if (infra) {
+      await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
+      await stopReplacedInfra(infra, log);
+    }
     log('[stack] stopped');
     process.exit(code);
   };
@@ -40,12 +51,7 @@ export async function up(): Promise<void> {
     const begun = Date.now();
     infra = await ensureInfra({ log });
     build(infra.paths.repoRoot);
-    const ctx: StackContext = { paths: infra.paths, infraEnv: infra.env, databases: {}, urls: {} };
-    for (const spec of SERVICE_SPECS) {
-      if (spec.database)
-        ctx.databases[spec.database] = await provisionDatabase(infra.env.SURGE_PG_ADMIN_URL, spec.database);
-      ctx.urls[spec.name] = urlOf(spec);
-    }
+    const ctx = await buildStackContext(infra);
     // All at once: readiness checks only each service's own dependencies, and services
     // reach each other lazily, so start order does not matter and a parallel start is
     // several seconds faster.
