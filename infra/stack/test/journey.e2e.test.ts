@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { formatReport, runAudit } from '../src/audit/run-audit';
-import { portIsOpen, startStack, type StackProcess } from './stack-process';
+import { portIsOpen, startStack, type StackProcess } from '../src/chaos/stack-process';
 
 /**
  * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka

@@ -1,2 +1,3 @@
 export * from './app-error';
 export * from './errors';
+export * from './connection-failure';

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, isAppError } from '@surge/errors';
+import { AppError, isAppError, isConnectionFailure } from '@surge/errors';
 import type { Logger } from '@surge/logger';
 import { fromBodyParserError } from './body-parsing';
 import { internalError, sendProblem } from './problem-details';
@@ -29,6 +29,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         logger.warn({ err: known }, 'dependency failed');
       }
       sendProblem(res, known);
+      return;
+    }
+    if (isConnectionFailure(error)) {
+      logger.warn({ err: error }, 'a dependency could not be reached');
+      sendProblem(
+        res,
+        new AppError('DEPENDENCY_UNAVAILABLE', 'A dependency is unavailable; try again shortly', {
+          retryAfterSeconds: 1,
+        }),
+      );
       return;
     }
     logger.error({ err: error }, 'unhandled error');

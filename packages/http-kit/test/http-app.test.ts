@@ -124,3 +124,34 @@ describe('the HTTP kit', () => {
     await stopping;
   });
 });
+
+describe('dependency outages at the HTTP edge', () => {
+  it('answers a database or cache connection failure with 503 and Retry-After, not 500', async () => {
+    const logger = createLogger({ service: 'outage', level: 'silent' });
+    const outage = await startServer(
+      createHttpApp({
+        service: 'outage',
+        logger,
+        readiness: {},
+        routes: (app) => {
+          app.get('/pg', () => {
+            throw Object.assign(new Error('terminating connection due to administrator command'), {
+              code: '57P01',
+            });
+          });
+          app.get('/refused', () => {
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          });
+        },
+      }),
+      { port: 0, host: '127.0.0.1', logger },
+    );
+    for (const path of ['/pg', '/refused']) {
+      const res = await fetch(`${outage.url}${path}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await res.text()).not.toContain('127.0.0.1');
+    }
+    await outage.stop();
+  });
+});

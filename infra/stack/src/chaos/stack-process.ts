@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
 export function portIsOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

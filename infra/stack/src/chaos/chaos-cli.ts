@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `pnpm chaos <scenario>|all|list`: runs chaos scenarios against the native stack. Uses
+ * a stack that already answers on the gateway port, or starts one for the run (and stops
+ * it after). Results land in docs/results/chaos/. Exits 1 when a scenario ends with
+ * invariant violations or with answers the contract does not allow.
+ */
+import { repoRoot, startStack, type StackProcess } from './stack-process';
+import { formatScenario } from './report';
+import { findScenario, SCENARIOS } from './scenarios';
+import { runScenario } from './run-scenario';
+import { SERVICE_SPECS, urlOf } from '../services/service-specs';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function gatewayAnswers(): Promise<boolean> {
+  const gateway = urlOf(SERVICE_SPECS.find((spec) => spec.name === 'gateway')!);
+  try {
+    return (await fetch(`${gateway}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const [name] = process.argv.slice(2);
+  if (!name || name === 'list') {
+    for (const scenario of SCENARIOS) log(`${scenario.name.padEnd(20)} ${scenario.description}`);
+    return;
+  }
+  const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
+  let stack: StackProcess | undefined;
+  if (!(await gatewayAnswers())) {
+    log('[chaos] no stack answers; starting one for this run');
+    // One IP sends all the traffic here, so the per-IP login limit must not apply.
+    stack = await startStack({ RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn' });
+  }
+  let failed = false;
+  try {
+    const faultSeconds = process.env.CHAOS_FAULT_SECONDS
+      ? Number(process.env.CHAOS_FAULT_SECONDS)
+      : undefined;
+    for (const scenario of scenarios) {
+      const report = await runScenario(scenario, {
+        log,
+        repoRoot,
+        ...(faultSeconds === undefined ? {} : { faultSeconds }),
+      });
+      log(`\n${formatScenario(report)}\n`);
+      if (!report.audit.ok || report.unexpected > 0) failed = true;
+    }
+  } finally {
+    if (stack) await stack.interrupt();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[chaos] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
