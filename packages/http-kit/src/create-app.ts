@@ -3,6 +3,7 @@ import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log';
 import { jsonBody } from './body-parsing';
+import { deadline } from './deadline';
 import { errorHandler, routeNotFound } from './error-handler';
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
 import { createMetricsRegistry, httpMetrics } from './http-metrics';
@@ -42,6 +43,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(requestId());
   app.use(httpMetrics(registry));
   app.use(accessLog(options.logger));
+  app.use(deadline());
   app.use(healthRoutes(options.readiness, lifecycle, options.logger, registry));
   if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb'));
   options.routes(app, { registry });

@@ -4,4 +4,5 @@ export * from './problem-details';
 export * from './validate';
 export * from './auth-middleware';
 export * from './health';
+export { abortSignalOf, deadline } from './deadline';
 export { createMetricsRegistry, routeLabel } from './http-metrics';

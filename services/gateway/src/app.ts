@@ -1,12 +1,21 @@
+import type { Registry } from 'prom-client';
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { ServiceClient } from '@surge/http-client';
-import { createHttpApp, startServer, type HttpApp, type RunningServer } from '@surge/http-kit';
+import {
+  createHttpApp,
+  createMetricsRegistry,
+  startServer,
+  type HttpApp,
+  type RunningServer,
+} from '@surge/http-kit';
 import { createLogger, type Logger } from '@surge/logger';
 import { createRedis, type Redis } from '@surge/redis';
-import { UpstreamHealth } from './clients/upstream-health';
+import { BalancedServiceClient } from './clients/balanced-service-client';
+import { resolveWithSystemDns, type ResolveHost } from './clients/instance-discovery';
+import { UpstreamMetrics } from './clients/upstream-metrics';
 import { UpstreamPools } from './clients/upstream-pools';
 import type { GatewayConfig } from './config';
 import { RedisRateLimitStore, type RateLimitStore } from './data-access/redis-rate-limit-store';
+import type { RandomSource } from './domain/instance-balancer';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/route-table';
 import { mountGatewayRoutes } from './entry-points/http/gateway-routes';
 import { loadOpenApiDocument, type LoadedOpenApi } from './entry-points/http/openapi-document';
@@ -16,11 +25,11 @@ export const SERVICE_NAME = 'gateway';
 export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
+  registry: Registry;
   redis: Redis;
   rateLimitStore: RateLimitStore;
   verifier: TokenVerifier;
   upstreams: UpstreamPools;
-  health: UpstreamHealth;
   openapi: LoadedOpenApi;
 }
 
@@ -29,6 +38,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
   return createHttpApp({
     service: SERVICE_NAME,
     logger: deps.logger,
+    registry: deps.registry,
     // Nothing that can fail without the gateway still serving: upstreams are summarised
     // by GET /health, and rate limiting fails open when Redis is down, so a Redis outage
     // must not take every gateway out of the load balancer at once.
@@ -42,17 +52,22 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
 export interface StartGatewayOptions {
   /** A test passes its own to read the lines; otherwise JSON to stdout. */
   logger?: Logger;
+  /** How DNS names of upstreams become instance addresses; the OS resolver unless a test fakes it. */
+  resolveHost?: ResolveHost;
+  /** The balancer's random source; a test may make it predictable. */
+  random?: RandomSource;
 }
 
-/** Builds every client from config, starts listening, and returns a handle that stops it all. */
+/** Builds every client from config, finds the upstream instances, starts listening, and returns a handle that stops it all. */
 export async function startGateway(
   config: GatewayConfig,
   options: StartGatewayOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const { deps, cleanups } = connectDependencies(config, logger);
+  const { deps, cleanups } = connectDependencies(config, logger, options);
   let running: RunningServer;
   try {
+    await deps.upstreams.start();
     running = await startServer(createGatewayApp(deps), {
       port: config.port,
       host: config.host,
@@ -74,15 +89,20 @@ export async function startGateway(
 function connectDependencies(
   config: GatewayConfig,
   logger: Logger,
+  options: StartGatewayOptions,
 ): { deps: GatewayDeps; cleanups: Array<() => Promise<unknown>> } {
   const openapi = loadOpenApiDocument();
+  const registry = createMetricsRegistry(SERVICE_NAME);
   const redis = createRedis({ url: config.redisUrl, logger });
-  const serviceClients = createServiceClients(config);
-  const userClient = serviceClients.get('user');
-  if (!userClient) throw new Error('USER_SERVICE_URL is required: the gateway verifies tokens with its JWKS');
+  const upstreams = createUpstreamPools(config, logger, registry, options);
+  const userGroup = upstreams.get('user');
+  const userUrl = config.upstreams.user[0];
+  if (!userGroup || !userUrl)
+    throw new Error('USER_SERVICE_URL is required: the gateway verifies tokens with its JWKS');
+  const jwksClient = new BalancedServiceClient(userGroup, userUrl, 2_000);
   const verifier = new TokenVerifier({
     keys: new RemoteJwks({
-      client: userClient,
+      client: jwksClient,
       path: '/api/auth/jwks',
       minRefreshIntervalMs: config.jwt.minRefreshIntervalMs,
       logger,
@@ -90,13 +110,10 @@ function connectDependencies(
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   });
-  const upstreams = new UpstreamPools(config.upstreams, {
-    connections: config.upstreamConnections,
-    connectTimeoutMs: config.upstreamConnectTimeoutMs,
-  });
   const deps: GatewayDeps = {
     config,
     logger,
+    registry,
     redis,
     rateLimitStore: new RedisRateLimitStore(redis, {
       keyPrefix: config.rateLimits.keyPrefix,
@@ -104,25 +121,35 @@ function connectDependencies(
     }),
     verifier,
     upstreams,
-    health: new UpstreamHealth(serviceClients, config.upstreamHealthTimeoutMs, logger),
     openapi,
   };
-  const cleanups = [
-    () => closeRedis(redis),
-    () => Promise.all([...serviceClients.values()].map((client) => client.close())),
-    () => upstreams.close(),
-  ];
+  const cleanups = [() => closeRedis(redis), () => jwksClient.close(), () => upstreams.close()];
   return { deps, cleanups };
 }
 
-/** Small JSON clients per upstream, for health probes (and the user service's JWKS). */
-function createServiceClients(config: GatewayConfig): Map<UpstreamName, ServiceClient> {
-  const clients = new Map<UpstreamName, ServiceClient>();
-  for (const name of UPSTREAM_NAMES) {
-    const baseUrl = config.upstreams[name];
-    if (baseUrl) clients.set(name, new ServiceClient({ name, baseUrl, timeoutMs: 2_000, connections: 4 }));
-  }
-  return clients;
+function createUpstreamPools(
+  config: GatewayConfig,
+  logger: Logger,
+  registry: Registry,
+  options: StartGatewayOptions,
+): UpstreamPools {
+  const metrics = new UpstreamMetrics(registry);
+  const pools = new UpstreamPools({
+    urls: config.upstreams,
+    connection: {
+      connections: config.upstreamConnections,
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+    },
+    health: config.upstreamHealth,
+    ejection: config.ejection,
+    resolveIntervalMs: config.upstreamResolveIntervalMs,
+    resolveHost: options.resolveHost ?? resolveWithSystemDns,
+    events: metrics,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  metrics.watch(pools);
+  return pools;
 }
 
 function configuredNames(config: GatewayConfig): UpstreamName[] {

@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
-import { baseServiceEnv, httpUrl, parseConfig, port, redisUrl } from '@surge/config';
+import { baseServiceEnv, booleanFlag, httpUrl, parseConfig, port, redisUrl } from '@surge/config';
+import type { EjectionPolicy } from './domain/ejection-policy';
 import type { RateLimitPolicies } from './domain/rate-limit-policy';
 import type { UpstreamName } from './domain/route-table';
+import { splitUrlList } from './domain/upstream-addresses';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/**
+ * `<NAME>_SERVICE_URL`: one URL, or several separated by commas, one per instance. A
+ * URL whose host is a DNS name stands for every address the name resolves to.
+ */
+const urlList = z
+  .string()
+  .transform(splitUrlList)
+  .pipe(z.array(httpUrl).min(1, 'must name at least one URL'));
 
 /** Compose files often write `PRODUCT_SERVICE_URL=` for "not there yet"; that means unset. */
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
-const optionalUpstream = z.preprocess(emptyAsUnset, httpUrl.optional());
+const optionalUpstream = z.preprocess(emptyAsUnset, urlList.optional());
 
 const gatewayEnv = z
   .object({
@@ -16,7 +28,7 @@ const gatewayEnv = z
     PORT: port(8080),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
     /** The identity service is always there: the gateway needs its JWKS. */
-    USER_SERVICE_URL: z.preprocess(emptyAsUnset, httpUrl.default('http://127.0.0.1:3001')),
+    USER_SERVICE_URL: z.preprocess(emptyAsUnset, urlList.default(['http://127.0.0.1:3001'])),
     PRODUCT_SERVICE_URL: optionalUpstream,
     ORDER_SERVICE_URL: optionalUpstream,
     PAYMENT_SERVICE_URL: optionalUpstream,
@@ -24,7 +36,21 @@ const gatewayEnv = z
     UPSTREAM_TIMEOUT_MS: positiveInt(5_000),
     UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt(2_000),
     UPSTREAM_CONNECTIONS: positiveInt(64),
+    UPSTREAM_RESOLVE_INTERVAL_MS: positiveInt(5_000),
+    UPSTREAM_HEALTH_INTERVAL_MS: positiveInt(2_000),
     UPSTREAM_HEALTH_TIMEOUT_MS: positiveInt(1_000),
+    UPSTREAM_UNHEALTHY_THRESHOLD: positiveInt(3),
+    UPSTREAM_HEALTHY_THRESHOLD: positiveInt(2),
+    UPSTREAM_EJECTION_FAILURES: positiveInt(3),
+    UPSTREAM_EJECTION_BASE_MS: positiveInt(10_000),
+    UPSTREAM_EJECTION_MAX_MS: positiveInt(120_000),
+    UPSTREAM_MAX_EJECTED_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+    /** GET /health names instances by id; addresses only on request (the contract keeps them private). */
+    HEALTH_SHOW_INSTANCE_ADDRESSES: booleanFlag(false),
+    LOAD_SHED_MAX_INFLIGHT: positiveInt(256),
+    LOAD_SHED_MAX_QUEUED: nonNegativeInt(64),
+    LOAD_SHED_QUEUE_TIMEOUT_MS: nonNegativeInt(50),
+    LOAD_SHED_RETRY_AFTER_SECONDS: positiveInt(1),
     BODY_LIMIT_BYTES: positiveInt(1_048_576),
     /** How many proxies in front of the gateway may be believed about the client address (X-Forwarded-For). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
@@ -40,6 +66,10 @@ const gatewayEnv = z
     RATE_LIMIT_CREDENTIALS_MAX: positiveInt(10),
     RATE_LIMIT_CREDENTIALS_WINDOW_MS: positiveInt(60_000),
   })
+  .refine((env) => env.UPSTREAM_EJECTION_MAX_MS >= env.UPSTREAM_EJECTION_BASE_MS, {
+    message: 'must be at least UPSTREAM_EJECTION_BASE_MS',
+    path: ['UPSTREAM_EJECTION_MAX_MS'],
+  })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
     host: env.HOST,
@@ -53,11 +83,31 @@ const gatewayEnv = z
       order: env.ORDER_SERVICE_URL,
       payment: env.PAYMENT_SERVICE_URL,
       notification: env.NOTIFICATION_SERVICE_URL,
-    } satisfies Record<UpstreamName, string | undefined>,
+    } satisfies Record<UpstreamName, readonly string[] | undefined>,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     upstreamConnectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
     upstreamConnections: env.UPSTREAM_CONNECTIONS,
-    upstreamHealthTimeoutMs: env.UPSTREAM_HEALTH_TIMEOUT_MS,
+    upstreamResolveIntervalMs: env.UPSTREAM_RESOLVE_INTERVAL_MS,
+    upstreamHealth: {
+      path: '/health/ready',
+      intervalMs: env.UPSTREAM_HEALTH_INTERVAL_MS,
+      timeoutMs: env.UPSTREAM_HEALTH_TIMEOUT_MS,
+      unhealthyThreshold: env.UPSTREAM_UNHEALTHY_THRESHOLD,
+      healthyThreshold: env.UPSTREAM_HEALTHY_THRESHOLD,
+      showAddresses: env.HEALTH_SHOW_INSTANCE_ADDRESSES,
+    },
+    ejection: {
+      consecutiveFailures: env.UPSTREAM_EJECTION_FAILURES,
+      baseMs: env.UPSTREAM_EJECTION_BASE_MS,
+      maxMs: env.UPSTREAM_EJECTION_MAX_MS,
+      maxEjectedPercent: env.UPSTREAM_MAX_EJECTED_PERCENT,
+    } satisfies EjectionPolicy,
+    loadShedding: {
+      maxInflight: env.LOAD_SHED_MAX_INFLIGHT,
+      maxQueued: env.LOAD_SHED_MAX_QUEUED,
+      maxWaitMs: env.LOAD_SHED_QUEUE_TIMEOUT_MS,
+      retryAfterSeconds: env.LOAD_SHED_RETRY_AFTER_SECONDS,
+    },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     jwt: {

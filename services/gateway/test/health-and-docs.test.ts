@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { closedPort, send } from './support/http';
 import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
@@ -38,11 +39,11 @@ describe('GET /health', () => {
         expect(answer.json()).toEqual({
           status: 'up',
           upstreams: {
-            user: 'up',
-            product: 'up',
-            order: 'not-configured',
-            payment: 'not-configured',
-            notification: 'not-configured',
+            user: { status: 'up', instances: [{ id: 'user-1', state: 'healthy' }] },
+            product: { status: 'up', instances: [{ id: 'product-1', state: 'healthy' }] },
+            order: { status: 'not-configured', instances: [] },
+            payment: { status: 'not-configured', instances: [] },
+            notification: { status: 'not-configured', instances: [] },
           },
         });
       },
@@ -56,27 +57,48 @@ describe('GET /health', () => {
         USER_SERVICE_URL: userStub.url,
         PRODUCT_SERVICE_URL: productStub.url,
         ORDER_SERVICE_URL: `http://127.0.0.1:${deadPort}`,
+        UPSTREAM_HEALTH_INTERVAL_MS: '50',
       },
       async (gateway) => {
         productStub.setReady(false);
         try {
-          const answer = await send(gateway.url, '/health');
+          const answer = await eventually(async () => {
+            const current = await send(gateway.url, '/health');
+            expect(current.json()).toMatchObject({
+              upstreams: { product: { status: 'down' }, order: { status: 'down' } },
+            });
+            return current;
+          });
 
           expect(answer.status).toBe(503);
           expect(answer.json()).toEqual({
             status: 'down',
             upstreams: {
-              user: 'up',
-              product: 'down',
-              order: 'down',
-              payment: 'not-configured',
-              notification: 'not-configured',
+              user: { status: 'up', instances: [{ id: 'user-1', state: 'healthy' }] },
+              product: { status: 'down', instances: [{ id: 'product-1', state: 'unhealthy' }] },
+              order: { status: 'down', instances: [{ id: 'order-1', state: 'unhealthy' }] },
+              payment: { status: 'not-configured', instances: [] },
+              notification: { status: 'not-configured', instances: [] },
             },
           });
           expect(answer.text).not.toContain(String(deadPort));
+          expect(answer.text).not.toContain('127.0.0.1');
         } finally {
           productStub.setReady(true);
         }
+      },
+    );
+  });
+
+  it('shows instance addresses only when the operator asks for them', async () => {
+    await withGateway(
+      { USER_SERVICE_URL: userStub.url, HEALTH_SHOW_INSTANCE_ADDRESSES: 'true' },
+      async (gateway) => {
+        const answer = await send(gateway.url, '/health');
+
+        expect(answer.json()).toMatchObject({
+          upstreams: { user: { instances: [{ id: 'user-1', state: 'healthy', address: userStub.url }] } },
+        });
       },
     );
   });

@@ -1,12 +1,18 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { ServiceClient } from '@surge/http-client';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import {
+  authenticate,
+  createHttpApp,
+  createMetricsRegistry,
+  startServer,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
 import { createRedis } from '@surge/redis';
 import { createPaymentClient } from './clients/payment-client';
 import { createProductClient } from './clients/product-client';
+import { createUpstreamClients } from './clients/upstream-clients';
 import type { OrderConfig } from './config';
 import { createCartStore } from './data-access/cart-store';
 import { migrationsDir } from './data-access/migrations-dir';
@@ -34,27 +40,19 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     max: 20,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
-  const userClient = new ServiceClient({ name: 'user', baseUrl: config.USER_SERVICE_URL, timeoutMs: 2_000 });
-  const productClient = new ServiceClient({
-    name: 'product',
-    baseUrl: config.PRODUCT_SERVICE_URL,
-    timeoutMs: config.PRODUCT_TIMEOUT_MS,
-  });
-  const paymentClient = new ServiceClient({
-    name: 'payment',
-    baseUrl: config.PAYMENT_SERVICE_URL,
-    timeoutMs: config.PAYMENT_TIMEOUT_MS,
-  });
+  // The clients' metrics go to the registry the app serves on /metrics, so it exists first.
+  const registry = createMetricsRegistry(SERVICE_NAME);
+  const clients = createUpstreamClients(config, registry, logger);
 
   const verifier = new TokenVerifier({
-    keys: new RemoteJwks({ client: userClient, path: '/api/auth/jwks', logger }),
+    keys: new RemoteJwks({ client: clients.user, path: '/api/auth/jwks', logger }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
   const deps: SagaDeps = {
     store: createOrderRepository(pool),
-    inventory: createProductClient(productClient),
-    payments: createPaymentClient(paymentClient),
+    inventory: createProductClient(clients.product),
+    payments: createPaymentClient(clients.payment),
     logger,
     policy: {
       leaseSeconds: config.CHECKOUT_LEASE_SECONDS,
@@ -82,6 +80,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    registry,
     // Redis holds only carts: checkout and order reads keep working without it.
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
@@ -99,7 +98,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     cleanups: [
       () => pool.end(),
       () => redis.quit(),
-      () => Promise.all([userClient.close(), productClient.close(), paymentClient.close()]),
+      () => clients.close(),
       ...(relay ? [() => relay.stop()] : []),
       () => worker.stop(),
     ],

@@ -9,12 +9,17 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * names the service, never its address; the cause (with the address) goes to the log.
  */
 export function upstreamFailure(upstream: UpstreamName, error: unknown, timedOut: boolean): DependencyError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const timeout = timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code));
+  const timeout = isTimeout(error, timedOut);
   const message = timeout
     ? `The ${upstream} service did not answer in time`
     : `The ${upstream} service is unavailable`;
   return new DependencyError(upstream, message, { cause: loggableCause(error), timeout });
+}
+
+/** The gateway's own budget ran out, or undici's header/body timeout did. */
+export function isTimeout(error: unknown, timedOut: boolean): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code));
 }
 
 /** Why the gateway gave up on an upstream call; the abort reason, so undici rejects with it. */

@@ -1,54 +1,46 @@
-import type { ServiceClient } from '@surge/http-client';
-import type { Logger } from '@surge/logger';
+import type { InstanceCondition } from '../domain/instance-state';
 import { UPSTREAM_NAMES, type UpstreamName } from '../domain/route-table';
+import type { UpstreamPools } from './upstream-pools';
 
-export type UpstreamState = 'up' | 'down' | 'not-configured';
+export type UpstreamStatus = 'up' | 'down' | 'not-configured';
+
+export interface InstanceSummary {
+  /** `user-2`: the id the gateway's logs pair with the instance's address. */
+  id: string;
+  state: InstanceCondition;
+  /** Only with HEALTH_SHOW_INSTANCE_ADDRESSES: the contract keeps internal addresses out of responses. */
+  address?: string;
+}
+
+export interface UpstreamSummary {
+  status: UpstreamStatus;
+  instances: InstanceSummary[];
+}
 
 export interface HealthSummary {
   status: 'up' | 'down';
-  upstreams: Record<UpstreamName, UpstreamState>;
+  upstreams: Record<UpstreamName, UpstreamSummary>;
 }
 
 /**
- * Asks every configured upstream's `/health/ready` at once. Concurrent callers share
- * one round of checks, so a burst of `GET /health` cannot multiply into a burst on
- * every service.
+ * What the gateway currently believes about every upstream, from its active health
+ * checks and passive ejections: the same view the balancer routes by, so GET /health
+ * costs no probe and a burst of it cannot turn into a burst on every service. An
+ * upstream is up while at least one instance is healthy.
  */
-export class UpstreamHealth {
-  private inflight: Promise<HealthSummary> | undefined;
-
-  constructor(
-    private readonly clients: ReadonlyMap<UpstreamName, ServiceClient>,
-    private readonly timeoutMs: number,
-    private readonly logger: Logger,
-  ) {}
-
-  summary(): Promise<HealthSummary> {
-    this.inflight ??= this.check().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  private async check(): Promise<HealthSummary> {
-    const states = await Promise.all(
-      UPSTREAM_NAMES.map(async (name) => [name, await this.probe(name)] as const),
-    );
-    const upstreams = Object.fromEntries(states) as Record<UpstreamName, UpstreamState>;
-    const status = states.every(([, state]) => state !== 'down') ? 'up' : 'down';
-    return { status, upstreams };
-  }
-
-  private async probe(name: UpstreamName): Promise<UpstreamState> {
-    const client = this.clients.get(name);
-    if (!client) return 'not-configured';
-    try {
-      const response = await client.call({ path: '/health/ready', timeoutMs: this.timeoutMs });
-      if (response.status === 200) return 'up';
-      this.logger.warn({ upstream: name, status: response.status }, 'upstream not ready');
-    } catch (error) {
-      this.logger.warn({ err: error, upstream: name }, 'upstream health check failed');
-    }
-    return 'down';
-  }
+export function summariseUpstreams(pools: UpstreamPools, showAddresses: boolean): HealthSummary {
+  const entries = UPSTREAM_NAMES.map((name): [UpstreamName, UpstreamSummary] => {
+    const group = pools.get(name);
+    if (!group) return [name, { status: 'not-configured', instances: [] }];
+    const instances = group.snapshot().map((instance): InstanceSummary => ({
+      id: instance.id,
+      state: instance.state,
+      ...(showAddresses ? { address: instance.origin } : {}),
+    }));
+    const up = instances.some((instance) => instance.state === 'healthy');
+    return [name, { status: up ? 'up' : 'down', instances }];
+  });
+  const upstreams = Object.fromEntries(entries) as Record<UpstreamName, UpstreamSummary>;
+  const status = entries.every(([, summary]) => summary.status !== 'down') ? 'up' : 'down';
+  return { status, upstreams };
 }

@@ -1,49 +1,113 @@
-import { Pool } from 'undici';
+import type { Logger } from '@surge/logger';
+import type { EjectionPolicy } from '../domain/ejection-policy';
+import type { RandomSource } from '../domain/instance-balancer';
+import type { HealthCheckPolicy } from '../domain/instance-state';
 import type { UpstreamName } from '../domain/route-table';
+import { toEndpoint } from '../domain/upstream-addresses';
+import { InstanceDiscovery, type ResolveHost } from './instance-discovery';
+import type { UpstreamEvents } from './upstream-events';
+import { UpstreamGroup } from './upstream-group';
+import type { InstanceConnectionOptions } from './upstream-instance';
 
-export interface UpstreamTarget {
-  name: UpstreamName;
-  /** `http://host:port`; only for connecting and for rewriting Location, never shown to clients. */
-  origin: string;
-  pool: Pool;
+export interface UpstreamPoolsOptions {
+  /** Per upstream, the URLs of `<NAME>_SERVICE_URL`; undefined: not configured. */
+  urls: Readonly<Record<UpstreamName, readonly string[] | undefined>>;
+  connection: InstanceConnectionOptions;
+  health: HealthCheckPolicy & { path: string; intervalMs: number; timeoutMs: number };
+  ejection: EjectionPolicy;
+  resolveIntervalMs: number;
+  resolveHost: ResolveHost;
+  events: UpstreamEvents;
+  logger: Logger;
+  random?: RandomSource;
 }
 
-export interface UpstreamPoolOptions {
-  /** Concurrent connections per upstream per gateway instance. */
-  connections: number;
-  connectTimeoutMs: number;
+interface Upstream {
+  group: UpstreamGroup;
+  discovery: InstanceDiscovery;
 }
 
 /**
- * One keep-alive undici Pool per configured upstream. An upstream without a URL has no
- * pool: its routes answer 503 until it is configured.
+ * Every configured upstream and its instances, kept current by two loops: DNS
+ * re-resolution (instances come and go) and active health checks (instances fail and
+ * recover). An upstream without a URL has no group: its routes answer 503 until it is
+ * configured.
  */
 export class UpstreamPools {
-  private readonly targets = new Map<UpstreamName, UpstreamTarget>();
+  private readonly upstreams = new Map<UpstreamName, Upstream>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private resolving = false;
+  private probing = false;
+  private closed = false;
 
-  constructor(urls: Readonly<Record<UpstreamName, string | undefined>>, options: UpstreamPoolOptions) {
-    for (const [name, url] of Object.entries(urls) as Array<[UpstreamName, string | undefined]>) {
-      if (!url) continue;
-      const origin = new URL(url).origin;
-      const pool = new Pool(origin, {
-        connections: options.connections,
-        pipelining: 1,
-        // Below the services' own idle timeout (65 s), so the gateway never reuses a
-        // connection the service is closing at that moment.
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 30_000,
-        connect: { timeout: options.connectTimeoutMs },
+  constructor(private readonly options: UpstreamPoolsOptions) {
+    for (const [name, urls] of Object.entries(options.urls) as Array<[UpstreamName, string[] | undefined]>) {
+      if (!urls || urls.length === 0) continue;
+      const group = new UpstreamGroup({
+        name,
+        connection: options.connection,
+        health: options.health,
+        ejection: options.ejection,
+        events: options.events,
+        logger: options.logger,
+        ...(options.random ? { random: options.random } : {}),
       });
-      this.targets.set(name, { name, origin, pool });
+      const discovery = new InstanceDiscovery(
+        name,
+        urls.map(toEndpoint),
+        options.resolveHost,
+        options.logger,
+      );
+      this.upstreams.set(name, { group, discovery });
     }
   }
 
-  get(name: UpstreamName): UpstreamTarget | undefined {
-    return this.targets.get(name);
+  /** Resolves every upstream once (the gateway starts with its instances known), then starts both loops. */
+  async start(): Promise<void> {
+    await this.resolveAll(true);
+    // Timers do not keep the process alive: the server does, and stop() clears them.
+    this.timers.push(setInterval(() => void this.resolveAll(false), this.options.resolveIntervalMs).unref());
+    this.timers.push(setInterval(() => void this.probeAll(), this.options.health.intervalMs).unref());
+    void this.probeAll();
   }
 
-  /** Lets in-flight proxied requests finish, then closes every connection. */
+  get(name: UpstreamName): UpstreamGroup | undefined {
+    return this.upstreams.get(name)?.group;
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.targets.values()].map((target) => target.pool.close()));
+    this.closed = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await Promise.all([...this.upstreams.values()].map(({ group }) => group.close()));
+  }
+
+  /** A slow resolver or probe must not stack up rounds: a round still running skips the next tick. */
+  private async resolveAll(initial: boolean): Promise<void> {
+    if (this.resolving) return;
+    this.resolving = true;
+    try {
+      await Promise.all(
+        [...this.upstreams.values()]
+          .filter(({ discovery }) => initial || discovery.dynamic)
+          .map(async ({ group, discovery }) => {
+            const targets = await discovery.discover();
+            // A round that was resolving while the gateway stopped must not open new pools.
+            if (!this.closed) group.update(targets, initial);
+          }),
+      );
+    } finally {
+      this.resolving = false;
+    }
+  }
+
+  private async probeAll(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    const { path, timeoutMs } = this.options.health;
+    try {
+      await Promise.all([...this.upstreams.values()].map(({ group }) => group.probeAll(path, timeoutMs)));
+    } finally {
+      this.probing = false;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@surge/logger';
 import { testInfra, uniqueSuffix } from '@surge/testing';
-import { startGateway } from '../../src/app';
+import { startGateway, type StartGatewayOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
 
 export interface TestGateway {
@@ -15,8 +15,12 @@ export interface TestGateway {
 /**
  * The real gateway in-process on port 0, against the test run's Redis with a key
  * prefix of its own (unless the test shares one on purpose), logging into memory.
+ * `options` fakes DNS (resolveHost) or the balancer's dice (random).
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: Omit<StartGatewayOptions, 'logger'> = {},
+): Promise<TestGateway> {
   const keyPrefix = env.RATE_LIMIT_KEY_PREFIX ?? `gw:test:${uniqueSuffix()}:`;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -37,6 +41,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   });
   const running = await startGateway(config, {
+    ...options,
     logger: createLogger({ service: 'gateway', level: config.logLevel, destination }),
   });
   return { url: running.url, logs, keyPrefix, stop: () => running.stop() };

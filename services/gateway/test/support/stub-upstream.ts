@@ -12,23 +12,44 @@ export interface RecordedRequest {
 
 export interface StubUpstream {
   url: string;
+  host: string;
   port: number;
   requests: RecordedRequest[];
   /** Requests whose path starts with `prefix`. */
   requestsTo(prefix: string): RecordedRequest[];
   setReady(ready: boolean): void;
+  /** Stops listening and drops every connection: from now on, connections are refused. */
   close(): Promise<void>;
+  /** Listens again on the same address and port, as a restarted instance would. */
+  reopen(): Promise<void>;
+  /** Requests to paths ending in `/hold` waiting for releaseHeld(). */
+  held(): number;
+  /** Answers every held request with 200. */
+  releaseHeld(): void;
+}
+
+export interface StubOptions {
+  /** Another loopback address (127.0.0.2, ...) lets several stubs share one port, as DNS replicas do. */
+  host?: string;
+  port?: number;
 }
 
 /**
  * A plain node:http server standing in for a Surge service: it serves the JWKS of
  * the given keys and `/health/ready`, and echoes every other request as JSON. Paths
- * ending in `/slow`, `/hop-headers` or `/stream` behave as their names say.
+ * ending in `/slow`, `/hop-headers` or `/stream` behave as their names say; a path
+ * ending in `/status-NNN` answers status NNN, and one ending in `/hold` waits until
+ * the test releases it.
  */
-export async function startStubUpstream(keys: TestKeyPair[] = []): Promise<StubUpstream> {
+export async function startStubUpstream(
+  keys: TestKeyPair[] = [],
+  options: StubOptions = {},
+): Promise<StubUpstream> {
+  const host = options.host ?? '127.0.0.1';
   const jwks = JSON.stringify({ keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)) });
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const holding: ServerResponse[] = [];
   let ready = true;
   let origin = '';
 
@@ -51,16 +72,28 @@ export async function startStubUpstream(keys: TestKeyPair[] = []): Promise<StubU
         timers.add(timer);
         return;
       }
+      if (path.endsWith('/hold')) return void holding.push(res);
       if (path.endsWith('/hop-headers')) return sendHopHeaders(res, origin);
       if (path.endsWith('/stream')) return sendStream(res);
+      const status = /\/status-(\d{3})$/.exec(path)?.[1];
+      if (status) return sendJson(res, Number(status), { status: Number(status) });
       sendJson(res, 200, { method: req.method, url, headers: req.headers, bodyBytes });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (at: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(options.port ?? 0);
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  origin = `http://${host}:${port}`;
   return {
     url: origin,
+    host,
     port,
     requests,
     requestsTo: (prefix) => requests.filter((request) => request.url.startsWith(prefix)),
@@ -69,8 +102,16 @@ export async function startStubUpstream(keys: TestKeyPair[] = []): Promise<StubU
     },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
+      holding.splice(0);
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
+    },
+    reopen: () => listen(port),
+    held: () => holding.length,
+    releaseHeld: () => {
+      for (const res of holding.splice(0)) sendJson(res, 200, { held: true });
     },
   };
 }

@@ -6,6 +6,9 @@ import type { ChargeOutcome, Payments } from '../domain/ports';
  * The payment service's internal API (docs/internal-apis.md). A charge answer other
  * than captured, declined, rejected or cancelled (timeouts, 5xx, refused connections)
  * is `unknown`: the charge may have happened, and the saga retries it with the same key.
+ * An open breaker is one of those: it throws a DependencyError without calling.
+ *
+ * Every call is idempotent by order id, so the client may retry each one.
  */
 export function createPaymentClient(client: ServiceClient): Payments {
   return {
@@ -16,6 +19,7 @@ export function createPaymentClient(client: ServiceClient): Payments {
           path: '/internal/payments/charge',
           headers: { 'idempotency-key': input.orderId },
           body: input,
+          idempotent: true, // the payment service and the provider dedupe on the key
         });
         if (res.status === 201 || res.status === 200)
           return { kind: 'captured', paymentId: String(res.body.id) };
@@ -31,12 +35,22 @@ export function createPaymentClient(client: ServiceClient): Payments {
     },
 
     async cancel(orderId) {
-      const res = await client.call({ method: 'POST', path: '/internal/payments/cancel', body: { orderId } });
+      const res = await client.call({
+        method: 'POST',
+        path: '/internal/payments/cancel',
+        body: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw new DependencyError('payment', `payment cancel answered ${res.status}`);
     },
 
     async refund(orderId) {
-      const res = await client.call({ method: 'POST', path: '/internal/payments/refund', body: { orderId } });
+      const res = await client.call({
+        method: 'POST',
+        path: '/internal/payments/refund',
+        body: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw new DependencyError('payment', `payment refund answered ${res.status}`);
     },
   };

@@ -11,7 +11,10 @@ interface ReservationAnswer {
   details?: { productIds?: string[] };
 }
 
-/** The product service's internal API (docs/internal-apis.md). */
+/**
+ * The product service's internal API (docs/internal-apis.md). Every call is idempotent
+ * (by order id, or a read), so the client may retry each one.
+ */
 export function createProductClient(client: ServiceClient): Inventory {
   const unexpected = (what: string, status: number) =>
     new DependencyError('product', `${what} answered ${status}`);
@@ -22,6 +25,7 @@ export function createProductClient(client: ServiceClient): Inventory {
         method: 'POST',
         path: '/internal/products/lookup',
         body: { ids },
+        idempotent: true, // a read
       });
       if (res.status !== 200) throw unexpected('product lookup', res.status);
       return res.body.items;
@@ -32,6 +36,7 @@ export function createProductClient(client: ServiceClient): Inventory {
         method: 'POST',
         path: '/internal/reservations',
         body: { orderId, items },
+        idempotent: true, // keyed by the order id: a repeat answers the stored reservation
       });
       const body = res.body;
       if (res.status === 201 || res.status === 200) {
@@ -56,12 +61,20 @@ export function createProductClient(client: ServiceClient): Inventory {
     },
 
     async commit(orderId) {
-      const res = await client.call({ method: 'POST', path: `/internal/reservations/${orderId}/commit` });
+      const res = await client.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/commit`,
+        idempotent: true,
+      });
       if (res.status !== 200) throw unexpected('commit', res.status);
     },
 
     async release(orderId) {
-      const res = await client.call({ method: 'POST', path: `/internal/reservations/${orderId}/release` });
+      const res = await client.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/release`,
+        idempotent: true,
+      });
       if (res.status !== 200) throw unexpected('release', res.status);
     },
   };

@@ -49,6 +49,8 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     WORKER_LEASE_SECONDS: '1',
     PAYMENT_RETRY_BASE_MS: '50',
     PAYMENT_RETRY_MAX_MS: '200',
+    // Outages in these tests last seconds; a breaker open for the default 30 s would outlast them.
+    UPSTREAM_BREAKER_RESET_MS: '300',
     SHUTDOWN_GRACE_MS: '500',
     ...overrides,
   });

@@ -3,13 +3,14 @@ import type { Registry } from 'prom-client';
 import type { TokenVerifier } from '@surge/auth';
 import { authenticate } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import type { UpstreamHealth } from '../../clients/upstream-health';
 import type { UpstreamPools } from '../../clients/upstream-pools';
 import type { GatewayConfig } from '../../config';
 import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
+import { ConcurrencyLimit } from '../../domain/concurrency-limit';
 import { bodyRules } from './body-rules';
 import { docsRoute } from './docs-route';
 import { healthSummaryRoute } from './health-summary-route';
+import { loadShedding } from './load-shedding';
 import type { LoadedOpenApi } from './openapi-document';
 import { proxyMetrics } from './proxy-metrics';
 import { proxyToUpstream } from './proxy-middleware';
@@ -22,24 +23,29 @@ export interface GatewayRouteDeps {
   verifier: TokenVerifier;
   rateLimitStore: RateLimitStore;
   upstreams: UpstreamPools;
-  health: UpstreamHealth;
   openapi: LoadedOpenApi;
 }
 
 /**
  * The gateway's own endpoints, then the proxy chain, in the order that keeps it cheap
- * and safe: route (404 before anything else), token (401, also on public routes when a
- * bad token is sent), access, rate limit, body rules, upstream.
+ * and safe: route (404 before anything else), load shedding (503 before any work),
+ * token (401, also on public routes when a bad token is sent), access, rate limit,
+ * body rules, upstream.
  */
 export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registry: Registry): void {
   app.set('trust proxy', deps.config.trustProxyHops > 0 ? deps.config.trustProxyHops : false);
-  app.get('/health', healthSummaryRoute(deps.health));
+  app.get('/health', healthSummaryRoute(deps.upstreams, deps.config.upstreamHealth.showAddresses));
   app.get(['/docs', '/docs/openapi.json'], docsRoute(deps.openapi));
 
   const proxy = Router();
   proxy.use(
     resolveRoute,
     proxyMetrics(registry),
+    loadShedding({
+      limit: new ConcurrencyLimit(deps.config.loadShedding),
+      retryAfterSeconds: deps.config.loadShedding.retryAfterSeconds,
+      registry,
+    }),
     authenticate(deps.verifier),
     enforceAccess,
     rateLimit({

@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '@surge/logger';
 import { upstreamRequestHeaders } from '../../clients/forwarded-headers';
 import { upstreamNotConfigured } from '../../clients/proxy-errors';
+import { forwardRequest } from '../../clients/balanced-forward';
 import type { UpstreamPools } from '../../clients/upstream-pools';
-import { forwardRequest } from '../../clients/upstream-proxy';
 import { drainRequest } from './drain-request';
 import { matchedRoute, requestIdOf } from './request-locals';
 
@@ -15,12 +15,12 @@ export interface ProxyDeps {
   logger: Logger;
 }
 
-/** The last step of the chain: hands the request to its upstream and streams the answer back. */
+/** The last step of the chain: hands the request to an instance of its upstream and streams the answer back. */
 export function proxyToUpstream(deps: ProxyDeps): RequestHandler {
   return async (req, res, next) => {
     const rule = matchedRoute(res);
-    const target = deps.upstreams.get(rule.upstream);
-    if (!target) return next(upstreamNotConfigured(rule.upstream));
+    const group = deps.upstreams.get(rule.upstream);
+    if (!group) return next(upstreamNotConfigured(rule.upstream));
     const headers = upstreamRequestHeaders(req.headers, {
       requestId: requestIdOf(res),
       remoteAddress: req.socket.remoteAddress ?? '',
@@ -29,7 +29,7 @@ export function proxyToUpstream(deps: ProxyDeps): RequestHandler {
       host: req.headers.host,
     });
     try {
-      await forwardRequest(target, req, res, {
+      await forwardRequest(group, req, res, {
         method: req.method,
         path: req.url,
         headers,
