@@ -48,7 +48,8 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
-function header(headers: IHeaders | undefined, name: string): string | undefined {
+/** A Kafka header as a string (the first value when repeated). */
+export function kafkaHeader(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   if (value === undefined) return undefined;
   const first = Array.isArray(value) ? value[0] : value;
@@ -57,9 +58,9 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 
 /** Decodes and validates; a message that can never be handled throws PoisonMessageError. */
 export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | null }): AnyCloudEvent {
-  const type = header(message.headers, 'ce_type');
-  const id = header(message.headers, 'ce_id');
-  if (!type || !id || header(message.headers, 'ce_specversion') !== '1.0') {
+  const type = kafkaHeader(message.headers, 'ce_type');
+  const id = kafkaHeader(message.headers, 'ce_id');
+  if (!type || !id || kafkaHeader(message.headers, 'ce_specversion') !== '1.0') {
     throw new PoisonMessageError('not a CloudEvents 1.0 binary-mode message');
   }
   if (!isEventType(type)) throw new PoisonMessageError(`unknown event type ${type}`);
@@ -75,12 +76,12 @@ export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | 
   const event = {
     id,
     type,
-    source: header(message.headers, 'ce_source') ?? 'unknown',
-    subject: header(message.headers, 'ce_subject') ?? '',
-    time: header(message.headers, 'ce_time') ?? new Date(0).toISOString(),
+    source: kafkaHeader(message.headers, 'ce_source') ?? 'unknown',
+    subject: kafkaHeader(message.headers, 'ce_subject') ?? '',
+    time: kafkaHeader(message.headers, 'ce_time') ?? new Date(0).toISOString(),
     data: parsed.data,
   } as AnyCloudEvent;
-  const traceparent = header(message.headers, 'traceparent');
+  const traceparent = kafkaHeader(message.headers, 'traceparent');
   if (traceparent) event.traceparent = traceparent;
   return event;
 }

@@ -1,8 +1,15 @@
+import { context, type Span } from '@opentelemetry/api';
 import type { Consumer, EachMessagePayload } from 'kafkajs';
 import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
 import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
+import { recordDeadLetter, recordFailedAttempt, startConsumerSpan } from './consumer-tracing';
 import type { Kafka } from './kafka';
+
+type DeadLetter = (
+  topic: string,
+  message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> },
+) => Promise<void>;
 
 export interface EventConsumerOptions {
   kafka: Kafka;
@@ -21,6 +28,10 @@ export interface EventConsumerOptions {
  * transaction), because a crash before the commit redelivers. A message that keeps
  * failing, or can never be decoded, is copied to `<topic>.dlq` with the error, and the
  * partition moves on.
+ *
+ * Each message is handled inside a `<topic> process` span whose parent is the producer's
+ * context from the `traceparent` header; dead-letter copies keep that header, so a
+ * replayed message joins the original trace again.
  */
 export class EventConsumer {
   private consumer: Consumer | undefined;
@@ -54,12 +65,19 @@ export class EventConsumer {
     await this.stopProducer();
   }
 
-  private async process(
+  private async process(payload: EachMessagePayload, deadLetter: DeadLetter): Promise<void> {
+    const traced = startConsumerSpan(payload, this.options.groupId);
+    try {
+      await context.with(traced.context, () => this.handleOrDeadLetter(payload, deadLetter, traced.span));
+    } finally {
+      traced.span.end();
+    }
+  }
+
+  private async handleOrDeadLetter(
     { topic, partition, message }: EachMessagePayload,
-    deadLetter: (
-      topic: string,
-      message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> },
-    ) => Promise<void>,
+    deadLetter: DeadLetter,
+    span: Span,
   ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const log = this.options.logger.child({ topic, partition, offset: message.offset });
@@ -79,6 +97,7 @@ export class EventConsumer {
         lastError = error;
         if (error instanceof PoisonMessageError) break;
         log.warn({ err: error, attempt, eventId: event.id }, 'event handling failed');
+        recordFailedAttempt(span, attempt, error);
         // Exponential backoff with full jitter, capped, so a flapping dependency is not hammered.
         await new Promise((resolve) =>
           setTimeout(resolve, Math.random() * Math.min(5_000, 100 * 2 ** attempt)),
@@ -97,6 +116,7 @@ export class EventConsumer {
     headers['x-dlq-source'] = `${topic}/${partition}/${message.offset}`;
     headers['x-dlq-group'] = this.options.groupId;
     await deadLetter(`${topic}.dlq`, { key: message.key, value: message.value, headers });
+    recordDeadLetter(span, `${topic}.dlq`, lastError);
     log.error({ err: lastError }, 'message moved to the dead-letter topic');
   }
 }

@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '@surge/logger';
 import { toKafkaMessage, type CloudEvent } from './cloud-event';
 import type { Kafka } from './kafka';
+import { endPublishSpans, startPublishSpan, type PublishSpan, type PublishedRow } from './relay-tracing';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -15,17 +16,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
 }
 
-interface OutboxRow {
-  id: string;
-  seq: string;
-  topic: string;
-  message_key: string;
-  event_type: string;
+interface OutboxRow extends PublishedRow {
   source: string;
   subject: string | null;
   data: unknown;
-  headers: Record<string, string>;
-  created_at: Date;
 }
 
 /**
@@ -115,7 +109,10 @@ export class OutboxRelay {
     );
     if (rows.length === 0 || !this.producer) return 0;
     const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+    const spans: PublishSpan[] = [];
     for (const row of rows) {
+      const publish = startPublishSpan(row, rows.length);
+      spans.push(publish);
       const event = {
         id: row.id,
         type: row.event_type,
@@ -123,17 +120,23 @@ export class OutboxRelay {
         subject: row.subject ?? row.message_key,
         time: row.created_at.toISOString(),
         data: row.data,
-        ...(row.headers.traceparent ? { traceparent: row.headers.traceparent } : {}),
+        ...(publish.traceparent ? { traceparent: publish.traceparent } : {}),
       } as CloudEvent;
       const messages = byTopic.get(row.topic) ?? [];
       messages.push(toKafkaMessage(event));
       byTopic.set(row.topic, messages);
     }
     // acks=-1 with the idempotent producer: a row is marked only once Kafka has it durably.
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      endPublishSpans(spans);
+    } catch (error) {
+      endPublishSpans(spans, error);
+      throw error;
+    }
     await this.options.pool.query(
       'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
       [rows.map((row) => row.id)],

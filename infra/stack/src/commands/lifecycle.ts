@@ -1,5 +1,6 @@
 import { stopRecorded } from '../native/daemon';
 import { ensureInfra } from '../native/infra';
+import { ensureJaeger } from '../native/jaeger';
 import { ensureKafka } from '../native/kafka';
 import { ensureMailpit } from '../native/mailpit';
 import { COMPONENTS, surgePaths, type Component } from '../native/paths';
@@ -21,6 +22,7 @@ const ENSURE: Record<Component, (opts: { log: typeof log }) => Promise<unknown>>
   redis: ensureRedis,
   kafka: ensureKafka,
   mailpit: ensureMailpit,
+  jaeger: ensureJaeger,
 };
 
 function isComponent(name: string): name is Component {

@@ -95,6 +95,9 @@ function printReady(ctx: StackContext, seconds: number): void {
   log(
     `[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`,
   );
+  log(
+    `[stack]   traces (Jaeger)   ${ctx.infraEnv.JAEGER_QUERY_URL || '(external collector)'}/api/traces?service=order  (docs/observability.md)`,
+  );
   log('[stack] streaming logs; Ctrl-C stops everything');
   log('');
 }

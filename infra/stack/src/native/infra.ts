@@ -1,6 +1,7 @@
 import { aptInstall } from './apt';
 import { type EnsureOptions, portFromEnv, stopRecorded } from './daemon';
 import { which } from './exec';
+import { type JaegerHandle, JAEGER_HOST, OTLP_HTTP_DEFAULT_PORT, ensureJaeger, stopJaeger } from './jaeger';
 import { JAVA_PACKAGE } from './kafka-jars';
 import { type KafkaHandle, KAFKA_DEFAULT_PORT, KAFKA_HOST, ensureKafka, stopKafka } from './kafka';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
@@ -27,6 +28,7 @@ export interface Infra {
   redis: RedisHandle;
   kafka: KafkaHandle;
   mailpit: MailpitHandle;
+  jaeger: JaegerHandle;
   paths: SurgePaths;
   /** What services read to find the infrastructure; pass it into their environment. */
   env: {
@@ -36,13 +38,17 @@ export interface Infra {
     SMTP_URL: string;
     /** Mailpit's web UI and API (tests read captured mail there). */
     MAILPIT_URL: string;
+    /** Where services send traces (OTLP over HTTP; the telemetry register reads it). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: string;
+    /** Jaeger's query API (and UI); '' for an external collector whose query API was not given. */
+    JAEGER_QUERY_URL: string;
   };
 }
 
 export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'>;
 
 /**
- * Makes PostgreSQL, Redis, Kafka and Mailpit reachable, starting whatever is missing, in parallel.
+ * Makes PostgreSQL, Redis, Kafka, Mailpit and Jaeger reachable, starting whatever is missing, in parallel.
  * Missing Debian packages are installed first in one apt-get run. If one component
  * fails, the ones this call started are stopped again before the error is thrown.
  */
@@ -61,13 +67,15 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
     ensureRedis(common),
     ensureKafka(common),
     ensureMailpit(common),
+    ensureJaeger(common),
   ]);
-  const [pg, redis, kafka, mailpit] = results;
+  const [pg, redis, kafka, mailpit, jaeger] = results;
   if (
     pg.status === 'fulfilled' &&
     redis.status === 'fulfilled' &&
     kafka.status === 'fulfilled' &&
-    mailpit.status === 'fulfilled'
+    mailpit.status === 'fulfilled' &&
+    jaeger.status === 'fulfilled'
   ) {
     log(`[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
@@ -75,6 +83,7 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
       redis: redis.value,
       kafka: kafka.value,
       mailpit: mailpit.value,
+      jaeger: jaeger.value,
       paths,
       env: {
         SURGE_PG_ADMIN_URL: pg.value.adminUrl,
@@ -82,10 +91,13 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
         KAFKA_BROKERS: kafka.value.brokers.join(','),
         SMTP_URL: mailpit.value.smtpUrl,
         MAILPIT_URL: mailpit.value.apiUrl,
+        OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.value.otlpEndpoint,
+        JAEGER_QUERY_URL: jaeger.value.queryUrl,
       },
     };
   }
   // Undo our own half of a failed start, in the usual order, so nothing is left running.
+  if (jaeger.status === 'fulfilled') await stopJaeger(jaeger.value, { log, paths }).catch(() => undefined);
   if (mailpit.status === 'fulfilled') await stopMailpit(mailpit.value, { log, paths }).catch(() => undefined);
   if (kafka.status === 'fulfilled') await stopKafka(kafka.value, { log, paths }).catch(() => undefined);
   if (redis.status === 'fulfilled') await stopRedis(redis.value, { log, paths }).catch(() => undefined);
@@ -100,11 +112,12 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
   );
 }
 
-/** Stops only what this process started: Mailpit, Kafka, then Redis, then Postgres. */
+/** Stops only what this process started: Jaeger, Mailpit, Kafka, then Redis, then Postgres. */
 export async function stopInfra(infra: Infra, opts: { log?: Log } = {}): Promise<void> {
   const log = opts.log ?? consoleLog;
   const errors: string[] = [];
   const steps: Array<() => Promise<void>> = [
+    () => stopJaeger(infra.jaeger, { log, paths: infra.paths }),
     () => stopMailpit(infra.mailpit, { log, paths: infra.paths }),
     () => stopKafka(infra.kafka, { log, paths: infra.paths }),
     () => stopRedis(infra.redis, { log, paths: infra.paths }),
@@ -157,6 +170,11 @@ export async function infraStatus(
   const env = opts.env ?? process.env;
   const paths = opts.paths ?? surgePaths(env);
   const targets: Record<Component, { host: string; port: number; external: string | undefined }> = {
+    jaeger: {
+      host: JAEGER_HOST,
+      port: portFromEnv(env, 'SURGE_JAEGER_OTLP_HTTP_PORT', OTLP_HTTP_DEFAULT_PORT),
+      external: env['OTEL_EXPORTER_OTLP_ENDPOINT'],
+    },
     mailpit: {
       host: MAILPIT_HOST,
       port: portFromEnv(env, 'SURGE_SMTP_PORT', SMTP_DEFAULT_PORT),

@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The daemons this project runs natively. Order matters: it is the stop order. */
-export const COMPONENTS = ['mailpit', 'kafka', 'redis', 'postgres'] as const;
+export const COMPONENTS = ['jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export const KAFKA_VERSION = '4.1.1';
 /** The SMTP sink services send mail to; built from source with `go install` (see mailpit.ts). */
 export const MAILPIT_VERSION = 'v1.31.0';
+/** The trace collector and query API services export to; built from source (see jaeger.ts). */
+export const JAEGER_VERSION = 'v2.13.0';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -37,6 +39,11 @@ export interface SurgePaths {
   /** `~/.cache/surge/mailpit-<version>`: the built binary in bin/, Go's caches in go/. */
   mailpitCacheDir: string;
   mailpitBin: string;
+  /** `.surge/jaeger`: the config written at each start (traces live in memory only). */
+  jaegerDir: string;
+  /** `~/.cache/surge/jaeger-<version>`: the built binary in bin/, Go's caches in go/ while building. */
+  jaegerCacheDir: string;
+  jaegerBin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -64,6 +71,7 @@ export function surgePaths(
   const cacheDir = cacheRoot(env);
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
+  const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -82,6 +90,9 @@ export function surgePaths(
     mailpitDir: path.join(stateDir, 'mailpit'),
     mailpitCacheDir,
     mailpitBin: path.join(mailpitCacheDir, 'bin', 'mailpit'),
+    jaegerDir: path.join(stateDir, 'jaeger'),
+    jaegerCacheDir,
+    jaegerBin: path.join(jaegerCacheDir, 'bin', 'jaeger'),
   };
 }
 

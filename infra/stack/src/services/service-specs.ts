@@ -6,7 +6,14 @@ import type { SurgePaths } from '../native/paths';
 /** What the stack knows about the infrastructure when it starts services. */
 export interface StackContext {
   paths: SurgePaths;
-  infraEnv: { SURGE_PG_ADMIN_URL: string; REDIS_URL: string; KAFKA_BROKERS: string; SMTP_URL?: string };
+  infraEnv: {
+    SURGE_PG_ADMIN_URL: string;
+    REDIS_URL: string;
+    KAFKA_BROKERS: string;
+    SMTP_URL?: string;
+    OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+    JAEGER_QUERY_URL?: string;
+  };
   /** Database URLs by service name, provisioned before services start. */
   databases: Record<string, string>;
   /** Base URL of every service the stack runs, by name. */

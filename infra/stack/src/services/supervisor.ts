@@ -19,9 +19,10 @@ export interface StartedService {
 }
 
 /**
- * Starts one built service (`node dist/main.js`) detached, so a Ctrl-C reaches only the
- * CLI, which then stops services before infrastructure. Output goes to its log file;
- * the CLI streams that file. Resolves once /health/ready answers 200.
+ * Starts one built service (`node --require <telemetry register> dist/main.js`) detached,
+ * so a Ctrl-C reaches only the CLI, which then stops services before infrastructure.
+ * Output goes to its log file; the CLI streams that file. Resolves once /health/ready
+ * answers 200.
  */
 export async function startService(
   spec: ServiceSpec,
@@ -42,17 +43,19 @@ export async function startService(
       `${spec.name}: ${path.relative(ctx.paths.repoRoot, main)} is missing; the build did not produce it`,
     );
   const file = logFile(ctx.paths, spec.name);
+  const tracing = telemetry(spec, ctx);
   const env = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     HOST: SERVICE_HOST,
     PORT: String(port),
+    ...tracing.env,
     ...spec.env(ctx),
   };
   log(`[stack] ${spec.name}: starting on ${urlOf(spec)}`);
   const pid = await spawnDaemon({
     command: process.execPath,
-    args: ['--enable-source-maps', main],
+    args: ['--enable-source-maps', ...tracing.args, main],
     cwd,
     logFile: file,
     env,
@@ -80,6 +83,21 @@ export async function startService(
   throw new Error(
     `${spec.name} was not ready within ${timeoutMs / 1000} s. Last lines of ${file}:\n${tailFile(file, 20)}`,
   );
+}
+
+/**
+ * Traces for every service: the telemetry register loads before the service's own code
+ * (it must, to patch express, pg, undici... as they load), names the service, and exports
+ * to the stack's collector. A missing register (a partial build) only means no traces.
+ */
+function telemetry(spec: ServiceSpec, ctx: StackContext): { args: string[]; env: Record<string, string> } {
+  const register = path.join(ctx.paths.repoRoot, 'packages', 'telemetry', 'dist', 'register.js');
+  // Read by name: the collector is in the infrastructure's env, which StackContext types only in part.
+  const endpoint = ctx.infraEnv.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    args: fs.existsSync(register) ? ['--require', register] : [],
+    env: { OTEL_SERVICE_NAME: spec.name, ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : {}) },
+  };
 }
 
 export async function stopService(

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 /**
  * Header rules of the proxy, both ways. Pure, so every rule has a unit test.
  */
@@ -80,6 +81,14 @@ export function upstreamRequestHeaders(incoming: HeaderMap, facts: ForwardingFac
   for (const name of Object.keys(headers)) {
     if (GATEWAY_OWNED.has(name) || NOT_FORWARDED_UP.has(name) || name.startsWith('x-internal-'))
       delete headers[name];
+  }
+  // When the gateway traces (an SDK is running), the undici instrumentation injects the
+  // gateway's own context; forwarding the client's too would send two traceparent headers,
+  // which the service joins and rejects, starting a new trace. The gateway's span already
+  // continues the client's trace, so nothing is lost.
+  if (trace.getActiveSpan()?.isRecording()) {
+    delete headers['traceparent'];
+    delete headers['tracestate'];
   }
   headers['x-request-id'] = facts.requestId;
   headers['x-forwarded-for'] = previousHops ? `${previousHops}, ${facts.remoteAddress}` : facts.remoteAddress;

@@ -1,0 +1,62 @@
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { EachMessagePayload } from 'kafkajs';
+import { kafkaHeader } from './cloud-event';
+import { contextFromTraceparent, messagingTracer } from './trace-context';
+
+export interface ConsumerSpan {
+  span: Span;
+  /** The span inside the producer's context: what `handle` runs in. */
+  context: Context;
+}
+
+/**
+ * A CONSUMER span for one message, child of the `traceparent` it carries (the relay's
+ * publish span), so a consumer's work (the receipt email, its SQL, its HTTP calls) sits
+ * in the trace of the checkout that caused it. Headers are read raw, before decoding, so
+ * a poison message still gets its span.
+ */
+export function startConsumerSpan(
+  { topic, partition, message }: EachMessagePayload,
+  groupId: string,
+): ConsumerSpan {
+  const parent = contextFromTraceparent(kafkaHeader(message.headers, 'traceparent'));
+  const eventId = kafkaHeader(message.headers, 'ce_id');
+  const eventType = kafkaHeader(message.headers, 'ce_type');
+  const span = messagingTracer().startSpan(
+    `${topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.consumer.group.name': groupId,
+        'messaging.operation.type': 'process',
+        'messaging.kafka.offset': Number(message.offset),
+        ...(eventId ? { 'messaging.message.id': eventId } : {}),
+        ...(message.key ? { 'messaging.kafka.message.key': message.key.toString() } : {}),
+        ...(eventType ? { 'surge.event.type': eventType } : {}),
+      },
+    },
+    parent,
+  );
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** A failed attempt that will be retried: visible on the span without failing it. */
+export function recordFailedAttempt(span: Span, attempt: number, error: unknown): void {
+  span.addEvent('event.handling_failed', {
+    attempt,
+    'exception.message': error instanceof Error ? error.message : String(error),
+  });
+}
+
+/** The message went to `<topic>.dlq`: the span fails with the last error. */
+export function recordDeadLetter(span: Span, dlqTopic: string, error: unknown): void {
+  if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+  span.addEvent('event.dead_lettered', { 'messaging.destination.name': dlqTopic });
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: `moved to ${dlqTopic}: ${error instanceof Error ? error.message : String(error)}`,
+  });
+}
