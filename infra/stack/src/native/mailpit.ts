@@ -13,11 +13,11 @@ import {
   stopPid,
   stopRecorded,
 } from './daemon';
-import { runCommand, versionOf, which } from './exec';
+import { buildGoBinary } from './go-binary';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
-import { MAILPIT_VERSION, type SurgePaths, logFile, pretty, surgePaths } from './paths';
+import { MAILPIT_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon, tailFile } from './process';
+import { spawnDaemon } from './process';
 import { whoAmI, withLock, writeRunRecord } from './run-state';
 
 export const MAILPIT_HOST = '127.0.0.1';
@@ -224,105 +224,20 @@ async function startOwn(
  * asks the proxy for the module's version list (to print deprecation notices), and
  * proxies that serve pinned versions but not lists (ours answers 403) make it fail.
  */
-async function ensureMailpitBinary(o: Resolved): Promise<string> {
-  const bin = o.paths.mailpitBin;
-  if (isExecutable(bin)) return bin;
-  const go = which('go', o.env);
-  if (!go) {
-    throw new InfraError(
-      'mailpit',
-      `Mailpit ${MAILPIT_VERSION} is built from source once, with Go, and \`go\` is not on PATH`,
-      'install Go 1.21 or later (it fetches the newer toolchain Mailpit needs by itself) from https://go.dev/dl/, ' +
-        'or set SMTP_URL (and MAILPIT_URL) to an SMTP sink you run',
-    );
-  }
-  const binDir = path.dirname(bin);
-  // Build into a private folder and rename it into place: an interrupted build, or
-  // another clone building at the same moment, never leaves a half-written binary.
-  const staging = `${binDir}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
-  const buildLog = logFile(o.paths, 'mailpit-build');
-  o.log(
-    `building Mailpit ${MAILPIT_VERSION} from source with ${versionOf(go, 'version') ?? go} into ${pretty(binDir)} ` +
-      `(once; fetches its modules and compiles, a few minutes; log: ${buildLog})`,
-  );
-  const started = Date.now();
-  const env = goEnv(o);
-  const run = (args: string[], cwd: string, what: string) =>
-    runCommand(go, args, { cwd, env, logFile: buildLog, heartbeat: { log: o.log, what } });
-  const fail = (step: string, code: number): never => {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new InfraError(
-      'mailpit',
-      `${step} failed (exit ${code}):\n${tailFile(buildLog, 20)}`,
-      `see ${buildLog}; check that the Go module proxy is reachable (GOPROXY=${o.env['GOPROXY'] ?? 'default'}) ` +
-        'and that Go is 1.21+ (Mailpit needs go 1.25, fetched automatically unless GOTOOLCHAIN=local); ' +
-        'or set SMTP_URL (and MAILPIT_URL) to an SMTP sink you run',
-    );
-  };
-
-  const module = `${MAILPIT_MODULE}@${MAILPIT_VERSION}`;
-  const download = await run(['mod', 'download', module], o.paths.mailpitCacheDir, 'fetching Mailpit');
-  // Module paths are lower case here, so no case-escaping is needed for the folder name.
-  const source = path.join(env['GOMODCACHE'] ?? '', module);
-  if (download.code !== 0 || !fs.existsSync(path.join(source, 'go.mod')))
-    fail(`go mod download ${module}`, download.code);
-  o.log(`fetched ${module}; now fetching its dependencies and compiling`);
-  const built = path.join(staging, 'mailpit');
-  const buildArgs = [
-    'build',
-    '-trimpath',
-    '-ldflags',
-    `-s -w -X ${MAILPIT_MODULE}/config.Version=${MAILPIT_VERSION}`,
-    '-o',
-    built,
-    '.',
-  ];
-  const compile = await run(buildArgs, source, 'compiling Mailpit');
-  if (compile.code !== 0 || !isExecutable(built))
-    fail(`go ${buildArgs.join(' ')} (in ${source})`, compile.code);
-
-  o.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (isExecutable(bin)) {
-    fs.rmSync(staging, { recursive: true, force: true }); // another clone finished first
-  } else {
-    fs.rmSync(binDir, { recursive: true, force: true });
-    fs.renameSync(staging, binDir);
-  }
-  fs.rmSync(goCacheDir(o), { recursive: true, force: true });
-  return bin;
-}
-
-/** The build's own Go environment: caches under the Mailpit cache folder, nothing from the user's GOFLAGS. */
-function goEnv(o: Resolved): NodeJS.ProcessEnv {
-  const goDir = goCacheDir(o);
-  return {
-    ...o.env,
-    GOPATH: goDir,
-    GOMODCACHE: path.join(goDir, 'mod'),
-    GOCACHE: path.join(goDir, 'build'),
-    // Writable module cache, so `rm -rf ~/.cache/surge` works; and no user GOFLAGS
-    // (-mod=vendor and friends) that would not apply to Mailpit's module.
-    GOFLAGS: '-modcacherw',
-    GO111MODULE: 'on',
-    GOWORK: 'off',
-    // Pure Go (Mailpit's SQLite is modernc.org/sqlite): no C compiler needed, a static binary.
-    CGO_ENABLED: '0',
-  };
-}
-
-function goCacheDir(o: Resolved): string {
-  return path.join(o.paths.mailpitCacheDir, 'go');
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+function ensureMailpitBinary(o: Resolved): Promise<string> {
+  return buildGoBinary(o, {
+    component: 'mailpit',
+    label: `Mailpit ${MAILPIT_VERSION}`,
+    module: MAILPIT_MODULE,
+    moduleVersion: MAILPIT_VERSION,
+    pkg: '.',
+    ldflags: `-s -w -X ${MAILPIT_MODULE}/config.Version=${MAILPIT_VERSION}`,
+    bin: o.paths.mailpitBin,
+    cacheDir: o.paths.mailpitCacheDir,
+    costHint: 'fetches its modules and compiles, about a minute or two',
+    goHint: '1.21 or later (it fetches the newer toolchain Mailpit needs unless GOTOOLCHAIN=local)',
+    insteadHint: 'set SMTP_URL (and MAILPIT_URL) to an SMTP sink you run',
+  });
 }
 
 /** One GET of Mailpit's app info; resolves with its version. Rejects for anything that is not Mailpit. */
