@@ -185,6 +185,14 @@ describe('the whole stack, as npm start runs it', () => {
     });
     expect(notifications.length).toBeGreaterThanOrEqual(2);
 
+    // One checkout is one trace: gateway, order, product, payment, the provider and the
+    // notification consumer, with the consumer's span a child of the relay's publish span.
+    const trace = await eventually(async () => findCheckoutTrace(paid.body.id), 45_000);
+    expect([...trace.services].sort()).toEqual(
+      expect.arrayContaining(['gateway', 'notification', 'order', 'payment', 'payment-provider', 'product']),
+    );
+    expect(trace.consumerChildOfPublish).toBe(true);
+
     // Cancel the paid order: refunded, stock returned.
     const cancelled = await api<{ status: string }>('POST', `/api/orders/${paid.body.id}/cancel`, { token });
     expect(cancelled.body.status).toBe('CANCELLED');
@@ -227,3 +235,40 @@ describe('the whole stack, as npm start runs it', () => {
     expect(await portIsOpen(redisPort)).toBe(true);
   }, 90_000);
 });
+
+interface JaegerSpan {
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: Array<{ refType: string; spanID: string }>;
+  tags: Array<{ key: string; value: unknown }>;
+}
+interface JaegerTrace {
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+/**
+ * The trace of the checkout that created `orderId`, from Jaeger's query API: the trace
+ * whose order.paid event reached the notification consumer (its span carries the event's
+ * key, the order id).
+ */
+async function findCheckoutTrace(orderId: string) {
+  const query = process.env.JAEGER_QUERY_URL;
+  if (!query) throw new Error('JAEGER_QUERY_URL is not set: the test infrastructure runs no Jaeger');
+  const res = await fetch(`${query}/api/traces?service=notification&lookback=15m&limit=200`);
+  const { data } = (await res.json()) as { data: JaegerTrace[] };
+  for (const trace of data ?? []) {
+    const consumer = trace.spans.find(
+      (span) => span.operationName === 'orders process' && span.tags.some((tag) => tag.value === orderId),
+    );
+    if (!consumer) continue;
+    const byId = new Map(trace.spans.map((span) => [span.spanID, span]));
+    const parent = consumer.references.find((ref) => ref.refType === 'CHILD_OF');
+    return {
+      services: new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName ?? '?')),
+      consumerChildOfPublish: byId.get(parent?.spanID ?? '')?.operationName === 'orders publish',
+    };
+  }
+  return undefined;
+}
