@@ -42,6 +42,10 @@ export async function startTestProductService(
     KAFKA_BROKERS: infra.kafkaBrokers,
     USER_SERVICE_URL: jwks.url,
     SHUTDOWN_GRACE_MS: '1000',
+    // Production gives the cache 150 ms before reading the database instead; on a test
+    // machine busy with parallel suites that fires spuriously, and the cache tests assert
+    // exact load counts.
+    CACHE_TIMEOUT_MS: '2000',
     ...overrides,
   });
   const running = await startProductService(config, createLogger({ service: 'product', level: 'silent' }));
