@@ -1,2 +1,3 @@
 export * from './test-keys';
 export * from './test-infra';
+export * from './call-json';

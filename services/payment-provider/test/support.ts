@@ -28,37 +28,10 @@ export async function startTestProvider(overrides: Record<string, string> = {}):
   return { url: running.url, config, running, stop: () => running.stop() };
 }
 
-export interface JsonResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+/** JSON calls to the service under test (shared across services' tests). */
+import { callJson as call, type JsonResponse } from '@surge/testing';
 
-export async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<JsonResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-  };
-}
+export { call, type JsonResponse };
 
 /** A charge request with a fresh idempotency key; override any part. */
 export function newCharge(

@@ -34,38 +34,10 @@ export async function startTestUserService(overrides: Record<string, string> = {
   return { url: running.url, config, running, stop: () => running.stop() };
 }
 
-export interface JsonResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+/** JSON calls to the service under test (shared across services' tests). */
+import { callJson as call, type JsonResponse } from '@surge/testing';
 
-export async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {},
-): Promise<JsonResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.raw !== undefined) body = options.raw;
-  else if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-  };
-}
+export { call, type JsonResponse };
 
 export async function registerAndLogin(base: string, email: string, password = 'correct horse battery') {
   const registered = await call(base, 'POST', '/api/auth/register', {
