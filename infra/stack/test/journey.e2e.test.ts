@@ -13,15 +13,19 @@ import { portIsOpen, repoRoot, startStack, type StackProcess } from '../src/chao
  * service process or port may be left. Ports of its own keep it clear of a developer's
  * running stack; the infrastructure of the test run is reused and must survive.
  */
-const PORTS: Record<string, number> = {
-  GATEWAY: 18080,
-  USER: 13001,
-  PRODUCT: 13002,
-  ORDER: 13003,
-  PAYMENT: 13004,
-  NOTIFICATION: 13005,
-  PAYMENT_PROVIDER: 13010,
-};
+// SURGE_E2E_PORT_OFFSET moves them all, so two clones can run this test at once.
+const OFFSET = Number(process.env.SURGE_E2E_PORT_OFFSET ?? 0);
+const PORTS: Record<string, number> = Object.fromEntries(
+  Object.entries({
+    GATEWAY: 18080,
+    USER: 13001,
+    PRODUCT: 13002,
+    ORDER: 13003,
+    PAYMENT: 13004,
+    NOTIFICATION: 13005,
+    PAYMENT_PROVIDER: 13010,
+  }).map(([name, port]) => [name, port + OFFSET]),
+);
 const gateway = `http://127.0.0.1:${PORTS.GATEWAY}`;
 
 type Json = Record<string, unknown>;
