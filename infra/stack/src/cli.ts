@@ -6,9 +6,12 @@
 import { audit } from './commands/audit';
 import { dlq } from './commands/dlq';
 import { down } from './commands/down';
+import { jaegerUi } from './commands/jaeger-ui';
 import { lifecycle } from './commands/lifecycle';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
+import { screenshot } from './commands/screenshot';
+import { trace } from './commands/trace';
 import { up } from './commands/up';
 
 interface Verb {
@@ -43,6 +46,20 @@ const VERBS: Record<string, Verb> = {
     summary:
       'dead letters: `dlq list [topic]` shows them, `dlq replay <topic> [--id <ce_id>]` republishes them',
     run: (args) => dlq(args),
+  },
+  trace: {
+    summary: 'draw one trace from Jaeger as an HTML waterfall: `trace <trace id>`',
+    run: (args) => trace(args),
+  },
+  screenshot: {
+    summary:
+      'place a checkout on the running stack and save a picture of its trace: `screenshot [--out <png>] [--waterfall]`',
+    run: (args) => screenshot(args),
+  },
+  'jaeger-ui': {
+    summary:
+      'whether Jaeger has a UI build to serve and how to get one; `jaeger-ui <build dir>` installs one',
+    run: (args) => jaegerUi(args),
   },
 };
 

@@ -84,6 +84,22 @@ function build(repoRoot: string): void {
   if (result.status !== 0) throw new Error('the TypeScript build failed (see above)');
 }
 
+/** Where to look at traces: the UI when Jaeger serves one, else the query API and the way to a picture. */
+export function jaegerLines(env: StackContext['infraEnv']): string[] {
+  const query = env.JAEGER_QUERY_URL ?? '';
+  if (env.JAEGER_UI_URL) {
+    return [
+      `traces (Jaeger UI) ${env.JAEGER_UI_URL}/search?service=order`,
+      `traces (API)       ${env.JAEGER_UI_URL}/api/traces?service=order`,
+    ];
+  }
+  if (!query) return ['traces            sent to OTEL_EXPORTER_OTLP_ENDPOINT (an external collector)'];
+  return [
+    `traces (Jaeger)   ${query}/api/traces?service=order  (query API; no UI build: \`pnpm stack jaeger-ui\`)`,
+    '                `pnpm stack trace <trace id>` draws one as an HTML waterfall (docs/observability.md)',
+  ];
+}
+
 function printReady(ctx: StackContext, seconds: number): void {
   const gateway = ctx.urls.gateway ?? '';
   log('');
@@ -95,9 +111,7 @@ function printReady(ctx: StackContext, seconds: number): void {
   log(
     `[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`,
   );
-  log(
-    `[stack]   traces (Jaeger)   ${ctx.infraEnv.JAEGER_QUERY_URL || '(external collector)'}/api/traces?service=order  (docs/observability.md)`,
-  );
+  for (const line of jaegerLines(ctx.infraEnv)) log(`[stack]   ${line}`);
   log('[stack] streaming logs; Ctrl-C stops everything');
   log('');
 }

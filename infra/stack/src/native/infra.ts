@@ -42,6 +42,8 @@ export interface Infra {
     OTEL_EXPORTER_OTLP_ENDPOINT: string;
     /** Jaeger's query API (and UI); '' for an external collector whose query API was not given. */
     JAEGER_QUERY_URL: string;
+    /** Jaeger's web UI; '' when Jaeger has no UI build to serve (see native/jaeger-ui.ts). */
+    JAEGER_UI_URL: string;
   };
 }
 
@@ -93,6 +95,7 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
         MAILPIT_URL: mailpit.value.apiUrl,
         OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.value.otlpEndpoint,
         JAEGER_QUERY_URL: jaeger.value.queryUrl,
+        JAEGER_UI_URL: jaeger.value.uiUrl,
       },
     };
   }

@@ -14,6 +14,7 @@ import {
   stopRecorded,
 } from './daemon';
 import { ensureJaegerBinary } from './jaeger-binary';
+import { isUiPage, jaegerUiAssets } from './jaeger-ui';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
 import { JAEGER_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
@@ -33,10 +34,19 @@ export interface JaegerHandle extends BaseHandle {
   otlpEndpoint: string;
   /** Query API and UI (JAEGER_QUERY_URL); '' when an external collector's query API is unknown. */
   queryUrl: string;
+  /** The web UI (JAEGER_UI_URL): queryUrl when it serves a real UI, '' for the placeholder page. */
+  uiUrl: string;
   version: string;
 }
 
-interface JaegerPorts {
+/** What a query API says about itself. */
+interface JaegerInfo {
+  version: string;
+  /** Whether its index page is the UI rather than the placeholder of a binary built without it. */
+  ui: boolean;
+}
+
+export interface JaegerPorts {
   otlpHttp: number;
   otlpGrpc: number;
   query: number;
@@ -73,9 +83,13 @@ export async function ensureJaeger(opts: EnsureOptions = {}): Promise<JaegerHand
           `stop it first (tsx infra/stack/src/infra-cli.ts down), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
         );
       }
-      const version = await jaegerInfo(queryUrlOf(ports));
+      const info = await jaegerInfo(queryUrlOf(ports));
       o.log(`reusing the Jaeger Surge process ${record.startedBy.pid} started (pid ${record.pid})`);
-      return handle(ports, version, 'ours-running', record.pid);
+      if (!info.ui && jaegerUiAssets(o.paths))
+        o.log(
+          'a Jaeger UI build is there now, but this Jaeger started without it: restart the infrastructure to serve it',
+        );
+      return handle(ports, info, 'ours-running', record.pid);
     }
     const open = await Promise.all([
       isPortOpen(JAEGER_HOST, ports.otlpHttp),
@@ -98,10 +112,10 @@ async function useExternal(endpoint: string, queryUrl: string, o: Resolved): Pro
       'use http://HOST:4318, or unset it to let Surge run its own Jaeger',
     );
   }
-  let version = 'unknown';
+  let info: JaegerInfo = { version: 'unknown', ui: false };
   if (queryUrl) {
     try {
-      version = await jaegerInfo(queryUrl);
+      info = await jaegerInfo(queryUrl);
     } catch (err) {
       throw new InfraError(
         'jaeger',
@@ -123,16 +137,17 @@ async function useExternal(endpoint: string, queryUrl: string, o: Resolved): Pro
     source: 'external',
     otlpEndpoint: endpoint,
     queryUrl,
-    version,
+    uiUrl: info.ui ? queryUrl : '',
+    version: info.version,
   };
 }
 
 /** A Jaeger a developer runs already (all-in-one, a container) is used and never stopped. */
 async function reuseExisting(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> {
   const queryUrl = queryUrlOf(ports);
-  let version: string;
+  let info: JaegerInfo;
   try {
-    version = await jaegerInfo(queryUrl);
+    info = await jaegerInfo(queryUrl);
   } catch (err) {
     throw new InfraError(
       'jaeger',
@@ -148,9 +163,9 @@ async function reuseExisting(ports: JaegerPorts, o: Resolved): Promise<JaegerHan
     );
   }
   o.log(
-    `reusing the Jaeger ${version} already listening on ${queryUrl} (not started by us, will not be stopped)`,
+    `reusing the Jaeger ${info.version} already listening on ${queryUrl} (not started by us, will not be stopped)`,
   );
-  return handle(ports, version, 'existing', null);
+  return handle(ports, info, 'existing', null);
 }
 
 async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> {
@@ -159,11 +174,12 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
   // Rewritten at every start (the ports may have moved). Its path is in the command line,
   // so it doubles as the marker that proves a live pid is still our Jaeger (run-state.ts).
   const config = path.join(o.paths.jaegerDir, 'config.yaml');
-  fs.writeFileSync(config, jaegerConfig(ports, maxTraces(o.env)));
+  const uiAssets = jaegerUiAssets(o.paths);
+  fs.writeFileSync(config, jaegerConfig(ports, maxTraces(o.env), uiAssets));
   const log = logFile(o.paths, 'jaeger');
   const queryUrl = queryUrlOf(ports);
   o.log(
-    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), query API ${queryUrl} (log: ${log})`,
+    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`pnpm stack jaeger-ui\` says how)`} (log: ${log})`,
   );
   const started = Date.now();
   const pid = await spawnDaemon({
@@ -183,7 +199,7 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
     logFile: log,
     marker: config,
   });
-  const version = await readyOrStop(
+  const info = await readyOrStop(
     o,
     'jaeger',
     pid,
@@ -204,7 +220,7 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
     ),
   );
   o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
-  return handle(ports, version, 'started', pid);
+  return handle(ports, info, 'started', pid);
 }
 
 /** Development traces in memory (gone at stop), bounded so a load test cannot exhaust RAM. */
@@ -216,9 +232,12 @@ function maxTraces(env: NodeJS.ProcessEnv): number {
 /**
  * Jaeger v2 is an OpenTelemetry Collector: OTLP receivers, a batch processor, the memory
  * store, and the query extension. Loopback only; its own metrics (port 8888) are off.
+ * `ui.assets_path` makes the query extension serve a UI build from disk instead of the
+ * placeholder page embedded in a binary built without the UI.
  */
-function jaegerConfig(ports: JaegerPorts, traces: number): string {
+export function jaegerConfig(ports: JaegerPorts, traces: number, uiAssets?: string): string {
   const at = (port: number) => `${JAEGER_HOST}:${port}`;
+  const ui = uiAssets ? `\n    ui:\n      assets_path: ${JSON.stringify(uiAssets)}` : '';
   return `# Written by infra/stack/src/native/jaeger.ts at every start; edits are overwritten.
 service:
   extensions: [jaeger_storage, jaeger_query]
@@ -240,7 +259,7 @@ extensions:
           max_traces: ${traces}
   jaeger_query:
     # On by default in v2: the query service would trace its own API calls into the store.
-    enable_tracing: false
+    enable_tracing: false${ui}
     storage:
       traces: surge_memory
     http:
@@ -263,10 +282,11 @@ exporters:
 }
 
 /**
- * Proves a query API is Jaeger's (GET /api/services answers `{ data: [...] }`) and reads
- * its version from the JAEGER_VERSION the query service injects into its index page.
+ * Proves a query API is Jaeger's (GET /api/services answers `{ data: [...] }`), reads its
+ * version from the JAEGER_VERSION the query service injects into its index page, and tells
+ * the UI from the placeholder page.
  */
-export async function jaegerInfo(queryUrl: string): Promise<string> {
+export async function jaegerInfo(queryUrl: string): Promise<JaegerInfo> {
   const res = await fetch(`${queryUrl}/api/services`, { signal: AbortSignal.timeout(2_000) });
   if (res.status !== 200) throw new Error(`GET /api/services answered ${res.status}`);
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
@@ -275,12 +295,14 @@ export async function jaegerInfo(queryUrl: string): Promise<string> {
     .then((index) => index.text())
     .catch(() => '');
   const injected = /JAEGER_VERSION\s*=\s*(\{[^;\n]*\})/.exec(page)?.[1];
+  let version = 'unknown';
   try {
-    const version = (JSON.parse(injected ?? '{}') as { gitVersion?: unknown }).gitVersion;
-    return typeof version === 'string' && version ? version : 'unknown';
+    const found = (JSON.parse(injected ?? '{}') as { gitVersion?: unknown }).gitVersion;
+    if (typeof found === 'string' && found) version = found;
   } catch {
-    return 'unknown';
+    // an index page without a parsable version: still Jaeger, version unknown
   }
+  return { version, ui: isUiPage(page) };
 }
 
 function queryUrlOf(ports: JaegerPorts): string {
@@ -289,7 +311,7 @@ function queryUrlOf(ports: JaegerPorts): string {
 
 function handle(
   ports: JaegerPorts,
-  version: string,
+  info: JaegerInfo,
   source: JaegerHandle['source'],
   pid: number | null,
 ): JaegerHandle {
@@ -302,7 +324,8 @@ function handle(
     source,
     otlpEndpoint: `http://${JAEGER_HOST}:${ports.otlpHttp}`,
     queryUrl: queryUrlOf(ports),
-    version,
+    uiUrl: info.ui ? queryUrlOf(ports) : '',
+    version: info.version,
   };
 }
 

@@ -11,6 +11,8 @@ export const KAFKA_VERSION = '4.1.1';
 export const MAILPIT_VERSION = 'v1.31.0';
 /** The trace collector and query API services export to; built from source (see jaeger.ts). */
 export const JAEGER_VERSION = 'v2.13.0';
+/** The jaeger-ui release cut with Jaeger v2.13.0 (both repositories tag v1.76.0 on that day). */
+export const JAEGER_UI_VERSION = 'v1.76.0';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -44,6 +46,11 @@ export interface SurgePaths {
   /** `~/.cache/surge/jaeger-<version>`: the built binary in bin/, Go's caches in go/ while building. */
   jaegerCacheDir: string;
   jaegerBin: string;
+  /**
+   * A built Jaeger UI (index.html and static/), served by Jaeger when present:
+   * SURGE_JAEGER_UI_DIR, else `~/.cache/surge/jaeger-ui-<version>` (see jaeger-ui.ts).
+   */
+  jaegerUiDir: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -93,6 +100,9 @@ export function surgePaths(
     jaegerDir: path.join(stateDir, 'jaeger'),
     jaegerCacheDir,
     jaegerBin: path.join(jaegerCacheDir, 'bin', 'jaeger'),
+    jaegerUiDir: path.resolve(
+      env['SURGE_JAEGER_UI_DIR'] || path.join(cacheDir, `jaeger-ui-${JAEGER_UI_VERSION}`),
+    ),
   };
 }
 

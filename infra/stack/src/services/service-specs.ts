@@ -13,6 +13,7 @@ export interface StackContext {
     SMTP_URL?: string;
     OTEL_EXPORTER_OTLP_ENDPOINT?: string;
     JAEGER_QUERY_URL?: string;
+    JAEGER_UI_URL?: string;
   };
   /** Database URLs by service name, provisioned before services start. */
   databases: Record<string, string>;
