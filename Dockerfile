@@ -10,8 +10,9 @@
 # workspace packages exist); without it the build stops at its first step, and a name
 # with no `service-<name>` stage below fails as an image that cannot be pulled.
 #
-# The image runs `node dist/main.js` from the service's folder (/app), as `pnpm stack up`
-# does natively, with its configuration in the environment.
+# The image runs `node --require <telemetry register> dist/main.js` from the service's
+# folder (/app), as `pnpm stack up` does natively, with its configuration in the
+# environment (OTEL_EXPORTER_OTLP_ENDPOINT says where traces go).
 # See docs/running-compose-and-kubernetes.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -50,7 +51,7 @@ RUN pnpm install --offline --frozen-lockfile
 RUN if [ ! -f "services/${SERVICE}/tsconfig.json" ]; then \
       echo "SERVICE=${SERVICE}: there is no workspace package services/${SERVICE}" >&2; exit 1; \
     fi \
- && pnpm exec tsc -b "services/${SERVICE}"
+ && pnpm exec tsc -b "services/${SERVICE}" packages/telemetry
 
 # pnpm 10's deploy wants inject-workspace-packages=true (which would change how the
 # whole workspace links for development); --legacy deploys a linked workspace, still
@@ -61,6 +62,12 @@ RUN if [ ! -f "services/${SERVICE}/tsconfig.json" ]; then \
 RUN pnpm --filter "@surge/${SERVICE}" deploy --legacy --prod --offline /out \
  && rm -rf /out/test /out/tsconfig.json \
  && find /out -name '*.tsbuildinfo' -delete
+# The telemetry register (OpenTelemetry SDK and instrumentations), deployed on its own:
+# no service imports it, it is loaded with `node --require` before the service's code
+# (docs/observability.md), so it is not among the services' dependencies.
+RUN pnpm --filter @surge/telemetry deploy --legacy --prod --offline /telemetry \
+ && rm -rf /telemetry/src /telemetry/test /telemetry/tsconfig.json \
+ && find /telemetry -name '*.tsbuildinfo' -delete
 
 # ---------------------------------------------------------------------------------------
 # runtime: the slim Node image, the deployed folder, a non-root user. No pnpm, no
@@ -107,12 +114,14 @@ FROM runtime AS service-unset
 FROM service-${SERVICE}
 ARG SERVICE
 # Which service this image is, for `docker inspect` and a shell inside the container.
-ENV SURGE_SERVICE=${SERVICE}
+ENV SURGE_SERVICE=${SERVICE} \
+    OTEL_SERVICE_NAME=${SERVICE}
 LABEL org.opencontainers.image.title="surge-${SERVICE}" \
       org.opencontainers.image.description="Surge ${SERVICE} service" \
       org.opencontainers.image.licenses="MIT"
 # Root-owned and read-only for the service: it writes only to DEV_KEYS_DIR (and stdout).
 COPY --from=build /out /app
+COPY --from=build /telemetry /opt/surge/telemetry
 # `node` by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 USER 1000:1000
 
@@ -123,5 +132,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/live', { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # node as PID 1 is fine: every service handles SIGTERM/SIGINT itself (graceful drain in
-# @surge/http-kit's stopOnSignals).
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# @surge/http-kit's stopOnSignals). The register goes in the command line, not in
+# NODE_OPTIONS, so the health check's `node -e` does not start a tracing SDK each time.
+# Without a collector at OTEL_EXPORTER_OTLP_ENDPOINT, spans are dropped silently.
+CMD ["node", "--enable-source-maps", "--require", "/opt/surge/telemetry/dist/register.js", "dist/main.js"]
