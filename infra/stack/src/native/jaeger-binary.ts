@@ -20,7 +20,8 @@ const JAEGER_MODULE_VERSION = 'v1.76.0';
  *
  * The web UI is not in the module (jaeger-ui is a separate JavaScript build that is not
  * published to any registry reachable here), so the binary serves a placeholder page at
- * the UI address; the query API (/api/services, /api/traces) is complete.
+ * the UI address unless a UI build is installed (jaeger-ui.ts); the query API
+ * (/api/services, /api/traces) is complete.
  */
 export function ensureJaegerBinary(o: Resolved): Promise<string> {
   return buildGoBinary(o, {
