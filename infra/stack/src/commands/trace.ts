@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { pretty, surgePaths } from '../native/paths';
+import { surgePaths } from '../native/paths';
 import { fetchTrace, servicesOf, traceDurationUs } from '../observability/jaeger-trace';
 import { jaegerQueryUrl } from '../observability/stack-targets';
 import { formatDuration, renderWaterfall } from '../observability/waterfall-html';
@@ -22,6 +22,6 @@ export async function trace(args: string[]): Promise<void> {
   fs.writeFileSync(file, renderWaterfall(found, `Trace ${found.traceID}`));
   process.stdout.write(
     `${found.spans.length} spans, ${formatDuration(traceDurationUs(found))}, services ${servicesOf(found).join(', ')}\n` +
-      `waterfall: file://${file}  (${pretty(file)})\n`,
+      `waterfall: file://${file}\n`,
   );
 }
