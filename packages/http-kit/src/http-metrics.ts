@@ -39,7 +39,8 @@ export function httpMetrics(registry: Registry): RequestHandler {
     const started = process.hrtime.bigint();
     const matched = trackMatchedRoute(req);
     res.on('finish', () => {
-      const route = typeof res.locals.routeLabel === 'string' ? res.locals.routeLabel : (matched() ?? 'unmatched');
+      const route =
+        typeof res.locals.routeLabel === 'string' ? res.locals.routeLabel : (matched() ?? 'unmatched');
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);

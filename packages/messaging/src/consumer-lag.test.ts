@@ -26,7 +26,10 @@ describe('computeConsumerLag', () => {
   });
 
   it('counts every kept message of a partition the group never committed, when it starts at the earliest', () => {
-    const lag = computeConsumerLag([commit('orders', 0, -1)], [marks('orders', 0, 5, 12), marks('orders', 1, 0, 3)]);
+    const lag = computeConsumerLag(
+      [commit('orders', 0, -1)],
+      [marks('orders', 0, 5, 12), marks('orders', 1, 0, 3)],
+    );
     expect(lag).toEqual([
       { topic: 'orders', partition: 0, lag: 7 },
       { topic: 'orders', partition: 1, lag: 3 },

@@ -33,14 +33,24 @@ describe('GET /metrics after checkouts', () => {
     expect(res.status).toBe(201);
     const after = await scrapeMetrics(h.url);
     expect(delta(before, after, 'http_requests_total', { ...CHECKOUT, status: '201' })).toBe(1);
-    expect(delta(before, after, 'http_request_duration_seconds_count', { ...CHECKOUT, status: '201' })).toBe(1);
+    expect(delta(before, after, 'http_request_duration_seconds_count', { ...CHECKOUT, status: '201' })).toBe(
+      1,
+    );
     expect(
-      delta(before, after, 'http_request_duration_seconds_bucket', { ...CHECKOUT, status: '201', le: '+Inf' }),
+      delta(before, after, 'http_request_duration_seconds_bucket', {
+        ...CHECKOUT,
+        status: '201',
+        le: '+Inf',
+      }),
     ).toBe(1);
     expect(delta(before, after, 'checkout_outcomes_total', { outcome: 'paid' })).toBe(1);
     // Reserve and commit at the product service, one charge at the payment service.
-    expect(delta(before, after, 'upstream_requests_total', { upstream: 'product', outcome: 'success' })).toBe(2);
-    expect(delta(before, after, 'upstream_requests_total', { upstream: 'payment', outcome: 'success' })).toBe(1);
+    expect(delta(before, after, 'upstream_requests_total', { upstream: 'product', outcome: 'success' })).toBe(
+      2,
+    );
+    expect(delta(before, after, 'upstream_requests_total', { upstream: 'payment', outcome: 'success' })).toBe(
+      1,
+    );
     expect(after.value('circuit_breaker_state', { upstream: 'payment' })).toBe(0);
     expect(after.value('pg_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     expect(after.value('pg_pool_max_connections')).toBe(20);
@@ -79,7 +89,9 @@ describe('GET /metrics after checkouts', () => {
     expect(
       delta(before, during, 'upstream_requests_total', { upstream: 'payment', outcome: 'server_error' }),
     ).toBeGreaterThanOrEqual(1);
-    expect(delta(before, during, 'upstream_retries_total', { upstream: 'payment' })).toBeGreaterThanOrEqual(1);
+    expect(delta(before, during, 'upstream_retries_total', { upstream: 'payment' })).toBeGreaterThanOrEqual(
+      1,
+    );
 
     h.payment.mode = 'normal';
     await eventually(async () => {
@@ -87,6 +99,8 @@ describe('GET /metrics after checkouts', () => {
       return order.body.status === 'PAID';
     });
     const after = await scrapeMetrics(h.url);
-    expect(delta(before, after, 'order_recovery_actions_total', { action: 'charged' })).toBeGreaterThanOrEqual(1);
+    expect(
+      delta(before, after, 'order_recovery_actions_total', { action: 'charged' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

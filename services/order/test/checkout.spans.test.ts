@@ -66,7 +66,10 @@ describe('the checkout saga as spans', () => {
       'surge.checkout.replayed': false,
     });
     expect(root.events).toEqual([
-      expect.objectContaining({ name: 'checkout.idempotency', attributes: { 'surge.checkout.idempotency': 'new' } }),
+      expect.objectContaining({
+        name: 'checkout.idempotency',
+        attributes: { 'surge.checkout.idempotency': 'new' },
+      }),
     ]);
     for (const step of ['checkout.reserve', 'checkout.create-order', 'checkout.charge', 'checkout.settle']) {
       const span = named(spans, step);
@@ -88,14 +91,21 @@ describe('the checkout saga as spans', () => {
     const product = h.product.addProduct(400, 5);
     const { token } = h.token();
 
-    const res = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_decline'));
+    const res = await placeOrder(
+      h,
+      token,
+      checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_decline'),
+    );
 
     expect(res.status).toBe(402);
     const spans = await checkoutSpans(String(res.body.orderId));
     expect(named(spans, 'checkout.place-order').attributes['surge.checkout.outcome']).toBe('declined');
     const release = named(spans, 'checkout.release-reservation');
     expect(parentOf(release)).toBe(named(spans, 'checkout.settle').spanContext().spanId);
-    expect(release.attributes).toMatchObject({ 'surge.order.id': res.body.orderId, 'surge.saga.compensation': true });
+    expect(release.attributes).toMatchObject({
+      'surge.order.id': res.body.orderId,
+      'surge.saga.compensation': true,
+    });
   });
 
   it('failed attempts and retries of the payment call are events on the charge span', async () => {
@@ -112,11 +122,13 @@ describe('the checkout saga as spans', () => {
     const events = charge.events.map((event) => event.name);
     expect(events).toContain('upstream.attempt_failed');
     expect(events).toContain('upstream.retry');
-    expect(charge.events.find((event) => event.name === 'upstream.attempt_failed')?.attributes).toMatchObject({
-      'surge.upstream': 'payment',
-      'surge.upstream.outcome': 'server_error',
-      'http.response.status_code': 503,
-    });
+    expect(charge.events.find((event) => event.name === 'upstream.attempt_failed')?.attributes).toMatchObject(
+      {
+        'surge.upstream': 'payment',
+        'surge.upstream.outcome': 'server_error',
+        'http.response.status_code': 503,
+      },
+    );
     expect(named(spans, 'checkout.place-order').attributes['surge.checkout.outcome']).toBe('pending');
   });
 });

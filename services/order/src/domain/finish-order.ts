@@ -22,7 +22,12 @@ export async function finishOrder(deps: SagaDeps, order: Order): Promise<FollowU
   const { store, inventory, payments, logger } = deps;
   const log = logger.child({ orderId: order.id });
   const done: FollowUpStep[] = [];
-  const step = async (name: string, compensation: boolean, result: FollowUpStep, work: () => Promise<void>) => {
+  const step = async (
+    name: string,
+    compensation: boolean,
+    result: FollowUpStep,
+    work: () => Promise<void>,
+  ) => {
     await withSpan(`checkout.${name}`, { [A.orderId]: order.id, [A.compensation]: compensation }, work);
     done.push(result);
   };
@@ -51,10 +56,15 @@ export async function finishOrder(deps: SagaDeps, order: Order): Promise<FollowU
     // its stock returned and a capture standing.
     if (order.stockState === 'RESERVED' || order.stockState === 'COMMITTED') {
       const reserved = order.stockState === 'RESERVED';
-      await step(reserved ? 'release-reservation' : 'return-stock', true, reserved ? 'released' : 'returned', async () => {
-        await inventory.release(order.id);
-        await store.markFollowUp(order.id, { stockState: reserved ? 'RELEASED' : 'RETURNED' });
-      });
+      await step(
+        reserved ? 'release-reservation' : 'return-stock',
+        true,
+        reserved ? 'released' : 'returned',
+        async () => {
+          await inventory.release(order.id);
+          await store.markFollowUp(order.id, { stockState: reserved ? 'RELEASED' : 'RETURNED' });
+        },
+      );
     }
   } catch (error) {
     log.warn({ err: error }, 'order follow-up failed; the recovery worker will retry');

@@ -91,11 +91,15 @@ async function checkout(
   // 2. Reserve all items or none (product service, idempotent by order id).
   //    Protects: stock never oversold; insufficient stock ends here with nothing charged.
   //    Dies after: as in 1: the worker releases the reservation after the lease.
-  const reservation = await withSpan('checkout.reserve', { ...step, [A.itemCount]: items.length }, async () => {
-    const reserved = await reserveOrForget(deps, orderId, items);
-    setSpanAttributes({ [A.reservation]: reserved.kind });
-    return reserved;
-  });
+  const reservation = await withSpan(
+    'checkout.reserve',
+    { ...step, [A.itemCount]: items.length },
+    async () => {
+      const reserved = await reserveOrForget(deps, orderId, items);
+      setSpanAttributes({ [A.reservation]: reserved.kind });
+      return reserved;
+    },
+  );
   if (reservation.kind !== 'reserved') {
     const outcome: CheckoutOutcome = { kind: reservation.kind, productIds: reservation.productIds };
     await store.completeCheckout(orderId, outcome);
@@ -108,15 +112,15 @@ async function checkout(
   const now = nowOf(deps);
   const order = await withSpan('checkout.create-order', step, () =>
     store.createOrder({
-    id: orderId,
-    userId: input.userId,
-    items: reservation.items,
-    totalCents: totalOf(reservation.items),
-    currency: reservation.currency,
-    shippingAddress: input.body.shippingAddress,
-    paymentToken: input.body.payment.token,
-    paymentDeadline: new Date(now.getTime() + policy.paymentDeadlineSeconds * 1000),
-    firstAttemptAt: new Date(now.getTime() + policy.leaseSeconds * 1000),
+      id: orderId,
+      userId: input.userId,
+      items: reservation.items,
+      totalCents: totalOf(reservation.items),
+      currency: reservation.currency,
+      shippingAddress: input.body.shippingAddress,
+      paymentToken: input.body.payment.token,
+      paymentDeadline: new Date(now.getTime() + policy.paymentDeadlineSeconds * 1000),
+      firstAttemptAt: new Date(now.getTime() + policy.leaseSeconds * 1000),
     }),
   );
 
@@ -135,11 +139,15 @@ async function checkout(
   });
 
   // 5. Settle: PAID + commit, CANCELLED + release, or PAYMENT_PENDING for the worker (6).
-  const settled = await withSpan('checkout.settle', { ...step, [A.paymentOutcome]: outcome.kind }, async () => {
-    const next = await settlePayment(deps, order, outcome);
-    setSpanAttributes({ [A.orderStatus]: next.status });
-    return next;
-  });
+  const settled = await withSpan(
+    'checkout.settle',
+    { ...step, [A.paymentOutcome]: outcome.kind },
+    async () => {
+      const next = await settlePayment(deps, order, outcome);
+      setSpanAttributes({ [A.orderStatus]: next.status });
+      return next;
+    },
+  );
   const final = await store.findCheckoutOutcome(orderId);
   if (fromCart && (settled.status === 'PAID' || settled.status === 'PAYMENT_PENDING')) {
     await deps.cart

@@ -30,12 +30,7 @@ export type CheckoutOutcomeLabel =
  * follow-up step a request left undone; `abandoned` a checkout that died before its
  * order existed, cleaned up; `failed` an attempt that failed and will be repeated.
  */
-export type RecoveryAction =
-  | 'charged'
-  | 'cancelled_timeout'
-  | FollowUpStep
-  | 'abandoned'
-  | 'failed';
+export type RecoveryAction = 'charged' | 'cancelled_timeout' | FollowUpStep | 'abandoned' | 'failed';
 
 /** The saga's confirmations and compensations (finish-order.ts). */
 export type FollowUpStep = 'committed' | 'payment_cancelled' | 'refunded' | 'released' | 'returned';

@@ -23,7 +23,8 @@ export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {
     });
   const matching = (name: string, labels: Record<string, string>) =>
     series.filter(
-      (entry) => entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value),
+      (entry) =>
+        entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value),
     );
   return {
     value: (name, labels = {}) => matching(name, labels).reduce((sum, entry) => sum + entry.value, 0),
