@@ -1,4 +1,4 @@
-import { addEvent } from '@surge/telemetry';
+import { trace, type Attributes } from '@opentelemetry/api';
 import type { ServiceClientEvent } from './client-events';
 
 /**
@@ -11,6 +11,9 @@ import type { ServiceClientEvent } from './client-events';
  *
  * Names are `upstream.*`; attributes use OpenTelemetry's `http.*` names where one exists
  * (`http.response.status_code`, `http.request.resend_count`) and `surge.*` otherwise.
+ *
+ * The API alone (as in packages/messaging), not @surge/telemetry: a client must not load
+ * the SDK, and without the register the API is a no-op.
  */
 export function recordClientSpanEvent(event: ServiceClientEvent): void {
   const upstream = { 'surge.upstream': event.upstream };
@@ -47,4 +50,8 @@ export function recordClientSpanEvent(event: ServiceClientEvent): void {
       addEvent('upstream.breaker_transition', { ...upstream, 'surge.breaker.state': event.state });
       return;
   }
+}
+
+function addEvent(name: string, attributes: Attributes): void {
+  trace.getActiveSpan()?.addEvent(name, attributes);
 }
