@@ -20,6 +20,9 @@ const MESSAGES = [
   /connect ECONNREFUSED/i,
   /timeout exceeded when trying to connect/i,
   /Reached the max retries per request limit/i,
+  // PostgreSQL refusing new sessions of a database (ALLOW_CONNECTIONS false; SQLSTATE 55000,
+  // too generic a code to list on its own).
+  /is not currently accepting connections/i,
   /Stream isn't writeable/i,
 ];
 

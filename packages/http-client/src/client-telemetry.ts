@@ -2,11 +2,13 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@surge/logger';
 import type { AttemptOutcome, BreakerState, ServiceClientEvent } from './client-events';
 import { breakerStateValue, clientMetrics, type ClientMetrics } from './client-metrics';
+import { recordClientSpanEvent } from './client-span-events';
 
 /**
  * Everything a ServiceClient tells the outside: metrics (when given a registry), logs of
- * breaker transitions (when given a logger) and events (when given a listener), so the
- * client's own code says only what happened.
+ * breaker transitions (when given a logger), span events on the active span (always; a
+ * no-op without tracing) and events (when given a listener), so the client's own code
+ * says only what happened.
  */
 export class ClientTelemetry {
   private readonly metrics: ClientMetrics | undefined;
@@ -62,6 +64,7 @@ export class ClientTelemetry {
 
   private emit(event: ServiceClientEvent): void {
     try {
+      recordClientSpanEvent(event);
       this.onEvent?.(event);
     } catch {
       // A listener's bug must never fail the call it watches.

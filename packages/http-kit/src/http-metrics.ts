@@ -37,21 +37,37 @@ export function httpMetrics(registry: Registry): RequestHandler {
   });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    // Express resets req.baseUrl once a mounted router is done, before 'finish'; while the
-    // handler ends the response it is still set, so the full route template is taken then.
-    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
-    res.end = ((...args: unknown[]) => {
-      const route = req.route as { path?: unknown } | undefined;
-      if (res.locals.routeLabel === undefined && route && typeof route.path === 'string') {
-        res.locals.routeLabel = `${req.baseUrl}${route.path}`;
-      }
-      return end(...args);
-    }) as typeof res.end;
+    const matched = trackMatchedRoute(req);
     res.on('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
+      const route =
+        typeof res.locals.routeLabel === 'string' ? res.locals.routeLabel : (matched() ?? 'unmatched');
+      const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };
+}
+
+/**
+ * The full template of the route that matched (`/api/orders/:id`), taken at the moment
+ * express assigns `req.route`, while `req.baseUrl` still holds the mounted router's
+ * prefix. Read later it is too late: express restores `req.baseUrl` when a router is
+ * left, before the 'finish' event and before the app's error handler answers a thrown
+ * error, so a 402 or a 503 would be counted under `/` instead of its route.
+ */
+function trackMatchedRoute(req: Request): () => string | undefined {
+  let route: unknown;
+  let template: string | undefined;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: unknown) {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') template = `${req.baseUrl}${path}`;
+    },
+  });
+  return () => template;
 }

@@ -6,3 +6,7 @@ export * from './kafka';
 export * from './paths';
 export * from './inbox';
 export * from './start-outbox-relay';
+export * from './outbox-metrics';
+export { computeConsumerLag } from './consumer-lag';
+export type { CommittedOffset, PartitionLag, PartitionWatermarks, StartPosition } from './consumer-lag';
+export * from './consumer-lag-metrics';

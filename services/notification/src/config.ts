@@ -1,9 +1,20 @@
 import { z } from 'zod';
-import { baseServiceEnv, brokerList, httpUrl, parseConfig, port, postgresUrl, url } from '@surge/config';
+import {
+  baseServiceEnv,
+  upstreamBreakerEnv,
+  brokerList,
+  httpUrl,
+  parseConfig,
+  port,
+  postgresUrl,
+  url,
+} from '@surge/config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 
 const schema = z.object({
   ...baseServiceEnv,
+  /** Breakers of the clients of other services (docs/resilience.md). */
+  ...upstreamBreakerEnv,
   PORT: port(3005),
   DATABASE_URL: postgresUrl,
   /** Consuming events is this service's job, so Kafka is required (unlike the user service's relay). */

@@ -1,9 +1,16 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import {
+  authenticate,
+  createHttpApp,
+  createMetricsRegistry,
+  startServer,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, messagingMigrationsDir } from '@surge/messaging';
-import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
+import { createKafka, messagingMigrationsDir, registerConsumerLagMetrics } from '@surge/messaging';
+import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createSmtpMailer } from './clients/smtp-mailer';
 import type { NotificationConfig } from './config';
 import { migrationsDir } from './data-access/migrations-dir';
@@ -11,7 +18,7 @@ import { createNotificationRepository } from './data-access/notification-reposit
 import type { DeliveryDeps } from './domain/deliver-notification';
 import { notificationRoutes } from './entry-points/http/notification-routes';
 import { startRetryPendingJob } from './entry-points/jobs/retry-pending-job';
-import { createEventConsumer } from './entry-points/kafka/event-consumer';
+import { CONSUMED_TOPICS, createEventConsumer } from './entry-points/kafka/event-consumer';
 import { startConsumers } from './entry-points/kafka/start-consumers';
 import { createNotificationMetrics } from './metrics';
 
@@ -40,7 +47,20 @@ export async function startNotificationService(
   });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
   const store = createNotificationRepository(pool);
-  const users = new ServiceClient({ name: 'user', baseUrl: config.USER_SERVICE_URL, timeoutMs: 2_000 });
+  // The client's metrics go to the registry the app serves on /metrics, so it exists first.
+  const registry = createMetricsRegistry(SERVICE_NAME);
+  registerPoolMetrics(registry, pool);
+  // JWKS reads only: a GET, retried; an open breaker fails token checks of unknown keys at
+  // once (503) while cached keys keep verifying. Mail delivery never calls the user service.
+  const users = new ServiceClient({
+    name: 'user',
+    baseUrl: config.USER_SERVICE_URL,
+    timeoutMs: 2_000,
+    breaker: upstreamBreakerOptions(config),
+    retry: true,
+    registry,
+    logger,
+  });
   const verifier = new TokenVerifier({
     keys: new RemoteJwks({ client: users, path: '/api/auth/jwks', logger }),
     issuer: config.JWT_ISSUER,
@@ -50,6 +70,7 @@ export async function startNotificationService(
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    registry,
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
       app.use(authenticate(verifier));
@@ -69,6 +90,13 @@ export async function startNotificationService(
     maxSendAttempts: config.SEND_MAX_ATTEMPTS,
   };
   const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
+  const lag = registerConsumerLagMetrics({
+    kafka,
+    registry,
+    groupId: config.CONSUMER_GROUP,
+    topics: CONSUMED_TOPICS,
+    logger,
+  });
   const consumers = startConsumers(
     kafka,
     [
@@ -92,6 +120,7 @@ export async function startNotificationService(
   const cleanups = [
     () => pool.end(),
     () => users.close(),
+    () => lag.stop(),
     async () => mailer.close(),
     () => consumers.stop(),
     () => retryJob.stop(),

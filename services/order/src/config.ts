@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   baseServiceEnv,
+  upstreamBreakerEnv,
   booleanFlag,
   brokerList,
   httpUrl,
@@ -27,10 +28,7 @@ const schema = z.object({
   /** Above the payment service's own provider timeout, so its answer wins over ours. */
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(50).default(4_000),
   /** Circuit breakers of the product, payment and user clients (docs/resilience.md, seed 001). */
-  UPSTREAM_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
-  UPSTREAM_BREAKER_WINDOW_MS: z.coerce.number().int().min(100).default(10_000),
-  UPSTREAM_BREAKER_MIN_CALLS: z.coerce.number().int().min(1).default(10),
-  UPSTREAM_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(30_000),
+  ...upstreamBreakerEnv,
   CART_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -7,8 +7,8 @@ import {
   type RunningServer,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
+import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createRedis } from '@surge/redis';
 import { createPaymentClient } from './clients/payment-client';
 import { createProductClient } from './clients/product-client';
@@ -21,6 +21,7 @@ import type { SagaDeps } from './domain/saga-deps';
 import { cartRoutes } from './entry-points/http/cart-routes';
 import { orderRoutes } from './entry-points/http/order-routes';
 import { RecoveryWorker } from './entry-points/worker/recovery-worker';
+import { createSagaMetrics } from './telemetry/saga-metrics';
 
 export const SERVICE_NAME = 'order';
 
@@ -43,6 +44,8 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
   // The clients' metrics go to the registry the app serves on /metrics, so it exists first.
   const registry = createMetricsRegistry(SERVICE_NAME);
   const clients = createUpstreamClients(config, registry, logger);
+  registerPoolMetrics(registry, pool);
+  registerOutboxMetrics(registry, pool, logger);
 
   const verifier = new TokenVerifier({
     keys: new RemoteJwks({ client: clients.user, path: '/api/auth/jwks', logger }),
@@ -54,6 +57,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     inventory: createProductClient(clients.product),
     payments: createPaymentClient(clients.payment),
     logger,
+    metrics: createSagaMetrics(registry),
     policy: {
       leaseSeconds: config.CHECKOUT_LEASE_SECONDS,
       workerLeaseSeconds: config.WORKER_LEASE_SECONDS,

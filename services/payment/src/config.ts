@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 import {
   baseServiceEnv,
+  upstreamBreakerEnv,
   booleanFlag,
   brokerList,
   httpUrl,
@@ -14,6 +15,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const schema = z.object({
   ...baseServiceEnv,
+  /** Breakers of the clients of other services (docs/resilience.md). */
+  ...upstreamBreakerEnv,
   PORT: port(3004),
   DATABASE_URL: postgresUrl,
   /** Optional: without brokers the outbox keeps events until a relay with Kafka runs. */

@@ -1,9 +1,16 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import {
+  authenticate,
+  createHttpApp,
+  createMetricsRegistry,
+  startServer,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, runMigrations, type Pool } from '@surge/postgres';
+import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, registerPoolMetrics, runMigrations, type Pool } from '@surge/postgres';
 import { createProviderClient } from './clients/provider-client';
 import type { PaymentConfig } from './config';
 import { runAsLeader } from './data-access/leader-lock';
@@ -34,17 +41,39 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     table: 'schema_migrations_messaging',
   });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
-  const userClient = new ServiceClient({ name: 'user', baseUrl: config.USER_SERVICE_URL, connections: 4 });
+  // The clients' metrics go to the registry the app serves on /metrics, so it exists first.
+  const registry = createMetricsRegistry(SERVICE_NAME);
+  registerPoolMetrics(registry, pool);
+  registerOutboxMetrics(registry, pool, logger);
+  const breaker = upstreamBreakerOptions(config);
+  // JWKS reads: a GET, retried; an open breaker fails token checks of unknown keys at once
+  // (503), while keys already cached keep verifying (RemoteJwks).
+  const userClient = new ServiceClient({
+    name: 'user',
+    baseUrl: config.USER_SERVICE_URL,
+    connections: 4,
+    breaker,
+    retry: true,
+    registry,
+    logger,
+  });
   const verifier = new TokenVerifier({
     keys: new RemoteJwks({ client: userClient, path: '/api/auth/jwks', logger }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
   // No retries inside the client: a retry is the caller's decision, made with the same key.
+  // The breaker keeps the charge's invariant: an open breaker is a DependencyError before
+  // any call, exactly like a provider that did not answer, so the payment stays PENDING
+  // (503 to the order service, which retries with the same key) and the reconciler settles
+  // it with the provider once the breaker lets a trial call through.
   const providerClient = new ServiceClient({
     name: 'payment-provider',
     baseUrl: config.PAYMENT_PROVIDER_URL,
     timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    breaker,
+    registry,
+    logger,
   });
   const payments = createPaymentRepository(pool, `/surge/${SERVICE_NAME}`);
 
@@ -58,6 +87,7 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    registry,
     // The provider is not a readiness check: replays, lists and the outbox work without
     // it, and a charge it cannot answer is a clear 503 for the caller to retry.
     readiness: { postgres: () => pingPostgres(pool) },

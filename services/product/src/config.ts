@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   baseServiceEnv,
+  upstreamBreakerEnv,
   booleanFlag,
   brokerList,
   httpUrl,
@@ -19,6 +20,8 @@ const int = (min: number, max: number, fallback: number) =>
 
 const schema = z.object({
   ...baseServiceEnv,
+  /** Breakers of the clients of other services (docs/resilience.md). */
+  ...upstreamBreakerEnv,
   PORT: port(3002),
   DATABASE_URL: postgresUrl,
   PG_POOL_MAX: int(1, 200, 10),
@@ -42,6 +45,8 @@ const schema = z.object({
   PRODUCT_CACHE_TTL_SECONDS: int(1, 86_400, 300),
   /** Short: a list page is also dropped by any catalog write, the TTL only bounds a lost bump. */
   LIST_CACHE_TTL_SECONDS: int(1, 3_600, 60),
+  /** How long the stale copy of each cache entry is kept, to answer from while the database is down. */
+  STALE_CACHE_TTL_SECONDS: int(1, 30 * 86_400, 86_400),
   /** A cache slower than this is skipped: the database answers instead. */
   CACHE_TIMEOUT_MS: int(10, 5_000, 150),
 });

@@ -33,6 +33,7 @@ async function retireCachedLists(url: string, keyPrefix: string, logger: ReturnT
     await createCatalogCache(redis, {
       productTtlSeconds: 1,
       listTtlSeconds: 1,
+      staleTtlSeconds: 1,
       timeoutMs: 2_000,
       logger,
     }).bumpGeneration();

@@ -1,9 +1,16 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import {
+  authenticate,
+  createHttpApp,
+  createMetricsRegistry,
+  startServer,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, runMigrations, type Pool } from '@surge/postgres';
+import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, registerPoolMetrics, runMigrations, type Pool } from '@surge/postgres';
 import { createRedis, pingRedis, type Redis } from '@surge/redis';
 import type { ProductConfig } from './config';
 import { createCatalogCache } from './data-access/catalog-cache';
@@ -49,16 +56,27 @@ export async function startProductService(config: ProductConfig, logger: Logger)
   const cache = createCatalogCache(redis, {
     productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
     listTtlSeconds: config.LIST_CACHE_TTL_SECONDS,
+    staleTtlSeconds: config.STALE_CACHE_TTL_SECONDS,
     timeoutMs: config.CACHE_TIMEOUT_MS,
     logger: logger.child({ component: 'catalog-cache' }),
   });
   if (config.SEED_CATALOG) await seed(pool, cache, config.SEED_CATALOG_SIZE, logger);
 
+  // The client's metrics go to the registry the app serves on /metrics, so it exists first.
+  const registry = createMetricsRegistry(SERVICE_NAME);
+  registerPoolMetrics(registry, pool);
+  registerOutboxMetrics(registry, pool, logger);
+  // JWKS reads: a GET, retried; an open breaker fails token checks of unknown keys at once
+  // (503), while cached keys keep verifying, and public catalog reads need no token.
   const users = new ServiceClient({
     name: 'user',
     baseUrl: config.USER_SERVICE_URL,
     timeoutMs: 2_000,
     connections: 4,
+    breaker: upstreamBreakerOptions(config),
+    retry: true,
+    registry,
+    logger,
   });
   const verifier = new TokenVerifier({
     keys: new RemoteJwks({
@@ -84,11 +102,12 @@ export async function startProductService(config: ProductConfig, logger: Logger)
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    registry,
     // Postgres only. Redis is a cache here: without it every read still answers (from
     // the database), so a Redis outage must not take all instances out of rotation at
     // once, which would turn a slower catalog into no catalog.
     readiness: { postgres: () => pingPostgres(pool) },
-    routes: (app, { registry }) => {
+    routes: (app) => {
       const deps = { products, cache, flights, metrics: createCacheMetrics(registry) };
       app.use(authenticate(verifier));
       app.use('/api/products', productRoutes(deps));

@@ -120,6 +120,7 @@ describe('versioned cache writes', () => {
     const cache = createCatalogCache(redis, {
       productTtlSeconds: 60,
       listTtlSeconds: 60,
+      staleTtlSeconds: 60,
       timeoutMs: 1_000,
       logger: createLogger({ service: 'product-test', level: 'silent' }),
     });

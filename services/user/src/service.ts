@@ -1,8 +1,8 @@
 import { StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
+import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
+import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createRedis, pingRedis } from '@surge/redis';
 import type { UserConfig } from './config';
 import { createProfileCache } from './data-access/profile-cache';
@@ -65,7 +65,9 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     service: SERVICE_NAME,
     logger,
     readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
-    routes: (app) => {
+    routes: (app, { registry }) => {
+      registerPoolMetrics(registry, pool);
+      registerOutboxMetrics(registry, pool, logger);
       app.use(authenticate(verifier));
       app.use(
         '/api/auth',

@@ -1,4 +1,5 @@
 import { ServiceClient, type BreakerOptions, type ServiceClientOptions } from '@surge/http-client';
+import { upstreamBreakerOptions } from '@surge/config';
 import type { Logger } from '@surge/logger';
 import type { OrderConfig } from '../config';
 
@@ -27,12 +28,7 @@ export function createUpstreamClients(
   registry: Registry,
   logger: Logger,
 ): UpstreamClients {
-  const breaker: BreakerOptions = {
-    errorThresholdPercentage: config.UPSTREAM_BREAKER_ERROR_PERCENT,
-    rollingWindowMs: config.UPSTREAM_BREAKER_WINDOW_MS,
-    volumeThreshold: config.UPSTREAM_BREAKER_MIN_CALLS,
-    resetTimeoutMs: config.UPSTREAM_BREAKER_RESET_MS,
-  };
+  const breaker: BreakerOptions = upstreamBreakerOptions(config);
   const shared = { breaker, retry: true, registry, logger };
   const user = new ServiceClient({
     name: 'user',

@@ -1,8 +1,10 @@
 import type { Principal } from '@surge/auth';
 import { ConflictError, NotFoundError } from '@surge/errors';
+import { setSpanAttributes, withSpan } from '@surge/telemetry';
 import { finishOrder } from './finish-order';
 import { CancelReason, toOrderView, type Order, type OrderView } from './order';
 import type { SagaDeps } from './saga-deps';
+import { SagaAttributes as A } from './saga-telemetry';
 
 /** Reading another user's order is 404, not 403: existence is not leaked (CONTRACT.md). */
 export async function findVisibleOrder(
@@ -26,13 +28,18 @@ export async function findVisibleOrder(
  * - PAID: the capture is refunded, then the sold stock is returned.
  * - CANCELLED: nothing to do; the answer is the order (cancel is idempotent).
  */
-export async function cancelOrder(
+export async function cancelOrder(deps: SagaDeps, principal: Principal, orderId: string): Promise<OrderView> {
+  return withSpan('order.cancel', { [A.orderId]: orderId }, () => cancelWithRetry(deps, principal, orderId));
+}
+
+async function cancelWithRetry(
   deps: SagaDeps,
   principal: Principal,
   orderId: string,
   attempt = 1,
 ): Promise<OrderView> {
   const order = await findVisibleOrder(deps, principal, orderId);
+  setSpanAttributes({ [A.orderStatus]: order.status });
   if (order.status === 'CANCELLED') return toOrderView(order);
   const wasPaid = order.status === 'PAID';
   const cancelled = await deps.store.transition({
@@ -48,7 +55,7 @@ export async function cancelOrder(
   // The order moved under us (paid or cancelled a moment ago): go again from its new state.
   if (!cancelled) {
     if (attempt >= 3) throw new ConflictError('CONFLICT', 'The order is changing; try again');
-    return cancelOrder(deps, principal, orderId, attempt + 1);
+    return cancelWithRetry(deps, principal, orderId, attempt + 1);
   }
   await finishOrder(deps, cancelled);
   return toOrderView((await deps.store.findById(orderId)) ?? cancelled);

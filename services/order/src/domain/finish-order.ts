@@ -1,5 +1,7 @@
+import { withSpan } from '@surge/telemetry';
 import type { Order } from './order';
 import type { SagaDeps } from './saga-deps';
+import { SagaAttributes as A, type FollowUpStep } from './saga-telemetry';
 
 /**
  * Brings an order's reservation and payment in line with its status: the saga's
@@ -11,34 +13,61 @@ import type { SagaDeps } from './saga-deps';
  * - CANCELLED: the payment service knows it must never charge the order (refunding a
  *   capture that slipped through), any capture is refunded, and then the stock is
  *   returned: released if it was reserved, returned if it was sold.
+ *
+ * Each step is a span of its own (`checkout.commit-reservation`, `checkout.cancel-payment`,
+ * `checkout.refund`, `checkout.release-reservation`, `checkout.return-stock`); the
+ * compensations carry `surge.saga.compensation=true`. Returns the steps that completed.
  */
-export async function finishOrder(deps: SagaDeps, order: Order): Promise<void> {
+export async function finishOrder(deps: SagaDeps, order: Order): Promise<FollowUpStep[]> {
   const { store, inventory, payments, logger } = deps;
   const log = logger.child({ orderId: order.id });
+  const done: FollowUpStep[] = [];
+  const step = async (
+    name: string,
+    compensation: boolean,
+    result: FollowUpStep,
+    work: () => Promise<void>,
+  ) => {
+    await withSpan(`checkout.${name}`, { [A.orderId]: order.id, [A.compensation]: compensation }, work);
+    done.push(result);
+  };
   try {
     if (order.status === 'PAID' && order.stockState === 'RESERVED') {
-      await inventory.commit(order.id);
-      await store.markFollowUp(order.id, { stockState: 'COMMITTED' });
-      return;
+      await step('commit-reservation', false, 'committed', async () => {
+        await inventory.commit(order.id);
+        await store.markFollowUp(order.id, { stockState: 'COMMITTED' });
+      });
+      return done;
     }
-    if (order.status !== 'CANCELLED') return;
+    if (order.status !== 'CANCELLED') return done;
     if (order.paymentCancelPending) {
-      await payments.cancel(order.id);
-      await store.markFollowUp(order.id, { paymentCancelPending: false });
+      await step('cancel-payment', true, 'payment_cancelled', async () => {
+        await payments.cancel(order.id);
+        await store.markFollowUp(order.id, { paymentCancelPending: false });
+      });
     }
     if (order.refundPending) {
-      await payments.refund(order.id);
-      await store.markFollowUp(order.id, { refundPending: false });
+      await step('refund', true, 'refunded', async () => {
+        await payments.refund(order.id);
+        await store.markFollowUp(order.id, { refundPending: false });
+      });
     }
     // Stock goes back only once the money is settled, so a cancelled order never has both
     // its stock returned and a capture standing.
     if (order.stockState === 'RESERVED' || order.stockState === 'COMMITTED') {
-      await inventory.release(order.id);
-      await store.markFollowUp(order.id, {
-        stockState: order.stockState === 'RESERVED' ? 'RELEASED' : 'RETURNED',
-      });
+      const reserved = order.stockState === 'RESERVED';
+      await step(
+        reserved ? 'release-reservation' : 'return-stock',
+        true,
+        reserved ? 'released' : 'returned',
+        async () => {
+          await inventory.release(order.id);
+          await store.markFollowUp(order.id, { stockState: reserved ? 'RELEASED' : 'RETURNED' });
+        },
+      );
     }
   } catch (error) {
     log.warn({ err: error }, 'order follow-up failed; the recovery worker will retry');
   }
+  return done;
 }

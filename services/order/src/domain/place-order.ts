@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ConflictError, DependencyError, ValidationError } from '@surge/errors';
+import { addEvent, setSpanAttributes, withSpan } from '@surge/telemetry';
 import type { CheckoutOutcome } from './checkout-outcome';
 import { totalOf, type ShippingAddress } from './order';
 import type { CartStore } from './ports';
 import { hashRequest } from './request-hash';
 import { nowOf, type SagaDeps } from './saga-deps';
+import { errorLabel, outcomeLabel, SagaAttributes as A, type CheckoutOutcomeLabel } from './saga-telemetry';
 import { settlePayment } from './settle-payment';
 
 export interface PlaceOrderInput {
@@ -19,13 +21,36 @@ export interface PlaceOrderInput {
 }
 
 /**
- * Checkout, as an orchestrated saga (docs/checkout-saga.md). Each step says which
- * invariant it protects and what happens if the process dies right after it.
+ * Checkout, as an orchestrated saga (docs/checkout-saga.md), inside a
+ * `checkout.place-order` span with a child span per step; every request counts once in
+ * `checkout_outcomes_total` with how it ended (saga-telemetry.ts).
  */
 export async function placeOrder(
   deps: SagaDeps & { cart: CartStore },
   input: PlaceOrderInput,
 ): Promise<CheckoutOutcome> {
+  return withSpan('checkout.place-order', { [A.userId]: input.userId }, async () => {
+    const ended = (label: CheckoutOutcomeLabel) => {
+      setSpanAttributes({ [A.outcome]: label });
+      deps.metrics.checkoutEnded(label);
+    };
+    try {
+      const { outcome, replayed } = await checkout(deps, input);
+      setSpanAttributes({ [A.replayed]: replayed });
+      ended(replayed ? 'replayed' : outcomeLabel(outcome));
+      return outcome;
+    } catch (error) {
+      ended(errorLabel(error));
+      throw error;
+    }
+  });
+}
+
+/** The saga's steps. Each says which invariant it protects and what happens if the process dies right after it. */
+async function checkout(
+  deps: SagaDeps & { cart: CartStore },
+  input: PlaceOrderInput,
+): Promise<{ outcome: CheckoutOutcome; replayed: boolean }> {
   const { store, payments, policy } = deps;
   const fromCart = input.body.items === undefined;
   const items = input.body.items ?? (await cartItems(deps.cart, input.userId));
@@ -46,7 +71,8 @@ export async function placeOrder(
     },
     policy.leaseSeconds,
   );
-  if (claim.kind === 'replay') return claim.outcome;
+  addEvent('checkout.idempotency', { [A.idempotency]: claim.kind });
+  if (claim.kind === 'replay') return { outcome: claim.outcome, replayed: true };
   if (claim.kind === 'in-progress')
     throw new ConflictError(
       'REQUEST_IN_PROGRESS',
@@ -59,45 +85,69 @@ export async function placeOrder(
     );
   }
   const orderId = claim.orderId;
+  setSpanAttributes({ [A.orderId]: orderId, [A.itemCount]: items.length });
+  const step = { [A.orderId]: orderId };
 
   // 2. Reserve all items or none (product service, idempotent by order id).
   //    Protects: stock never oversold; insufficient stock ends here with nothing charged.
   //    Dies after: as in 1: the worker releases the reservation after the lease.
-  const reservation = await reserveOrForget(deps, orderId, items);
+  const reservation = await withSpan(
+    'checkout.reserve',
+    { ...step, [A.itemCount]: items.length },
+    async () => {
+      const reserved = await reserveOrForget(deps, orderId, items);
+      setSpanAttributes({ [A.reservation]: reserved.kind });
+      return reserved;
+    },
+  );
   if (reservation.kind !== 'reserved') {
     const outcome: CheckoutOutcome = { kind: reservation.kind, productIds: reservation.productIds };
     await store.completeCheckout(orderId, outcome);
-    return outcome;
+    return { outcome, replayed: false };
   }
 
   // 3. Order PENDING and `order.created` in one transaction, at the reserved prices.
   //    Protects: an order exists iff it was announced. Dies after: the worker charges the
   //    order once the lease expires (same idempotency key at the payment service).
   const now = nowOf(deps);
-  const order = await store.createOrder({
-    id: orderId,
-    userId: input.userId,
-    items: reservation.items,
-    totalCents: totalOf(reservation.items),
-    currency: reservation.currency,
-    shippingAddress: input.body.shippingAddress,
-    paymentToken: input.body.payment.token,
-    paymentDeadline: new Date(now.getTime() + policy.paymentDeadlineSeconds * 1000),
-    firstAttemptAt: new Date(now.getTime() + policy.leaseSeconds * 1000),
-  });
+  const order = await withSpan('checkout.create-order', step, () =>
+    store.createOrder({
+      id: orderId,
+      userId: input.userId,
+      items: reservation.items,
+      totalCents: totalOf(reservation.items),
+      currency: reservation.currency,
+      shippingAddress: input.body.shippingAddress,
+      paymentToken: input.body.payment.token,
+      paymentDeadline: new Date(now.getTime() + policy.paymentDeadlineSeconds * 1000),
+      firstAttemptAt: new Date(now.getTime() + policy.leaseSeconds * 1000),
+    }),
+  );
 
   // 4. Charge with the order id as the idempotency key: at most one capture per order,
   //    however often this is retried. Dies after: the worker retries the same charge.
-  const outcome = await payments.charge({
-    orderId,
-    userId: input.userId,
-    amountCents: order.totalCents,
-    currency: order.currency,
-    token: order.paymentToken,
+  const outcome = await withSpan('checkout.charge', { ...step, [A.paymentAttempt]: 1 }, async () => {
+    const charged = await payments.charge({
+      orderId,
+      userId: input.userId,
+      amountCents: order.totalCents,
+      currency: order.currency,
+      token: order.paymentToken,
+    });
+    setSpanAttributes({ [A.paymentOutcome]: charged.kind });
+    return charged;
   });
 
   // 5. Settle: PAID + commit, CANCELLED + release, or PAYMENT_PENDING for the worker (6).
-  const settled = await settlePayment(deps, order, outcome);
+  const settled = await withSpan(
+    'checkout.settle',
+    { ...step, [A.paymentOutcome]: outcome.kind },
+    async () => {
+      const next = await settlePayment(deps, order, outcome);
+      setSpanAttributes({ [A.orderStatus]: next.status });
+      return next;
+    },
+  );
   const final = await store.findCheckoutOutcome(orderId);
   if (fromCart && (settled.status === 'PAID' || settled.status === 'PAYMENT_PENDING')) {
     await deps.cart
@@ -105,7 +155,7 @@ export async function placeOrder(
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not empty the cart'));
   }
   if (!final) throw new Error(`checkout of order ${orderId} ended without an outcome`);
-  return final;
+  return { outcome: final, replayed: false };
 }
 
 async function cartItems(

@@ -1,7 +1,9 @@
+import { setSpanAttributes, withSpan } from '@surge/telemetry';
 import { finishOrder } from './finish-order';
 import type { Order } from './order';
 import { giveUpOnPayment, settlePayment } from './settle-payment';
 import { nowOf, type SagaDeps } from './saga-deps';
+import { SagaAttributes as A, type RecoveryAction } from './saga-telemetry';
 
 /**
  * One pass of the recovery worker: completes every order that a request left unfinished
@@ -19,28 +21,43 @@ export async function recoverOrders(deps: SagaDeps, batchSize = 20): Promise<num
   return orders.length + abandoned.length;
 }
 
+/**
+ * One order, in an `order.recover` span: the worker has no request, so without it the
+ * calls and events of the recovery would each start a trace of their own.
+ */
 async function recoverOrder(deps: SagaDeps, order: Order): Promise<void> {
-  try {
-    if (order.status !== 'PENDING' && order.status !== 'PAYMENT_PENDING') {
-      await finishOrder(deps, order);
-      return;
+  const attributes = { [A.orderId]: order.id, [A.orderStatus]: order.status };
+  const counted = (actions: RecoveryAction[]) => {
+    setSpanAttributes({ [A.recoveryAction]: actions.length > 0 ? actions.join(',') : 'none' });
+    for (const action of actions) deps.metrics.recoveryAction(action);
+  };
+  await withSpan('order.recover', attributes, async () => {
+    try {
+      if (order.status !== 'PENDING' && order.status !== 'PAYMENT_PENDING') {
+        counted(await finishOrder(deps, order));
+        return;
+      }
+      if (nowOf(deps) >= order.paymentDeadline) {
+        await giveUpOnPayment(deps, order);
+        counted(['cancelled_timeout']);
+        return;
+      }
+      // The same charge, with the same idempotency key (the order id): never a second capture.
+      const outcome = await deps.payments.charge({
+        orderId: order.id,
+        userId: order.userId,
+        amountCents: order.totalCents,
+        currency: order.currency,
+        token: order.paymentToken,
+      });
+      setSpanAttributes({ [A.paymentOutcome]: outcome.kind, [A.paymentAttempt]: order.paymentAttempts + 1 });
+      await settlePayment(deps, order, outcome);
+      counted(['charged']);
+    } catch (error) {
+      counted(['failed']);
+      deps.logger.warn({ err: error, orderId: order.id }, 'order recovery failed; retrying later');
     }
-    if (nowOf(deps) >= order.paymentDeadline) {
-      await giveUpOnPayment(deps, order);
-      return;
-    }
-    // The same charge, with the same idempotency key (the order id): never a second capture.
-    const outcome = await deps.payments.charge({
-      orderId: order.id,
-      userId: order.userId,
-      amountCents: order.totalCents,
-      currency: order.currency,
-      token: order.paymentToken,
-    });
-    await settlePayment(deps, order, outcome);
-  } catch (error) {
-    deps.logger.warn({ err: error, orderId: order.id }, 'order recovery failed; retrying later');
-  }
+  });
 }
 
 /**
@@ -49,10 +66,16 @@ async function recoverOrder(deps: SagaDeps, order: Order): Promise<void> {
  * an answer; retrying the key starts a fresh checkout.
  */
 async function forgetAbandonedCheckout(deps: SagaDeps, orderId: string): Promise<void> {
-  try {
-    await deps.inventory.release(orderId);
-    await deps.store.abandonCheckout(orderId);
-  } catch (error) {
-    deps.logger.warn({ err: error, orderId }, 'could not clean up an abandoned checkout; retrying later');
-  }
+  await withSpan('order.recover-abandoned', { [A.orderId]: orderId }, async () => {
+    try {
+      await deps.inventory.release(orderId);
+      await deps.store.abandonCheckout(orderId);
+      deps.metrics.recoveryAction('abandoned');
+      setSpanAttributes({ [A.recoveryAction]: 'abandoned' });
+    } catch (error) {
+      deps.metrics.recoveryAction('failed');
+      setSpanAttributes({ [A.recoveryAction]: 'failed' });
+      deps.logger.warn({ err: error, orderId }, 'could not clean up an abandoned checkout; retrying later');
+    }
+  });
 }

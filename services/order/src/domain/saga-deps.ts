@@ -1,5 +1,6 @@
 import type { Logger } from '@surge/logger';
 import type { Inventory, OrderStore, Payments } from './ports';
+import type { SagaMetrics } from './saga-telemetry';
 
 export interface SagaPolicy {
   /** How long a checkout request owns its order before the worker may act on it. */
@@ -19,6 +20,8 @@ export interface SagaDeps {
   payments: Payments;
   policy: SagaPolicy;
   logger: Logger;
+  /** Checkout outcomes and recovery actions (spans need no dependency: @surge/telemetry). */
+  metrics: SagaMetrics;
   now?: () => Date;
 }
 

@@ -6,6 +6,8 @@ import type { Product } from '../domain/product';
 export interface CatalogCacheOptions {
   productTtlSeconds: number;
   listTtlSeconds: number;
+  /** How long the stale copy of each entry is kept, to answer from while the database is down. */
+  staleTtlSeconds: number;
   /** A command slower than this counts as an outage for this request. */
   timeoutMs: number;
   logger: Logger;
@@ -33,10 +35,22 @@ const GENERATION_TTL_SECONDS = 7 * 86_400;
  * `list:<gen>:<hash>` list pages, `categories:<gen>`. Every call is guarded: while
  * Redis is disconnected it is not even tried, and a slow answer is abandoned after
  * `timeoutMs`, so an outage costs reads nothing but the cache.
+ *
+ * Every write also keeps a stale copy under `stale:<key>` for `staleTtlSeconds` (a day by
+ * default), written with the same rules (a product only by a newer version): the last
+ * known answer, read only when the database cannot be reached (domain/read-through.ts).
+ * Stale list and category keys carry no generation: any last page beats no page then.
  */
 export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): CatalogCache {
   const guard = createGuard(redis, options);
   const productKey = (id: string) => `p:${id}`;
+  const staleKey = (key: string) => `stale:${key}`;
+  const parseAll = (raws: Array<string | null>) =>
+    new Map(
+      raws
+        .flatMap((raw) => (raw ? [JSON.parse(raw) as Product] : []))
+        .map((product) => [product.id, product]),
+    );
   const lookup = async <T>(key: string): Promise<CacheLookup<T>> => {
     const raw = await redis.get(key);
     return raw ? { status: 'hit', value: JSON.parse(raw) as T } : { status: 'miss' };
@@ -47,16 +61,27 @@ export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): 
     getProducts: (ids) =>
       guard<CacheLookup<Map<string, Product>>>(async () => {
         const raws = ids.length > 0 ? await redis.mget(ids.map(productKey)) : [];
-        const products = raws.flatMap((raw) => (raw ? [JSON.parse(raw) as Product] : []));
-        return { status: 'hit', value: new Map(products.map((product) => [product.id, product])) };
+        return { status: 'hit', value: parseAll(raws) };
       }, UNAVAILABLE),
+    getStaleProducts: (ids) =>
+      guard(async () => {
+        const raws = ids.length > 0 ? await redis.mget(ids.map((id) => staleKey(productKey(id)))) : [];
+        return parseAll(raws);
+      }, new Map<string, Product>()),
+    getStaleJson: <T>(key: string) =>
+      guard(async () => {
+        const raw = await redis.get(staleKey(key));
+        return raw ? (JSON.parse(raw) as T) : undefined;
+      }, undefined),
     putProducts: (products) =>
       guard(async () => {
         if (products.length === 0) return;
         const batch = redis.pipeline();
         for (const product of products) {
-          const args = [product.version, JSON.stringify(product), options.productTtlSeconds];
-          batch.eval(PUT_IF_NEWER, 1, productKey(product.id), ...args);
+          const json = JSON.stringify(product);
+          const key = productKey(product.id);
+          batch.eval(PUT_IF_NEWER, 1, key, product.version, json, options.productTtlSeconds);
+          batch.eval(PUT_IF_NEWER, 1, staleKey(key), product.version, json, options.staleTtlSeconds);
         }
         const failed = (await batch.exec())?.find(([error]) => error);
         if (failed) throw failed[0];
@@ -68,9 +93,18 @@ export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): 
         // TTL, so a generation that restarts from 0 finds no page of the old 0 left.
         await redis.multi().incr('gen').expire('gen', GENERATION_TTL_SECONDS).exec();
       }, undefined),
-    putJson: (key, value) =>
+    putJson: (key, value, staleName) =>
       guard(async () => {
-        await redis.set(key, JSON.stringify(value), 'EX', options.listTtlSeconds);
+        const json = JSON.stringify(value);
+        if (staleName === undefined) {
+          await redis.set(key, json, 'EX', options.listTtlSeconds);
+          return;
+        }
+        await redis
+          .multi()
+          .set(key, json, 'EX', options.listTtlSeconds)
+          .set(staleKey(staleName), json, 'EX', options.staleTtlSeconds)
+          .exec();
       }, undefined),
   };
 }

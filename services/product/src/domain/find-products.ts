@@ -1,4 +1,6 @@
-import type { CatalogDeps } from './ports';
+import { isConnectionFailure } from '@surge/errors';
+import { addEvent } from '@surge/telemetry';
+import type { CatalogDeps, CatalogRead } from './ports';
 import type { Product } from './product';
 
 /**
@@ -23,4 +25,28 @@ export async function findProductsByIds(deps: CatalogDeps, ids: readonly string[
     const product = found.get(id);
     return product ? [product] : [];
   });
+}
+
+/**
+ * findProductsByIds for public reads, which may answer from the stale copies when the
+ * database cannot be reached: the fresh cache first, then each missing product's stale
+ * copy (one MGET). Products with neither are left out, as unknown ids are.
+ */
+export async function findProductsServingStale(
+  deps: CatalogDeps,
+  ids: readonly string[],
+): Promise<CatalogRead<Product[]>> {
+  try {
+    return { value: await findProductsByIds(deps, ids), stale: false };
+  } catch (error) {
+    if (!isConnectionFailure(error)) throw error;
+    const cached = await deps.cache.getProducts(ids);
+    const found = cached.status === 'hit' ? cached.value : new Map<string, Product>();
+    const stale = await deps.cache.getStaleProducts(ids.filter((id) => !found.has(id)));
+    if (stale.size === 0 && found.size === 0 && ids.length > 0) throw error;
+    for (const [id, product] of stale) found.set(id, product);
+    deps.metrics.staleServed('product');
+    addEvent('cache.stale_served', { 'surge.cache.name': 'product', 'surge.product.count': stale.size });
+    return { value: ids.flatMap((id) => found.get(id) ?? []), stale: true };
+  }
 }

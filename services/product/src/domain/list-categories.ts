@@ -1,12 +1,17 @@
-import type { CatalogDeps } from './ports';
+import type { CatalogDeps, CatalogRead } from './ports';
 import type { Category } from './product';
 import { readThrough } from './read-through';
 
-/** Categories with product counts; cached per catalog generation, so any catalog write refreshes them. */
-export async function listCategories(deps: CatalogDeps): Promise<Category[]> {
+const STALE_NAME = 'categories';
+
+/**
+ * Categories with product counts; cached per catalog generation, so any catalog write
+ * refreshes them. While the database is unreachable, the last counts written (`stale`).
+ */
+export async function listCategories(deps: CatalogDeps): Promise<CatalogRead<Category[]>> {
   const generation = await deps.cache.generation();
   const key = `categories:${generation ?? 'none'}`;
-  const categories = await readThrough(deps, {
+  const read = await readThrough(deps, {
     cache: 'categories',
     key,
     get: () =>
@@ -14,7 +19,8 @@ export async function listCategories(deps: CatalogDeps): Promise<Category[]> {
         ? Promise.resolve({ status: 'unavailable' as const })
         : deps.cache.getJson<Category[]>(key),
     load: () => deps.products.categories(),
-    put: (loaded) => deps.cache.putJson(key, loaded),
+    put: (loaded) => deps.cache.putJson(key, loaded, STALE_NAME),
+    stale: () => deps.cache.getStaleJson<Category[]>(STALE_NAME),
   });
-  return categories ?? [];
+  return { value: read.value ?? [], stale: read.stale };
 }

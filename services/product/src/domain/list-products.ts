@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeCursor, encodeCursor, filterFingerprint } from './cursor';
-import { findProductsByIds } from './find-products';
-import type { CatalogDeps } from './ports';
+import { findProductsServingStale } from './find-products';
+import type { CatalogDeps, CatalogRead } from './ports';
 import { toPublicProduct, type CatalogFilters, type Product, type PublicProduct } from './product';
 import { readThrough } from './read-through';
 
@@ -30,8 +30,11 @@ type LoadedPage = CachedPage & { products?: Product[] };
  * searching; the cursor is the last key of the previous page. Pages are cached under
  * the catalog generation, which every catalog write bumps, and hold product ids that
  * are hydrated from the product cache, which every write (stock included) refreshes.
+ *
+ * While the database is unreachable, the page's last copy (kept per query, whatever the
+ * generation) and the products' stale copies answer, marked `stale`.
  */
-export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise<ProductPage> {
+export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise<CatalogRead<ProductPage>> {
   const fingerprint = filterFingerprint(query.filters);
   const after =
     query.cursor === undefined
@@ -39,7 +42,8 @@ export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise
       : decodeCursor(query.cursor, fingerprint, query.filters.q === undefined ? 'name' : 'rank');
   const generation = await deps.cache.generation();
   const key = `list:${generation ?? 'none'}:${pageHash(query)}`;
-  const page = await readThrough<LoadedPage>(deps, {
+  const staleName = `list:${pageHash(query)}`;
+  const read = await readThrough<LoadedPage>(deps, {
     cache: 'list',
     key,
     get: () =>
@@ -55,11 +59,18 @@ export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise
         products: rows.products,
       };
     },
-    put: ({ ids, nextCursor }) => deps.cache.putJson(key, { ids, nextCursor }),
+    put: ({ ids, nextCursor }) => deps.cache.putJson(key, { ids, nextCursor }, staleName),
+    stale: () => deps.cache.getStaleJson<CachedPage>(staleName),
   });
-  if (!page) return { items: [], nextCursor: null };
-  const products = page.products ?? (await findProductsByIds(deps, page.ids));
-  return { items: products.map(toPublicProduct), nextCursor: page.nextCursor };
+  const page = read.value;
+  if (!page) return { value: { items: [], nextCursor: null }, stale: read.stale };
+  const products = page.products
+    ? { value: page.products, stale: false }
+    : await findProductsServingStale(deps, page.ids);
+  return {
+    value: { items: products.value.map(toPublicProduct), nextCursor: page.nextCursor },
+    stale: read.stale || products.stale,
+  };
 }
 
 function pageHash(query: ListQuery): string {

@@ -42,7 +42,12 @@ export interface CatalogCache {
   /** Makes every cached list page and category count unreachable (they expire by TTL). */
   bumpGeneration(): Promise<void>;
   getJson<T>(key: string): Promise<CacheLookup<T>>;
-  putJson(key: string, value: unknown): Promise<void>;
+  /** Also keeps a stale copy under `staleName` when given (a key without the generation). */
+  putJson(key: string, value: unknown, staleName?: string): Promise<void>;
+  /** The last known copies among `ids`, for when the database is down (empty when Redis is too). */
+  getStaleProducts(ids: readonly string[]): Promise<Map<string, Product>>;
+  /** The last value written with `staleName`, for when the database is down. */
+  getStaleJson<T>(staleName: string): Promise<T | undefined>;
 }
 
 export type CacheName = 'product' | 'list' | 'categories';
@@ -52,6 +57,14 @@ export interface CacheMetrics {
   lookup(cache: CacheName, result: 'hit' | 'miss' | 'unavailable'): void;
   /** One database load after a miss (after single-flight coalescing). */
   load(cache: CacheName): void;
+  /** One answer served from the stale copy because the database could not be reached. */
+  staleServed(cache: CacheName): void;
+}
+
+/** A read's value, and whether it came from the stale copy (the database was down). */
+export interface CatalogRead<T> {
+  value: T;
+  stale: boolean;
 }
 
 /** What the catalog read and write use cases share. */

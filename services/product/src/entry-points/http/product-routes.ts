@@ -9,6 +9,7 @@ import { toPublicProduct, type ProductChanges } from '../../domain/product';
 import { updateProduct } from '../../domain/update-product';
 import { entityTag, matchesEntityTag } from './entity-tags';
 import { createProductBody, listQuery, updateProductBody, uuid } from './schemas';
+import { markStale } from './stale-answer';
 
 /** GET, POST /api/products and GET, PATCH /api/products/:id (CONTRACT.md "Catalog"). */
 export function productRoutes(deps: CatalogDeps): Router {
@@ -17,14 +18,17 @@ export function productRoutes(deps: CatalogDeps): Router {
   router.get('/', async (req, res) => {
     const query = validate(listQuery, req.query, 'query string');
     const { q, category, minPrice, maxPrice, limit, cursor } = query;
-    res.json(await listProducts(deps, { filters: { q, category, minPrice, maxPrice }, limit, cursor }));
+    const page = await listProducts(deps, { filters: { q, category, minPrice, maxPrice }, limit, cursor });
+    markStale(res, page.stale);
+    res.json(page.value);
   });
 
   router.get('/:id', async (req, res) => {
-    const product = await getProduct(deps, productIdOf(req));
+    const { value: product, stale } = await getProduct(deps, productIdOf(req));
     const tag = entityTag(product);
     // no-cache: clients and proxies may store it, but revalidate (cheaply, with the ETag).
     res.set({ etag: tag, 'cache-control': 'no-cache' });
+    markStale(res, stale);
     if (matchesEntityTag(req.header('if-none-match'), tag)) {
       res.status(304).end();
       return;
