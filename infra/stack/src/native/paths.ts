@@ -5,12 +5,16 @@ import path from 'node:path';
 /** The daemons this project runs natively. Order matters: it is the stop order. */
 export const COMPONENTS = ['jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
+/** Go-built tools that run as commands, not as daemons. */
+export type GoTool = 'k6';
 
 export const KAFKA_VERSION = '4.1.1';
 /** The SMTP sink services send mail to; built from source with `go install` (see mailpit.ts). */
 export const MAILPIT_VERSION = 'v1.31.0';
 /** The trace collector and query API services export to; built from source (see jaeger.ts). */
 export const JAEGER_VERSION = 'v2.13.0';
+/** The load generator `pnpm load` runs; built from source (see k6-binary.ts). */
+export const K6_VERSION = 'v1.8.1';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -44,6 +48,9 @@ export interface SurgePaths {
   /** `~/.cache/surge/jaeger-<version>`: the built binary in bin/, Go's caches in go/ while building. */
   jaegerCacheDir: string;
   jaegerBin: string;
+  /** `~/.cache/surge/k6-<version>`: the built binary in bin/, Go's caches in go/ while building. */
+  k6CacheDir: string;
+  k6Bin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -72,6 +79,7 @@ export function surgePaths(
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
+  const k6CacheDir = path.join(cacheDir, `k6-${K6_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -93,6 +101,8 @@ export function surgePaths(
     jaegerDir: path.join(stateDir, 'jaeger'),
     jaegerCacheDir,
     jaegerBin: path.join(jaegerCacheDir, 'bin', 'jaeger'),
+    k6CacheDir,
+    k6Bin: path.join(k6CacheDir, 'bin', 'k6'),
   };
 }
 
