@@ -6,8 +6,10 @@ import { analyze, sloTable, timeSeriesFigures, writeReport } from './report';
 export async function runSmoke(ctx: LoadContext): Promise<boolean> {
   const outcome = await runToEnd(ctx, 'smoke');
   const { slos } = analyze(outcome.points, ctx.slos);
+  const { passes, fails } = outcome.checks;
   ctx.log(`[load] smoke: ${outcome.points.length} requests; k6 ${outcome.verdict}\n${sloTable(slos)}`);
-  return outcome.code === 0;
+  ctx.log(`[load] smoke: ${passes + fails} checks, ${fails} failed`);
+  return outcome.code === 0 && fails === 0 && passes > 0;
 }
 
 /**

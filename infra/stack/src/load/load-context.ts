@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { runAudit } from '../audit/run-audit';
 import type { AuditReport } from '../audit/audit-types';
@@ -25,6 +26,8 @@ export interface K6Outcome {
   code: number;
   verdict: string;
   points: RequestPoint[];
+  /** The run's checks, from k6's summary. */
+  checks: { passes: number; fails: number };
 }
 
 /** LOAD_* and the admin's credentials from our environment, for k6's __ENV. */
@@ -54,7 +57,21 @@ export async function runToEnd(
     ...(options.quiet ? { quiet: true } : {}),
   });
   const code = await run.exited;
-  return { code, verdict: describeExit(code), points: await readRequestPoints(run.files.points) };
+  return {
+    code,
+    verdict: describeExit(code),
+    points: await readRequestPoints(run.files.points),
+    checks: readChecks(run.files.summary),
+  };
+}
+
+/** Passed and failed checks from k6's --summary-export file (none when k6 wrote no summary). */
+export function readChecks(summaryFile: string): { passes: number; fails: number } {
+  if (!fs.existsSync(summaryFile)) return { passes: 0, fails: 0 };
+  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as {
+    metrics?: { checks?: { passes?: number; fails?: number } };
+  };
+  return { passes: summary.metrics?.checks?.passes ?? 0, fails: summary.metrics?.checks?.fails ?? 0 };
 }
 
 /** The auditor over the stack's databases, after letting in-flight work land. */

@@ -33,6 +33,8 @@ export interface K6Options {
 /** Statistics the summary keeps for every trend: the report needs p99 besides k6's defaults. */
 const TREND_STATS = 'avg,min,med,max,p(90),p(95),p(99),count';
 
+const PROGRESS = /^(running \(|\s*\S+\s+(\[|✓ \[|↓ \[))/;
+
 /** Starts `k6 run` on a script with the run's parameters in its environment. */
 export function startK6(options: K6Options): K6Run {
   fs.mkdirSync(options.resultsDir, { recursive: true });
@@ -61,11 +63,20 @@ export function startK6(options: K6Options): K6Run {
   });
   let markStarted: () => void = () => undefined;
   const trafficStarted = new Promise<void>((resolve) => (markStarted = resolve));
+  // k6 prints a progress line per second when not on a terminal: keep one in ten.
+  let lastProgress = 0;
   const echo = (chunk: Buffer) => {
     const text = chunk.toString();
     if (text.includes('LOAD_TRAFFIC_STARTED')) markStarted();
-    if (!options.quiet)
-      for (const line of text.split('\n')) if (line.trim()) options.log(`[k6] ${line.trimEnd()}`);
+    if (options.quiet) return;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      if (PROGRESS.test(line)) {
+        if (Date.now() - lastProgress < 10_000) continue;
+        lastProgress = Date.now();
+      }
+      options.log(`[k6] ${line.trimEnd()}`);
+    }
   };
   child.stdout.on('data', echo);
   child.stderr.on('data', echo);

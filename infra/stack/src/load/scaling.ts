@@ -45,7 +45,7 @@ export async function runScaling(ctx: LoadContext): Promise<boolean> {
   const service = process.env.LOAD_SCALING_SERVICE ?? 'product';
   const cpus = String(numberParam('LOAD_SCALING_CPUS', 0.25));
   const counts = (process.env.LOAD_SCALING_INSTANCES ?? '1,2,4').split(',').map(Number);
-  const search = {
+  const baseSearch = {
     startRate: numberParam('LOAD_SCALING_START_RATE', 8),
     resolution: 0.1,
     minRate: 1,
@@ -56,6 +56,8 @@ export async function runScaling(ctx: LoadContext): Promise<boolean> {
   try {
     for (const instances of counts) {
       scaleTo(ctx, service, instances, cpus);
+      // More instances sustain at least what fewer did: start the search there.
+      const search = { ...baseSearch, startRate: results.at(-1)?.rate || baseSearch.startRate };
       const steps: RateStep[] = [];
       const throughput = new Map<number, number>();
       for (let rate = nextRate(steps, search); rate !== undefined; rate = nextRate(steps, search)) {
