@@ -20,7 +20,8 @@ export const options = {
       executor: 'ramping-arrival-rate',
       startRate: rate(base),
       timeUnit: '1s',
-      preAllocatedVUs: Math.ceil(spike * 2),
+      // A visit with its think times lasts 1 to 5 s: VUs ready for the spike from the start.
+      preAllocatedVUs: Math.ceil(spike * 4),
       maxVUs: num('LOAD_MAX_VUS', Math.ceil(spike * 8)),
       stages: [
         { target: rate(base), duration: secs(120) }, // baseline

@@ -13,7 +13,7 @@ export const options = {
       rate,
       timeUnit: '1s',
       duration: __ENV.LOAD_MAX_DURATION || '3h',
-      preAllocatedVUs: Math.ceil(rate * 3),
+      preAllocatedVUs: Math.ceil(rate * 5),
       maxVUs: num('LOAD_MAX_VUS', Math.ceil(rate * 20)),
     },
   },

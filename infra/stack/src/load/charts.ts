@@ -136,6 +136,9 @@ export function errorRateChart(buckets: Bucket[], windows: FaultWindow[] = []): 
   );
 }
 
+/** Measured first, so it gets the solid line and the ideal the dashed one. */
+const SERIES = ['measured', 'ideal (N x one instance)'];
+
 /** Highest sustainable throughput per instance count, against the ideal line N x throughput at 1. */
 export function scalingChart(rows: Array<{ instances: number; throughput: number }>): Promise<string> {
   const one = rows.find((row) => row.instances === 1)?.throughput ?? 0;
@@ -158,8 +161,8 @@ export function scalingChart(rows: Array<{ instances: number; throughput: number
         axis: { values: rows.map((r) => r.instances) },
       },
       y: { field: 'throughput', type: 'quantitative', title: 'visits/s' },
-      color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: { field: 'series', type: 'nominal', legend: null },
+      color: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES } },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES } },
     },
   } as TopLevelSpec);
 }

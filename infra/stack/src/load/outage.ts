@@ -1,5 +1,5 @@
 import { formatReport } from '../audit/run-audit';
-import { findScenario, SCENARIOS, type ScenarioContext } from '../chaos/scenarios';
+import { findScenario, SCENARIOS, type Scenario, type ScenarioContext } from '../chaos/scenarios';
 import { SERVICE_SPECS, urlOf } from '../services/service-specs';
 import { audit, k6Env, numberParam, scriptPath, type LoadContext } from './load-context';
 import { readRequestPoints } from './k6-points';
@@ -8,6 +8,41 @@ import { analyze, timeSeriesFigures, writeReport } from './report';
 import { describeExit, startK6 } from './run-k6';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Each scenario's fault, one after another, with a quiet gap before the first and after
+ * each. Recovery runs even when the wait or the injection failed, so an interrupted run
+ * never leaves a service killed or the provider slow.
+ */
+async function injectOneAfterAnother(
+  ctx: LoadContext,
+  scenarios: Scenario[],
+  gapMs: number,
+  faultOverride: number | undefined,
+): Promise<FaultWindow[]> {
+  const windows: FaultWindow[] = [];
+  const providerUrl = urlOf(SERVICE_SPECS.find((spec) => spec.name === 'payment-provider')!);
+  await sleep(gapMs);
+  for (const scenario of scenarios) {
+    const chaos: ScenarioContext = {
+      gateway: ctx.gateway,
+      providerUrl,
+      faultSeconds: faultOverride ?? scenario.defaultFaultSeconds,
+    };
+    ctx.log(`[load] outage: injecting ${scenario.name}: ${scenario.description}`);
+    const from = Date.now();
+    try {
+      await scenario.inject(chaos);
+      await sleep(chaos.faultSeconds * 1000);
+    } finally {
+      await scenario.recover(chaos);
+    }
+    windows.push({ scenario: scenario.name, from, to: Date.now() });
+    ctx.log(`[load] outage: ${scenario.name} recovered after ${((Date.now() - from) / 1000).toFixed(0)} s`);
+    await sleep(gapMs);
+  }
+  return windows;
+}
 
 /**
  * `pnpm load outage`: steady traffic from k6 while the chaos scenarios' own inject and
@@ -32,7 +67,7 @@ export async function runOutage(ctx: LoadContext): Promise<boolean> {
     env: k6Env(ctx),
     log: ctx.log,
   });
-  const windows: FaultWindow[] = [];
+  let windows: FaultWindow[] = [];
   try {
     await Promise.race([
       run.trafficStarted,
@@ -40,22 +75,7 @@ export async function runOutage(ctx: LoadContext): Promise<boolean> {
         Promise.reject(new Error(`k6 ended before traffic started (${describeExit(code)})`)),
       ),
     ]);
-    await sleep(gapMs);
-    for (const scenario of scenarios) {
-      const chaos: ScenarioContext = {
-        gateway: ctx.gateway,
-        providerUrl: urlOf(SERVICE_SPECS.find((spec) => spec.name === 'payment-provider')!),
-        faultSeconds: faultOverride ?? scenario.defaultFaultSeconds,
-      };
-      ctx.log(`[load] outage: injecting ${scenario.name}: ${scenario.description}`);
-      const from = Date.now();
-      await scenario.inject(chaos);
-      await sleep(chaos.faultSeconds * 1000);
-      await scenario.recover(chaos);
-      windows.push({ scenario: scenario.name, from, to: Date.now() });
-      ctx.log(`[load] outage: ${scenario.name} recovered after ${((Date.now() - from) / 1000).toFixed(0)} s`);
-      await sleep(gapMs);
-    }
+    windows = await injectOneAfterAnother(ctx, scenarios, gapMs, faultOverride);
   } finally {
     run.interrupt();
   }
