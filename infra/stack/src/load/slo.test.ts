@@ -3,6 +3,7 @@ import { judgeSlos, readSloTable, type SloTable } from './slo';
 import { highestPassing, nextRate, scalingEfficiency } from './rate-search';
 import { timeToRecover } from './recovery';
 import type { Bucket } from './k6-points';
+import { sloTable } from './report';
 
 const table: SloTable = {
   browse: { p95Ms: 300, p99Ms: 800, maxErrorRate: 0.01 },
@@ -89,5 +90,17 @@ describe('time to recover', () => {
     expect(timeToRecover(healthy, { scenario: 'x', from: T0, to: T0 + 1000 }, bar)).toBe(0);
     const slow = [0, 1, 2, 3, 4].map((s) => bucket(s, 0, 900));
     expect(timeToRecover(slow, { scenario: 'x', from: T0, to: T0 + 1000 }, bar)).toBeUndefined();
+  });
+});
+
+describe('the SLO table of a report', () => {
+  it('marks each missed objective and the failed group', () => {
+    const markdown = sloTable(
+      judgeSlos(table, { auth: { requests: 10, p95Ms: 900, p99Ms: 1000, errorRate: 0 } }),
+    );
+    expect(markdown).toContain(
+      '| auth | 10 | 900 ms (< 800) **missed** | 1000 ms (< 1500) | 0.00% (< 1.00%) | **FAIL** |',
+    );
+    expect(markdown).toContain('| browse | 0 | | | | no traffic |');
   });
 });
