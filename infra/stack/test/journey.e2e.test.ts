@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { formatReport, runAudit } from '../src/audit/run-audit';
@@ -5,6 +6,7 @@ import { formatScenario } from '../src/chaos/report';
 import { runScenario } from '../src/chaos/run-scenario';
 import { findScenario } from '../src/chaos/scenarios';
 import { portIsOpen, repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
+import { ensureK6Binary } from '../src/native/k6-binary';
 
 /**
  * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka
@@ -85,8 +87,9 @@ describe('the whole stack, as npm start runs it', () => {
     // The chaos runner and the lifecycle verbs run in this process and find the services
     // through the same variables.
     Object.assign(process.env, env);
-    stack = await startStack(env);
-  }, 300_000);
+    // k6 for the smoke run is built once (about 5 minutes on 2 cores), then cached.
+    [stack] = await Promise.all([startStack(env), ensureK6Binary({ log: () => undefined })]);
+  }, 900_000);
 
   afterAll(async () => {
     // Even when the test failed: Ctrl-C, so the stack stops what it started in order.
@@ -233,6 +236,23 @@ describe('the whole stack, as npm start runs it', () => {
     },
     240_000,
   );
+
+  it('pnpm load smoke: k6 calls every public endpoint once and every check passes', async () => {
+    // The same command a developer runs; it finds this test's stack on SURGE_GATEWAY_PORT.
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [require.resolve('tsx/cli'), 'infra/stack/src/load/load-cli.ts', 'smoke'],
+        { cwd: repoRoot, env: process.env, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+      );
+    });
+    if (code !== 0) throw new Error(output.slice(-5000));
+    const [, checks, failed] = /\[load\] smoke: (\d+) checks, (\d+) failed/.exec(output) ?? [];
+    expect(Number(checks)).toBeGreaterThan(20);
+    expect(Number(failed)).toBe(0);
+  }, 120_000);
 
   it("Ctrl-C stops everything it started and leaves the test run's infrastructure running", async () => {
     expect(await stack!.interrupt()).toBe(0);

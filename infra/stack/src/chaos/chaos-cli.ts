@@ -5,22 +5,12 @@
  * it after). Results land in docs/results/chaos/. Exits 1 when a scenario ends with
  * invariant violations or with answers the contract does not allow.
  */
-import { repoRoot, startStack, type StackProcess } from './stack-process';
+import { ensureStack, repoRoot } from './stack-process';
 import { formatScenario } from './report';
 import { findScenario, SCENARIOS } from './scenarios';
 import { runScenario } from './run-scenario';
-import { SERVICE_SPECS, urlOf } from '../services/service-specs';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function gatewayAnswers(): Promise<boolean> {
-  const gateway = urlOf(SERVICE_SPECS.find((spec) => spec.name === 'gateway')!);
-  try {
-    return (await fetch(`${gateway}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok;
-  } catch {
-    return false;
-  }
-}
 
 async function main(): Promise<void> {
   const [name] = process.argv.slice(2);
@@ -29,12 +19,7 @@ async function main(): Promise<void> {
     return;
   }
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
-  let stack: StackProcess | undefined;
-  if (!(await gatewayAnswers())) {
-    log('[chaos] no stack answers; starting one for this run');
-    // One IP sends all the traffic here, so the per-IP login limit must not apply.
-    stack = await startStack({ RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn' });
-  }
+  const stack = await ensureStack(log, 'chaos');
   let failed = false;
   try {
     const faultSeconds = process.env.CHAOS_FAULT_SECONDS

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { SERVICE_SPECS, urlOf } from '../services/service-specs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -60,4 +61,32 @@ export async function startStack(env: Record<string, string>, timeoutMs = 240_00
         child.kill('SIGINT');
       }),
   };
+}
+
+/** The gateway address of the stack these variables describe (SURGE_GATEWAY_PORT). */
+export function gatewayUrl(): string {
+  return urlOf(SERVICE_SPECS.find((spec) => spec.name === 'gateway')!);
+}
+
+/** Whether a stack answers on the gateway now. */
+export async function gatewayAnswers(): Promise<boolean> {
+  try {
+    return (await fetch(`${gatewayUrl()}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stack a chaos or load run drives: the one that answers on the gateway already, or
+ * one started for the run (returned, so the caller stops it after). One IP sends all the
+ * traffic of such a run, so a started stack does not apply the per-IP login limit.
+ */
+export async function ensureStack(
+  log: (line: string) => void,
+  tag: string,
+): Promise<StackProcess | undefined> {
+  if (await gatewayAnswers()) return undefined;
+  log(`[${tag}] no stack answers on ${gatewayUrl()}; starting one for this run`);
+  return startStack({ RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn' });
 }

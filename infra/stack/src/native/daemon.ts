@@ -1,5 +1,5 @@
 import { InfraError, componentLog, type Log, consoleLog } from './log';
-import { type Component, type SurgePaths, surgePaths } from './paths';
+import { type Component, type GoTool, type SurgePaths, surgePaths } from './paths';
 import { isPortOpen } from './ports';
 import { type StopResult, sleep, stopGracefully } from './process';
 import { type RunRecord, isOurLiveServer, isOurProcess, readRunRecord, removeRunRecord } from './run-state';
@@ -54,7 +54,7 @@ export interface Resolved {
 }
 
 export function resolveOptions(
-  component: Component,
+  component: Component | GoTool,
   opts: EnsureOptions,
   defaultTimeoutMs: number,
 ): Resolved {

@@ -5,6 +5,8 @@ import path from 'node:path';
 /** The daemons this project runs natively. Order matters: it is the stop order. */
 export const COMPONENTS = ['jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
+/** Go-built tools that run as commands, not as daemons. */
+export type GoTool = 'k6';
 
 export const KAFKA_VERSION = '4.1.1';
 /** The SMTP sink services send mail to; built from source with `go install` (see mailpit.ts). */
@@ -13,6 +15,8 @@ export const MAILPIT_VERSION = 'v1.31.0';
 export const JAEGER_VERSION = 'v2.13.0';
 /** The jaeger-ui release cut with Jaeger v2.13.0 (both repositories tag v1.76.0 on that day). */
 export const JAEGER_UI_VERSION = 'v1.76.0';
+/** The load generator `pnpm load` runs; built from source (see k6-binary.ts). */
+export const K6_VERSION = 'v1.8.1';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -51,6 +55,9 @@ export interface SurgePaths {
    * SURGE_JAEGER_UI_DIR, else `~/.cache/surge/jaeger-ui-<version>` (see jaeger-ui.ts).
    */
   jaegerUiDir: string;
+  /** `~/.cache/surge/k6-<version>`: the built binary in bin/, Go's caches in go/ while building. */
+  k6CacheDir: string;
+  k6Bin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -79,6 +86,7 @@ export function surgePaths(
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
+  const k6CacheDir = path.join(cacheDir, `k6-${K6_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -103,6 +111,8 @@ export function surgePaths(
     jaegerUiDir: path.resolve(
       env['SURGE_JAEGER_UI_DIR'] || path.join(cacheDir, `jaeger-ui-${JAEGER_UI_VERSION}`),
     ),
+    k6CacheDir,
+    k6Bin: path.join(k6CacheDir, 'bin', 'k6'),
   };
 }
 
