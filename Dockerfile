@@ -5,10 +5,11 @@
 #   docker build --build-arg SERVICE=user    -t surge/user:dev .
 #   docker build --build-arg SERVICE=gateway -t surge/gateway:dev .
 #
-# The build context is the repository root (.dockerignore keeps host builds out).
-# SERVICE is required (user, gateway; product, order, payment, notification once their
-# workspace packages exist); without it the build stops at its first step, and a name
-# with no `service-<name>` stage below fails as an image that cannot be pulled.
+# SERVICE is the folder under services/: gateway, user, product, order, payment,
+# notification or payment-provider (`docker compose build` builds all seven). The build
+# context is the repository root (.dockerignore keeps host builds out). Without SERVICE
+# the build stops at its first step, and a name with no `service-<name>` stage below
+# fails as an image that cannot be pulled.
 #
 # The image runs `node --require <telemetry register> dist/main.js` from the service's
 # folder (/app), as `pnpm stack up` does natively, with its configuration in the
@@ -28,7 +29,7 @@ ARG SERVICE=unset
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 RUN if [ "${SERVICE}" = unset ] || [ -z "${SERVICE}" ]; then \
-      echo 'choose a service: docker build --build-arg SERVICE=<user|gateway|...> .' >&2; exit 1; \
+      echo 'choose a service: docker build --build-arg SERVICE=<gateway|user|product|order|payment|notification|payment-provider> .' >&2; exit 1; \
     fi
 # The version in package.json's packageManager field; pnpm refuses to run a workspace
 # pinned to another version, so keep the two in step.
@@ -107,6 +108,11 @@ EXPOSE 3005
 FROM runtime AS service-gateway
 ENV PORT=8080
 EXPOSE 8080
+
+# The card processor simulator (development and chaos runs; see docker-compose.yml).
+FROM runtime AS service-payment-provider
+ENV PORT=3010
+EXPOSE 3010
 
 # Only reached when --build-arg SERVICE is missing; the build stage has already failed.
 FROM runtime AS service-unset

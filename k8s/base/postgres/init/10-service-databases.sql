@@ -12,12 +12,14 @@
 -- (k8s/base/postgres/init-configmap.yaml). It is also safe to run again by hand
 -- (`psql -f`): every statement checks first or only resets state.
 --
--- Every planned service gets its database now, although only `user` runs today:
--- init scripts never run again on an existing volume, so creating them later would need
--- `docker compose down -v`. The gateway has no database.
+-- The names are the `database` of every entry in infra/stack/src/services/service-specs.ts
+-- (infra/stack/test/deploy-topology.test.ts checks the two agree): the six Surge services
+-- and the payment-provider simulator (surge_provider). The gateway has no database.
+-- Init scripts never run again on an existing volume: after adding a name here, run the
+-- file by hand (`psql -f`) or reset with `docker compose down -v`.
 
 \set ON_ERROR_STOP on
-\set databases '{surge_user,surge_product,surge_order,surge_payment,surge_notification}'
+\set databases '{surge_user,surge_product,surge_order,surge_payment,surge_notification,surge_provider}'
 
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', name, name || '-dev-password')
 FROM unnest(:'databases'::text[]) AS name
