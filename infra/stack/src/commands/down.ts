@@ -1,4 +1,4 @@
-import { removeCpuGroup } from '../native/cpu-quota';
+import { removeCpuGroup, removeStackCpuGroups } from '../native/cpu-quota';
 import { stopRecordedInfra } from '../native/infra';
 import { surgePaths } from '../native/paths';
 import { isLiveService, readServiceRecords, removeServiceRecord } from '../services/service-records';
@@ -27,5 +27,6 @@ export async function down(): Promise<void> {
     }),
   );
   removeUpstreamsFiles(paths);
+  removeStackCpuGroups(paths.stateDir);
   await stopRecordedInfra({ log, paths });
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { ensureInfra, stopInfra, type Infra } from '../native/infra';
+import { removeStackCpuGroups } from '../native/cpu-quota';
 import { stopReplacedInfra } from '../native/stop-owned';
 import { surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
@@ -44,6 +45,7 @@ export async function up(): Promise<void> {
       );
     }
     removeUpstreamsFiles(infra?.paths ?? surgePaths());
+    removeStackCpuGroups((infra?.paths ?? surgePaths()).stateDir);
     if (infra) {
       await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
       await stopReplacedInfra(infra, log);

@@ -31,7 +31,7 @@ export function noQuotaMessage(reason: string): string {
  * one). Tries v1 first: on a hybrid machine v1 owns the cpu controller.
  */
 export function detectCpuQuota(stateDir: string, root = '/sys/fs/cgroup'): CpuQuotaSupport {
-  const name = `surge-${createHash('sha1').update(stateDir).digest('hex').slice(0, 8)}`;
+  const name = stackGroupName(stateDir);
   const reasons: string[] = [];
   const v1 = path.join(root, 'cpu');
   if (fs.existsSync(path.join(v1, 'cpu.cfs_quota_us'))) {
@@ -56,6 +56,21 @@ export function detectCpuQuota(stateDir: string, root = '/sys/fs/cgroup'): CpuQu
     }
   } else reasons.push(`no v2 cpu controller at ${root}`);
   return { kind: 'none', reason: reasons.join('; ') };
+}
+
+function stackGroupName(stateDir: string): string {
+  return `surge-${createHash('sha1').update(stateDir).digest('hex').slice(0, 8)}`;
+}
+
+/** Removes this stack's parent groups (v1 and v2), once `down` has stopped every instance. */
+export function removeStackCpuGroups(stateDir: string, root = '/sys/fs/cgroup'): void {
+  for (const parent of [path.join(root, 'cpu'), root]) {
+    try {
+      removeCpuGroup(path.join(parent, stackGroupName(stateDir)));
+    } catch {
+      // Still in use or not ours to remove: it is empty and costs nothing.
+    }
+  }
 }
 
 /**
