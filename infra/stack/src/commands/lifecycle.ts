@@ -110,7 +110,9 @@ async function bringUp(ref: InstanceRef): Promise<void> {
   const indexes = (ref.index === undefined ? [...Array(wanted).keys()] : [ref.index]).filter(
     (index) => !running.has(index),
   );
-  if (indexes.length === 0) log(`[stack] ${ref.service}: already running`);
+  if (wanted === 0)
+    log(`[stack] ${ref.service}: scaled to 0; \`pnpm stack scale ${ref.service}=1\` starts one`);
+  else if (indexes.length === 0) log(`[stack] ${ref.service}: already running`);
   const spec = findSpec(ref.service);
   const results = await Promise.allSettled(indexes.map((index) => startService(spec, ctx, log, { index })));
   for (const result of results) {

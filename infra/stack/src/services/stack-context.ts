@@ -1,6 +1,11 @@
 import { provisionDatabase, type Infra } from '../native/infra';
 import { SERVICE_SPECS, urlOf, type StackContext } from './service-specs';
-import { listedInstanceCount, upstreamsFileUrl, writeUpstreams } from './upstreams-file';
+import {
+  listedInstanceCount,
+  removeUpstreamsFiles,
+  upstreamsFileUrl,
+  writeUpstreams,
+} from './upstreams-file';
 
 /**
  * Databases provisioned (idempotent) and every service's address: what services start
@@ -11,6 +16,8 @@ export async function buildStackContext(
   infra: Infra,
   options: { fresh?: boolean } = {},
 ): Promise<StackContext> {
+  // A fresh start forgets what an earlier run scaled (instances, remembered CPU quotas).
+  if (options.fresh) removeUpstreamsFiles(infra.paths);
   const ctx: StackContext = {
     paths: infra.paths,
     infraEnv: infra.env,
