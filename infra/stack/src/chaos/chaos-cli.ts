@@ -25,7 +25,7 @@ async function gatewayAnswers(): Promise<boolean> {
 async function main(): Promise<void> {
   const [name] = process.argv.slice(2);
   if (!name || name === 'list') {
-    for (const scenario of SCENARIOS) log(`${scenario.name.padEnd(20)} ${scenario.description}`);
+    for (const scenario of SCENARIOS) log(`${scenario.name.padEnd(22)} ${scenario.description}`);
     return;
   }
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
