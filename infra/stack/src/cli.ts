@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm stack <verb>`: runs Surge natively. Each verb lives in commands/; later work
- * adds scale, kill, start, stop, fault, partition, audit and dlq to this table.
+ * `pnpm stack <verb>`: runs Surge natively. Each verb lives in commands/.
  */
 import { audit } from './commands/audit';
 import { dlq } from './commands/dlq';
@@ -12,6 +11,7 @@ import { logs } from './commands/logs';
 import { ps } from './commands/ps';
 import { screenshot } from './commands/screenshot';
 import { trace } from './commands/trace';
+import { scale } from './commands/scale';
 import { up } from './commands/up';
 
 interface Verb {
@@ -25,18 +25,30 @@ const VERBS: Record<string, Verb> = {
     run: () => up(),
   },
   down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
-  ps: { summary: 'show services and infrastructure: state, pid, address', run: () => ps() },
-  logs: { summary: 'follow logs: `logs [service|postgres|redis|kafka] [--raw]`', run: (args) => logs(args) },
+  ps: { summary: 'show every service instance and infrastructure: state, pid, address', run: () => ps() },
+  logs: {
+    summary: 'follow logs: `logs [service[/i]|postgres|redis|kafka] [--raw]`',
+    run: (args) => logs(args),
+  },
+  scale: {
+    summary:
+      'run N instances of a service next to `up`: `scale <service>=<N> [...] [--cpus <n>]` (instance i on port + 100·i)',
+    run: (args) => scale(args),
+  },
   kill: {
-    summary: 'crash a service or postgres|redis|kafka|mailpit (SIGKILL): `kill <name>`',
+    summary:
+      'crash every instance of a service, one (`product/2`), or postgres|redis|kafka|mailpit (SIGKILL): `kill <name>[/i]`',
     run: (args) => lifecycle('kill', args),
   },
-  stop: { summary: 'stop one gracefully (SIGTERM): `stop <name>`', run: (args) => lifecycle('stop', args) },
+  stop: {
+    summary: 'stop gracefully (SIGTERM): `stop <name>[/i]`',
+    run: (args) => lifecycle('stop', args),
+  },
   start: {
-    summary: 'start one again with its usual configuration: `start <name>`',
+    summary: 'start again with the usual configuration (port, CPU quota): `start <name>[/i]`',
     run: (args) => lifecycle('start', args),
   },
-  restart: { summary: 'stop, then start: `restart <name>`', run: (args) => lifecycle('restart', args) },
+  restart: { summary: 'stop, then start: `restart <name>[/i]`', run: (args) => lifecycle('restart', args) },
   audit: {
     summary:
       'check that the whole system is consistent: `audit [--settle <s>] [--json]`; exits 1 on any violation',

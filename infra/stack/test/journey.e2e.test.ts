@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { formatReport, runAudit } from '../src/audit/run-audit';
+import { scale } from '../src/commands/scale';
 import { formatScenario } from '../src/chaos/report';
 import { runScenario } from '../src/chaos/run-scenario';
 import { findScenario } from '../src/chaos/scenarios';
@@ -254,9 +255,28 @@ describe('the whole stack, as npm start runs it', () => {
     expect(Number(failed)).toBe(0);
   }, 120_000);
 
-  it("Ctrl-C stops everything it started and leaves the test run's infrastructure running", async () => {
+  it('chaos: product-replica-kill ends with no unexpected answer, a clean audit and product scaled back', async () => {
+    const report = await runScenario(findScenario('product-replica-kill'), {
+      log: () => undefined,
+      repoRoot,
+      writeResults: false,
+      faultSeconds: 10,
+      settleSeconds: 90,
+    });
+    if (!report.audit.ok || report.unexpected > 0) throw new Error(formatScenario(report));
+    expect(report.requests.checkout.byStatus['201']).toBeGreaterThan(0);
+    expect(report.recoverySeconds).not.toBeNull();
+    expect(await portIsOpen(PORTS.PRODUCT! + 100)).toBe(false);
+  }, 300_000);
+
+  it("Ctrl-C stops everything it started, instances added by scale too, and leaves the test run's infrastructure running", async () => {
+    // An instance started by another process (here: this one, not the stack's).
+    await scale(['product=2']);
+    expect(await portIsOpen(PORTS.PRODUCT! + 100)).toBe(true);
+
     expect(await stack!.interrupt()).toBe(0);
-    for (const port of Object.values(PORTS)) expect(await portIsOpen(port)).toBe(false);
+    for (const port of [...Object.values(PORTS), PORTS.PRODUCT! + 100])
+      expect(await portIsOpen(port)).toBe(false);
     const redisPort = Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379);
     expect(await portIsOpen(redisPort)).toBe(true);
   }, 90_000);

@@ -24,6 +24,23 @@ export const postgresUrl = url(['postgres:', 'postgresql:']);
 export const redisUrl = url(['redis:', 'rediss:']);
 export const httpUrl = url(['http:', 'https:']);
 
+/** One entry of a service address list: an instance or DNS name, or an addresses file. */
+export const serviceUrl = url(['http:', 'https:', 'file:']);
+
+/**
+ * `<NAME>_SERVICE_URL`: where the instances of a service are. One or more URLs,
+ * comma-separated: literal addresses, DNS names that stand for several instances, or
+ * `file://` addresses files the native stack keeps current (docs/gateway.md). Kept as
+ * the string it is; the service client reads it.
+ */
+export const serviceUrls = z.string().refine((value) => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.length > 0 && entries.every((entry) => serviceUrl.safeParse(entry).success);
+}, 'must be one or more http(s):// or file:// URLs, separated by commas');
+
 /** A comma-separated list of `host:port`, as Kafka clients take it. */
 export const brokerList = z
   .string()

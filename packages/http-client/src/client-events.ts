@@ -24,4 +24,5 @@ export type ServiceClientEvent =
   | { type: 'attempt-end'; upstream: string; attempt: number; outcome: AttemptOutcome; status?: number }
   | { type: 'retry'; upstream: string; attempt: number; delayMs: number }
   | { type: 'retry-budget-exhausted'; upstream: string }
+  | { type: 'failover'; upstream: string; from: string; to: string }
   | { type: 'breaker'; upstream: string; state: BreakerState };

@@ -46,6 +46,12 @@ export class ClientTelemetry {
     this.emit({ type: 'retry', upstream: this.name, attempt, delayMs });
   }
 
+  /** An idempotent call moved to another instance after its connection failed. */
+  failedOver(from: string, to: string): void {
+    this.logger?.debug({ ...this.upstream, from, to }, 'connection failed; calling another instance');
+    this.emit({ type: 'failover', upstream: this.name, from, to });
+  }
+
   retryBudgetExhausted(): void {
     this.metrics?.retryBudgetExhausted.inc(this.upstream);
     this.emit({ type: 'retry-budget-exhausted', upstream: this.name });

@@ -11,3 +11,25 @@ export {
   remainingBudgetMs,
   runWithDeadline,
 } from './deadline';
+export { DEFAULT_CLIENT_EJECTION, ServiceInstances, type ClientInstance } from './service-instances';
+export {
+  AddressSource,
+  DEFAULT_REFRESH_INTERVAL_MS,
+  resolveWithSystemDns,
+  type ResolveHost,
+} from './upstreams/address-source';
+export { isConnectionFailure } from './upstreams/connection-failures';
+export {
+  ejectionDurationMs,
+  mayEject,
+  type EjectionCounts,
+  type EjectionPolicy,
+} from './upstreams/ejection-policy';
+export { pickLeastLoadedOfTwo, type Loaded, type RandomSource } from './upstreams/instance-balancer';
+export {
+  InstanceState,
+  type HealthCheckPolicy,
+  type HealthTransition,
+  type InstanceCondition,
+} from './upstreams/instance-state';
+export * from './upstreams/upstream-addresses';

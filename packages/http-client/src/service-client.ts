@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import type { Registry } from 'prom-client';
 import { DependencyError } from '@surge/errors';
+import type { Dispatcher } from 'undici';
 import { currentContext, type Logger } from '@surge/logger';
 import { FailedAnswer, isTimeout } from './attempt-errors';
 import { backoffDelayMs, retryPolicyOf, type RetryOptions, type RetryPolicy } from './backoff';
@@ -13,12 +13,20 @@ import type { BreakerState, ServiceClientEvent } from './client-events';
 import { ClientTelemetry } from './client-telemetry';
 import { DEADLINE_HEADER, remainingBudgetMs } from './deadline';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget';
+import { ServiceInstances, type ClientInstance } from './service-instances';
+import type { ResolveHost } from './upstreams/address-source';
+import { isConnectionFailure } from './upstreams/connection-failures';
+import type { EjectionPolicy } from './upstreams/ejection-policy';
 
 export type { CallOptions, CallResult } from './call-types';
 
 export interface ServiceClientOptions {
   /** Name of the upstream, used in errors, logs and the `upstream` metric label. */
   name: string;
+  /**
+   * Where the upstream's instances are: a URL, a comma list of URLs, DNS names standing
+   * for several instances, or `file://` addresses files (docs/gateway.md, "Instances").
+   */
   baseUrl: string;
   /** Default budget of one call, retries included; a call may pass its own. */
   timeoutMs?: number;
@@ -35,6 +43,12 @@ export interface ServiceClientOptions {
   logger?: Logger;
   /** Every attempt, retry and transition, for tracing to turn into span events. */
   onEvent?: (event: ServiceClientEvent) => void;
+  /** How often DNS names and addresses files are read again (DEFAULT_REFRESH_INTERVAL_MS). */
+  refreshIntervalMs?: number;
+  /** Passive ejection of an instance that keeps refusing connections (DEFAULT_CLIENT_EJECTION). */
+  ejection?: EjectionPolicy;
+  /** The OS resolver unless a test fakes DNS. */
+  resolveHost?: ResolveHost;
 }
 
 /** Less time than this left before the deadline: a retry could not get an answer, only add load. */
@@ -50,14 +64,18 @@ type Attempt<T> = { retriable: boolean } & ({ answer: CallResult<T> } | { error:
  *   deadline, and sent downstream in `x-deadline-ms` so the callee stops when we do;
  * - a circuit breaker (opt-in) that refuses calls at once while the upstream is failing;
  * - retries (opt-in) of idempotent calls, with full-jitter backoff, inside the budget
- *   and a retry budget.
+ *   and a retry budget;
+ * - several instances: calls spread by power of two choices, and an idempotent call
+ *   whose connection failed (nothing reached the instance) goes at once to another
+ *   instance, within the same attempt: a crashed replica among healthy ones costs a
+ *   caller nothing, and the breaker only hears of it when no instance answers.
  *
  * A 4xx or 5xx answer is returned as it is (the caller knows what a 409 means); a
  * refused connection, a timeout or an open breaker becomes a DependencyError that keeps
  * the cause, so the HTTP edge answers 503/504, never 500.
  */
 export class ServiceClient {
-  private readonly pool: Pool;
+  private readonly instances: ServiceInstances;
   private readonly timeoutMs: number;
   private readonly telemetry: ClientTelemetry;
   private readonly breaker: UpstreamBreaker | undefined;
@@ -65,10 +83,14 @@ export class ServiceClient {
   private readonly retryBudget: RetryBudget | undefined;
 
   constructor(private readonly options: ServiceClientOptions) {
-    this.pool = new Pool(options.baseUrl, {
+    this.instances = new ServiceInstances({
+      name: options.name,
+      baseUrl: options.baseUrl,
       connections: options.connections ?? 32,
-      keepAliveTimeout: 10_000,
-      pipelining: 1,
+      ...(options.refreshIntervalMs ? { refreshIntervalMs: options.refreshIntervalMs } : {}),
+      ...(options.ejection ? { ejection: options.ejection } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     this.timeoutMs = options.timeoutMs ?? 2_000;
     this.telemetry = new ClientTelemetry(options.name, options);
@@ -110,7 +132,7 @@ export class ServiceClient {
 
   async close(): Promise<void> {
     this.breaker?.shutdown();
-    await this.pool.close();
+    await this.instances.close();
   }
 
   private async attempt<T>(call: CallOptions, attempt: number, expiresAt: number): Promise<Attempt<T>> {
@@ -152,7 +174,31 @@ export class ServiceClient {
     return this.breaker ? this.breaker.run(task) : task();
   }
 
+  /**
+   * One attempt: to an instance, and to a second one when the connection to the first
+   * failed and the call is idempotent. Both share the attempt's timeout.
+   */
   private async send<T>(call: CallOptions, timeoutMs: number): Promise<CallResult<T>> {
+    const expiresAt = performance.now() + timeoutMs;
+    const first = await this.instances.pick();
+    if (!first) throw new Error(`no instance of ${this.name} is known`);
+    try {
+      return await this.sendTo<T>(first, call, timeoutMs);
+    } catch (error) {
+      if (!isConnectionFailure(error) || !isIdempotentCall(call)) throw error;
+      const second = await this.instances.pick(first);
+      const left = Math.floor(expiresAt - performance.now());
+      if (!second || left < MIN_ATTEMPT_MS) throw error;
+      this.telemetry.failedOver(first.origin, second.origin);
+      return this.sendTo<T>(second, call, left);
+    }
+  }
+
+  private async sendTo<T>(
+    instance: ClientInstance,
+    call: CallOptions,
+    timeoutMs: number,
+  ): Promise<CallResult<T>> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...call.headers,
@@ -165,16 +211,27 @@ export class ServiceClient {
       payload = JSON.stringify(call.body);
       headers['content-type'] = 'application/json';
     }
-    const response = await this.pool.request({
-      method: call.method ?? 'GET',
-      path: call.path,
-      headers,
-      body: payload ?? null,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.body.text();
+    instance.inflight += 1;
+    let text: string;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await instance.pool.request({
+        method: call.method ?? 'GET',
+        path: call.path,
+        headers,
+        body: payload ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.body.text();
+      this.instances.recordSuccess(instance);
+    } catch (error) {
+      if (isConnectionFailure(error) || isTimeout(error)) this.instances.recordFailure(instance);
+      throw error;
+    } finally {
+      instance.inflight -= 1;
+    }
     const body = (text ? safeJson(text) : undefined) as T;
     const answer: CallResult<T> = { status: response.statusCode, headers: response.headers, body };
     if (isFailureStatus(answer.status)) throw new FailedAnswer(answer);

@@ -10,12 +10,11 @@ import {
 import { createLogger, type Logger } from '@surge/logger';
 import { createRedis, type Redis } from '@surge/redis';
 import { BalancedServiceClient } from './clients/balanced-service-client';
-import { resolveWithSystemDns, type ResolveHost } from './clients/instance-discovery';
+import { resolveWithSystemDns, type ResolveHost, type RandomSource } from '@surge/http-client';
 import { UpstreamMetrics } from './clients/upstream-metrics';
 import { UpstreamPools } from './clients/upstream-pools';
 import type { GatewayConfig } from './config';
 import { RedisRateLimitStore, type RateLimitStore } from './data-access/redis-rate-limit-store';
-import type { RandomSource } from './domain/instance-balancer';
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/route-table';
 import { mountGatewayRoutes } from './entry-points/http/gateway-routes';
 import { loadOpenApiDocument, type LoadedOpenApi } from './entry-points/http/openapi-document';

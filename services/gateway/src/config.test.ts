@@ -20,6 +20,16 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('accepts an addresses file (file://) among the URLs, as the native stack gives it', () => {
+    const config = loadConfig({ PRODUCT_SERVICE_URL: 'file:///srv/surge/.surge/run/upstreams/product' });
+
+    expect(config.upstreams.product).toEqual(['file:///srv/surge/.surge/run/upstreams/product']);
+  });
+
+  it('refuses an entry of another protocol', () => {
+    expect(() => loadConfig({ PRODUCT_SERVICE_URL: 'ftp://product:21' })).toThrow(/PRODUCT_SERVICE_URL/);
+  });
+
   it('refuses a maximum ejection time below the base', () => {
     expect(() => loadConfig({ UPSTREAM_EJECTION_BASE_MS: '5000', UPSTREAM_EJECTION_MAX_MS: '1000' })).toThrow(
       /UPSTREAM_EJECTION_MAX_MS/,

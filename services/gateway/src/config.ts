@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
-import { baseServiceEnv, booleanFlag, httpUrl, parseConfig, port, redisUrl } from '@surge/config';
-import type { EjectionPolicy } from './domain/ejection-policy';
+import { baseServiceEnv, booleanFlag, parseConfig, port, redisUrl, serviceUrl } from '@surge/config';
+import { type EjectionPolicy, splitUrlList } from '@surge/http-client';
 import type { RateLimitPolicies } from './domain/rate-limit-policy';
 import type { UpstreamName } from './domain/route-table';
-import { splitUrlList } from './domain/upstream-addresses';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /**
  * `<NAME>_SERVICE_URL`: one URL, or several separated by commas, one per instance. A
- * URL whose host is a DNS name stands for every address the name resolves to.
+ * URL whose host is a DNS name stands for every address the name resolves to; a
+ * `file://` URL names an addresses file, re-read as often as DNS (docs/gateway.md).
  */
 const urlList = z
   .string()
   .transform(splitUrlList)
-  .pipe(z.array(httpUrl).min(1, 'must name at least one URL'));
+  .pipe(z.array(serviceUrl).min(1, 'must name at least one URL'));
 
 /** Compose files often write `PRODUCT_SERVICE_URL=` for "not there yet"; that means unset. */
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);

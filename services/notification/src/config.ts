@@ -3,10 +3,10 @@ import {
   baseServiceEnv,
   upstreamBreakerEnv,
   brokerList,
-  httpUrl,
   parseConfig,
   port,
   postgresUrl,
+  serviceUrls,
   url,
 } from '@surge/config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
@@ -31,7 +31,7 @@ const schema = z.object({
    */
   EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(8).default(8),
   /** Tokens are verified against the user service's JWKS. */
-  USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:3001'),
+  USER_SERVICE_URL: serviceUrls.default('http://127.0.0.1:3001'),
   JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
   /** smtp://[user:pass@]host:port (Mailpit natively: smtp://127.0.0.1:1025), or smtps:// */

@@ -5,7 +5,7 @@ import {
   upstreamBreakerEnv,
   booleanFlag,
   brokerList,
-  httpUrl,
+  serviceUrls,
   parseConfig,
   port,
   postgresUrl,
@@ -23,10 +23,10 @@ const schema = z.object({
   KAFKA_BROKERS: brokerList.optional(),
   OUTBOX_RELAY: booleanFlag(true),
   /** Tokens are verified against the user service's JWKS. */
-  USER_SERVICE_URL: httpUrl.default('http://127.0.0.1:3001'),
+  USER_SERVICE_URL: serviceUrls.default('http://127.0.0.1:3001'),
   JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
-  PAYMENT_PROVIDER_URL: httpUrl.default('http://127.0.0.1:3010'),
+  PAYMENT_PROVIDER_URL: serviceUrls.default('http://127.0.0.1:3010'),
   /** Budget of one provider call; past it the outcome is unknown (504) and the caller retries. */
   PAYMENT_PROVIDER_TIMEOUT_MS: positiveInt(2_000),
   RECONCILER: booleanFlag(true),

@@ -4,7 +4,7 @@ import {
   upstreamBreakerEnv,
   booleanFlag,
   brokerList,
-  httpUrl,
+  serviceUrls,
   parseConfig,
   port,
   postgresUrl,
@@ -35,7 +35,7 @@ const schema = z.object({
   KAFKA_BROKERS: z.preprocess(emptyAsUnset, brokerList.optional()),
   OUTBOX_RELAY: booleanFlag(true),
   /** Tokens are verified against the user service's JWKS at `/api/auth/jwks`. */
-  USER_SERVICE_URL: z.preprocess(emptyAsUnset, httpUrl.default('http://127.0.0.1:3001')),
+  USER_SERVICE_URL: z.preprocess(emptyAsUnset, serviceUrls.default('http://127.0.0.1:3001')),
   JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
   JWKS_MIN_REFRESH_INTERVAL_MS: int(100, 3_600_000, 10_000),

@@ -15,7 +15,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const [name] = process.argv.slice(2);
   if (!name || name === 'list') {
-    for (const scenario of SCENARIOS) log(`${scenario.name.padEnd(20)} ${scenario.description}`);
+    for (const scenario of SCENARIOS) log(`${scenario.name.padEnd(22)} ${scenario.description}`);
     return;
   }
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];

@@ -32,6 +32,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     providerUrl: urlOf(spec('payment-provider')),
     faultSeconds: options.faultSeconds ?? scenario.defaultFaultSeconds,
   };
+  if (scenario.prepare) {
+    options.log(`[chaos] ${scenario.name}: preparing the topology`);
+    await scenario.prepare(ctx);
+  }
+  try {
+    return await runPrepared(scenario, ctx, options);
+  } finally {
+    if (scenario.cleanup) {
+      options.log(`[chaos] ${scenario.name}: restoring the topology`);
+      await scenario.cleanup(ctx);
+    }
+  }
+}
+
+async function runPrepared(
+  scenario: Scenario,
+  ctx: ScenarioContext,
+  options: RunOptions,
+): Promise<ScenarioReport> {
+  const { gateway } = ctx;
   options.log(`[chaos] ${scenario.name}: preparing customers and stock`);
   const shop = await prepareShop(gateway);
   const traffic = runTraffic({

@@ -1,4 +1,7 @@
 import { lifecycle } from '../commands/lifecycle';
+import { scale } from '../commands/scale';
+import { surgePaths } from '../native/paths';
+import { wantedCount } from '../services/instance-control';
 import type { Sample } from './traffic';
 
 export interface ScenarioContext {
@@ -15,8 +18,12 @@ export interface Scenario {
   clientView: string;
   /** Answers the contract allows during this fault; anything else counts as unexpected. */
   allowed(sample: Sample): boolean;
+  /** Before any traffic: the topology the fault needs (more instances, say). */
+  prepare?(ctx: ScenarioContext): Promise<void>;
   inject(ctx: ScenarioContext): Promise<void>;
   recover(ctx: ScenarioContext): Promise<void>;
+  /** After the audit, also when the run failed: the stack as it was before prepare. */
+  cleanup?(ctx: ScenarioContext): Promise<void>;
   defaultFaultSeconds: number;
 }
 
@@ -37,6 +44,32 @@ async function setProviderFaults(
 }
 
 const run = (verb: 'kill' | 'stop' | 'start' | 'restart', name: string) => lifecycle(verb, [name]);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the gateway routes to `count` healthy instances of `upstream` (its GET
+ * /health view), then one more address-refresh interval, so the service clients (which
+ * re-read the addresses file as often) know every instance too.
+ */
+async function waitForHealthyInstances(ctx: ScenarioContext, upstream: string, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(`${ctx.gateway}/health`).catch(() => undefined);
+    const body = (await res?.json().catch(() => undefined)) as
+      { upstreams?: Record<string, { instances?: Array<{ state: string }> }> } | undefined;
+    const healthy =
+      body?.upstreams?.[upstream]?.instances?.filter((entry) => entry.state === 'healthy').length ?? 0;
+    if (healthy >= count) break;
+    if (Date.now() > deadline)
+      throw new Error(`the gateway saw ${healthy} healthy ${upstream} instance(s) after 60 s, not ${count}`);
+    await sleep(500);
+  }
+  await sleep(6_000);
+}
+
+/** What product was scaled to before product-replica-kill, to scale back to. */
+let productInstancesBefore = 1;
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -105,6 +138,22 @@ export const SCENARIOS: Scenario[] = [
     allowed: clean,
     inject: () => run('stop', 'notification'),
     recover: () => run('start', 'notification'),
+  },
+  {
+    name: 'product-replica-kill',
+    description: 'one of three product instances killed (SIGKILL), started again after the fault window',
+    clientView:
+      'nothing: the gateway retries idempotent reads and keyed checkouts on another instance and ejects the dead one; order fails its product calls over to a live instance',
+    defaultFaultSeconds: 30,
+    allowed: clean,
+    prepare: async (ctx) => {
+      productInstancesBefore = wantedCount(surgePaths(), 'product');
+      await scale(['product=3']);
+      await waitForHealthyInstances(ctx, 'product', 3);
+    },
+    inject: () => run('kill', 'product/1'),
+    recover: () => run('start', 'product/1'),
+    cleanup: () => scale([`product=${productInstancesBefore}`]),
   },
   {
     name: 'rolling-restart',

@@ -1,23 +1,37 @@
 import fs from 'node:fs';
 import { logFile, surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
+import { instanceLogFiles } from '../services/instance-control';
 import { SERVICE_SPECS } from '../services/service-specs';
 
 const INFRA_LOGS = ['postgres', 'redis', 'kafka'];
 
 /**
- * `pnpm stack logs [name] [--raw]`: follows one service's (or infrastructure
- * component's) log, or all services', from the start of the file. Ctrl-C ends it.
+ * `pnpm stack logs [name] [--raw]`: follows one service's logs (every instance of it),
+ * one instance's (`product/2`), an infrastructure component's, or all services', from
+ * the start of the files. Instances that `scale` starts later join in. Ctrl-C ends it.
  */
 export async function logs(args: string[]): Promise<void> {
   const paths = surgePaths();
   const raw = args.includes('--raw');
   const name = args.find((arg) => !arg.startsWith('--'));
-  const known = [...SERVICE_SPECS.map((spec) => spec.name), ...INFRA_LOGS];
-  if (name && !known.includes(name)) throw new Error(`unknown log "${name}"; one of: ${known.join(', ')}`);
-  const names = name ? [name] : SERVICE_SPECS.map((spec) => spec.name);
-  const files = Object.fromEntries(names.map((entry) => [entry, logFile(paths, entry)]));
-  if (!Object.values(files).some((file) => fs.existsSync(file))) {
+  const services = SERVICE_SPECS.map((spec) => spec.name);
+  const [service, index] = (name ?? '').split('/');
+  const known = [...services, ...INFRA_LOGS];
+  if (name && (!service || !known.includes(service) || (index !== undefined && !/^\d+$/.test(index))))
+    throw new Error(
+      `unknown log "${name}"; one of: ${known.join(', ')} (a service optionally with /<instance>)`,
+    );
+  const files = (): Record<string, string> => {
+    if (service && INFRA_LOGS.includes(service)) return { [service]: logFile(paths, service) };
+    if (service && index !== undefined) return { [name!]: logFile(paths, `${service}.${index}`) };
+    const names = service ? [service] : services;
+    return Object.assign({}, ...names.map((entry) => instanceLogFiles(paths, entry))) as Record<
+      string,
+      string
+    >;
+  };
+  if (!Object.values(files()).some((file) => fs.existsSync(file))) {
     process.stdout.write(`[stack] no logs yet in ${paths.logsDir}; start the stack with \`npm start\`\n`);
     return;
   }

@@ -1,23 +1,33 @@
 import { infraStatus } from '../native/infra';
 import { surgePaths } from '../native/paths';
-import { isLiveService, readServiceRecords } from '../services/service-records';
-import { SERVICE_SPECS, urlOf } from '../services/service-specs';
+import { wantedCount } from '../services/instance-control';
+import { instanceName } from '../services/instances';
+import { indexOf, isLiveService, readServiceRecords, serviceOf } from '../services/service-records';
+import { SERVICE_SPECS, instanceUrl, portOfInstance } from '../services/service-specs';
 
-/** `pnpm stack ps`: every service and infrastructure component, its address, pid and state. */
+/**
+ * `pnpm stack ps`: every instance of every service (those its addresses file lists, and
+ * any other still running), every infrastructure component: state, pid, address.
+ */
 export async function ps(): Promise<void> {
   const paths = surgePaths();
-  const records = new Map(readServiceRecords(paths).map((record) => [record.name, record]));
+  const records = readServiceRecords(paths);
   const rows: string[][] = [['NAME', 'STATE', 'PID', 'ADDRESS', 'DETAIL']];
   for (const spec of SERVICE_SPECS) {
-    const record = records.get(spec.name);
-    const live = record !== undefined && isLiveService(record);
-    rows.push([
-      spec.name,
-      live ? 'running' : 'stopped',
-      live ? String(record.pid) : '-',
-      record?.url ?? urlOf(spec),
-      live ? `since ${record.startedAt}` : '',
-    ]);
+    const own = records.filter((record) => serviceOf(record) === spec.name);
+    const count = Math.max(wantedCount(paths, spec.name), ...own.map((record) => indexOf(record) + 1));
+    for (let index = 0; index < count; index += 1) {
+      const record = own.find((entry) => indexOf(entry) === index);
+      const live = record !== undefined && isLiveService(record);
+      const detail = live ? [`since ${record.startedAt}`, record.cpus ? `${record.cpus} CPU` : ''] : [];
+      rows.push([
+        instanceName(spec.name, index),
+        live ? 'running' : 'stopped',
+        live ? String(record.pid) : '-',
+        record?.url ?? safeUrl(() => instanceUrl(portOfInstance(spec, index))),
+        detail.filter(Boolean).join(', '),
+      ]);
+    }
   }
   for (const status of await infraStatus({ paths })) {
     rows.push([
@@ -36,4 +46,12 @@ export async function ps(): Promise<void> {
         .join('  ')
         .trimEnd()}\n`,
     );
+}
+
+function safeUrl(url: () => string): string {
+  try {
+    return url();
+  } catch {
+    return '-';
+  }
 }

@@ -1,19 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { ensureInfra, stopInfra, type Infra } from '../native/infra';
+import { removeStackCpuGroups } from '../native/cpu-quota';
 import { stopReplacedInfra } from '../native/stop-owned';
-import { logFile, surgePaths } from '../native/paths';
+import { surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
-import { readServiceRecords } from '../services/service-records';
+import { instanceLogFiles } from '../services/instance-control';
+import { indexOf, readServiceRecords, serviceOf } from '../services/service-records';
 import { SERVICE_SPECS, type StackContext } from '../services/service-specs';
 import { buildStackContext } from '../services/stack-context';
 import { startService, stopService, type StartedService } from '../services/supervisor';
+import { removeUpstreamsFiles } from '../services/upstreams-file';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `pnpm stack up`: infrastructure, databases, build, every service, then the URLs; stays
  * in the foreground streaming logs until Ctrl-C or SIGTERM, then stops everything it
- * started in reverse order (gateway first, Postgres last), leaving nothing behind.
+ * started in reverse order (gateway first, Postgres last), leaving nothing behind. Each
+ * service starts with one instance; `pnpm stack scale` adds more from another terminal,
+ * and they are this stack's too: their logs stream here and Ctrl-C stops them.
  */
 export async function up(): Promise<void> {
   const started: StartedService[] = [];
@@ -27,16 +32,20 @@ export async function up(): Promise<void> {
     log(`\n[stack] ${reason}: stopping`);
     stopFollowing();
     // By run record, not by the pids started here: a service restarted by a chaos command
-    // runs under a new pid and is still this stack's to stop.
+    // or an instance added by `scale` is still this stack's to stop.
     const running = readServiceRecords(infra?.paths ?? surgePaths());
     const order = started.map((service) => service.spec.name).reverse();
-    running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    running.sort(
+      (a, b) => order.indexOf(serviceOf(a)) - order.indexOf(serviceOf(b)) || indexOf(b) - indexOf(a),
+    );
     for (const record of running) {
       log(`[stack] ${record.name}: stopping`);
       await stopService(record, infra?.paths ?? surgePaths()).catch((error: unknown) =>
         log(`[stack] ${record.name}: ${String(error)}`),
       );
     }
+    removeUpstreamsFiles(infra?.paths ?? surgePaths());
+    removeStackCpuGroups((infra?.paths ?? surgePaths()).stateDir);
     if (infra) {
       await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
       await stopReplacedInfra(infra, log);
@@ -51,7 +60,7 @@ export async function up(): Promise<void> {
     const begun = Date.now();
     infra = await ensureInfra({ log });
     build(infra.paths.repoRoot);
-    const ctx = await buildStackContext(infra);
+    const ctx = await buildStackContext(infra, { fresh: true });
     // All at once: readiness checks only each service's own dependencies, and services
     // reach each other lazily, so start order does not matter and a parallel start is
     // several seconds faster.
@@ -61,10 +70,13 @@ export async function up(): Promise<void> {
     if (failed) throw failed.reason;
     if (stopping) return;
     printReady(ctx, (Date.now() - begun) / 1000);
+    const paths = infra.paths;
     stopFollowing = followLogs(
-      Object.fromEntries(
-        started.map((service) => [service.spec.name, logFile(infra!.paths, service.spec.name)]),
-      ),
+      () =>
+        Object.assign({}, ...started.map((service) => instanceLogFiles(paths, service.spec.name))) as Record<
+          string,
+          string
+        >,
       log,
     );
   } catch (error) {

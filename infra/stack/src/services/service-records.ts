@@ -3,9 +3,16 @@ import path from 'node:path';
 import type { SurgePaths } from '../native/paths';
 import { commandLine, isAlive } from '../native/process';
 
-/** `.surge/run/service-<name>.json`: lets `down` and `ps` find services after a crash. */
+/**
+ * `.surge/run/service-<name>.json` (`service-product.2.json` for `product/2`): lets
+ * `down` and `ps` find every instance after a crash, whoever started it.
+ */
 export interface ServiceRecord {
+  /** `product` or `product/2` (instances/instanceName). */
   name: string;
+  /** Absent in records written before instances existed: then the name, instance 0. */
+  service?: string;
+  index?: number;
   pid: number;
   port: number;
   url: string;
@@ -13,9 +20,21 @@ export interface ServiceRecord {
   logFile: string;
   /** Found in the process's command line; guards against a recycled pid. */
   marker: string;
+  /** CPUs of its quota, and the cgroup that enforces it (removed when it stops). */
+  cpus?: number;
+  cgroup?: string;
 }
 
-const fileOf = (paths: SurgePaths, name: string) => path.join(paths.runDir, `service-${name}.json`);
+const fileOf = (paths: SurgePaths, name: string) =>
+  path.join(paths.runDir, `service-${name.replace('/', '.')}.json`);
+
+export function serviceOf(record: ServiceRecord): string {
+  return record.service ?? record.name;
+}
+
+export function indexOf(record: ServiceRecord): number {
+  return record.index ?? 0;
+}
 
 export function writeServiceRecord(paths: SurgePaths, record: ServiceRecord): void {
   fs.mkdirSync(paths.runDir, { recursive: true });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findRepoRoot } from '../native/paths';
 import type { SurgePaths } from '../native/paths';
+import { instancePort } from './instances';
 
 /** What the stack knows about the infrastructure when it starts services. */
 export interface StackContext {
@@ -17,8 +18,13 @@ export interface StackContext {
   };
   /** Database URLs by service name, provisioned before services start. */
   databases: Record<string, string>;
-  /** Base URL of every service the stack runs, by name. */
+  /** Base URL of every service the stack runs (its instance 0), by name. */
   urls: Record<string, string>;
+  /**
+   * What services are given as `<NAME>_SERVICE_URL`: the `file://` URL of the service's
+   * addresses file, so callers follow `pnpm stack scale` (upstreams-file.ts).
+   */
+  serviceUrls: Record<string, string>;
 }
 
 export interface ServiceSpec {
@@ -56,7 +62,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_product ?? '',
       REDIS_URL: ctx.infraEnv.REDIS_URL,
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
-      USER_SERVICE_URL: ctx.urls.user ?? '',
+      USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       // The deterministic development catalog (idempotent: existing SKUs are kept).
       SEED_CATALOG: 'true',
     }),
@@ -76,8 +82,8 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_payment ?? '',
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
-      USER_SERVICE_URL: ctx.urls.user ?? '',
-      PAYMENT_PROVIDER_URL: ctx.urls['payment-provider'] ?? '',
+      USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
+      PAYMENT_PROVIDER_URL: ctx.serviceUrls['payment-provider'] ?? '',
     }),
   },
   {
@@ -89,9 +95,9 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_order ?? '',
       REDIS_URL: ctx.infraEnv.REDIS_URL,
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
-      USER_SERVICE_URL: ctx.urls.user ?? '',
-      PRODUCT_SERVICE_URL: ctx.urls.product ?? '',
-      PAYMENT_SERVICE_URL: ctx.urls.payment ?? '',
+      USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
+      PRODUCT_SERVICE_URL: ctx.serviceUrls.product ?? '',
+      PAYMENT_SERVICE_URL: ctx.serviceUrls.payment ?? '',
     }),
   },
   {
@@ -102,7 +108,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_notification ?? '',
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
-      USER_SERVICE_URL: ctx.urls.user ?? '',
+      USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       SMTP_URL: ctx.infraEnv.SMTP_URL ?? '',
     }),
   },
@@ -112,11 +118,11 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     defaultPort: 8080,
     env: (ctx) => ({
       REDIS_URL: ctx.infraEnv.REDIS_URL,
-      USER_SERVICE_URL: ctx.urls.user ?? '',
-      PRODUCT_SERVICE_URL: ctx.urls.product ?? '',
-      ORDER_SERVICE_URL: ctx.urls.order ?? '',
-      PAYMENT_SERVICE_URL: ctx.urls.payment ?? '',
-      NOTIFICATION_SERVICE_URL: ctx.urls.notification ?? '',
+      USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
+      PRODUCT_SERVICE_URL: ctx.serviceUrls.product ?? '',
+      ORDER_SERVICE_URL: ctx.serviceUrls.order ?? '',
+      PAYMENT_SERVICE_URL: ctx.serviceUrls.payment ?? '',
+      NOTIFICATION_SERVICE_URL: ctx.serviceUrls.notification ?? '',
     }),
   },
 ];
@@ -145,6 +151,29 @@ export function portOf(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env):
 
 export function urlOf(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env): string {
   return `http://${HOST}:${portOf(spec, env)}`;
+}
+
+/** The address of one instance of a service (instance 0 is urlOf). */
+export function instanceUrl(port: number): string {
+  return `http://${HOST}:${port}`;
+}
+
+export function findSpec(service: string): ServiceSpec {
+  const spec = SERVICE_SPECS.find((entry) => entry.name === service);
+  if (!spec) throw new Error(`unknown service "${service}"`);
+  return spec;
+}
+
+export const serviceNames = (): string[] => SERVICE_SPECS.map((spec) => spec.name);
+
+/** Port of instance `index` of `spec` (instances.ts: port + 100·index). */
+export function portOfInstance(
+  spec: ServiceSpec,
+  index: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const ownPorts = SERVICE_SPECS.filter((other) => other !== spec).map((other) => portOf(other, env));
+  return instancePort(portOf(spec, env), index, ownPorts);
 }
 
 export { HOST as SERVICE_HOST };

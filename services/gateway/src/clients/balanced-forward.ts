@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isReplayable } from '../domain/retry-policy';
-import { isConnectionFailure } from './connection-failures';
+import { isConnectionFailure } from '@surge/http-client';
 import { upstreamFailure } from './proxy-errors';
 import { bufferBody, type OutgoingBody } from './request-body';
 import type { UpstreamGroup } from './upstream-group';

@@ -1,10 +1,15 @@
 import type { Logger } from '@surge/logger';
-import type { EjectionPolicy } from '../domain/ejection-policy';
-import { mayEject } from '../domain/ejection-policy';
-import { pickLeastLoadedOfTwo, type RandomSource } from '../domain/instance-balancer';
-import { InstanceState, type HealthCheckPolicy, type InstanceCondition } from '../domain/instance-state';
+import {
+  type EjectionPolicy,
+  mayEject,
+  pickLeastLoadedOfTwo,
+  type RandomSource,
+  InstanceState,
+  type HealthCheckPolicy,
+  type InstanceCondition,
+  type InstanceTarget,
+} from '@surge/http-client';
 import type { UpstreamName } from '../domain/route-table';
-import type { InstanceTarget } from '../domain/upstream-addresses';
 import type { UpstreamEvents } from './upstream-events';
 import { UpstreamInstance, type InstanceConnectionOptions } from './upstream-instance';
 

@@ -1,4 +1,4 @@
-import type { InstanceCondition } from '../domain/instance-state';
+import type { InstanceCondition } from '@surge/http-client';
 import { UPSTREAM_NAMES, type UpstreamName } from '../domain/route-table';
 import type { UpstreamPools } from './upstream-pools';
 

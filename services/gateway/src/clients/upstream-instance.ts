@@ -1,7 +1,5 @@
 import { Client, Pool } from 'undici';
-import type { Loaded } from '../domain/instance-balancer';
-import type { InstanceState } from '../domain/instance-state';
-import type { InstanceTarget } from '../domain/upstream-addresses';
+import type { Loaded, InstanceState, InstanceTarget } from '@surge/http-client';
 
 export interface InstanceConnectionOptions {
   /** Concurrent connections per instance per gateway replica. */

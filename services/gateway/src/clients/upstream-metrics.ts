@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { InstanceCondition } from '../domain/instance-state';
+import type { InstanceCondition } from '@surge/http-client';
 import { UPSTREAM_NAMES, type UpstreamName } from '../domain/route-table';
 import type { UpstreamEvents } from './upstream-events';
 import type { UpstreamPools } from './upstream-pools';

@@ -1,10 +1,12 @@
 import type { Logger } from '@surge/logger';
-import type { EjectionPolicy } from '../domain/ejection-policy';
-import type { RandomSource } from '../domain/instance-balancer';
-import type { HealthCheckPolicy } from '../domain/instance-state';
+import {
+  type EjectionPolicy,
+  type RandomSource,
+  type HealthCheckPolicy,
+  AddressSource,
+  type ResolveHost,
+} from '@surge/http-client';
 import type { UpstreamName } from '../domain/route-table';
-import { toEndpoint } from '../domain/upstream-addresses';
-import { InstanceDiscovery, type ResolveHost } from './instance-discovery';
 import type { UpstreamEvents } from './upstream-events';
 import { UpstreamGroup } from './upstream-group';
 import type { InstanceConnectionOptions } from './upstream-instance';
@@ -24,7 +26,7 @@ export interface UpstreamPoolsOptions {
 
 interface Upstream {
   group: UpstreamGroup;
-  discovery: InstanceDiscovery;
+  discovery: AddressSource;
 }
 
 /**
@@ -52,12 +54,7 @@ export class UpstreamPools {
         logger: options.logger,
         ...(options.random ? { random: options.random } : {}),
       });
-      const discovery = new InstanceDiscovery(
-        name,
-        urls.map(toEndpoint),
-        options.resolveHost,
-        options.logger,
-      );
+      const discovery = new AddressSource(name, urls, options.resolveHost, options.logger);
       this.upstreams.set(name, { group, discovery });
     }
   }

@@ -1,4 +1,12 @@
-import { instanceTarget, needsResolution, splitUrlList, toEndpoint } from './upstream-addresses';
+import {
+  endpointKey,
+  instanceTarget,
+  needsResolution,
+  parseAddressFile,
+  splitUrlList,
+  toAddressEntry,
+  toEndpoint,
+} from './upstream-addresses';
 
 describe('<NAME>_SERVICE_URL lists', () => {
   it('split on commas, trimmed, without empty entries', () => {
@@ -43,5 +51,42 @@ describe('endpoints and instance targets', () => {
 
     expect(endpoint.hostname).toBe('::1');
     expect(instanceTarget(endpoint).origin).toBe('http://[::1]:3001');
+  });
+});
+
+describe('addresses files', () => {
+  it('are named by a file:// URL in the list', () => {
+    expect(toAddressEntry('file:///work/.surge/run/upstreams/product')).toEqual({
+      kind: 'file',
+      path: '/work/.surge/run/upstreams/product',
+    });
+    expect(toAddressEntry('http://127.0.0.1:3002').kind).toBe('endpoint');
+  });
+
+  it('list one URL a line, ignoring blank lines and comments, and accept commas too', () => {
+    const text =
+      '# instances of product\nhttp://127.0.0.1:3002\n\n  http://127.0.0.1:3102 # instance 1\nhttp://a:1,http://b:2\n';
+
+    expect(parseAddressFile(text)).toEqual({
+      urls: ['http://127.0.0.1:3002', 'http://127.0.0.1:3102', 'http://a:1', 'http://b:2'],
+      invalid: [],
+    });
+  });
+
+  it('set apart entries that are not http(s) URLs instead of dropping them silently', () => {
+    expect(parseAddressFile('127.0.0.1:3002\nfile:///etc/passwd\nhttp://ok:1\n')).toEqual({
+      urls: ['http://ok:1'],
+      invalid: ['127.0.0.1:3002', 'file:///etc/passwd'],
+    });
+  });
+
+  it('of an empty or comment-only file name no instance', () => {
+    expect(parseAddressFile('# scaled to zero\n').urls).toEqual([]);
+  });
+});
+
+describe('endpoint keys', () => {
+  it('are the same for the same name read twice', () => {
+    expect(endpointKey(toEndpoint('http://user:3001/a'))).toBe(endpointKey(toEndpoint('http://user:3001')));
   });
 });
