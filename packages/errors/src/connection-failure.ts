@@ -21,6 +21,8 @@ const MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /Reached the max retries per request limit/i,
   /Stream isn't writeable/i,
+  // pg's client-side query_timeout: the database did not answer (a partition, not a slow query).
+  /Query read timeout/i,
 ];
 
 export function isConnectionFailure(error: unknown): boolean {

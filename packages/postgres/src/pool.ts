@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { isConnectionFailure } from '@surge/errors';
 import type { Logger } from '@surge/logger';
 
 /** A pool or a client inside a transaction: repositories take either. */
@@ -15,6 +16,14 @@ export interface CreatePoolOptions {
   max?: number;
   /** Kills statements that run away instead of letting them hold a connection forever. */
   statementTimeoutMs?: number;
+  /**
+   * Client-side bound on waiting for an answer. statement_timeout is enforced by the
+   * server, so it cannot help when the server never hears the query (a network
+   * partition); this does. Default: the statement timeout plus one second.
+   */
+  queryTimeoutMs?: number;
+  /** How long to wait for a new connection before failing (503 at the edge). */
+  connectTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -25,8 +34,9 @@ export function createPool(options: CreatePoolOptions): Pool {
     max: options.max ?? 10,
     idleTimeoutMillis: 30_000,
     // Fail fast when the database is unreachable, so readiness and callers see it.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     statement_timeout: options.statementTimeoutMs ?? 10_000,
+    query_timeout: options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 10_000) + 1_000,
   };
   const pool = new Pool(config);
   // An idle client losing its connection (database restart) must not crash the process.
@@ -40,6 +50,7 @@ export function createPool(options: CreatePoolOptions): Pool {
  */
 export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let failure: unknown;
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -47,9 +58,12 @@ export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => P
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    failure = error;
     throw error;
   } finally {
-    client.release();
+    // A connection that failed or timed out may still have a query in flight (a partition):
+    // destroy it instead of handing it to the next caller.
+    client.release(failure !== undefined && isConnectionFailure(failure) ? (failure as Error) : undefined);
   }
 }
 

@@ -50,6 +50,7 @@ export async function startNotificationService(
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    faultInjection: config.FAULT_INJECTION,
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
       app.use(authenticate(verifier));

@@ -38,6 +38,12 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     applicationName: SERVICE_NAME,
     logger,
     max: 20,
+    // Within the gateway's 5 s budget for the order service: when the database cannot be
+    // reached (a partition), a checkout answers 503 with Retry-After instead of the
+    // gateway's 504, and no request holds a connection for longer than this.
+    statementTimeoutMs: 2_000,
+    queryTimeoutMs: 2_500,
+    connectTimeoutMs: 2_000,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
   // The clients' metrics go to the registry the app serves on /metrics, so it exists first.
@@ -80,6 +86,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    faultInjection: config.FAULT_INJECTION,
     registry,
     // Redis holds only carts: checkout and order reads keep working without it.
     readiness: { postgres: () => pingPostgres(pool) },

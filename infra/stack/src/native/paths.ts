@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The daemons this project runs natively. Order matters: it is the stop order. */
-export const COMPONENTS = ['jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
+export const COMPONENTS = ['toxiproxy', 'jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export const KAFKA_VERSION = '4.1.1';
@@ -11,6 +11,8 @@ export const KAFKA_VERSION = '4.1.1';
 export const MAILPIT_VERSION = 'v1.31.0';
 /** The trace collector and query API services export to; built from source (see jaeger.ts). */
 export const JAEGER_VERSION = 'v2.13.0';
+/** The TCP proxy between services and their dependencies, for network faults (see toxiproxy.ts). */
+export const TOXIPROXY_VERSION = 'v2.12.0';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -44,6 +46,11 @@ export interface SurgePaths {
   /** `~/.cache/surge/jaeger-<version>`: the built binary in bin/, Go's caches in go/ while building. */
   jaegerCacheDir: string;
   jaegerBin: string;
+  /** `.surge/toxiproxy`: its working folder (proxies live in its memory only). */
+  toxiproxyDir: string;
+  /** `~/.cache/surge/toxiproxy-<version>`: the built binary in bin/, Go's caches in go/ while building. */
+  toxiproxyCacheDir: string;
+  toxiproxyBin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -72,6 +79,7 @@ export function surgePaths(
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
+  const toxiproxyCacheDir = path.join(cacheDir, `toxiproxy-${TOXIPROXY_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -93,6 +101,9 @@ export function surgePaths(
     jaegerDir: path.join(stateDir, 'jaeger'),
     jaegerCacheDir,
     jaegerBin: path.join(jaegerCacheDir, 'bin', 'jaeger'),
+    toxiproxyDir: path.join(stateDir, 'toxiproxy'),
+    toxiproxyCacheDir,
+    toxiproxyBin: path.join(toxiproxyCacheDir, 'bin', 'toxiproxy-server'),
   };
 }
 

@@ -18,6 +18,8 @@ export interface StackContext {
   databases: Record<string, string>;
   /** Base URL of every service the stack runs, by name. */
   urls: Record<string, string>;
+  /** Toxiproxy's API when network faults are on: services then reach dependencies through it. */
+  toxiproxyUrl?: string;
 }
 
 export interface ServiceSpec {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { logFile, type SurgePaths } from '../native/paths';
 import { isPortOpen } from '../native/ports';
 import { isAlive, spawnDaemon, stopGracefully, tailFile } from '../native/process';
+import { routeThroughProxies } from './network-proxies';
 import { removeServiceRecord, writeServiceRecord, type ServiceRecord } from './service-records';
 import {
   SERVICE_HOST,
@@ -44,13 +45,17 @@ export async function startService(
     );
   const file = logFile(ctx.paths, spec.name);
   const tracing = telemetry(spec, ctx);
+  const nodeEnv = process.env.NODE_ENV ?? 'development';
   const env = {
     ...process.env,
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    NODE_ENV: nodeEnv,
+    // `pnpm stack fault` works on every stack that is not production (never there: the
+    // services refuse FAULT_INJECTION with NODE_ENV=production).
+    FAULT_INJECTION: nodeEnv === 'production' ? 'false' : 'true',
     HOST: SERVICE_HOST,
     PORT: String(port),
     ...tracing.env,
-    ...spec.env(ctx),
+    ...(await routeThroughProxies(spec.name, spec.env(ctx), ctx)),
   };
   log(`[stack] ${spec.name}: starting on ${urlOf(spec)}`);
   const pid = await spawnDaemon({
