@@ -10,6 +10,8 @@ import { formatScenario } from './report';
 import { findScenario, SCENARIOS } from './scenarios';
 import { runScenario } from './run-scenario';
 import { SERVICE_SPECS, urlOf } from '../services/service-specs';
+import { liveRecord } from '../native/daemon';
+import { surgePaths } from '../native/paths';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -30,10 +32,21 @@ async function main(): Promise<void> {
   }
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
   let stack: StackProcess | undefined;
+  const networkFaults = scenarios.some((scenario) => scenario.needsNetworkFaults);
   if (!(await gatewayAnswers())) {
-    log('[chaos] no stack answers; starting one for this run');
+    log(
+      `[chaos] no stack answers; starting one for this run${networkFaults ? ' with network faults on' : ''}`,
+    );
     // One IP sends all the traffic here, so the per-IP login limit must not apply.
-    stack = await startStack({ RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn' });
+    stack = await startStack({
+      RATE_LIMIT_CREDENTIALS_MAX: '100000',
+      LOG_LEVEL: 'warn',
+      ...(networkFaults ? { SURGE_NETWORK_FAULTS: 'on' } : {}),
+    });
+  } else if (networkFaults && !liveRecord(surgePaths(), 'toxiproxy')) {
+    throw new Error(
+      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
+    );
   }
   let failed = false;
   try {

@@ -1,4 +1,5 @@
 import { lifecycle } from '../commands/lifecycle';
+import { heal, partition } from '../commands/network';
 import type { Sample } from './traffic';
 
 export interface ScenarioContext {
@@ -18,6 +19,8 @@ export interface Scenario {
   inject(ctx: ScenarioContext): Promise<void>;
   recover(ctx: ScenarioContext): Promise<void>;
   defaultFaultSeconds: number;
+  /** Needs services behind Toxiproxy (`pnpm stack up --network-faults`). */
+  needsNetworkFaults?: boolean;
 }
 
 /** No 5xx and always an answer: every failure is a contract answer (202, 402, 409). */
@@ -65,7 +68,7 @@ export const SCENARIOS: Scenario[] = [
       'checkouts answer 202 PAYMENT_PENDING; the retry with the same key finds the capture: PAID, charged once',
     defaultFaultSeconds: 20,
     allowed: clean,
-    inject: (ctx) => setProviderFaults(ctx, { dropAfterCapture: true }),
+    inject: (ctx) => setProviderFaults(ctx, { dropAfterCommit: true }),
     recover: (ctx) => setProviderFaults(ctx, null),
   },
   {
@@ -117,6 +120,20 @@ export const SCENARIOS: Scenario[] = [
         await run('restart', name);
     },
     recover: async () => undefined,
+  },
+  {
+    name: 'order-db-partition',
+    description:
+      'a full network partition between the order service and its Postgres (both directions black-holed)',
+    clientView:
+      'cart and checkout answer 503 with Retry-After within the timeouts (no hang, no 500); browsing is untouched; orders in flight complete after the heal',
+    defaultFaultSeconds: 20,
+    needsNetworkFaults: true,
+    // Browsing never touches the order service: it must stay clean. Cart and checkout may
+    // answer 503 (the order service cannot reach its database), never a 500 or a hang.
+    allowed: (sample) => (sample.kind === 'browse' ? clean(sample) : cleanOr503(sample)),
+    inject: () => partition(['order', 'postgres']),
+    recover: () => heal(['order', 'postgres']),
   },
 ];
 
