@@ -126,7 +126,7 @@ export const SCENARIOS: Scenario[] = [
     description:
       'a full network partition between the order service and its Postgres (both directions black-holed)',
     clientView:
-      'cart and checkout answer 503 with Retry-After within the timeouts (no hang, no 500); browsing is untouched; orders in flight complete after the heal',
+      'checkouts answer 503 with Retry-After within the timeouts (no hang, no 500, no 504); browsing and carts (Redis) are untouched; nothing is lost',
     defaultFaultSeconds: 20,
     needsNetworkFaults: true,
     // Browsing never touches the order service: it must stay clean. Cart and checkout may
