@@ -41,9 +41,9 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     // Within the gateway's 5 s budget for the order service: when the database cannot be
     // reached (a partition), a checkout answers 503 with Retry-After instead of the
     // gateway's 504, and no request holds a connection for longer than this.
-    statementTimeoutMs: 2_000,
-    queryTimeoutMs: 2_500,
-    connectTimeoutMs: 2_000,
+    statementTimeoutMs: 1_500,
+    queryTimeoutMs: 2_000,
+    connectTimeoutMs: 1_500,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
   // The clients' metrics go to the registry the app serves on /metrics, so it exists first.

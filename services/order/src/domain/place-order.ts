@@ -129,12 +129,17 @@ async function createOrderOrRelease(
     return await deps.store.createOrder(draft);
   } catch (error) {
     if (!(error instanceof OrderNotWrittenError)) throw error;
-    await deps.inventory
-      .release(orderId)
-      .then(() => deps.store.abandonCheckout(orderId))
-      .catch((cleanup: unknown) =>
-        deps.logger.warn({ err: cleanup, orderId }, 'left the reservation to the recovery worker'),
-      );
+    const leftToWorker = (cleanup: unknown) =>
+      deps.logger.warn({ err: cleanup, orderId }, 'left the checkout to the recovery worker');
+    try {
+      await deps.inventory.release(orderId);
+    } catch (cleanup) {
+      leftToWorker(cleanup);
+      throw error;
+    }
+    // Not awaited: the database that just failed may take its whole timeout again, and the
+    // client's 503 must not wait for it (the caller's budget); the worker covers a failure.
+    void deps.store.abandonCheckout(orderId).catch(leftToWorker);
     throw error;
   }
 }
