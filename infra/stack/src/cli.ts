@@ -6,6 +6,8 @@ import { audit } from './commands/audit';
 import { dlq } from './commands/dlq';
 import { down } from './commands/down';
 import { jaegerUi } from './commands/jaeger-ui';
+import { fault } from './commands/fault';
+import { heal, partition, toxic } from './commands/network';
 import { lifecycle } from './commands/lifecycle';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
@@ -21,8 +23,9 @@ interface Verb {
 
 const VERBS: Record<string, Verb> = {
   up: {
-    summary: 'start infrastructure and every service; stream logs; Ctrl-C stops everything',
-    run: () => up(),
+    summary:
+      'start infrastructure and every service; stream logs; Ctrl-C stops everything. `up --network-faults`: services reach dependencies through Toxiproxy (for partition, toxic)',
+    run: (args) => up(args),
   },
   down: { summary: 'stop everything Surge started (also after a crash)', run: () => down() },
   ps: { summary: 'show every service instance and infrastructure: state, pid, address', run: () => ps() },
@@ -72,6 +75,22 @@ const VERBS: Record<string, Verb> = {
     summary:
       'whether Jaeger has a UI build to serve and how to get one; `jaeger-ui <build dir>` installs one',
     run: (args) => jaegerUi(args),
+  },
+  fault: {
+    summary:
+      'development faults in a service: `fault <service>[/<i>] latency=<ms> | error-rate=<0..1> | hang | drop-after-commit | clear`',
+    run: (args) => fault(args),
+  },
+  partition: {
+    summary:
+      'cut a service off one dependency (needs `up --network-faults`): `partition <service> <dependency>`',
+    run: (args) => partition(args),
+  },
+  heal: { summary: 'end partitions and toxics: `heal [<service> <dependency>]`', run: (args) => heal(args) },
+  toxic: {
+    summary:
+      'degrade one pair: `toxic <service> <dependency> latency=<ms> | bandwidth=<kB/s> | timeout=<ms> | reset`',
+    run: (args) => toxic(args),
   },
 };
 

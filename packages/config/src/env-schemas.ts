@@ -72,4 +72,9 @@ export const baseServiceEnv = {
   LOG_LEVEL: logLevel,
   /** How long in-flight requests may take to finish after SIGTERM. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * Development only: `/_control/faults` (latency, errors, hangs, lost answers; see
+   * http-kit). Off unless set; parseConfig refuses it with NODE_ENV=production.
+   */
+  FAULT_INJECTION: booleanFlag(false),
 };

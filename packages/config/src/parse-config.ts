@@ -11,15 +11,27 @@ export function parseConfig<S extends z.ZodType>(
   env: Record<string, string | undefined> = process.env,
 ): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`,
-    );
+  const problems = result.success
+    ? productionProblems(env)
+    : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  if (!result.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {
       details: { problems },
     });
   }
   return deepFreeze(result.data) as Readonly<z.infer<S>>;
+}
+
+/**
+ * Settings that must never reach production, whatever else is configured: fault
+ * injection lets anyone who can reach a service make it fail on purpose.
+ */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  // The raw variables, so a schema that renames its fields (the gateway's) is covered too.
+  const faultInjection = ['true', '1'].includes(env['FAULT_INJECTION'] ?? '');
+  return env['NODE_ENV'] === 'production' && faultInjection
+    ? ['FAULT_INJECTION: must be off when NODE_ENV=production (it is for development only)']
+    : [];
 }
 
 function deepFreeze<T>(value: T): T {

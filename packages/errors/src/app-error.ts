@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'DEPENDENCY_UNAVAILABLE'
   | 'DEPENDENCY_TIMEOUT'
   | 'CONFIG_INVALID'
+  | 'FAULT_INJECTED'
   | 'INTERNAL';
 
 export interface FieldProblem {

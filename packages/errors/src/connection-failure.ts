@@ -24,6 +24,8 @@ const MESSAGES = [
   // too generic a code to list on its own).
   /is not currently accepting connections/i,
   /Stream isn't writeable/i,
+  // pg's client-side query_timeout: the database did not answer (a partition, not a slow query).
+  /Query read timeout/i,
 ];
 
 export function isConnectionFailure(error: unknown): boolean {

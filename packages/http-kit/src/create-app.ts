@@ -5,6 +5,7 @@ import { accessLog } from './access-log';
 import { jsonBody } from './body-parsing';
 import { deadline } from './deadline';
 import { errorHandler, routeNotFound } from './error-handler';
+import { faultInjection, type FaultInjectionOptions } from './faults/fault-injection';
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
 import { createMetricsRegistry, httpMetrics } from './http-metrics';
 import { requestId } from './request-id';
@@ -20,6 +21,12 @@ export interface HttpAppOptions {
   /** The gateway proxies raw bodies and parses nothing itself. */
   parseJson?: boolean;
   registry?: Registry;
+  /**
+   * Development only: `/_control/faults` and the middleware that injects latency, errors,
+   * hangs and lost answers (faults/fault-injection.ts). Pass the service's FAULT_INJECTION
+   * config flag, which parseConfig refuses with NODE_ENV=production; off by default.
+   */
+  faultInjection?: boolean | (FaultInjectionOptions & { enabled: boolean });
 }
 
 export interface HttpApp {
@@ -30,7 +37,7 @@ export interface HttpApp {
 
 /**
  * The shape every Surge HTTP service shares, in order: request id, metrics, access
- * log, health and metrics endpoints, JSON body rules, the service's routes, a 404
+ * log, health and metrics endpoints, fault injection (development only), JSON body rules, the service's routes, a 404
  * problem for anything else, and the one error handler.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
@@ -45,7 +52,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(accessLog(options.logger));
   app.use(deadline());
   app.use(healthRoutes(options.readiness, lifecycle, options.logger, registry));
+  const faultOptions = options.faultInjection;
+  const faults =
+    faultOptions === true || (typeof faultOptions === 'object' && faultOptions.enabled)
+      ? faultInjection(typeof faultOptions === 'object' ? faultOptions : {})
+      : undefined;
+  // After health and metrics, so they are exempt; the control routes exempt themselves.
+  if (faults) app.use('/_control', faults.control);
   if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb'));
+  // After the body is read: a request whose caller gave up during injected latency is
+  // still handled, as on a real slow server.
+  if (faults) app.use(faults.inject);
   options.routes(app, { registry });
   app.use(routeNotFound());
   app.use(errorHandler(options.logger));

@@ -6,3 +6,5 @@ export * from './auth-middleware';
 export * from './health';
 export { abortSignalOf, deadline } from './deadline';
 export { createMetricsRegistry, routeLabel } from './http-metrics';
+export { markNothingCommitted, type FaultInjectionOptions } from './faults/fault-injection';
+export { FaultSwitch, NO_FAULTS, faultsBody, type Faults } from './faults/fault-switch';

@@ -37,6 +37,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
   return createHttpApp({
     service: SERVICE_NAME,
     logger: deps.logger,
+    faultInjection: deps.config.faultInjection,
     registry: deps.registry,
     // Nothing that can fail without the gateway still serving: upstreams are summarised
     // by GET /health, and rate limiting fails open when Redis is down, so a Redis outage

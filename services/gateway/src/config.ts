@@ -76,6 +76,7 @@ const gatewayEnv = z
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    faultInjection: env.FAULT_INJECTION,
     redisUrl: env.REDIS_URL,
     upstreams: {
       user: env.USER_SERVICE_URL,

@@ -71,6 +71,7 @@ export async function startNotificationService(
     service: SERVICE_NAME,
     logger,
     registry,
+    faultInjection: config.FAULT_INJECTION,
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
       app.use(authenticate(verifier));

@@ -39,6 +39,12 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     applicationName: SERVICE_NAME,
     logger,
     max: 20,
+    // Within the gateway's 5 s budget for the order service: when the database cannot be
+    // reached (a partition), a checkout answers 503 with Retry-After instead of the
+    // gateway's 504, and no request holds a connection for longer than this.
+    statementTimeoutMs: 1_500,
+    queryTimeoutMs: 2_000,
+    connectTimeoutMs: 1_500,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
   // The clients' metrics go to the registry the app serves on /metrics, so it exists first.
@@ -84,6 +90,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    faultInjection: config.FAULT_INJECTION,
     registry,
     // Redis holds only carts: checkout and order reads keep working without it.
     readiness: { postgres: () => pingPostgres(pool) },

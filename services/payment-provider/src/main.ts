@@ -8,10 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
   const running = await startProviderService(config, logger);
-  logger.info(
-    { url: running.url, faultControl: config.NODE_ENV !== 'production' },
-    'provider simulator listening',
-  );
+  logger.info({ url: running.url, faultControl: config.FAULT_INJECTION }, 'provider simulator listening');
   stopOnSignals(running, logger);
 }
 

@@ -4,31 +4,32 @@ import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
 import type { ProviderConfig } from './config';
 import { createChargeRepository } from './data-access/charge-repository';
 import { migrationsDir } from './data-access/migrations-dir';
-import { FaultSwitch } from './domain/faults';
 import { chargeRoutes } from './entry-points/http/charge-routes';
-import { controlRoutes } from './entry-points/http/control-routes';
-import { faultInjection } from './entry-points/http/fault-injection';
 
 export const SERVICE_NAME = 'payment-provider';
 
 /**
- * Wires the processor simulator: migrations, pool, the /v1 API behind fault injection,
- * and the fault switch outside production. No JWT: in real life it is a third party
+ * Wires the processor simulator: migrations, pool, the /v1 API, and (FAULT_INJECTION,
+ * never in production) http-kit's `/_control/faults`, which chaos scenarios use. No JWT: in real life it is a third party
  * with credentials of its own, not a Surge service.
  */
 export async function startProviderService(config: ProviderConfig, logger: Logger): Promise<RunningServer> {
   await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
   const charges = createChargeRepository(pool);
-  const faults = new FaultSwitch();
 
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    faultInjection: {
+      enabled: config.FAULT_INJECTION,
+      // The lost answer callers must survive is a capture's (dropAfterCapture, its older
+      // name); refunds and reads are always answered.
+      dropsAnswerOf: (req) => req.method === 'POST' && req.originalUrl.split('?')[0] === '/v1/charges',
+    },
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
-      app.use('/v1', faultInjection(faults), chargeRoutes({ charges, faults }));
-      if (config.NODE_ENV !== 'production') app.use('/_control', controlRoutes(faults));
+      app.use('/v1', chargeRoutes({ charges }));
     },
   });
   return startServer(http, {

@@ -71,7 +71,7 @@ describe('fault injection', () => {
     await setFaults(provider, { hang: true, errorRate: 1 });
     expect((await call(provider.url, 'GET', '/health/live')).status).toBe(200);
     const faults = await call(provider.url, 'GET', '/_control/faults');
-    expect(faults.body).toEqual({ latencyMs: 0, errorRate: 1, hang: true, dropAfterCapture: false });
+    expect(faults.body).toEqual({ latencyMs: 0, errorRate: 1, hang: true, dropAfterCommit: false });
   });
 
   it('after DELETE, behaves normally again', async () => {
@@ -88,8 +88,12 @@ describe('fault injection', () => {
 });
 
 describe('fault control in production', () => {
+  it('cannot be switched on', async () => {
+    await expect(startTestProvider({ NODE_ENV: 'production' })).rejects.toThrow(/FAULT_INJECTION/);
+  });
+
   it('is not there at all', async () => {
-    const production = await startTestProvider({ NODE_ENV: 'production' });
+    const production = await startTestProvider({ NODE_ENV: 'production', FAULT_INJECTION: 'false' });
     try {
       const res = await call(production.url, 'PUT', '/_control/faults', { body: { hang: true } });
       expect(res.status).toBe(404);

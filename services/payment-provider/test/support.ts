@@ -22,6 +22,8 @@ export async function startTestProvider(overrides: Record<string, string> = {}):
     DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
     // Hung requests are cut after this when a test stops the simulator.
     SHUTDOWN_GRACE_MS: '500',
+    // Tests drive /_control/faults (development only; never with NODE_ENV=production).
+    FAULT_INJECTION: 'true',
     ...overrides,
   });
   const running = await startProviderService(config, createLogger({ service: 'provider', level: 'silent' }));

@@ -88,6 +88,7 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     service: SERVICE_NAME,
     logger,
     registry,
+    faultInjection: config.FAULT_INJECTION,
     // The provider is not a readiness check: replays, lists and the outbox work without
     // it, and a charge it cannot answer is a clear 503 for the caller to retry.
     readiness: { postgres: () => pingPostgres(pool) },

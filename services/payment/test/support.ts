@@ -44,6 +44,8 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
     PORT: '0',
     DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
     SHUTDOWN_GRACE_MS: '500',
+    // The tests make the provider fail through /_control/faults (development only).
+    FAULT_INJECTION: 'true',
   });
   const provider = await startProviderService(providerConfig, silent('payment-provider'));
   const keys: TestKeyPair = createTestKeyPair();

@@ -103,6 +103,7 @@ export async function startProductService(config: ProductConfig, logger: Logger)
     service: SERVICE_NAME,
     logger,
     registry,
+    faultInjection: config.FAULT_INJECTION,
     // Postgres only. Redis is a cache here: without it every read still answers (from
     // the database), so a Redis outage must not take all instances out of rotation at
     // once, which would turn a slower catalog into no catalog.

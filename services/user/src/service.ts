@@ -64,6 +64,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
+    faultInjection: config.FAULT_INJECTION,
     readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
     routes: (app, { registry }) => {
       registerPoolMetrics(registry, pool);

@@ -9,6 +9,8 @@ import { ensureStack, repoRoot } from './stack-process';
 import { formatScenario } from './report';
 import { findScenario, SCENARIOS } from './scenarios';
 import { runScenario } from './run-scenario';
+import { liveRecord } from '../native/daemon';
+import { surgePaths } from '../native/paths';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -19,7 +21,13 @@ async function main(): Promise<void> {
     return;
   }
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
-  const stack = await ensureStack(log, 'chaos');
+  const networkFaults = scenarios.some((scenario) => scenario.needsNetworkFaults);
+  const stack = await ensureStack(log, 'chaos', { networkFaults });
+  if (!stack && networkFaults && !liveRecord(surgePaths(), 'toxiproxy')) {
+    throw new Error(
+      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
+    );
+  }
   let failed = false;
   try {
     const faultSeconds = process.env.CHAOS_FAULT_SECONDS

@@ -2,6 +2,7 @@ import { lifecycle } from '../commands/lifecycle';
 import { scale } from '../commands/scale';
 import { surgePaths } from '../native/paths';
 import { wantedCount } from '../services/instance-control';
+import { heal, partition } from '../commands/network';
 import type { Sample } from './traffic';
 
 export interface ScenarioContext {
@@ -25,6 +26,8 @@ export interface Scenario {
   /** After the audit, also when the run failed: the stack as it was before prepare. */
   cleanup?(ctx: ScenarioContext): Promise<void>;
   defaultFaultSeconds: number;
+  /** Needs services behind Toxiproxy (`pnpm stack up --network-faults`). */
+  needsNetworkFaults?: boolean;
 }
 
 /** No 5xx and always an answer: every failure is a contract answer (202, 402, 409). */
@@ -98,7 +101,7 @@ export const SCENARIOS: Scenario[] = [
       'checkouts answer 202 PAYMENT_PENDING; the retry with the same key finds the capture: PAID, charged once',
     defaultFaultSeconds: 20,
     allowed: clean,
-    inject: (ctx) => setProviderFaults(ctx, { dropAfterCapture: true }),
+    inject: (ctx) => setProviderFaults(ctx, { dropAfterCommit: true }),
     recover: (ctx) => setProviderFaults(ctx, null),
   },
   {
@@ -166,6 +169,20 @@ export const SCENARIOS: Scenario[] = [
         await run('restart', name);
     },
     recover: async () => undefined,
+  },
+  {
+    name: 'order-db-partition',
+    description:
+      'a full network partition between the order service and its Postgres (both directions black-holed)',
+    clientView:
+      'checkouts answer 503 with Retry-After within the timeouts (no hang, no 500, no 504); browsing and carts (Redis) are untouched; nothing is lost',
+    defaultFaultSeconds: 20,
+    needsNetworkFaults: true,
+    // Browsing never touches the order service: it must stay clean. Cart and checkout may
+    // answer 503 (the order service cannot reach its database), never a 500 or a hang.
+    allowed: (sample) => (sample.kind === 'browse' ? clean(sample) : cleanOr503(sample)),
+    inject: () => partition(['order', 'postgres']),
+    recover: () => heal(['order', 'postgres']),
   },
 ];
 

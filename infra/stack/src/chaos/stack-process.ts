@@ -85,8 +85,16 @@ export async function gatewayAnswers(): Promise<boolean> {
 export async function ensureStack(
   log: (line: string) => void,
   tag: string,
+  options: { networkFaults?: boolean } = {},
 ): Promise<StackProcess | undefined> {
   if (await gatewayAnswers()) return undefined;
-  log(`[${tag}] no stack answers on ${gatewayUrl()}; starting one for this run`);
-  return startStack({ RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn' });
+  const faults = options.networkFaults === true;
+  log(
+    `[${tag}] no stack answers on ${gatewayUrl()}; starting one for this run${faults ? ' with network faults on' : ''}`,
+  );
+  return startStack({
+    RATE_LIMIT_CREDENTIALS_MAX: '100000',
+    LOG_LEVEL: 'warn',
+    ...(faults ? { SURGE_NETWORK_FAULTS: 'on' } : {}),
+  });
 }

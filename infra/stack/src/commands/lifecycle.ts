@@ -7,6 +7,7 @@ import { COMPONENTS, surgePaths, type Component } from '../native/paths';
 import { ensurePostgres } from '../native/postgres';
 import { isAlive, waitForExit } from '../native/process';
 import { ensureRedis } from '../native/redis';
+import { ensureToxiproxy } from '../native/toxiproxy';
 import { readRunRecord } from '../native/run-state';
 import { killInstance, liveInstances, wantedCount } from '../services/instance-control';
 import { instanceName, parseInstanceName, type InstanceRef } from '../services/instances';
@@ -25,6 +26,7 @@ const ENSURE: Record<Component, (opts: { log: typeof log }) => Promise<unknown>>
   kafka: ensureKafka,
   mailpit: ensureMailpit,
   jaeger: ensureJaeger,
+  toxiproxy: ensureToxiproxy,
 };
 
 function isComponent(name: string): name is Component {

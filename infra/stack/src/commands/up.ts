@@ -20,7 +20,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
  * service starts with one instance; `pnpm stack scale` adds more from another terminal,
  * and they are this stack's too: their logs stream here and Ctrl-C stops them.
  */
-export async function up(): Promise<void> {
+export async function up(args: string[] = []): Promise<void> {
   const started: StartedService[] = [];
   let infra: Infra | undefined;
   let stopping = false;
@@ -58,7 +58,8 @@ export async function up(): Promise<void> {
 
   try {
     const begun = Date.now();
-    infra = await ensureInfra({ log });
+    // --network-faults: Toxiproxy between every service and its dependencies (else SURGE_NETWORK_FAULTS).
+    infra = await ensureInfra({ log, ...(args.includes('--network-faults') ? { networkFaults: true } : {}) });
     build(infra.paths.repoRoot);
     const ctx = await buildStackContext(infra, { fresh: true });
     // All at once: readiness checks only each service's own dependencies, and services
@@ -122,6 +123,11 @@ function printReady(ctx: StackContext, seconds: number): void {
     if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
   log(
     `[stack]   infrastructure    postgres ${new URL(ctx.infraEnv.SURGE_PG_ADMIN_URL).host}, redis ${new URL(ctx.infraEnv.REDIS_URL).host}, kafka ${ctx.infraEnv.KAFKA_BROKERS}`,
+  );
+  log(
+    ctx.toxiproxyUrl
+      ? `[stack]   network faults    on: services reach dependencies through Toxiproxy ${ctx.toxiproxyUrl} (pnpm stack partition|toxic|heal)`
+      : '[stack]   network faults    off (pnpm stack up --network-faults turns them on)',
   );
   for (const line of jaegerLines(ctx.infraEnv)) log(`[stack]   ${line}`);
   log('[stack] streaming logs; Ctrl-C stops everything');

@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   };
   // Fail before starting anything when the scaling run cannot work on this checkout.
   if (name === 'scaling' && !scaleAvailable(ctx)) await runScaling(ctx);
-  const stack = await ensureStack(log, 'load');
+  // The outage run includes order-db-partition, which needs Toxiproxy between services and
+  // their dependencies; the other runs measure the stack without that extra hop.
+  const stack = await ensureStack(log, 'load', { networkFaults: name === 'outage' });
   let passed = false;
   try {
     log(`[load] ${name} against ${ctx.gateway}; k6 output in ${ctx.resultsDir}`);

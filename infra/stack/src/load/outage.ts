@@ -29,13 +29,20 @@ async function injectOneAfterAnother(
       providerUrl,
       faultSeconds: faultOverride ?? scenario.defaultFaultSeconds,
     };
+    // A scenario that changes the topology first (product-replica-kill scales product to
+    // three) does so outside its fault window, and puts it back however the window ended.
+    if (scenario.prepare) await scenario.prepare(chaos);
     ctx.log(`[load] outage: injecting ${scenario.name}: ${scenario.description}`);
     const from = Date.now();
     try {
       await scenario.inject(chaos);
       await sleep(chaos.faultSeconds * 1000);
     } finally {
-      await scenario.recover(chaos);
+      try {
+        await scenario.recover(chaos);
+      } finally {
+        if (scenario.cleanup) await scenario.cleanup(chaos);
+      }
     }
     windows.push({ scenario: scenario.name, from, to: Date.now() });
     ctx.log(`[load] outage: ${scenario.name} recovered after ${((Date.now() - from) / 1000).toFixed(0)} s`);

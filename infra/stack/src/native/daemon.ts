@@ -35,6 +35,7 @@ export interface BaseHandle {
 
 /** Postgres shuts down "fast" (rolls back open transactions) on SIGINT; SIGTERM would wait for clients. */
 export const STOP_SIGNAL: Record<Component, NodeJS.Signals> = {
+  toxiproxy: 'SIGTERM',
   jaeger: 'SIGTERM',
   mailpit: 'SIGTERM',
   kafka: 'SIGTERM',

@@ -73,8 +73,7 @@ export async function buildGoBinary(o: Resolved, spec: GoBinarySpec): Promise<st
 
   const module = `${spec.module}@${spec.moduleVersion}`;
   const download = await run(['mod', 'download', module], spec.cacheDir, `fetching ${spec.label}`);
-  // Module paths here are lower case, so the folder name needs no case-escaping.
-  const source = path.join(env['GOMODCACHE'] ?? '', module);
+  const source = path.join(env['GOMODCACHE'] ?? '', escapeModulePath(module));
   if (download.code !== 0 || !fs.existsSync(path.join(source, 'go.mod')))
     fail(`go mod download ${module}`, download.code);
   o.log(`fetched ${module}; now fetching its dependencies and compiling`);
@@ -119,4 +118,13 @@ export function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The module cache spells an upper-case letter as `!` and the lower-case letter
+ * (`github.com/Shopify/toxiproxy` is stored under `github.com/!shopify/toxiproxy`), so a
+ * file system that ignores case cannot mix two modules up.
+ */
+export function escapeModulePath(module: string): string {
+  return module.replace(/[A-Z]/g, (letter) => `!${letter.toLowerCase()}`);
 }

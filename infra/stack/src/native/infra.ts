@@ -20,6 +20,14 @@ import {
   stopRedis,
 } from './redis';
 import { type RunRecord, isOurLiveServer, readRunRecord } from './run-state';
+import {
+  type ToxiproxyHandle,
+  TOXIPROXY_DEFAULT_PORT,
+  TOXIPROXY_HOST,
+  ensureToxiproxy,
+  networkFaultsRequested,
+  stopToxiproxy,
+} from './toxiproxy';
 
 export { provisionDatabase, devPassword } from './provision';
 
@@ -29,6 +37,8 @@ export interface Infra {
   kafka: KafkaHandle;
   mailpit: MailpitHandle;
   jaeger: JaegerHandle;
+  /** Only with network faults on (SURGE_NETWORK_FAULTS=on, `up --network-faults`). */
+  toxiproxy?: ToxiproxyHandle;
   paths: SurgePaths;
   /** What services read to find the infrastructure; pass it into their environment. */
   env: {
@@ -47,10 +57,13 @@ export interface Infra {
   };
 }
 
-export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'>;
+export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'> & {
+  /** Also run Toxiproxy, for `pnpm stack partition`; default: SURGE_NETWORK_FAULTS. */
+  networkFaults?: boolean;
+};
 
 /**
- * Makes PostgreSQL, Redis, Kafka, Mailpit and Jaeger reachable, starting whatever is missing, in parallel.
+ * Makes PostgreSQL, Redis, Kafka, Mailpit and Jaeger (and Toxiproxy with network faults on) reachable, starting whatever is missing, in parallel.
  * Missing Debian packages are installed first in one apt-get run. If one component
  * fails, the ones this call started are stopped again before the error is thrown.
  */
@@ -79,8 +92,12 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
     mailpit.status === 'fulfilled' &&
     jaeger.status === 'fulfilled'
   ) {
+    // After the rest: proxies point at them, and a first Go build should not delay them.
+    const networkFaults = opts.networkFaults ?? networkFaultsRequested(env);
+    const toxiproxy = networkFaults ? await ensureToxiproxy(common) : undefined;
     log(`[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
+      ...(toxiproxy ? { toxiproxy } : {}),
       postgres: pg.value,
       redis: redis.value,
       kafka: kafka.value,
@@ -120,6 +137,9 @@ export async function stopInfra(infra: Infra, opts: { log?: Log } = {}): Promise
   const log = opts.log ?? consoleLog;
   const errors: string[] = [];
   const steps: Array<() => Promise<void>> = [
+    async () => {
+      if (infra.toxiproxy) await stopToxiproxy(infra.toxiproxy, { log, paths: infra.paths });
+    },
     () => stopJaeger(infra.jaeger, { log, paths: infra.paths }),
     () => stopMailpit(infra.mailpit, { log, paths: infra.paths }),
     () => stopKafka(infra.kafka, { log, paths: infra.paths }),
@@ -173,6 +193,11 @@ export async function infraStatus(
   const env = opts.env ?? process.env;
   const paths = opts.paths ?? surgePaths(env);
   const targets: Record<Component, { host: string; port: number; external: string | undefined }> = {
+    toxiproxy: {
+      host: TOXIPROXY_HOST,
+      port: portFromEnv(env, 'SURGE_TOXIPROXY_PORT', TOXIPROXY_DEFAULT_PORT),
+      external: undefined,
+    },
     jaeger: {
       host: JAEGER_HOST,
       port: portFromEnv(env, 'SURGE_JAEGER_OTLP_HTTP_PORT', OTLP_HTTP_DEFAULT_PORT),

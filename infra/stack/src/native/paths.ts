@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The daemons this project runs natively. Order matters: it is the stop order. */
-export const COMPONENTS = ['jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
+export const COMPONENTS = ['toxiproxy', 'jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
 /** Go-built tools that run as commands, not as daemons. */
 export type GoTool = 'k6';
@@ -17,6 +17,8 @@ export const JAEGER_VERSION = 'v2.13.0';
 export const JAEGER_UI_VERSION = 'v1.76.0';
 /** The load generator `pnpm load` runs; built from source (see k6-binary.ts). */
 export const K6_VERSION = 'v1.8.1';
+/** The TCP proxy between services and their dependencies, for network faults (see toxiproxy.ts). */
+export const TOXIPROXY_VERSION = 'v2.12.0';
 
 /**
  * Every location the native infrastructure reads or writes. Run-time state lives in the
@@ -58,6 +60,11 @@ export interface SurgePaths {
   /** `~/.cache/surge/k6-<version>`: the built binary in bin/, Go's caches in go/ while building. */
   k6CacheDir: string;
   k6Bin: string;
+  /** `.surge/toxiproxy`: its working folder (proxies live in its memory only). */
+  toxiproxyDir: string;
+  /** `~/.cache/surge/toxiproxy-<version>`: the built binary in bin/, Go's caches in go/ while building. */
+  toxiproxyCacheDir: string;
+  toxiproxyBin: string;
 }
 
 /** Walks up from this file to the workspace root, so it works from src/ (tsx) and dist/ alike. */
@@ -87,6 +94,7 @@ export function surgePaths(
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
   const k6CacheDir = path.join(cacheDir, `k6-${K6_VERSION}`);
+  const toxiproxyCacheDir = path.join(cacheDir, `toxiproxy-${TOXIPROXY_VERSION}`);
   return {
     repoRoot,
     stateDir,
@@ -113,6 +121,9 @@ export function surgePaths(
     ),
     k6CacheDir,
     k6Bin: path.join(k6CacheDir, 'bin', 'k6'),
+    toxiproxyDir: path.join(stateDir, 'toxiproxy'),
+    toxiproxyCacheDir,
+    toxiproxyBin: path.join(toxiproxyCacheDir, 'bin', 'toxiproxy-server'),
   };
 }
 

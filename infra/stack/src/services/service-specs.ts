@@ -25,6 +25,8 @@ export interface StackContext {
    * addresses file, so callers follow `pnpm stack scale` (upstreams-file.ts).
    */
   serviceUrls: Record<string, string>;
+  /** Toxiproxy's API when network faults are on: services then reach dependencies through it. */
+  toxiproxyUrl?: string;
 }
 
 export interface ServiceSpec {

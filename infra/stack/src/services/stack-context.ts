@@ -1,4 +1,6 @@
+import { liveRecord } from '../native/daemon';
 import { provisionDatabase, type Infra } from '../native/infra';
+import { toxiproxyApiUrl } from '../native/toxiproxy';
 import { SERVICE_SPECS, urlOf, type StackContext } from './service-specs';
 import {
   listedInstanceCount,
@@ -33,5 +35,10 @@ export async function buildStackContext(
       writeUpstreams(infra.paths, spec.name, [urlOf(spec)]);
     ctx.serviceUrls[spec.name] = upstreamsFileUrl(infra.paths, spec.name);
   }
+  // On when this start asked for it, or when a stack started with it still runs Toxiproxy
+  // (so `pnpm stack restart order` keeps order behind its proxies).
+  const toxiproxyUrl =
+    infra.toxiproxy?.apiUrl ?? (liveRecord(infra.paths, 'toxiproxy') ? toxiproxyApiUrl() : undefined);
+  if (toxiproxyUrl) ctx.toxiproxyUrl = toxiproxyUrl;
   return ctx;
 }

@@ -5,6 +5,7 @@ import { isPortOpen } from '../native/ports';
 import { applyCpuQuota, detectCpuQuota, noQuotaMessage, removeCpuGroup } from '../native/cpu-quota';
 import { isAlive, spawnDaemon, stopGracefully, tailFile } from '../native/process';
 import { cpusVariable, instanceFileName, instanceName, parseCpus } from './instances';
+import { routeThroughProxies } from './network-proxies';
 import { removeServiceRecord, writeServiceRecord, type ServiceRecord } from './service-records';
 import { scaledCpus } from './upstreams-file';
 import {
@@ -59,13 +60,17 @@ export async function startService(
     );
   const file = logFile(ctx.paths, instanceFileName(spec.name, index));
   const tracing = telemetry(spec, ctx);
+  const nodeEnv = process.env.NODE_ENV ?? 'development';
   const env = {
     ...process.env,
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    NODE_ENV: nodeEnv,
+    // `pnpm stack fault` works on every stack that is not production (never there: the
+    // services refuse FAULT_INJECTION with NODE_ENV=production).
+    FAULT_INJECTION: nodeEnv === 'production' ? 'false' : 'true',
     HOST: SERVICE_HOST,
     PORT: String(port),
     ...tracing.env,
-    ...spec.env(ctx),
+    ...(await routeThroughProxies(spec.name, spec.env(ctx), ctx)),
   };
   log(`[stack] ${name}: starting on ${url}`);
   const pid = await spawnDaemon({

@@ -1,8 +1,8 @@
-import { AppError } from '@surge/errors';
+import { AppError, isConnectionFailure } from '@surge/errors';
 import { appendToOutbox } from '@surge/messaging';
-import { withTransaction, type Pool, type PoolClient } from '@surge/postgres';
+import { failedBeforeCommit, withTransaction, type Pool, type PoolClient } from '@surge/postgres';
 import type { Order } from '../domain/order';
-import type { NewOrder, OrderStore, Transition } from '../domain/ports';
+import { OrderNotWrittenError, type NewOrder, type OrderStore, type Transition } from '../domain/ports';
 import { createCheckoutRepository } from './checkout-repository';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows';
 
@@ -46,40 +46,47 @@ async function announce(
 
 export function createOrderRepository(pool: Pool): OrderStore {
   const checkouts = createCheckoutRepository(pool);
+  const insertOrder = (order: NewOrder) =>
+    withTransaction(pool, async (tx) => {
+      // Still ours? The worker may have abandoned a checkout whose request was too slow.
+      const claimed = await tx.query(
+        "UPDATE checkout_requests SET order_created = true WHERE order_id = $1 AND state = 'IN_PROGRESS'",
+        [order.id],
+      );
+      if (claimed.rowCount !== 1) {
+        throw new AppError('DEPENDENCY_TIMEOUT', 'The checkout took too long and was abandoned; retry it', {
+          retriable: true,
+        });
+      }
+      const { rows } = await tx.query<OrderRow>(
+        `INSERT INTO orders (id, user_id, status, items, total_cents, currency, shipping_address, payment_token,
+                               stock_state, next_attempt_at, payment_deadline)
+           VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9) RETURNING ${ORDER_COLUMNS}`,
+        [
+          order.id,
+          order.userId,
+          JSON.stringify(order.items),
+          order.totalCents,
+          order.currency,
+          JSON.stringify(order.shippingAddress),
+          order.paymentToken,
+          order.firstAttemptAt,
+          order.paymentDeadline,
+        ],
+      );
+      const created = toOrder(rows[0]!);
+      await announce(tx, 'order.created', created);
+      return created;
+    });
   return {
     ...checkouts,
 
-    createOrder(order: NewOrder) {
-      return withTransaction(pool, async (tx) => {
-        // Still ours? The worker may have abandoned a checkout whose request was too slow.
-        const claimed = await tx.query(
-          "UPDATE checkout_requests SET order_created = true WHERE order_id = $1 AND state = 'IN_PROGRESS'",
-          [order.id],
-        );
-        if (claimed.rowCount !== 1) {
-          throw new AppError('DEPENDENCY_TIMEOUT', 'The checkout took too long and was abandoned; retry it', {
-            retriable: true,
-          });
-        }
-        const { rows } = await tx.query<OrderRow>(
-          `INSERT INTO orders (id, user_id, status, items, total_cents, currency, shipping_address, payment_token,
-                               stock_state, next_attempt_at, payment_deadline)
-           VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9) RETURNING ${ORDER_COLUMNS}`,
-          [
-            order.id,
-            order.userId,
-            JSON.stringify(order.items),
-            order.totalCents,
-            order.currency,
-            JSON.stringify(order.shippingAddress),
-            order.paymentToken,
-            order.firstAttemptAt,
-            order.paymentDeadline,
-          ],
-        );
-        const created = toOrder(rows[0]!);
-        await announce(tx, 'order.created', created);
-        return created;
+    async createOrder(order: NewOrder) {
+      return insertOrder(order).catch((error: unknown) => {
+        // Unreachable before COMMIT: certainly no order. A failed COMMIT stays ambiguous.
+        throw failedBeforeCommit(error) && isConnectionFailure(error)
+          ? new OrderNotWrittenError(error)
+          : error;
       });
     },
 

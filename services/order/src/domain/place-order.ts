@@ -3,7 +3,7 @@ import { AppError, ConflictError, DependencyError, ValidationError } from '@surg
 import { addEvent, setSpanAttributes, withSpan } from '@surge/telemetry';
 import type { CheckoutOutcome } from './checkout-outcome';
 import { totalOf, type ShippingAddress } from './order';
-import type { CartStore } from './ports';
+import { OrderNotWrittenError, type CartStore } from './ports';
 import { hashRequest } from './request-hash';
 import { nowOf, type SagaDeps } from './saga-deps';
 import { errorLabel, outcomeLabel, SagaAttributes as A, type CheckoutOutcomeLabel } from './saga-telemetry';
@@ -109,9 +109,10 @@ async function checkout(
   // 3. Order PENDING and `order.created` in one transaction, at the reserved prices.
   //    Protects: an order exists iff it was announced. Dies after: the worker charges the
   //    order once the lease expires (same idempotency key at the payment service).
+  //    Fails (the database cannot be reached, a partition): see createOrderOrRelease.
   const now = nowOf(deps);
   const order = await withSpan('checkout.create-order', step, () =>
-    store.createOrder({
+    createOrderOrRelease(deps, orderId, {
       id: orderId,
       userId: input.userId,
       items: reservation.items,
@@ -156,6 +157,41 @@ async function checkout(
   }
   if (!final) throw new Error(`checkout of order ${orderId} ended without an outcome`);
   return { outcome: final, replayed: false };
+}
+
+/**
+ * Writes the order. If the database could not be reached before anything was committed
+ * (OrderNotWrittenError), the stock just reserved is held for an order that does not
+ * exist. Protects: stock is held only for orders that exist. The product service can
+ * still be reached when only the order database cannot (a partition), so the reservation
+ * is released at once (idempotent) instead of staying unsellable until the lease expires
+ * and the worker, which needs that same database, gets to it; the key is forgotten too if
+ * the database answers again, else the worker does it after the lease. Any other failure
+ * (above all a COMMIT whose answer was lost: the order may exist) is left to the worker,
+ * which reads the database before it releases anything.
+ */
+async function createOrderOrRelease(
+  deps: SagaDeps,
+  orderId: string,
+  draft: Parameters<SagaDeps['store']['createOrder']>[0],
+) {
+  try {
+    return await deps.store.createOrder(draft);
+  } catch (error) {
+    if (!(error instanceof OrderNotWrittenError)) throw error;
+    const leftToWorker = (cleanup: unknown) =>
+      deps.logger.warn({ err: cleanup, orderId }, 'left the checkout to the recovery worker');
+    try {
+      await deps.inventory.release(orderId);
+    } catch (cleanup) {
+      leftToWorker(cleanup);
+      throw error;
+    }
+    // Not awaited: the database that just failed may take its whole timeout again, and the
+    // client's 503 must not wait for it (the caller's budget); the worker covers a failure.
+    void deps.store.abandonCheckout(orderId).catch(leftToWorker);
+    throw error;
+  }
 }
 
 async function cartItems(

@@ -1,3 +1,4 @@
+import { DependencyError } from '@surge/errors';
 import type { CheckoutOutcome } from './checkout-outcome';
 import type { Order, OrderLine, OrderStatus, ShippingAddress, StockState } from './order';
 
@@ -135,4 +136,14 @@ export interface CartStore {
   set(userId: string, productId: string, quantity: number): Promise<void>;
   remove(userId: string, productId: string): Promise<void>;
   clear(userId: string): Promise<void>;
+}
+
+/**
+ * createOrder failed before anything could be committed (the database could not be
+ * reached): no order row exists, so what was done for it elsewhere may be undone.
+ */
+export class OrderNotWrittenError extends DependencyError {
+  constructor(cause: unknown) {
+    super('postgres', 'The order could not be written; retry shortly', { cause, retryAfterSeconds: 1 });
+  }
 }

@@ -56,6 +56,8 @@ export interface ProductStub extends StubServer {
   reservations: Map<string, { status: string; items: Array<{ productId: string; quantity: number }> }>;
   addProduct(priceCents: number, stock: number): StubProduct;
   down: boolean;
+  /** Runs after a new reservation is made, before it is answered (e.g. to cut the order database off). */
+  afterReserve?: () => Promise<void>;
 }
 
 export async function startProductStub(): Promise<ProductStub> {
@@ -95,6 +97,7 @@ export async function startProductStub(): Promise<ProductStub> {
         product.reserved += line.quantity;
       }
       reservations.set(orderId, { status: 'RESERVED', items: lines });
+      await stub.afterReserve?.();
       return send(res, 201, reservationBody(products, orderId, 'RESERVED', lines));
     }
     const match = /^\/internal\/reservations\/([^/]+)\/(commit|release)$/.exec(path);

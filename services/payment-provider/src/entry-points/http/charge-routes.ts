@@ -1,15 +1,14 @@
 import { Router } from 'express';
 import { NotFoundError } from '@surge/errors';
-import { validate } from '@surge/http-kit';
+import { markNothingCommitted, validate } from '@surge/http-kit';
 import { toChargeAnswer, toChargeState, toRefundAnswer } from '../../domain/charge';
 import { createCharge } from '../../domain/create-charge';
-import type { FaultSwitch } from '../../domain/faults';
 import type { ChargeStore } from '../../domain/ports';
 import { refundCharge } from '../../domain/refund-charge';
 import { chargeBody, idempotencyHeaders, idempotencyKey, refundBody } from './schemas';
 
 /** The processor's API (docs/internal-apis.md, "Provider simulator"). */
-export function chargeRoutes(deps: { charges: ChargeStore; faults: FaultSwitch }): Router {
+export function chargeRoutes(deps: { charges: ChargeStore }): Router {
   const router = Router();
 
   router.post('/charges', async (req, res) => {
@@ -23,12 +22,9 @@ export function chargeRoutes(deps: { charges: ChargeStore; faults: FaultSwitch }
       idempotencyKey: headers['idempotency-key'],
       ...body,
     });
-    if (created && charge.outcome === 'captured' && deps.faults.current.dropAfterCapture) {
-      // The capture is committed; the caller never hears of it. Only a fresh capture is
-      // dropped, so a retry with the same key (a replay) gets its answer.
-      req.socket.destroy();
-      return;
-    }
+    // Drop-after-commit (development faults) loses a fresh capture's answer only: a retry
+    // with the same key (a replay) gets its answer. Declines (402) are never dropped.
+    if (!created) markNothingCommitted(res);
     res.status(charge.outcome === 'captured' ? 201 : 402).json(toChargeAnswer(charge));
   });
 

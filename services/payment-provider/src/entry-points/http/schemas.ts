@@ -15,10 +15,3 @@ export const chargeBody = z.strictObject({
 });
 
 export const refundBody = z.strictObject({ chargeId: z.uuid() });
-
-export const faultsBody = z.strictObject({
-  latencyMs: z.number().int().min(0).max(120_000).optional(),
-  errorRate: z.number().min(0).max(1).optional(),
-  hang: z.boolean().optional(),
-  dropAfterCapture: z.boolean().optional(),
-});

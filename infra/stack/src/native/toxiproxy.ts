@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  type BaseHandle,
+  type EnsureOptions,
+  type Resolved,
+  assertSamePort,
+  liveRecord,
+  portFromEnv,
+  readyOrStop,
+  resolveOptions,
+  stopPid,
+  stopRecorded,
+} from './daemon';
+import { buildGoBinary } from './go-binary';
+import { InfraError, type Log, componentLog, consoleLog } from './log';
+import { TOXIPROXY_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
+import { describePortOwner, isPortOpen, waitUntil } from './ports';
+import { spawnDaemon } from './process';
+import { whoAmI, withLock, writeRunRecord } from './run-state';
+
+export const TOXIPROXY_HOST = '127.0.0.1';
+export const TOXIPROXY_DEFAULT_PORT = 8474;
+const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
+
+/** Toxiproxy's HTTP API, where proxies and their toxics are made (toxiproxy-api.ts). */
+export interface ToxiproxyHandle extends BaseHandle {
+  component: 'toxiproxy';
+  apiUrl: string;
+  version: string;
+}
+
+/**
+ * Whether services reach their dependencies through Toxiproxy. Off by default: every
+ * proxy is one more hop (a copy through another process), which load benchmarks must not
+ * pay. `pnpm stack up --network-faults` or SURGE_NETWORK_FAULTS=on turns it on.
+ */
+export function networkFaultsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['on', 'true', '1'].includes((env['SURGE_NETWORK_FAULTS'] ?? '').toLowerCase());
+}
+
+export function toxiproxyApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return `http://${TOXIPROXY_HOST}:${portFromEnv(env, 'SURGE_TOXIPROXY_PORT', TOXIPROXY_DEFAULT_PORT)}`;
+}
+
+/**
+ * Makes Toxiproxy reachable: the one this project already runs, or our own, built once
+ * from source into ~/.cache/surge/toxiproxy-<version>. A Toxiproxy Surge did not start is
+ * never reused: its proxies would not be ours to cut.
+ */
+export async function ensureToxiproxy(opts: EnsureOptions = {}): Promise<ToxiproxyHandle> {
+  const o = resolveOptions('toxiproxy', opts, 15_000);
+  const port = portFromEnv(o.env, 'SURGE_TOXIPROXY_PORT', TOXIPROXY_DEFAULT_PORT);
+  return withLock(o.paths, 'toxiproxy', o.log, async () => {
+    const record = liveRecord(o.paths, 'toxiproxy');
+    if (record) {
+      assertSamePort(record, port, 'SURGE_TOXIPROXY_PORT');
+      o.log(`reusing the Toxiproxy Surge process ${record.startedBy.pid} started (pid ${record.pid})`);
+      return handle(port, await toxiproxyVersion(apiUrlOf(port)), 'ours-running', record.pid);
+    }
+    if (await isPortOpen(TOXIPROXY_HOST, port)) {
+      throw new InfraError(
+        'toxiproxy',
+        `port ${TOXIPROXY_HOST}:${port} is in use by a server Surge did not start${describePortOwner(port)}`,
+        'set SURGE_TOXIPROXY_PORT to a free port',
+      );
+    }
+    return startOwn(port, o);
+  });
+}
+
+async function startOwn(port: number, o: Resolved): Promise<ToxiproxyHandle> {
+  const bin = await ensureToxiproxyBinary(o);
+  fs.mkdirSync(o.paths.toxiproxyDir, { recursive: true });
+  // No proxies at start (services make theirs, toxiproxy-api.ts). The file's path is in the
+  // command line, so it doubles as the marker that proves a live pid is still ours.
+  const config = path.join(o.paths.toxiproxyDir, 'proxies.json');
+  fs.writeFileSync(config, '[]\n');
+  const log = logFile(o.paths, 'toxiproxy');
+  const apiUrl = apiUrlOf(port);
+  o.log(`starting Toxiproxy ${TOXIPROXY_VERSION}: API ${apiUrl} (log: ${log})`);
+  const started = Date.now();
+  const pid = await spawnDaemon({
+    command: bin,
+    args: ['-host', TOXIPROXY_HOST, '-port', String(port), '-config', config],
+    cwd: o.paths.toxiproxyDir,
+    logFile: log,
+  });
+  writeRunRecord(o.paths, {
+    component: 'toxiproxy',
+    pid,
+    host: TOXIPROXY_HOST,
+    port,
+    ports: [port],
+    startedAt: new Date().toISOString(),
+    startedBy: whoAmI(),
+    logFile: log,
+    marker: config,
+  });
+  const version = await readyOrStop(
+    o,
+    'toxiproxy',
+    pid,
+    waitUntil(() => toxiproxyVersion(apiUrl), {
+      component: 'toxiproxy',
+      what: `Toxiproxy to answer ${apiUrl}/version`,
+      timeoutMs: o.timeoutMs,
+      intervalMs: 100,
+      pid,
+      logFile: log,
+      ...(o.signal ? { signal: o.signal } : {}),
+    }),
+  );
+  o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  return handle(port, version, 'started', pid);
+}
+
+/**
+ * The Toxiproxy server, built once per version from its Go module into
+ * ~/.cache/surge/toxiproxy-<version>/bin (about 10 MB) and reused by every clone; as for
+ * Mailpit and Jaeger, no Debian package or release download is reachable here. Measured on
+ * the shared 2-core machine: about 1 to 2 minutes, with a few hundred MB of Go caches
+ * during the build, removed afterwards.
+ */
+export function ensureToxiproxyBinary(o: Resolved): Promise<string> {
+  return buildGoBinary(o, {
+    component: 'toxiproxy',
+    label: `Toxiproxy ${TOXIPROXY_VERSION}`,
+    module: TOXIPROXY_MODULE,
+    moduleVersion: TOXIPROXY_VERSION,
+    pkg: './cmd/server',
+    ldflags: `-s -w -X ${TOXIPROXY_MODULE}.Version=${TOXIPROXY_VERSION}`,
+    bin: o.paths.toxiproxyBin,
+    cacheDir: o.paths.toxiproxyCacheDir,
+    costHint: 'fetches its modules and compiles, about 1 to 2 minutes on 2 cores',
+    goHint: '1.22 or later (or GOTOOLCHAIN allowing Go to fetch a newer one)',
+    insteadHint: 'leave network faults off (SURGE_NETWORK_FAULTS unset)',
+  });
+}
+
+/** One GET /version; resolves with the version. Rejects for anything that is not Toxiproxy. */
+export async function toxiproxyVersion(apiUrl: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/version`, { signal: AbortSignal.timeout(2_000) });
+  const text = (await res.text()).trim();
+  if (res.status !== 200) throw new Error(`GET /version answered ${res.status}`);
+  // 2.x answers {"version":"2.12.0",...}; older ones a bare string.
+  try {
+    const body = JSON.parse(text) as { version?: unknown };
+    if (typeof body.version === 'string') return body.version;
+  } catch {
+    // a bare version string
+  }
+  if (!/^v?\d/.test(text)) throw new Error('GET /version did not answer like Toxiproxy');
+  return text;
+}
+
+const apiUrlOf = (port: number) => `http://${TOXIPROXY_HOST}:${port}`;
+
+function handle(
+  port: number,
+  version: string,
+  source: ToxiproxyHandle['source'],
+  pid: number | null,
+): ToxiproxyHandle {
+  return {
+    component: 'toxiproxy',
+    host: TOXIPROXY_HOST,
+    port,
+    pid,
+    startedByUs: source === 'started',
+    source,
+    apiUrl: apiUrlOf(port),
+    version,
+  };
+}
+
+/** Stops Toxiproxy only when this handle started it. */
+export async function stopToxiproxy(
+  h: ToxiproxyHandle,
+  opts: { log?: Log; paths?: SurgePaths } = {},
+): Promise<void> {
+  if (!h.startedByUs || h.pid === null) return;
+  const log = componentLog(opts.log ?? consoleLog, 'toxiproxy');
+  const paths = opts.paths ?? surgePaths();
+  const result = await stopRecorded(paths, 'toxiproxy', log, h.pid);
+  if (result === 'no-record')
+    await stopPid('toxiproxy', h.pid, path.join(paths.toxiproxyDir, 'proxies.json'), log);
+}

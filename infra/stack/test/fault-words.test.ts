@@ -1,0 +1,46 @@
+import { describeFaults, parseFaultWords } from '../src/commands/fault';
+import { toxicOf } from '../src/commands/network';
+
+describe('pnpm stack fault words', () => {
+  it('combine into one PUT body', () => {
+    expect(parseFaultWords(['latency=250', 'error-rate=0.2', 'drop-after-commit'])).toEqual({
+      latencyMs: 250,
+      errorRate: 0.2,
+      dropAfterCommit: true,
+    });
+    expect(parseFaultWords(['hang'])).toEqual({ hang: true });
+  });
+
+  it('clear means DELETE', () => {
+    expect(parseFaultWords(['clear'])).toBeNull();
+  });
+
+  it.each([['latency=-1'], ['latency=fast'], ['error-rate=1.5'], ['error-rate='], ['packet-loss=0.1']])(
+    'reject %s with the usage',
+    (word) => {
+      expect(() => parseFaultWords([word])).toThrow(/usage: pnpm stack fault/);
+    },
+  );
+
+  it('describe what an instance now does', () => {
+    expect(describeFaults({ latencyMs: 0, errorRate: 0, hang: false, dropAfterCommit: false })).toBe(
+      'no faults',
+    );
+    expect(describeFaults({ latencyMs: 300, errorRate: 0.5, hang: false, dropAfterCommit: false })).toBe(
+      'answers 300 ms late; fails 50% of requests with 500 FAULT_INJECTED',
+    );
+  });
+});
+
+describe('pnpm stack toxic words', () => {
+  it('map to Toxiproxy toxics', () => {
+    expect(toxicOf('latency=300')).toMatchObject({ type: 'latency', attributes: { latency: 300 } });
+    expect(toxicOf('bandwidth=64')).toMatchObject({ type: 'bandwidth', attributes: { rate: 64 } });
+    expect(toxicOf('timeout=1000')).toMatchObject({ type: 'timeout', attributes: { timeout: 1000 } });
+    expect(toxicOf('reset')).toMatchObject({ type: 'reset_peer' });
+  });
+
+  it.each([['latency=-5'], ['bandwidth=0'], ['jitter=3']])('reject %s', (word) => {
+    expect(() => toxicOf(word)).toThrow(/usage: pnpm stack toxic/);
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { testInfra } from '@surge/testing';
+import {
+  checkoutBody,
+  eventually,
+  placeOrder,
+  startOrderHarness,
+  type OrderHarness,
+} from './support/order-service';
+
+/**
+ * The order database becomes unreachable between the reservation (product service) and
+ * the order row (as in `pnpm chaos order-db-partition`): the checkout is a 503 the client
+ * may retry, and the stock is not held for an order that was never written.
+ */
+let h: OrderHarness;
+let admin: Client;
+let database: string;
+
+beforeAll(async () => {
+  // A short checkout lease: the key this test's client holds is forgotten by the worker soon.
+  h = await startOrderHarness({ CHECKOUT_LEASE_SECONDS: '2' });
+  admin = new Client({ connectionString: testInfra().adminUrl });
+  await admin.connect();
+  database = new URL(h.config.DATABASE_URL).pathname.slice(1);
+});
+afterAll(async () => {
+  await admin.query(`ALTER DATABASE ${database} CONNECTION LIMIT -1`);
+  await admin.end();
+  await h.stop();
+});
+
+/** New connections to the order database are refused (53300) and the pool's are cut. */
+async function cutOrderDatabase(): Promise<void> {
+  await admin.query(`ALTER DATABASE ${database} CONNECTION LIMIT 0`);
+  await admin.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
+    [database],
+  );
+}
+
+describe('checkout when the order database cannot be reached after the reservation', () => {
+  it('answers 503 with Retry-After, releases the reservation at once, and the same key works once it is back', async () => {
+    const product = h.product.addProduct(700, 5);
+    const { token, userId } = h.token();
+    const key = randomUUID();
+    const body = checkoutBody([{ productId: product.id, quantity: 2 }]);
+    h.product.afterReserve = cutOrderDatabase;
+
+    const res = await placeOrder(h, token, body, key);
+    delete h.product.afterReserve;
+
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect([...h.product.reservations.values()]).toEqual([
+      { status: 'RELEASED', items: [{ productId: product.id, quantity: 2 }] },
+    ]);
+    expect(product).toMatchObject({ stock: 5, reserved: 0 });
+    expect(h.payment.chargeCalls).toHaveLength(0);
+
+    await admin.query(`ALTER DATABASE ${database} CONNECTION LIMIT -1`);
+    // The database was still cut when the key was to be forgotten: the worker does it once
+    // the lease ends, and the retry with the same key starts over.
+    const statuses: string[] = [];
+    const retried = await eventually(async () => {
+      const again = await placeOrder(h, token, body, key);
+      statuses.push(`${again.status} ${String(again.body.code ?? again.body.status)}`);
+      return again.status === 201 ? again : undefined;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the retries answered: ${[...new Set(statuses)].join(', ')}`);
+    });
+    expect(retried.body).toMatchObject({ status: 'PAID' });
+    expect(await h.query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [userId])).toEqual([
+      { n: 1 },
+    ]);
+  });
+});
