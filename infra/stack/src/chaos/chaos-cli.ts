@@ -5,12 +5,10 @@
  * it after). Results land in docs/results/chaos/. Exits 1 when a scenario ends with
  * invariant violations or with answers the contract does not allow.
  */
-import { ensureStack, repoRoot } from './stack-process';
+import { assertNetworkFaultsOn, ensureStack, repoRoot } from './stack-process';
 import { formatScenario } from './report';
 import { findScenario, SCENARIOS } from './scenarios';
 import { runScenario } from './run-scenario';
-import { liveRecord } from '../native/daemon';
-import { surgePaths } from '../native/paths';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -23,11 +21,7 @@ async function main(): Promise<void> {
   const scenarios = name === 'all' ? SCENARIOS : [findScenario(name)];
   const networkFaults = scenarios.some((scenario) => scenario.needsNetworkFaults);
   const stack = await ensureStack(log, 'chaos', { networkFaults });
-  if (!stack && networkFaults && !liveRecord(surgePaths(), 'toxiproxy')) {
-    throw new Error(
-      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
-    );
-  }
+  if (!stack && networkFaults) assertNetworkFaultsOn();
   let failed = false;
   try {
     const faultSeconds = process.env.CHAOS_FAULT_SECONDS

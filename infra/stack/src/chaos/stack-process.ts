@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { liveRecord } from '../native/daemon';
+import { surgePaths } from '../native/paths';
 import { SERVICE_SPECS, urlOf } from '../services/service-specs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -82,6 +84,17 @@ export async function gatewayAnswers(): Promise<boolean> {
  * one started for the run (returned, so the caller stops it after). One IP sends all the
  * traffic of such a run, so a started stack does not apply the per-IP login limit.
  */
+/**
+ * A run that needs network faults refuses a running stack that has them off, rather than
+ * failing half way through (its proxies are made when services start).
+ */
+export function assertNetworkFaultsOn(): void {
+  if (!liveRecord(surgePaths(), 'toxiproxy'))
+    throw new Error(
+      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
+    );
+}
+
 export async function ensureStack(
   log: (line: string) => void,
   tag: string,

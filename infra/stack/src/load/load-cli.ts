@@ -7,7 +7,7 @@
  * docs/results/<scenario>.md. Exits 1 when the run failed its SLOs or the audit.
  */
 import path from 'node:path';
-import { ensureStack, gatewayUrl, repoRoot } from '../chaos/stack-process';
+import { assertNetworkFaultsOn, ensureStack, gatewayUrl, repoRoot } from '../chaos/stack-process';
 import { ensureK6Binary } from '../native/k6-binary';
 import { surgePaths } from '../native/paths';
 import { runBlackFriday, runSmoke } from './black-friday';
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   // The outage run includes order-db-partition, which needs Toxiproxy between services and
   // their dependencies; the other runs measure the stack without that extra hop.
   const stack = await ensureStack(log, 'load', { networkFaults: name === 'outage' });
+  if (!stack && name === 'outage') assertNetworkFaultsOn();
   let passed = false;
   try {
     log(`[load] ${name} against ${ctx.gateway}; k6 output in ${ctx.resultsDir}`);
