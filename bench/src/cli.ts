@@ -1,0 +1,49 @@
+/**
+ * Side-by-side benchmarks, one command each:
+ *
+ *   pnpm bench gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | all
+ *
+ * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
+ * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
+ * BENCH_CONNECTIONS, BENCH_SERVER_CPU, BENCH_CLIENT_CPU (see docs/benchmarks.md).
+ */
+import { gatewayVsNginx } from './benches/gateway-vs-nginx';
+import { stopAll } from './lib/processes';
+import { type BenchReport, verdict, writeReport } from './lib/report';
+import { readSettings, type BenchSettings } from './lib/settings';
+
+const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>> = {
+  'gateway-vs-nginx': gatewayVsNginx,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv[2];
+  const names = wanted === 'all' ? Object.keys(BENCHES) : wanted && BENCHES[wanted] ? [wanted] : null;
+  if (!names) {
+    console.error(`usage: pnpm bench <${[...Object.keys(BENCHES), 'all'].join('|')}>`);
+    process.exit(2);
+  }
+  const settings = readSettings();
+  // Ctrl-C: stop what this run started (the finally below), then exit.
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    await runAll(names, settings);
+  } finally {
+    await stopAll();
+  }
+}
+
+async function runAll(names: string[], settings: BenchSettings): Promise<void> {
+  for (const name of names) {
+    console.log(`[bench] ${name}: starting`);
+    const report = await BENCHES[name]!(settings);
+    const files = writeReport(report);
+    for (const goal of report.goals) console.log(`[bench] ${name}: ${goal.statement}: ${verdict(goal)}`);
+    console.log(`[bench] ${name}: wrote ${files.markdown}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
