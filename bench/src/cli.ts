@@ -7,6 +7,9 @@
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
  * BENCH_CONNECTIONS, BENCH_SERVER_CPU, BENCH_CLIENT_CPU (see docs/benchmarks.md).
  */
+import { checkoutVsPgbench } from './benches/checkout-vs-pgbench';
+import { eventLatency } from './benches/event-latency';
+import { footprint } from './benches/footprint';
 import { gatewayVsNginx } from './benches/gateway-vs-nginx';
 import { stopAll } from './lib/processes';
 import { type BenchReport, verdict, writeReport } from './lib/report';
@@ -14,6 +17,9 @@ import { readSettings, type BenchSettings } from './lib/settings';
 
 const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>> = {
   'gateway-vs-nginx': gatewayVsNginx,
+  'checkout-vs-pgbench': checkoutVsPgbench,
+  'event-latency': eventLatency,
+  footprint,
 };
 
 async function main(): Promise<void> {

@@ -29,16 +29,20 @@ export interface BenchReport {
   settings: BenchSettings;
 }
 
-/** Met, or missed by how much (as a share of the target). */
+/** Met, or missed by how much. */
 export function verdict(goal: GoalCheck): string {
   const met = goal.better === 'higher' ? goal.measured >= goal.target : goal.measured <= goal.target;
   if (met) return 'met';
   const gap = Math.abs(goal.measured - goal.target);
-  return `missed by ${fmt(gap)} ${goal.unit} (${Math.round((gap / goal.target) * 100)}% of the target)`;
+  const share = Math.round((goal.measured / goal.target) * 100);
+  return goal.better === 'higher'
+    ? `missed by ${fmt(gap)} ${goal.unit}: ${share}% of the target reached`
+    : `missed by ${fmt(gap)} ${goal.unit}: ${share - 100}% over the target`;
 }
 
 export function fmt(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(digits);
 }
 
@@ -102,7 +106,7 @@ function renderMarkdown(report: BenchReport, machine: MachineInfo, command: stri
     '',
     '## Against the goal',
     '',
-    goals,
+    report.goals.length > 0 ? goals : 'The issue sets no target for this figure; it is reported as measured.',
     '',
     ...report.sections.flatMap((section) => [`## ${section.heading}`, '', section.markdown, '']),
     '## Machine and settings',
@@ -110,7 +114,9 @@ function renderMarkdown(report: BenchReport, machine: MachineInfo, command: stri
     `- measured ${at} on commit ${machine.commit}`,
     `- ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}`,
     `- load average before the run: ${machine.loadBefore}${machine.loadBefore > 0.5 ? ' (the machine was busy: treat the figures as noisy)' : ''}`,
-    `- ${s.seconds} s measured after ${s.warmupSeconds} s warm-up, ${s.connections} connections; server on CPU ${s.serverCpu}, load generator on CPU ${s.clientCpu}`,
+    `- settings: ${Object.entries(s)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ')}`,
     '',
   ].join('\n');
 }
