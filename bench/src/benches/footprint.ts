@@ -40,7 +40,10 @@ export async function footprint(settings: BenchSettings): Promise<BenchReport> {
     }
     const sent = await traffic.stop();
     const ok = sent.filter((s) => s.status >= 200 && s.status < 300).length;
-    return buildReport(settings, stack.readyMs, idle, loaded, { rate, sent: sent.length, ok });
+    // 0: no answer within the client's 5 s timeout.
+    const statuses: Record<string, number> = {};
+    for (const s of sent) statuses[`${s.kind} ${s.status}`] = (statuses[`${s.kind} ${s.status}`] ?? 0) + 1;
+    return buildReport(settings, stack.readyMs, idle, loaded, { rate, sent: sent.length, ok, statuses });
   } finally {
     await stack.stop();
   }
@@ -61,7 +64,7 @@ function buildReport(
   readyMs: number,
   idle: StackMemory,
   loaded: StackMemory,
-  load: { rate: number; sent: number; ok: number },
+  load: { rate: number; sent: number; ok: number; statuses: Record<string, number> },
 ): BenchReport {
   const gb = (mb: number) => mb / 1024;
   const idleGroups = byComponent(idle);
@@ -108,6 +111,14 @@ function buildReport(
             g.rss,
           ]),
         ]),
+      },
+      {
+        heading: 'The load, by request kind and status',
+        markdown:
+          table([
+            ['request', 'count'],
+            ...Object.entries(load.statuses).sort(([a], [b]) => a.localeCompare(b)),
+          ]) + '\n\nStatus 0: no answer within the client’s 5 s timeout. Memory is measured either way.',
       },
       {
         heading: 'Biggest processes under load',
