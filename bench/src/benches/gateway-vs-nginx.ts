@@ -5,6 +5,7 @@ import { createTestKeyPair, signTestToken } from '@surge/testing';
 import { ensureRedis, stopRedis } from '../../../infra/stack/src/native/redis';
 import { findRepoRoot } from '../../../infra/stack/src/native/paths';
 import { summarizeProfile } from '../lib/cpu-profile';
+import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
@@ -15,6 +16,13 @@ import { writeNginxConfig } from './nginx-config';
 
 const PRODUCT_PATH = '/api/products/3f0c2a9e-6d7b-4c1e-9a8f-2b5d7e1c4a60';
 const GOAL = 0.35;
+
+/** Label and environment overrides of each gateway run; the first is the stack's own. */
+const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
+  ['gateway', {}],
+  ['gateway without tracing', { OTEL_SDK_DISABLED: 'true' }],
+  ['gateway without tracing or access log', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }],
+];
 
 interface Ctx {
   settings: BenchSettings;
@@ -47,25 +55,28 @@ export async function gatewayVsNginx(settings: BenchSettings): Promise<BenchRepo
   try {
     const upstreamPort = await freePort();
     running.push(await startUpstream(ctx, upstreamPort, settings.clientCpu, jwks));
-    const results: Record<string, WrkResult> = {};
+    const results: Record<string, Measured> = {};
 
     const nginxPort = await freePort();
     const nginx = await startNginx(ctx, tools.nginx, nginxPort, upstreamPort);
     running.push(nginx);
-    results.nginx = await measure(ctx, 'nginx', nginxPort);
+    results.nginx = await measure(ctx, 'nginx', nginxPort, nginx.pid);
     await nginx.stop();
 
     const gatewayEnv = gatewayEnvironment(ctx, upstreamPort, redis.url);
-    const gatewayPort = await freePort();
-    const gateway = await startGateway(ctx, gatewayPort, gatewayEnv, []);
-    running.push(gateway);
-    results.gateway = await measure(ctx, 'gateway', gatewayPort);
-    await gateway.stop();
+    // The gateway as the stack runs it, then without tracing and without the access log:
+    // the differences say what each costs per request.
+    for (const [label, overrides] of GATEWAY_VARIANTS) {
+      const gateway = await startGateway(ctx, await freePort(), { ...gatewayEnv, ...overrides }, []);
+      running.push(gateway);
+      results[label] = await measure(ctx, label, Number(new URL(gateway.url).port), gateway.pid);
+      await gateway.stop();
+    }
 
     const ceilingPort = await freePort();
     const ceiling = await startUpstream(ctx, ceilingPort, settings.serverCpu, jwks);
     running.push(ceiling);
-    results.upstream = await measure(ctx, 'upstream', ceilingPort);
+    results.upstream = await measure(ctx, 'upstream', ceilingPort, ceiling.pid);
     await ceiling.stop();
 
     const profileDir = path.join(dir, 'profile');
@@ -74,7 +85,12 @@ export async function gatewayVsNginx(settings: BenchSettings): Promise<BenchRepo
       `--cpu-prof-dir=${profileDir}`,
     ]);
     running.push(profiled);
-    const profileLoad = await measure(ctx, 'gateway-profiled', Number(new URL(profiled.url).port));
+    const profileLoad = await measure(
+      ctx,
+      'gateway-profiled',
+      Number(new URL(profiled.url).port),
+      profiled.pid,
+    );
     await profiled.stop();
     const profileFile = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!profileFile) throw new Error(`the gateway wrote no CPU profile into ${profileDir}`);
@@ -151,7 +167,12 @@ async function startGateway(
 }
 
 /** Checks the proxy answers the product with 200, warms it up, then measures. */
-async function measure(ctx: Ctx, label: string, port: number): Promise<WrkResult> {
+interface Measured extends WrkResult {
+  /** CPU time of the server (and its children) per request, in microseconds. */
+  cpuUsPerRequest: number;
+}
+
+async function measure(ctx: Ctx, label: string, port: number, serverPid: number): Promise<Measured> {
   const url = `http://127.0.0.1:${port}${PRODUCT_PATH}`;
   const headers = { authorization: `Bearer ${ctx.token}` };
   const probe = await fetch(url, { headers });
@@ -166,7 +187,12 @@ async function measure(ctx: Ctx, label: string, port: number): Promise<WrkResult
     headers,
   };
   if (ctx.settings.warmupSeconds > 0) await runWrk({ ...base, seconds: ctx.settings.warmupSeconds });
-  const result = await runWrk({ ...base, seconds: ctx.settings.seconds });
+  const cpuBefore = cpuSecondsOfTree(serverPid);
+  const wrk = await runWrk({ ...base, seconds: ctx.settings.seconds });
+  const result = {
+    ...wrk,
+    cpuUsPerRequest: ((cpuSecondsOfTree(serverPid) - cpuBefore) * 1e6) / wrk.requests,
+  };
   // Timeouts mean the server was saturated past wrk's 2 s timeout: the report shows them
   // next to the figure rather than failing the whole run.
   const errors = result.non2xx + result.socketErrors;
@@ -179,20 +205,21 @@ async function measure(ctx: Ctx, label: string, port: number): Promise<WrkResult
 
 function buildReport(
   ctx: Ctx,
-  results: Record<string, WrkResult>,
+  results: Record<string, Measured>,
   profile: ReturnType<typeof summarizeProfile>,
-  profileLoad: WrkResult,
+  profileLoad: Measured,
   profileFile: string,
 ): BenchReport {
   const nginx = results.nginx!;
   const gateway = results.gateway!;
   const upstream = results.upstream!;
   const ratio = gateway.requestsPerSecond / nginx.requestsPerSecond;
-  const row = (name: string, r: WrkResult) => [
+  const row = (name: string, r: Measured) => [
     name,
     r.requestsPerSecond,
     r.p50Ms,
     r.p99Ms,
+    r.cpuUsPerRequest,
     r.non2xx + r.socketErrors,
     `${fmt((r.requestsPerSecond / nginx.requestsPerSecond) * 100, 0)}%`,
   ];
@@ -219,9 +246,9 @@ function buildReport(
       {
         heading: 'Throughput and latency',
         markdown: table([
-          ['server on one core', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'of nginx'],
+          ['server on one core', 'requests/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'errors', 'of nginx'],
           row('nginx (reverse proxy)', nginx),
-          row('gateway', gateway),
+          ...GATEWAY_VARIANTS.map(([label]) => row(label, results[label]!)),
           row('upstream directly (ceiling)', upstream),
         ]),
       },
