@@ -39,14 +39,28 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs each benchmark in turn; one that fails is reported and the others still run. */
 async function runAll(names: string[], settings: BenchSettings): Promise<void> {
+  const failed: string[] = [];
   for (const name of names) {
     console.log(`[bench] ${name}: starting`);
-    const report = await BENCHES[name]!(settings);
-    const files = writeReport(report);
-    for (const goal of report.goals) console.log(`[bench] ${name}: ${goal.statement}: ${verdict(goal)}`);
-    console.log(`[bench] ${name}: wrote ${files.markdown}`);
+    try {
+      const report = await BENCHES[name]!(settings);
+      const files = writeReport(report);
+      for (const goal of report.goals) console.log(`[bench] ${name}: ${goal.statement}: ${verdict(goal)}`);
+      console.log(`[bench] ${name}: wrote ${files.markdown}`);
+    } catch (error) {
+      failed.push(name);
+      console.error(
+        `[bench] ${name} failed:`,
+        error instanceof Error ? (error.stack ?? error.message) : error,
+      );
+    } finally {
+      // Whatever a failed benchmark left running must not skew the next one.
+      await stopAll();
+    }
   }
+  if (failed.length > 0) throw new Error(`failed: ${failed.join(', ')}`);
 }
 
 main().catch((error: unknown) => {
