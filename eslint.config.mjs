@@ -11,7 +11,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/stack/**', 'scripts/**', 'test/**', '**/test/**', '*.cjs', '*.mjs', '*.js'],
+    files: ['infra/stack/**', 'bench/**', 'scripts/**', 'test/**', '**/test/**', '*.cjs', '*.mjs', '*.js'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -13,6 +13,8 @@ const workspaces = groups
       .filter((entry) => entry.isDirectory())
       .map((entry) => path.join(__dirname, group, entry.name)),
   )
+  // bench/ is a workspace at the root: the unit tests of its parsers run with the rest.
+  .concat(path.join(__dirname, 'bench'))
   .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 
 const moduleNameMapper = {};

@@ -66,6 +66,20 @@ function ensureInstalled(pnpm) {
   if (res.status !== 0) fail('pnpm install failed (see above).');
 }
 
+/**
+ * A script that is only `tsx <file.ts> [args]` (`stack`, which `npm start` runs) runs in
+ * one Node process with tsx as its loader, instead of pnpm, then tsx's CLI, then the
+ * child tsx starts: the same program, without ~0.1 GB of launchers resident for as long
+ * as the stack runs (docs/benchmarks.md, footprint). Anything else goes through pnpm.
+ */
+function directTsxCommand(script, rest) {
+  const command = (pkg.scripts && pkg.scripts[script]) || '';
+  const match = /^tsx ([\w./-]+\.ts)((?: [\w./=-]+)*)$/.exec(command);
+  if (!match) return null;
+  const fixed = match[2].trim() ? match[2].trim().split(' ') : [];
+  return { command: process.execPath, args: ['--import', 'tsx', match[1], ...fixed, ...rest] };
+}
+
 function main() {
   checkNode();
   const [script, ...rest] = process.argv.slice(2);
@@ -74,7 +88,14 @@ function main() {
   ensureInstalled(pnpm);
   const binDir = path.dirname(pnpm);
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
-  const child = spawn(pnpm, ['run', '--silent', script, ...rest], { cwd: root, stdio: 'inherit', env });
+  const direct = directTsxCommand(script, rest);
+  const child = direct
+    ? spawn(direct.command, direct.args, {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${env.PATH}` },
+      })
+    : spawn(pnpm, ['run', '--silent', script, ...rest], { cwd: root, stdio: 'inherit', env });
   // Forward Ctrl-C and SIGTERM so the stack can stop what it started before we exit.
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => child.kill(signal));

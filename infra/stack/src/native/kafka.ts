@@ -126,13 +126,16 @@ async function startOwn(
   const pid = await spawnDaemon({
     command: java,
     args: [
-      '-Xms256m',
-      '-Xmx512m',
-      // Kafka's own launcher defaults (kafka-run-class.sh).
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-XX:InitiatingHeapOccupancyPercent=35',
-      '-XX:+ExplicitGCInvokesConcurrent',
+      // One development broker with a handful of small topics lives in a few tens of MB of
+      // heap; Kafka's launcher defaults (G1 with a 1 GB heap) are for production brokers.
+      // The serial collector has no G1 remembered sets or concurrent threads to pay for,
+      // and its pauses on a heap this small are a few ms (docs/benchmarks.md, footprint).
+      '-Xms32m',
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:MaxMetaspaceSize=128m',
+      '-XX:ReservedCodeCacheSize=64m',
+      '-Xss512k',
       '-Djava.awt.headless=true',
       ...jvmLogging,
       '-cp',

@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { toPublicJwk } from '@surge/auth';
+import { createTestKeyPair, signTestToken } from '@surge/testing';
+import { ensureRedis, stopRedis } from '../../../infra/stack/src/native/redis';
+import { findRepoRoot } from '../../../infra/stack/src/native/paths';
+import { summarizeProfile } from '../lib/cpu-profile';
+import { cpuSecondsOfTree } from '../lib/cpu-time';
+import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
+import { fmt, table, type BenchReport } from '../lib/report';
+import type { BenchSettings } from '../lib/settings';
+import { ensureTools } from '../lib/tools';
+import { freePort, makeWorkDir } from '../lib/workdir';
+import { runWrk, type WrkResult } from '../lib/wrk';
+import { writeNginxConfig } from './nginx-config';
+
+const PRODUCT_PATH = '/api/products/3f0c2a9e-6d7b-4c1e-9a8f-2b5d7e1c4a60';
+const GOAL = 0.35;
+
+/** Label and environment overrides of each gateway run; the first is the stack's own. */
+const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
+  ['gateway', {}],
+  ['gateway without tracing', { OTEL_SDK_DISABLED: 'true' }],
+  ['gateway without tracing or access log', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }],
+];
+
+interface Ctx {
+  settings: BenchSettings;
+  dir: string;
+  root: string;
+  wrk: string;
+  token: string;
+}
+
+/**
+ * The same product read through the gateway (JWT check, Redis rate limit, routing,
+ * upstream pool, access log, tracing) and through nginx as a plain reverse proxy, to the
+ * same upstream, each pinned to the same core with wrk on the other.
+ */
+export async function gatewayVsNginx(settings: BenchSettings): Promise<BenchReport> {
+  const tools = await ensureTools(['nginx', 'wrk', 'taskset']);
+  const root = findRepoRoot();
+  const dir = makeWorkDir('gateway');
+  const redis = await ensureRedis({});
+  const keys = createTestKeyPair();
+  const ctx: Ctx = {
+    settings,
+    dir,
+    root,
+    wrk: tools.wrk,
+    token: signTestToken(keys, { expiresInSeconds: 86_400 }),
+  };
+  const jwks = JSON.stringify({ keys: [toPublicJwk(keys.publicKey, keys.kid)] });
+  const running: Started[] = [];
+  try {
+    const upstreamPort = await freePort();
+    running.push(await startUpstream(ctx, upstreamPort, settings.clientCpu, jwks));
+    const results: Record<string, Measured> = {};
+
+    const nginxPort = await freePort();
+    const nginx = await startNginx(ctx, tools.nginx, nginxPort, upstreamPort);
+    running.push(nginx);
+    results.nginx = await measure(ctx, 'nginx', nginxPort, nginx.pid);
+    await nginx.stop();
+
+    const gatewayEnv = gatewayEnvironment(ctx, upstreamPort, redis.url);
+    // The gateway as the stack runs it, then without tracing and without the access log:
+    // the differences say what each costs per request.
+    for (const [label, overrides] of GATEWAY_VARIANTS) {
+      const gateway = await startGateway(ctx, await freePort(), { ...gatewayEnv, ...overrides }, []);
+      running.push(gateway);
+      results[label] = await measure(ctx, label, Number(new URL(gateway.url).port), gateway.pid);
+      await gateway.stop();
+    }
+
+    const ceilingPort = await freePort();
+    const ceiling = await startUpstream(ctx, ceilingPort, settings.serverCpu, jwks);
+    running.push(ceiling);
+    results.upstream = await measure(ctx, 'upstream', ceilingPort, ceiling.pid);
+    await ceiling.stop();
+
+    const profileDir = path.join(dir, 'profile');
+    const profiled = await startGateway(ctx, await freePort(), gatewayEnv, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+    ]);
+    running.push(profiled);
+    const profileLoad = await measure(
+      ctx,
+      'gateway-profiled',
+      Number(new URL(profiled.url).port),
+      profiled.pid,
+    );
+    await profiled.stop();
+    const profileFile = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!profileFile) throw new Error(`the gateway wrote no CPU profile into ${profileDir}`);
+    const profile = summarizeProfile(path.join(profileDir, profileFile));
+    return buildReport(ctx, results, profile, profileLoad, path.join(profileDir, profileFile));
+  } finally {
+    for (const p of running.reverse()) await p.stop();
+    if (redis.startedByUs) await stopRedis(redis);
+  }
+}
+
+async function startUpstream(ctx: Ctx, port: number, cpu: string, jwks: string): Promise<Started> {
+  const log = path.join(ctx.dir, `upstream-${port}.log`);
+  const started = spawnPinned(
+    process.execPath,
+    [path.join(ctx.root, 'bench/fixtures/product-upstream.cjs')],
+    {
+      cpu,
+      env: { ...process.env, PORT: String(port), BENCH_JWKS: jwks },
+      logFile: log,
+    },
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`, started, log);
+  return started;
+}
+
+async function startNginx(ctx: Ctx, nginx: string, port: number, upstreamPort: number): Promise<Started> {
+  const config = writeNginxConfig(ctx.dir, port, upstreamPort);
+  const log = path.join(ctx.dir, 'nginx.log');
+  const started = spawnPinned(nginx, ['-c', config, '-e', path.join(ctx.dir, 'nginx-error.log')], {
+    cpu: ctx.settings.serverCpu,
+    logFile: log,
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`, started, log);
+  return started;
+}
+
+/** The environment `pnpm stack up` gives the gateway, with limits no benchmark reaches. */
+function gatewayEnvironment(ctx: Ctx, upstreamPort: number, redisUrl: string): NodeJS.ProcessEnv {
+  const upstream = `http://127.0.0.1:${upstreamPort}`;
+  return {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    USER_SERVICE_URL: upstream,
+    PRODUCT_SERVICE_URL: upstream,
+    RATE_LIMIT_KEY_PREFIX: `bench:${path.basename(ctx.dir)}:`,
+    RATE_LIMIT_USER_MAX: '1000000000',
+    LOAD_SHED_MAX_INFLIGHT: String(Math.max(256, ctx.settings.connections * 2)),
+    OTEL_SERVICE_NAME: 'gateway',
+    // Traces are built and exported as in the stack; the upstream's sink drops them.
+    OTEL_EXPORTER_OTLP_ENDPOINT: upstream,
+  };
+}
+
+async function startGateway(
+  ctx: Ctx,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  nodeFlags: string[],
+): Promise<Started & { url: string }> {
+  const cwd = path.join(ctx.root, 'services/gateway');
+  const log = path.join(ctx.dir, `gateway-${port}.log`);
+  const register = path.join(ctx.root, 'packages/telemetry/dist/register.js');
+  const started = spawnPinned(
+    process.execPath,
+    [...nodeFlags, '--enable-source-maps', '--require', register, 'dist/main.js'],
+    { cpu: ctx.settings.serverCpu, cwd, env: { ...env, PORT: String(port) }, logFile: log },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health/ready`, started, log);
+  return { ...started, url };
+}
+
+/** Checks the proxy answers the product with 200, warms it up, then measures. */
+interface Measured extends WrkResult {
+  /** CPU time of the server (and its children) per request, in microseconds. */
+  cpuUsPerRequest: number;
+}
+
+async function measure(ctx: Ctx, label: string, port: number, serverPid: number): Promise<Measured> {
+  const url = `http://127.0.0.1:${port}${PRODUCT_PATH}`;
+  const headers = { authorization: `Bearer ${ctx.token}` };
+  const probe = await fetch(url, { headers });
+  const body = await probe.text();
+  if (probe.status !== 200 || !body.includes('BENCH-0001'))
+    throw new Error(`${label} answered ${probe.status} ${body.slice(0, 300)}`);
+  const base = {
+    wrk: ctx.wrk,
+    url,
+    connections: ctx.settings.connections,
+    cpu: ctx.settings.clientCpu,
+    headers,
+  };
+  if (ctx.settings.warmupSeconds > 0) await runWrk({ ...base, seconds: ctx.settings.warmupSeconds });
+  const cpuBefore = cpuSecondsOfTree(serverPid);
+  const wrk = await runWrk({ ...base, seconds: ctx.settings.seconds });
+  const result = {
+    ...wrk,
+    cpuUsPerRequest: ((cpuSecondsOfTree(serverPid) - cpuBefore) * 1e6) / wrk.requests,
+  };
+  // Timeouts mean the server was saturated past wrk's 2 s timeout: the report shows them
+  // next to the figure rather than failing the whole run.
+  const errors = result.non2xx + result.socketErrors;
+  if (errors > 0) process.stdout.write(`[bench] ${label}: ${errors} errors in ${result.requests} requests\n`);
+  process.stdout.write(
+    `[bench] ${label}: ${fmt(result.requestsPerSecond)} requests/s, p99 ${fmt(result.p99Ms)} ms\n`,
+  );
+  return result;
+}
+
+function buildReport(
+  ctx: Ctx,
+  results: Record<string, Measured>,
+  profile: ReturnType<typeof summarizeProfile>,
+  profileLoad: Measured,
+  profileFile: string,
+): BenchReport {
+  const nginx = results.nginx!;
+  const gateway = results.gateway!;
+  const upstream = results.upstream!;
+  const ratio = gateway.requestsPerSecond / nginx.requestsPerSecond;
+  const row = (name: string, r: Measured) => [
+    name,
+    r.requestsPerSecond,
+    r.p50Ms,
+    r.p99Ms,
+    r.cpuUsPerRequest,
+    r.non2xx + r.socketErrors,
+    `${fmt((r.requestsPerSecond / nginx.requestsPerSecond) * 100, 0)}%`,
+  ];
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return {
+    name: 'gateway-vs-nginx',
+    title: 'Gateway cost: the gateway against nginx as a plain reverse proxy',
+    summary:
+      `One authenticated \`GET ${PRODUCT_PATH}\` (RS256 JWT, per-user rate limit in Redis), served by a bare ` +
+      `node:http upstream from memory (bench/fixtures/product-upstream.cjs), read through nginx ` +
+      `(bench/src/benches/nginx-config.ts) and through the gateway as the stack runs it (telemetry register, ` +
+      `access log, traces exported). Each proxy runs alone on CPU ${ctx.settings.serverCpu}; wrk and the upstream ` +
+      `share CPU ${ctx.settings.clientCpu}. The upstream measured directly on CPU ${ctx.settings.serverCpu} is the ceiling.`,
+    goals: [
+      {
+        statement: 'gateway throughput as a share of nginx',
+        measured: ratio * 100,
+        target: GOAL * 100,
+        better: 'higher',
+        unit: '%',
+      },
+    ],
+    sections: [
+      {
+        heading: 'Throughput and latency',
+        markdown: table([
+          ['server on one core', 'requests/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'errors', 'of nginx'],
+          row('nginx (reverse proxy)', nginx),
+          ...GATEWAY_VARIANTS.map(([label]) => row(label, results[label]!)),
+          row('upstream directly (ceiling)', upstream),
+        ]),
+      },
+      {
+        heading: 'Where the gateway spends its CPU',
+        markdown: [
+          `A second gateway run under the same load with \`node --cpu-prof\` (${fmt(profileLoad.requestsPerSecond)} ` +
+            `requests/s while profiled; ${fmt(profile.totalMs)} ms sampled). Self time, i.e. in the code itself and not its callees.`,
+          '',
+          table([['module', 'self time'], ...profile.modules.map((m) => [m.name, pct(m.share)])]),
+          '',
+          table([
+            ['function', 'self time'],
+            ...profile.functions.map((f) => [`\`${f.name}\``, pct(f.share)]),
+          ]),
+          '',
+          `Profile file of this run: \`${profileFile}\` (open it in Chrome DevTools' Performance tab).`,
+        ].join('\n'),
+      },
+    ],
+    data: { results, ratio, profile },
+    settings: ctx.settings,
+  };
+}
