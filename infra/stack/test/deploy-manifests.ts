@@ -23,6 +23,7 @@ export const NATIVE_CONTEXT = {
   infraEnv: { SURGE_PG_ADMIN_URL: '', REDIS_URL: '', KAFKA_BROKERS: '', SMTP_URL: '' },
   databases: {},
   urls: {},
+  serviceUrls: {},
 } as unknown as StackContext;
 
 export interface ComposeService {

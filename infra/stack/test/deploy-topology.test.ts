@@ -140,6 +140,7 @@ describe('docker compose', () => {
   it('runs development mode with the development features on', () => {
     for (const [, service] of nodeServices) expect(service.environment?.NODE_ENV).toBe('development');
     expect(compose.services['product']?.environment?.SEED_CATALOG).toBe('true');
+    expect(compose.services['product']?.environment?.FAULT_INJECTION).toBe('true');
   });
 
   it('lets the services create the Kafka topics, not the broker', () => {
@@ -268,10 +269,8 @@ describe.each([
           SERVICE_SPECS.find((s) => s.name === 'product')!,
         );
         expect(product.env.SEED_CATALOG).toBe(mode === 'production' ? 'false' : 'true');
-        // The provider's fault switch is mounted only outside production.
-        expect(read('services/payment-provider/src/service.ts')).toMatch(
-          /if \(config\.NODE_ENV !== 'production'\) app\.use\('\/_control'/,
-        );
+        // Every service's fault control (/_control/faults) is mounted only with FAULT_INJECTION.
+        expect(product.env.FAULT_INJECTION ?? 'false').toBe(mode === 'production' ? 'false' : 'true');
       });
 
       it('lets the services create the Kafka topics, not the broker', () => {
