@@ -6,7 +6,7 @@ import { surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
 import { instanceLogFiles } from '../services/instance-control';
 import { indexOf, readServiceRecords, serviceOf } from '../services/service-records';
-import { SERVICE_SPECS, type StackContext } from '../services/service-specs';
+import { SERVICE_SPECS, type ServiceSpec, type StackContext } from '../services/service-specs';
 import { buildStackContext } from '../services/stack-context';
 import { startService, stopService, type StartedService } from '../services/supervisor';
 import { removeUpstreamsFiles } from '../services/upstreams-file';
@@ -62,10 +62,8 @@ export async function up(args: string[] = []): Promise<void> {
     infra = await ensureInfra({ log, ...(args.includes('--network-faults') ? { networkFaults: true } : {}) });
     build(infra.paths.repoRoot);
     const ctx = await buildStackContext(infra, { fresh: true });
-    // All at once: readiness checks only each service's own dependencies, and services
-    // reach each other lazily, so start order does not matter and a parallel start is
-    // several seconds faster.
-    const results = await Promise.allSettled(SERVICE_SPECS.map((spec) => startService(spec, ctx, log)));
+    // In parallel, except that a service waits for those it calls at start (startAfter).
+    const results = await startInDependencyOrder(SERVICE_SPECS, (spec) => startService(spec, ctx, log));
     for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
@@ -84,6 +82,28 @@ export async function up(args: string[] = []): Promise<void> {
     log(`[stack] ${error instanceof Error ? error.message : String(error)}`);
     await shutdown('start failed', 1);
   }
+}
+
+/**
+ * Starts every service as soon as the services it names in `startAfter` are ready (those
+ * absent from a partial checkout are not waited for); settles like Promise.allSettled.
+ */
+export async function startInDependencyOrder<T>(
+  specs: ServiceSpec[],
+  start: (spec: ServiceSpec) => Promise<T>,
+): Promise<PromiseSettledResult<T>[]> {
+  const byName = new Map<string, Promise<T>>();
+  const startOne = (spec: ServiceSpec): Promise<T> => {
+    const known = byName.get(spec.name);
+    if (known) return known;
+    const before = (spec.startAfter ?? [])
+      .map((name) => specs.find((other) => other.name === name))
+      .filter((other): other is ServiceSpec => other !== undefined);
+    const started = Promise.all(before.map(startOne)).then(() => start(spec));
+    byName.set(spec.name, started);
+    return started;
+  };
+  return Promise.allSettled(specs.map(startOne));
 }
 
 /** Builds every workspace package (incremental: seconds when nothing changed). */

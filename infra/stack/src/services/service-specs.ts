@@ -36,6 +36,14 @@ export interface ServiceSpec {
   defaultPort: number;
   /** Own database (role and database of the same name), if any. */
   database?: string;
+  /**
+   * Services that must be ready before this one starts, because it calls them as soon as
+   * it runs (a recovery worker or reconciler at start): calls refused by a service that
+   * is still starting would open this one's breaker towards it for its reset time, and
+   * checkouts right after "Surge is up" would answer 503. Compose says the same with
+   * depends_on; in Kubernetes the breaker's half-open probe ends it.
+   */
+  startAfter?: string[];
   env(ctx: StackContext): Record<string, string>;
 }
 
@@ -78,6 +86,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
   },
   {
     name: 'payment',
+    startAfter: ['user', 'payment-provider'],
     dir: 'services/payment',
     defaultPort: 3004,
     database: 'surge_payment',
@@ -90,6 +99,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
   },
   {
     name: 'order',
+    startAfter: ['user', 'product', 'payment'],
     dir: 'services/order',
     defaultPort: 3003,
     database: 'surge_order',
