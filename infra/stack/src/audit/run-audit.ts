@@ -35,12 +35,12 @@ async function connect(adminUrl: string, database: string): Promise<Client> {
 
 /** One pass over every invariant, read-only. */
 export async function auditOnce(db: AuditDatabases, bounds: AuditBounds): Promise<InvariantResult[]> {
-  const [money, stock, notifications, progress] = await Promise.all([
-    checkMoney(db),
-    checkStock(db),
-    checkNotifications(db),
-    checkProgress(db, bounds),
-  ]);
+  // One after another: the checks share one client per database, and a pg client runs
+  // one query at a time (queuing concurrent ones is deprecated in pg 8 and gone in pg 9).
+  const money = await checkMoney(db);
+  const stock = await checkStock(db);
+  const notifications = await checkNotifications(db);
+  const progress = await checkProgress(db, bounds);
   return [...money, ...stock, notifications, ...progress];
 }
 
