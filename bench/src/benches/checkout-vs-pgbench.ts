@@ -51,7 +51,7 @@ export async function checkoutVsPgbench(settings: BenchSettings): Promise<BenchR
     const postgres = await ensurePostgres({});
     const scripts = await captureCheckout(shop, postgres.adminUrl, logFile(paths, 'postgres'));
     const checkout = await measureCheckouts(shop, settings, clients);
-    const pgbench = await measurePgbench(tools.pgbench, scripts, postgres.port, settings, clients);
+    const pgbench = await measurePgbench(tools.pgbench, scripts, postgres.adminUrl, settings, clients);
     return buildReport(settings, clients, checkout, pgbench);
   } finally {
     await stack.interrupt();
@@ -195,40 +195,98 @@ interface PgbenchResult {
 async function measurePgbench(
   pgbench: string,
   scripts: Map<string, string>,
-  port: number,
+  adminUrl: string,
   settings: BenchSettings,
   clients: number,
 ): Promise<{ perDatabase: PgbenchResult[]; checkoutsPerSecond: number }> {
   const perDatabase: PgbenchResult[] = [];
+  const port = new URL(adminUrl).port;
   for (const [database, file] of scripts) {
-    const args = ['-n', '-M', 'simple', '-f', file, '-c', String(clients), '-j', '1', '-h', '127.0.0.1'];
-    const env = { ...process.env, PGPASSWORD: devPassword(database) };
-    const common = [...args, '-p', String(port), '-U', database, database];
-    if (settings.warmupSeconds > 0)
-      await run(pgbench, ['-T', String(settings.warmupSeconds), ...common], { env }).catch(() => undefined);
-    // pgbench exits non-zero when a client aborts on an error; its report still says how far it got.
-    const { stdout, stderr } = await run(pgbench, ['-T', String(settings.seconds), ...common], {
-      env,
-      maxBuffer: 1 << 22,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? '',
-    }));
-    const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
-    const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
-    const aborted = /error: (.*)/.exec(stderr)?.[1];
-    if (aborted) process.stdout.write(`[bench] pgbench ${database}: ${aborted}\n`);
-    perDatabase.push({
-      database,
-      statements: statementCount(fs.readFileSync(file, 'utf8')),
-      tps,
-      failed,
-      ...(aborted ? { aborted } : {}),
-    });
-    process.stdout.write(`[bench] pgbench ${database}: ${fmt(tps)} tps\n`);
+    const result = await withDatabaseCopy(adminUrl, database, (copy) =>
+      pgbenchOne(pgbench, database, copy, file, port, settings, clients),
+    );
+    perDatabase.push(result);
+    process.stdout.write(`[bench] pgbench ${database}: ${fmt(result.tps)} tps\n`);
   }
   const checkoutsPerSecond = 1 / perDatabase.reduce((sum, r) => sum + 1 / r.tps, 0);
   return { perDatabase, checkoutsPerSecond };
+}
+
+/**
+ * pgbench writes what a checkout writes (orders, payments, reservations, outbox rows), so
+ * it runs on a copy of the database, made with pg_dump in the same cluster and dropped
+ * afterwards: the stack's own data stays what the auditor expects of it, and no outbox
+ * relay publishes pgbench's rows as events.
+ */
+async function withDatabaseCopy<T>(
+  adminUrl: string,
+  database: string,
+  measure: (copy: string) => Promise<T>,
+): Promise<T> {
+  const copy = `${database}_pgbench`;
+  const admin = (sql: string) => run('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-c', sql, adminUrl]);
+  const source = new URL(adminUrl);
+  source.pathname = `/${database}`;
+  const target = new URL(adminUrl);
+  target.pathname = `/${copy}`;
+  target.username = database;
+  target.password = devPassword(database);
+  await admin(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${copy} OWNER ${database}`);
+  try {
+    await run(
+      'sh',
+      [
+        '-c',
+        'pg_dump --no-owner --no-privileges "$1" | psql -q -v ON_ERROR_STOP=1 "$2"',
+        'sh',
+        source.toString(),
+        target.toString(),
+      ],
+      {
+        maxBuffer: 1 << 24,
+      },
+    );
+    return await measure(copy);
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+  }
+}
+
+/** One database's script on its copy, saturated with the checkout loop's client count. */
+async function pgbenchOne(
+  pgbench: string,
+  database: string,
+  copy: string,
+  file: string,
+  port: string,
+  settings: BenchSettings,
+  clients: number,
+): Promise<PgbenchResult> {
+  const args = ['-n', '-M', 'simple', '-f', file, '-c', String(clients), '-j', '1', '-h', '127.0.0.1'];
+  const env = { ...process.env, PGPASSWORD: devPassword(database) };
+  const common = [...args, '-p', port, '-U', database, copy];
+  if (settings.warmupSeconds > 0)
+    await run(pgbench, ['-T', String(settings.warmupSeconds), ...common], { env }).catch(() => undefined);
+  // pgbench exits non-zero when a client aborts on an error; its report still says how far it got.
+  const { stdout, stderr } = await run(pgbench, ['-T', String(settings.seconds), ...common], {
+    env,
+    maxBuffer: 1 << 22,
+  }).catch((error: { stdout?: string; stderr?: string }) => ({
+    stdout: error.stdout ?? '',
+    stderr: error.stderr ?? '',
+  }));
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const aborted = /error: (.*)/.exec(stderr)?.[1];
+  if (aborted) process.stdout.write(`[bench] pgbench ${database}: ${aborted}\n`);
+  return {
+    database,
+    statements: statementCount(fs.readFileSync(file, 'utf8')),
+    tps,
+    failed,
+    ...(aborted ? { aborted } : {}),
+  };
 }
 
 function buildReport(
