@@ -106,7 +106,11 @@ export async function ensureStack(
     `[${tag}] no stack answers on ${gatewayUrl()}; starting one for this run${faults ? ' with network faults on' : ''}`,
   );
   return startStack({
+    // One IP (this machine) sends all the traffic of a chaos or load run, so the per-IP
+    // limits (logins, anonymous requests) would measure the limiter, not the shop: they
+    // still run, but never reject. Per-user limits stay as they are.
     RATE_LIMIT_CREDENTIALS_MAX: '100000',
+    RATE_LIMIT_IP_MAX: '1000000',
     LOG_LEVEL: 'warn',
     ...(faults ? { SURGE_NETWORK_FAULTS: 'on' } : {}),
   });
