@@ -1,2 +1,2 @@
 SELECT gen_random_uuid() AS u1, gen_random_uuid() AS u2 \gset
-INSERT INTO charges (idempotency_key, id, amount_cents, currency, token, outcome, created_at) VALUES (':u1', ':u2', '1500', 'USD', 'tok_visa', 'captured', '2026-11-22 05:44:14.836+00') ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id, amount_cents, currency, token, outcome, refund_id, refunded_at, created_at;
+INSERT INTO charges (idempotency_key, id, amount_cents, currency, token, outcome, created_at) VALUES (':u1', ':u2', '1250', 'USD', 'tok_visa', 'captured', '2026-11-22 06:42:11.225+00') ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id, amount_cents, currency, token, outcome, refund_id, refunded_at, created_at;
