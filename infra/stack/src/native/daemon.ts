@@ -156,6 +156,24 @@ export async function stopPid(component: Component, pid: number, marker: string,
   log('stopped');
 }
 
+/**
+ * Stops a daemon only when this handle started it: through its run record, or, when the
+ * record is gone, by pid, guarded by a marker in its command line (pids get reused).
+ * Mailpit, Jaeger and Toxiproxy stop this way.
+ */
+export async function stopOwnedDaemon(
+  component: Component,
+  handle: { startedByUs: boolean; pid: number | null },
+  markerOf: (paths: SurgePaths) => string,
+  opts: { log?: Log; paths?: SurgePaths } = {},
+): Promise<void> {
+  if (!handle.startedByUs || handle.pid === null) return;
+  const log = componentLog(opts.log ?? consoleLog, component);
+  const paths = opts.paths ?? surgePaths();
+  const result = await stopRecorded(paths, component, log, handle.pid);
+  if (result === 'no-record') await stopPid(component, handle.pid, markerOf(paths), log);
+}
+
 async function waitPortsClosed(record: RunRecord, log: Log): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (const port of record.ports) {

@@ -10,13 +10,12 @@ import {
   portFromEnv,
   readyOrStop,
   resolveOptions,
-  stopPid,
-  stopRecorded,
+  stopOwnedDaemon,
 } from './daemon';
 import { ensureJaegerBinary } from './jaeger-binary';
 import { isUiPage, jaegerUiAssets } from './jaeger-ui';
-import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
-import { JAEGER_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
+import { InfraError, type Log, errorMessage } from './log';
+import { JAEGER_VERSION, type SurgePaths, logFile } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
 import { spawnDaemon } from './process';
 import { whoAmI, withLock, writeRunRecord } from './run-state';
@@ -334,10 +333,5 @@ export async function stopJaeger(
   handle: JaegerHandle,
   opts: { log?: Log; paths?: SurgePaths } = {},
 ): Promise<void> {
-  if (!handle.startedByUs || handle.pid === null) return;
-  const log = componentLog(opts.log ?? consoleLog, 'jaeger');
-  const paths = opts.paths ?? surgePaths();
-  const result = await stopRecorded(paths, 'jaeger', log, handle.pid);
-  if (result === 'no-record')
-    await stopPid('jaeger', handle.pid, path.join(paths.jaegerDir, 'config.yaml'), log);
+  await stopOwnedDaemon('jaeger', handle, (paths) => path.join(paths.jaegerDir, 'config.yaml'), opts);
 }

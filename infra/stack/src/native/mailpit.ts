@@ -10,12 +10,11 @@ import {
   portFromEnv,
   readyOrStop,
   resolveOptions,
-  stopPid,
-  stopRecorded,
+  stopOwnedDaemon,
 } from './daemon';
 import { buildGoBinary } from './go-binary';
-import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
-import { MAILPIT_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
+import { InfraError, type Log, errorMessage } from './log';
+import { MAILPIT_VERSION, type SurgePaths, logFile } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
 import { spawnDaemon } from './process';
 import { whoAmI, withLock, writeRunRecord } from './run-state';
@@ -274,10 +273,5 @@ export async function stopMailpit(
   handle: MailpitHandle,
   opts: { log?: Log; paths?: SurgePaths } = {},
 ): Promise<void> {
-  if (!handle.startedByUs || handle.pid === null) return;
-  const log = componentLog(opts.log ?? consoleLog, 'mailpit');
-  const paths = opts.paths ?? surgePaths();
-  const result = await stopRecorded(paths, 'mailpit', log, handle.pid);
-  if (result === 'no-record')
-    await stopPid('mailpit', handle.pid, path.join(paths.mailpitDir, 'mailpit.db'), log);
+  await stopOwnedDaemon('mailpit', handle, (paths) => path.join(paths.mailpitDir, 'mailpit.db'), opts);
 }

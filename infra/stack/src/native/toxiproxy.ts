@@ -10,12 +10,11 @@ import {
   portFromEnv,
   readyOrStop,
   resolveOptions,
-  stopPid,
-  stopRecorded,
+  stopOwnedDaemon,
 } from './daemon';
 import { buildGoBinary } from './go-binary';
-import { InfraError, type Log, componentLog, consoleLog } from './log';
-import { TOXIPROXY_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
+import { InfraError, type Log } from './log';
+import { TOXIPROXY_VERSION, type SurgePaths, logFile } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
 import { spawnDaemon } from './process';
 import { whoAmI, withLock, writeRunRecord } from './run-state';
@@ -177,13 +176,8 @@ function handle(
 
 /** Stops Toxiproxy only when this handle started it. */
 export async function stopToxiproxy(
-  h: ToxiproxyHandle,
+  handle: ToxiproxyHandle,
   opts: { log?: Log; paths?: SurgePaths } = {},
 ): Promise<void> {
-  if (!h.startedByUs || h.pid === null) return;
-  const log = componentLog(opts.log ?? consoleLog, 'toxiproxy');
-  const paths = opts.paths ?? surgePaths();
-  const result = await stopRecorded(paths, 'toxiproxy', log, h.pid);
-  if (result === 'no-record')
-    await stopPid('toxiproxy', h.pid, path.join(paths.toxiproxyDir, 'proxies.json'), log);
+  await stopOwnedDaemon('toxiproxy', handle, (paths) => path.join(paths.toxiproxyDir, 'proxies.json'), opts);
 }
