@@ -80,6 +80,31 @@ function directTsxCommand(script, rest) {
   return { command: process.execPath, args: ['--import', 'tsx', match[1], ...fixed, ...rest] };
 }
 
+/**
+ * The stack's tools (`stack`, `chaos`, `load`, `bench`) run from TypeScript sources, but
+ * the workspace packages they import resolve to their build output (package `exports`),
+ * which a fresh clone does not have yet: build once when any package lacks it. `pnpm
+ * stack up` builds again incrementally, so an edited package is never run stale.
+ */
+function ensureBuilt() {
+  const packagesDir = path.join(root, 'packages');
+  const unbuilt = fs
+    .readdirSync(packagesDir)
+    .filter((name) => fs.existsSync(path.join(packagesDir, name, 'package.json')))
+    .some((name) => !fs.existsSync(path.join(packagesDir, name, 'dist')));
+  if (!unbuilt) return;
+  process.stdout.write('[surge] building the workspace packages (once per clone)\n');
+  const res = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (res.status !== 0) fail('the TypeScript build failed (see above).');
+}
+
 function main() {
   checkNode();
   const [script, ...rest] = process.argv.slice(2);
@@ -89,6 +114,7 @@ function main() {
   const binDir = path.dirname(pnpm);
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
   const direct = directTsxCommand(script, rest);
+  if (direct) ensureBuilt();
   const child = direct
     ? spawn(direct.command, direct.args, {
         cwd: root,
