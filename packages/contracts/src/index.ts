@@ -1,1 +1,3 @@
+export * from './currencies';
+export * from './cursor';
 export * from './events';
