@@ -4,6 +4,25 @@ import type { CheckoutClaim, CheckoutRequest } from '../domain/ports';
 
 /** The idempotency records of POST /api/orders (table checkout_requests). */
 export function createCheckoutRepository(pool: Pool) {
+  /** What an earlier request with this key tells the new one; undefined when there is none. */
+  async function findExisting(
+    request: Pick<CheckoutRequest, 'userId' | 'key' | 'requestHash'>,
+  ): Promise<Exclude<CheckoutClaim, { kind: 'new' }> | undefined> {
+    const { rows } = await pool.query<{
+      request_hash: string;
+      state: string;
+      outcome: CheckoutOutcome | null;
+    }>(
+      'SELECT request_hash, state, outcome FROM checkout_requests WHERE user_id = $1 AND idempotency_key = $2',
+      [request.userId, request.key],
+    );
+    const existing = rows[0];
+    if (!existing) return undefined;
+    if (existing.request_hash !== request.requestHash) return { kind: 'key-reused' };
+    if (existing.state === 'COMPLETED' && existing.outcome) return { kind: 'replay', outcome: existing.outcome };
+    return { kind: 'in-progress' };
+  }
+
   return {
     async claimCheckout(request: CheckoutRequest, leaseSeconds: number): Promise<CheckoutClaim> {
       const inserted = await pool.query<{ order_id: string }>(
@@ -20,22 +39,11 @@ export function createCheckoutRepository(pool: Pool) {
         ],
       );
       if (inserted.rows[0]) return { kind: 'new', orderId: inserted.rows[0].order_id };
-      const { rows } = await pool.query<{
-        request_hash: string;
-        state: string;
-        outcome: CheckoutOutcome | null;
-      }>(
-        'SELECT request_hash, state, outcome FROM checkout_requests WHERE user_id = $1 AND idempotency_key = $2',
-        [request.userId, request.key],
-      );
-      const existing = rows[0];
       // Deleted between the two statements (an abandoned checkout): the client may retry.
-      if (!existing) return { kind: 'in-progress' };
-      if (existing.request_hash !== request.requestHash) return { kind: 'key-reused' };
-      if (existing.state === 'COMPLETED' && existing.outcome)
-        return { kind: 'replay', outcome: existing.outcome };
-      return { kind: 'in-progress' };
+      return (await findExisting(request)) ?? { kind: 'in-progress' };
     },
+
+    findCheckout: findExisting,
 
     async completeCheckout(orderId: string, outcome: CheckoutOutcome): Promise<void> {
       await pool.query(

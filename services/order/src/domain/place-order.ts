@@ -3,7 +3,7 @@ import { AppError, ConflictError, DependencyError, ValidationError } from '@surg
 import { addEvent, setSpanAttributes, withSpan } from '@surge/telemetry';
 import type { CheckoutOutcome } from './checkout-outcome';
 import { totalOf, type ShippingAddress } from './order';
-import { OrderNotWrittenError, type CartStore } from './ports';
+import { OrderNotWrittenError, type CartStore, type CheckoutClaim } from './ports';
 import { hashRequest } from './request-hash';
 import { nowOf, type SagaDeps } from './saga-deps';
 import { errorLabel, outcomeLabel, SagaAttributes as A, type CheckoutOutcomeLabel } from './saga-telemetry';
@@ -52,38 +52,39 @@ async function checkout(
   input: PlaceOrderInput,
 ): Promise<{ outcome: CheckoutOutcome; replayed: boolean }> {
   const { store, payments, policy } = deps;
+  const requestHash = hashRequest(input.body);
+  const key = { userId: input.userId, key: input.idempotencyKey, requestHash };
+
+  // 0. A checkout from the cart reads the cart, which the first request with this key
+  //    emptied (or the customer has refilled since): the key is looked up first, so a
+  //    replay answers what the first request did, whatever the cart holds now.
+  //    Protects: one key = one answer. A body with items depends on no mutable state
+  //    before step 1, whose claim is that lookup.
   const fromCart = input.body.items === undefined;
+  if (fromCart) {
+    const earlier = await store.findCheckout(key);
+    if (earlier) return answerEarlier(earlier);
+  }
   const items = input.body.items ?? (await cartItems(deps.cart, input.userId));
-  if (items.length === 0)
+  if (items.length === 0) {
+    // A concurrent first request with this key may have claimed, paid and emptied the
+    // cart between the lookup and the read: its claim is durable before the cart is
+    // cleared, so a second look tells a replay from a cart that really is empty.
+    const earlier = fromCart ? await store.findCheckout(key) : undefined;
+    if (earlier) return answerEarlier(earlier);
     throw new ValidationError('The cart is empty', [{ path: 'items', message: 'nothing to order' }]);
+  }
 
   // 1. Idempotency record, durable before any side effect, with the order id chosen now.
   //    Protects: one key = at most one order; a replay answers what the first request did.
   //    Dies after: the lease expires and the worker releases any reservation of this order
   //    id and forgets the key, so the client's retry starts over cleanly.
   const claim = await store.claimCheckout(
-    {
-      userId: input.userId,
-      key: input.idempotencyKey,
-      requestHash: hashRequest(input.body),
-      orderId: randomUUID(),
-      request: { items },
-    },
+    { ...key, orderId: randomUUID(), request: { items } },
     policy.leaseSeconds,
   );
+  if (claim.kind !== 'new') return answerEarlier(claim);
   addEvent('checkout.idempotency', { [A.idempotency]: claim.kind });
-  if (claim.kind === 'replay') return { outcome: claim.outcome, replayed: true };
-  if (claim.kind === 'in-progress')
-    throw new ConflictError(
-      'REQUEST_IN_PROGRESS',
-      'A request with this Idempotency-Key is still in progress',
-    );
-  if (claim.kind === 'key-reused') {
-    throw new AppError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was used with a different request body',
-    );
-  }
   const orderId = claim.orderId;
   setSpanAttributes({ [A.orderId]: orderId, [A.itemCount]: items.length });
   const step = { [A.orderId]: orderId };
@@ -157,6 +158,27 @@ async function checkout(
   }
   if (!final) throw new Error(`checkout of order ${orderId} ended without an outcome`);
   return { outcome: final, replayed: false };
+}
+
+/**
+ * The answer an earlier request with the same key settles: its stored outcome, "still in
+ * progress" (409 with Retry-After: the first request is at most a lease away from an
+ * answer), or the key reused for another body (422).
+ */
+function answerEarlier(
+  earlier: Exclude<CheckoutClaim, { kind: 'new' }>,
+): { outcome: CheckoutOutcome; replayed: boolean } {
+  addEvent('checkout.idempotency', { [A.idempotency]: earlier.kind });
+  switch (earlier.kind) {
+    case 'replay':
+      return { outcome: earlier.outcome, replayed: true };
+    case 'in-progress':
+      throw new ConflictError('REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', {
+        retryAfterSeconds: 1,
+      });
+    case 'key-reused':
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+  }
 }
 
 /**

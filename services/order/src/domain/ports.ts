@@ -106,6 +106,13 @@ export interface Transition {
 }
 
 export interface OrderStore {
+  /**
+   * What an earlier request with this (user, key) already settled, without claiming
+   * anything: undefined when the key is new. Read before any mutable state (the cart).
+   */
+  findCheckout(
+    request: Pick<CheckoutRequest, 'userId' | 'key' | 'requestHash'>,
+  ): Promise<Exclude<CheckoutClaim, { kind: 'new' }> | undefined>;
   /** Claims (user, key) before any side effect; see CheckoutClaim. */
   claimCheckout(request: CheckoutRequest, leaseSeconds: number): Promise<CheckoutClaim>;
   /** Answers a checkout that ended before an order existed (e.g. insufficient stock). */
