@@ -1,27 +1,39 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '@surge/errors';
+import { cursorField, defineCursor } from '@surge/contracts';
 import type { CatalogFilters, CursorKey } from './product';
 
 /**
- * Opaque list cursors: base64url of `[format, filter fingerprint, kind, sort value, id]`.
- * The fingerprint ties a cursor to the filters that produced it, so a cursor pasted
- * onto another query is a clear 400 instead of a silently odd page.
+ * Opaque list cursors, in the shared codec (packages/contracts cursor.ts): one list per
+ * ordering, each holding `[filter fingerprint, sort value, id]`. The fingerprint ties a
+ * cursor to the filters that produced it, so a cursor pasted onto another query is a
+ * clear 400 instead of a silently odd page; the sort value is checked as strictly as the
+ * SQL it is compared in (a name Postgres can hold, a finite rank).
  */
-const FORMAT = 1;
-const MAX_CURSOR_LENGTH = 1_024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const fingerprintField = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
-const payload = z.union([
-  z.tuple([z.literal(FORMAT), z.string(), z.literal('n'), z.string().max(400), z.string().regex(UUID)]),
-  z.tuple([
-    z.literal(FORMAT),
-    z.string(),
-    z.literal('r'),
-    z.number().finite().min(0),
-    z.string().regex(UUID),
-  ]),
-]);
+const byName = defineCursor({
+  list: 'products:name',
+  fields: [fingerprintField, cursorField.text(400), cursorField.uuid],
+  toFields: ({ key, fingerprint }: { key: Extract<CursorKey, { kind: 'name' }>; fingerprint: string }) => [
+    fingerprint,
+    key.name,
+    key.id,
+  ],
+  fromFields: ([fingerprint, name, id]) => ({ fingerprint, key: { kind: 'name' as const, name, id } }),
+});
+
+const byRank = defineCursor({
+  list: 'products:rank',
+  fields: [fingerprintField, cursorField.number(0, 1e9), cursorField.uuid],
+  toFields: ({ key, fingerprint }: { key: Extract<CursorKey, { kind: 'rank' }>; fingerprint: string }) => [
+    fingerprint,
+    key.rank,
+    key.id,
+  ],
+  fromFields: ([fingerprint, rank, id]) => ({ fingerprint, key: { kind: 'rank' as const, rank, id } }),
+});
 
 export function filterFingerprint(filters: CatalogFilters): string {
   const canonical = JSON.stringify([filters.q, filters.category, filters.minPrice, filters.maxPrice]);
@@ -29,33 +41,16 @@ export function filterFingerprint(filters: CatalogFilters): string {
 }
 
 export function encodeCursor(key: CursorKey, fingerprint: string): string {
-  const tuple =
-    key.kind === 'name'
-      ? [FORMAT, fingerprint, 'n', key.name, key.id]
-      : [FORMAT, fingerprint, 'r', key.rank, key.id];
-  return Buffer.from(JSON.stringify(tuple)).toString('base64url');
+  return key.kind === 'name' ? byName.encode({ key, fingerprint }) : byRank.encode({ key, fingerprint });
 }
 
-/** Decodes a cursor made for these filters, or throws a 400 naming `cursor`. */
+/** Decodes a cursor made for these filters and this ordering, or throws a 400 naming `cursor`. */
 export function decodeCursor(raw: string, fingerprint: string, expected: CursorKey['kind']): CursorKey {
-  const parsed = payload.safeParse(parseJson(raw));
-  if (!parsed.success) throw invalidCursor('is not a cursor this API issued');
-  const [, issuedFor, kind, value, id] = parsed.data;
-  if (issuedFor !== fingerprint) throw invalidCursor('was issued for other filters');
-  if (kind === 'n' && expected === 'name') return { kind: 'name', name: value as string, id };
-  if (kind === 'r' && expected === 'rank') return { kind: 'rank', rank: value as number, id };
-  throw invalidCursor('was issued for another ordering');
-}
-
-function parseJson(raw: string): unknown {
-  if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) return undefined;
-  try {
-    return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
+  const decoded = expected === 'name' ? byName.decode(raw) : byRank.decode(raw);
+  if (decoded.fingerprint !== fingerprint) {
+    throw new ValidationError('The cursor is invalid', [
+      { path: 'cursor', message: 'was issued for other filters: use nextCursor from a previous page' },
+    ]);
   }
-}
-
-function invalidCursor(reason: string): ValidationError {
-  return new ValidationError('The cursor is invalid', [{ path: 'cursor', message: `${reason}` }]);
+  return decoded.key;
 }

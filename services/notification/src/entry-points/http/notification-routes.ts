@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principalOf, requireAuth, validate } from '@surge/http-kit';
 import { listNotifications } from '../../domain/list-notifications';
 import type { NotificationStore } from '../../domain/ports';
-import { encodeCursor, listQuery } from './schemas';
+import { listQuery, notificationCursor } from './schemas';
 
 /** GET /api/notifications: the caller's own notifications, newest first (CONTRACT.md). */
 export function notificationRoutes(deps: { store: NotificationStore }): Router {
@@ -17,7 +17,7 @@ export function notificationRoutes(deps: { store: NotificationStore }): Router {
     });
     res.set('cache-control', 'private, no-store').json({
       items: page.items.map((item) => ({ ...item, sentAt: item.sentAt.toISOString() })),
-      nextCursor: page.next ? encodeCursor(page.next) : null,
+      nextCursor: page.next ? notificationCursor.encode(page.next) : null,
     });
   });
 

@@ -7,7 +7,7 @@ import { placeOrder } from '../../domain/place-order';
 import type { CartStore } from '../../domain/ports';
 import type { SagaDeps } from '../../domain/saga-deps';
 import { sendCheckoutAnswer } from './checkout-answer';
-import { decodeCursor, encodeCursor } from './cursor';
+import { orderCursor } from './cursor';
 import { idempotencyKey, listQuery, orderIdParam, placeOrderBody } from './schemas';
 
 /** /api/orders: checkout, the caller's orders, cancel (CONTRACT.md). */
@@ -37,13 +37,12 @@ export function orderRoutes(deps: SagaDeps & { cart: CartStore }): Router {
 
   router.get('/', async (req, res) => {
     const query = validate(listQuery, req.query, 'query');
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const orders = await deps.store.listByUser(principalOf(res).userId, query.limit + 1, after);
+    const orders = await deps.store.listByUser(principalOf(res).userId, query.limit + 1, query.cursor);
     const page = orders.slice(0, query.limit);
     const last = page.at(-1);
     res.json({
       items: page.map(toOrderView),
-      nextCursor: orders.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      nextCursor: orders.length > query.limit && last ? orderCursor.encode(last) : null,
     });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderCursor } from './cursor';
 
 const text = (max: number) =>
   z
@@ -42,5 +43,5 @@ export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,255}$/, '8 to 255
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: orderCursor.param.optional(),
 });

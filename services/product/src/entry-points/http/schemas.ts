@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CURSOR_LENGTH } from '@surge/contracts';
 
 /**
  * Inputs of the catalog part of CONTRACT.md and of docs/internal-apis.md. Public bodies
@@ -72,7 +73,9 @@ export const listQuery = z
     minPrice: optional(whole(0, MAX_PRICE_CENTS)),
     maxPrice: optional(whole(0, MAX_PRICE_CENTS)),
     limit: z.preprocess(blankAsAbsent, whole(1, 100).default(20)),
-    cursor: optional(z.string().max(1_024)),
+    // Not blank-as-absent: an empty cursor is not one this API handed out (400), and a
+    // client that means "first page" leaves the parameter out.
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   })
   .refine(
     (query) =>
