@@ -1,4 +1,10 @@
-import { CURRENCY_CODES, currencyCode, formatMinorUnits, isCurrencyCode, minorUnitExponent } from './currencies';
+import {
+  CURRENCY_CODES,
+  currencyCode,
+  formatMinorUnits,
+  isCurrencyCode,
+  minorUnitExponent,
+} from './currencies';
 
 describe('the currency list', () => {
   it('holds ISO 4217 exponents: JPY 0, USD 2, KWD and BHD 3', () => {

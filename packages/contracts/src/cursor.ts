@@ -55,7 +55,9 @@ export interface CursorCodec<T> {
 
 type Fields = readonly [z.ZodType, ...z.ZodType[]];
 type Inputs<F extends Fields> = { -readonly [K in keyof F]: F[K] extends z.ZodType ? z.input<F[K]> : never };
-type Outputs<F extends Fields> = { -readonly [K in keyof F]: F[K] extends z.ZodType ? z.output<F[K]> : never };
+type Outputs<F extends Fields> = {
+  -readonly [K in keyof F]: F[K] extends z.ZodType ? z.output<F[K]> : never;
+};
 
 export function defineCursor<T, const F extends Fields>(spec: {
   /** Names the list, e.g. "orders": a cursor from another list is refused. */

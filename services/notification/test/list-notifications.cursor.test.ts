@@ -48,13 +48,16 @@ describe('GET /api/notifications with a cursor this API did not hand out', () =>
     expect(next.body.items).toHaveLength(1);
   });
 
-  it.each(tamperedCursors('placeholder', 'notifications'))('answers 400 naming the cursor: %s', async (label) => {
-    const cursor = new Map(tamperedCursors(issued, 'notifications')).get(label)!;
-    const res = await list(`?cursor=${encodeURIComponent(cursor)}`);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(res.body.errors?.map((problem) => problem.path)).toContain('cursor');
-  });
+  it.each(tamperedCursors('placeholder', 'notifications'))(
+    'answers 400 naming the cursor: %s',
+    async (label) => {
+      const cursor = new Map(tamperedCursors(issued, 'notifications')).get(label)!;
+      const res = await list(`?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors?.map((problem) => problem.path)).toContain('cursor');
+    },
+  );
 
   it('refuses an orders cursor: cursors are per list', async () => {
     const ordersCursor = Buffer.from(

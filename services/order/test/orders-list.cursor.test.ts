@@ -1,5 +1,11 @@
 import { tamperedCursors } from '@surge/testing';
-import { call, checkoutBody, placeOrder, startOrderHarness, type OrderHarness } from './support/order-service';
+import {
+  call,
+  checkoutBody,
+  placeOrder,
+  startOrderHarness,
+  type OrderHarness,
+} from './support/order-service';
 
 let h: OrderHarness;
 let token: string;
@@ -17,7 +23,9 @@ afterAll(() => h.stop());
 
 describe('GET /api/orders with a cursor this API did not hand out', () => {
   it('follows the cursor it handed out', async () => {
-    const next = await call<{ items: unknown[] }>(h, 'GET', `/api/orders?limit=1&cursor=${issued}`, { token });
+    const next = await call<{ items: unknown[] }>(h, 'GET', `/api/orders?limit=1&cursor=${issued}`, {
+      token,
+    });
     expect(next.status).toBe(200);
     expect(next.body.items).toHaveLength(1);
   });

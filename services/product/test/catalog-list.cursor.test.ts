@@ -60,8 +60,15 @@ describe('GET /api/products with a cursor this API did not hand out', () => {
   });
 
   it('answers 400, not a database error, for a name with a NUL in the right envelope', async () => {
-    const fingerprint = filterFingerprint({ q: undefined, category, minPrice: undefined, maxPrice: undefined });
-    await expect400(`category=${category}&cursor=${b64([1, 'products:name', fingerprint, 'a\u0000', randomUUID()])}`);
+    const fingerprint = filterFingerprint({
+      q: undefined,
+      category,
+      minPrice: undefined,
+      maxPrice: undefined,
+    });
+    await expect400(
+      `category=${category}&cursor=${b64([1, 'products:name', fingerprint, 'a\u0000', randomUUID()])}`,
+    );
     // The format before the shared codec, which let the NUL through to SQL.
     await expect400(`category=${category}&cursor=${b64([1, fingerprint, 'n', 'a\u0000', randomUUID()])}`);
   });

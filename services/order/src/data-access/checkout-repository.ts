@@ -19,7 +19,8 @@ export function createCheckoutRepository(pool: Pool) {
     const existing = rows[0];
     if (!existing) return undefined;
     if (existing.request_hash !== request.requestHash) return { kind: 'key-reused' };
-    if (existing.state === 'COMPLETED' && existing.outcome) return { kind: 'replay', outcome: existing.outcome };
+    if (existing.state === 'COMPLETED' && existing.outcome)
+      return { kind: 'replay', outcome: existing.outcome };
     return { kind: 'in-progress' };
   }
 

@@ -26,9 +26,18 @@ describe('list cursors', () => {
     ['base64 of non-JSON', Buffer.from('hello').toString('base64url')],
     ['JSON of the wrong shape', Buffer.from('{"a":1}').toString('base64url')],
     ['a bad id', Buffer.from(JSON.stringify([1, 'products:name', 'f', 'x', 'nope'])).toString('base64url')],
-    ['a NUL in the name', Buffer.from(JSON.stringify([1, 'products:name', 'f', 'a\u0000', id])).toString('base64url')],
-    ['the format before the shared codec', Buffer.from(JSON.stringify([1, 'f', 'n', 'x', id])).toString('base64url')],
-    ['an unknown format', Buffer.from(JSON.stringify([2, 'products:name', 'f', 'x', id])).toString('base64url')],
+    [
+      'a NUL in the name',
+      Buffer.from(JSON.stringify([1, 'products:name', 'f', 'a\u0000', id])).toString('base64url'),
+    ],
+    [
+      'the format before the shared codec',
+      Buffer.from(JSON.stringify([1, 'f', 'n', 'x', id])).toString('base64url'),
+    ],
+    [
+      'an unknown format',
+      Buffer.from(JSON.stringify([2, 'products:name', 'f', 'x', id])).toString('base64url'),
+    ],
     ['an oversize string', 'A'.repeat(5_000)],
     ['a negative rank', Buffer.from(JSON.stringify([1, 'products:rank', 'f', -1, id])).toString('base64url')],
   ])('rejects %s with a validation error naming the cursor', (label, raw) => {
