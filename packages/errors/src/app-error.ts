@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'EMAIL_TAKEN'
   | 'DUPLICATE_SKU'
   | 'INSUFFICIENT_STOCK'
+  /** Amounts in two currencies would be added up: a cart and an order hold one currency. */
+  | 'CURRENCY_MISMATCH'
   | 'PAYMENT_DECLINED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'REQUEST_IN_PROGRESS'

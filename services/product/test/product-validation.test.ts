@@ -22,6 +22,8 @@ describe('product bodies are validated at the edge: 400 naming the field, never 
     ['a stock as a boolean', newProduct({ stock: true as unknown as number }), 'stock'],
     ['a lower-case currency', newProduct({ currency: 'usd' }), 'currency'],
     ['a four-letter currency', newProduct({ currency: 'USDT' }), 'currency'],
+    ['a currency that ISO 4217 does not know', newProduct({ currency: 'XYZ' }), 'currency'],
+    ['a precious metal for a currency', newProduct({ currency: 'XAU' }), 'currency'],
     ['an empty name', newProduct({ name: '   ' }), 'name'],
     ['a name over 200 characters', newProduct({ name: 'n'.repeat(201) }), 'name'],
     ['a description over 5,000 characters', newProduct({ description: 'd'.repeat(5_001) }), 'description'],
@@ -55,12 +57,29 @@ describe('product bodies are validated at the edge: 400 naming the field, never 
 
   it('validates PATCH bodies the same way', async () => {
     const product = await createProduct(service);
-    for (const body of [{ priceCents: -1 }, { stock: 1.5 }, { name: '' }, { currency: 'euro' }]) {
+    for (const body of [
+      { priceCents: -1 },
+      { stock: 1.5 },
+      { name: '' },
+      { currency: 'euro' },
+      { currency: 'XYZ' },
+    ]) {
       const res = await call(service.url, 'PATCH', `/api/products/${product.id}`, {
         token: service.adminToken,
         body,
       });
       expect(res.status).toBe(400);
+    }
+  });
+
+  it('takes currencies with any minor unit: JPY (none), USD (cents), KWD (fils)', async () => {
+    for (const currency of ['JPY', 'USD', 'KWD']) {
+      const res = await call<{ currency: string; priceCents: number }>(service.url, 'POST', '/api/products', {
+        token: service.adminToken,
+        body: newProduct({ currency, priceCents: 1500 }),
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ currency, priceCents: 1500 });
     }
   });
 

@@ -20,7 +20,7 @@ describe('POST /internal/reservations', () => {
   it('reserves the items at today’s prices and answers 201', async () => {
     const [a, b] = await Promise.all([
       createProduct(service, { stock: 10, priceCents: 500 }),
-      createProduct(service, { stock: 3, priceCents: 1_250, currency: 'EUR' }),
+      createProduct(service, { stock: 3, priceCents: 1_250 }),
     ]);
     const orderId = randomUUID();
     const res = await reserve(orderId, [
@@ -32,12 +32,33 @@ describe('POST /internal/reservations', () => {
       orderId,
       status: 'RESERVED',
       items: [
-        { productId: b.id, quantity: 3, priceCents: 1_250, currency: 'EUR' },
+        { productId: b.id, quantity: 3, priceCents: 1_250, currency: 'USD' },
         { productId: a.id, quantity: 2, priceCents: 500, currency: 'USD' },
       ],
     });
     expect(await inventory(a.id)).toEqual({ stock: 8, reserved: 2, sold: 0, version: 2 });
     expect(await inventory(b.id)).toEqual({ stock: 0, reserved: 3, sold: 0, version: 2 });
+  });
+
+  it('answers 409 CURRENCY_MISMATCH for lines in two currencies and reserves nothing', async () => {
+    const [usd, jpy] = await Promise.all([
+      createProduct(service, { stock: 10, priceCents: 500 }),
+      createProduct(service, { stock: 10, priceCents: 1_500, currency: 'JPY' }),
+    ]);
+    const orderId = randomUUID();
+    const res = await reserve(orderId, [
+      { productId: usd.id, quantity: 1 },
+      { productId: jpy.id, quantity: 1 },
+    ]);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      code: 'CURRENCY_MISMATCH',
+      currencies: { [usd.id]: 'USD', [jpy.id]: 'JPY' },
+    });
+    expect(await inventory(usd.id)).toMatchObject({ stock: 10, reserved: 0, version: 1 });
+    expect(await inventory(jpy.id)).toMatchObject({ stock: 10, reserved: 0, version: 1 });
+    // Nothing was recorded for the order: the same id can still reserve one currency.
+    expect((await reserve(orderId, [{ productId: jpy.id, quantity: 1 }])).status).toBe(201);
   });
 
   it('is idempotent by order id: a repeat answers the stored reservation and reserves nothing more', async () => {

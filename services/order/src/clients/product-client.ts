@@ -8,7 +8,7 @@ interface ReservationAnswer {
   items?: Array<{ productId: string; quantity: number; priceCents: number; currency: string }>;
   code?: string;
   productIds?: string[];
-  details?: { productIds?: string[] };
+  currencies?: Record<string, string>;
 }
 
 /**
@@ -41,8 +41,15 @@ export function createProductClient(client: ServiceClient): Inventory {
       const body = res.body;
       if (res.status === 201 || res.status === 200) {
         // 200 is a repeat for a reservation that is no longer RESERVED: not ours to use.
-        if (body.status !== 'RESERVED' || !body.items)
+        if (body.status !== 'RESERVED' || !body.items?.[0])
           throw new DependencyError('product', `reservation of ${orderId} is ${body.status}`);
+        // The total adds the lines up: one currency, or none of it (the saga releases).
+        const currencies = new Set(body.items.map((line) => line.currency));
+        if (currencies.size > 1)
+          return {
+            kind: 'currency-mismatch',
+            currencies: Object.fromEntries(body.items.map((line) => [line.productId, line.currency])),
+          };
         return {
           kind: 'reserved',
           items: body.items.map(({ productId, quantity, priceCents }) => ({
@@ -50,10 +57,12 @@ export function createProductClient(client: ServiceClient): Inventory {
             quantity,
             priceCents,
           })),
-          currency: body.items[0]?.currency ?? 'USD',
+          currency: body.items[0].currency,
         };
       }
-      const productIds = body.productIds ?? body.details?.productIds ?? [];
+      const productIds = body.productIds ?? [];
+      if (res.status === 409 && body.code === 'CURRENCY_MISMATCH')
+        return { kind: 'currency-mismatch', currencies: body.currencies ?? {} };
       if (res.status === 409 && body.code === 'INSUFFICIENT_STOCK')
         return { kind: 'insufficient-stock', productIds };
       if (res.status === 404) return { kind: 'unknown-products', productIds };

@@ -12,4 +12,6 @@ export type CheckoutOutcome =
   | { kind: 'declined'; orderId: string }
   | { kind: 'rejected'; orderId: string; detail: string }
   | { kind: 'insufficient-stock'; productIds: string[] }
-  | { kind: 'unknown-products'; productIds: string[] };
+  | { kind: 'unknown-products'; productIds: string[] }
+  /** The lines are priced in more than one currency (product id -> currency): nothing reserved or charged. */
+  | { kind: 'currency-mismatch'; currencies: Record<string, string> };

@@ -89,8 +89,9 @@ async function checkout(
   setSpanAttributes({ [A.orderId]: orderId, [A.itemCount]: items.length });
   const step = { [A.orderId]: orderId };
 
-  // 2. Reserve all items or none (product service, idempotent by order id).
-  //    Protects: stock never oversold; insufficient stock ends here with nothing charged.
+  // 2. Reserve all items or none (product service, idempotent by order id), in one
+  //    currency. Protects: stock never oversold; insufficient stock, or lines priced in
+  //    two currencies (whose total would add yen to cents), end here with nothing charged.
   //    Dies after: as in 1: the worker releases the reservation after the lease.
   const reservation = await withSpan(
     'checkout.reserve',
@@ -102,7 +103,14 @@ async function checkout(
     },
   );
   if (reservation.kind !== 'reserved') {
-    const outcome: CheckoutOutcome = { kind: reservation.kind, productIds: reservation.productIds };
+    // Lines in two currencies: the product service refuses them and reserves nothing, but
+    // one that answered an older contract may have reserved them; releasing is harmless
+    // (idempotent, and a no-op without a reservation), so the stock is never held.
+    if (reservation.kind === 'currency-mismatch') await deps.inventory.release(orderId);
+    const outcome: CheckoutOutcome =
+      reservation.kind === 'currency-mismatch'
+        ? { kind: reservation.kind, currencies: reservation.currencies }
+        : { kind: reservation.kind, productIds: reservation.productIds };
     await store.completeCheckout(orderId, outcome);
     return { outcome, replayed: false };
   }
@@ -165,19 +173,27 @@ async function checkout(
  * progress" (409 with Retry-After: the first request is at most a lease away from an
  * answer), or the key reused for another body (422).
  */
-function answerEarlier(
-  earlier: Exclude<CheckoutClaim, { kind: 'new' }>,
-): { outcome: CheckoutOutcome; replayed: boolean } {
+function answerEarlier(earlier: Exclude<CheckoutClaim, { kind: 'new' }>): {
+  outcome: CheckoutOutcome;
+  replayed: boolean;
+} {
   addEvent('checkout.idempotency', { [A.idempotency]: earlier.kind });
   switch (earlier.kind) {
     case 'replay':
       return { outcome: earlier.outcome, replayed: true };
     case 'in-progress':
-      throw new ConflictError('REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', {
-        retryAfterSeconds: 1,
-      });
+      throw new ConflictError(
+        'REQUEST_IN_PROGRESS',
+        'A request with this Idempotency-Key is still in progress',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
     case 'key-reused':
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request body',
+      );
   }
 }
 

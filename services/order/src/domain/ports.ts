@@ -20,7 +20,8 @@ export interface ProductInfo {
 export type ReserveResult =
   | { kind: 'reserved'; items: OrderLine[]; currency: string }
   | { kind: 'insufficient-stock'; productIds: string[] }
-  | { kind: 'unknown-products'; productIds: string[] };
+  | { kind: 'unknown-products'; productIds: string[] }
+  | { kind: 'currency-mismatch'; currencies: Record<string, string> };
 
 /** The product service's catalog lookup and inventory reservations (docs/internal-apis.md). */
 export interface Inventory {

@@ -15,6 +15,7 @@ export type CheckoutOutcomeLabel =
   | 'declined'
   | 'rejected'
   | 'insufficient_stock'
+  | 'currency_mismatch'
   | 'not_found'
   | 'replayed'
   | 'conflict'
@@ -73,6 +74,8 @@ export function outcomeLabel(outcome: CheckoutOutcome): CheckoutOutcomeLabel {
       return 'insufficient_stock';
     case 'unknown-products':
       return 'not_found';
+    case 'currency-mismatch':
+      return 'currency_mismatch';
   }
 }
 

@@ -46,6 +46,8 @@ function closer(server: Server) {
 export interface StubProduct {
   id: string;
   priceCents: number;
+  /** ISO 4217; a test may change it to play a product re-priced in another currency. */
+  currency: string;
   stock: number;
   reserved: number;
   sold: number;
@@ -54,7 +56,7 @@ export interface StubProduct {
 export interface ProductStub extends StubServer {
   products: Map<string, StubProduct>;
   reservations: Map<string, { status: string; items: Array<{ productId: string; quantity: number }> }>;
-  addProduct(priceCents: number, stock: number): StubProduct;
+  addProduct(priceCents: number, stock: number, currency?: string): StubProduct;
   down: boolean;
   /** Runs after a new reservation is made, before it is answered (e.g. to cut the order database off). */
   afterReserve?: () => Promise<void>;
@@ -72,7 +74,7 @@ export async function startProductStub(): Promise<ProductStub> {
       const ids = body.ids as string[];
       const items = ids
         .filter((id) => products.has(id))
-        .map((id) => ({ ...products.get(id)!, sku: id, name: 'Stub', currency: 'USD' }));
+        .map((id) => ({ ...products.get(id)!, sku: id, name: 'Stub' }));
       return send(res, 200, { items });
     }
     if (path === '/internal/reservations') {
@@ -90,6 +92,12 @@ export async function startProductStub(): Promise<ProductStub> {
       const short = lines
         .filter((line) => products.get(line.productId)!.stock < line.quantity)
         .map((line) => line.productId);
+      // As the product service: lines in two currencies are refused, nothing reserved.
+      const currencies = Object.fromEntries(
+        lines.map((line) => [line.productId, products.get(line.productId)!.currency]),
+      );
+      if (new Set(Object.values(currencies)).size > 1)
+        return send(res, 409, { code: 'CURRENCY_MISMATCH', currencies });
       if (short.length) return send(res, 409, { code: 'INSUFFICIENT_STOCK', productIds: short });
       for (const line of lines) {
         const product = products.get(line.productId)!;
@@ -134,8 +142,8 @@ export async function startProductStub(): Promise<ProductStub> {
     products,
     reservations,
     close: closer(server),
-    addProduct(priceCents: number, stock: number) {
-      const product = { id: randomUUID(), priceCents, stock, reserved: 0, sold: 0 };
+    addProduct(priceCents: number, stock: number, currency = 'USD') {
+      const product = { id: randomUUID(), priceCents, currency, stock, reserved: 0, sold: 0 };
       products.set(product.id, product);
       return product;
     },
@@ -154,7 +162,7 @@ function reservationBody(
     items: lines.map((line) => ({
       ...line,
       priceCents: products.get(line.productId)?.priceCents ?? 0,
-      currency: 'USD',
+      currency: products.get(line.productId)?.currency ?? 'USD',
     })),
   };
 }

@@ -66,7 +66,8 @@ async function claimOrder(tx: Queryable, orderId: string): Promise<boolean> {
  * 2. Lock every product, in id order (rows are locked in the order ORDER BY emits them).
  *    Invariants: no deadlock between reservations sharing products, because everyone
  *    locks in the same order; and what we check here cannot change before we commit.
- *    Unknown or short products roll everything back (all or none).
+ *    Unknown or short products, or lines in two currencies, roll everything back (all
+ *    or none).
  *    Crash right after: the locks are released with the connection; nothing changed.
  */
 async function lockAndCheck(
@@ -82,6 +83,14 @@ async function lockAndCheck(
   const unknown = lines.filter((line) => !locked.has(line.productId)).map((line) => line.productId);
   if (unknown.length > 0)
     throw new Rollback<ReserveOutcome>({ kind: 'unknown-products', productIds: unknown });
+  // Read under the lock, so a currency changed a moment ago is the one compared: an
+  // order's total adds its lines up, which only means something in one currency.
+  if (new Set(rows.map((row) => row.currency)).size > 1) {
+    const currencies = Object.fromEntries(
+      lines.map((line) => [line.productId, locked.get(line.productId)!.currency]),
+    );
+    throw new Rollback<ReserveOutcome>({ kind: 'currency-mismatch', currencies });
+  }
   const short = lines.filter((line) => locked.get(line.productId)!.stock < line.quantity);
   if (short.length > 0) throw insufficient(short.map((line) => line.productId));
   return locked;

@@ -23,7 +23,9 @@ export type ReserveOutcome =
   | { kind: 'reserved'; reservation: Reservation; changed: Product[] }
   | { kind: 'existing'; reservation: Reservation }
   | { kind: 'unknown-products'; productIds: string[] }
-  | { kind: 'insufficient-stock'; productIds: string[] };
+  | { kind: 'insufficient-stock'; productIds: string[] }
+  /** Lines priced in more than one currency: their amounts cannot be added up. */
+  | { kind: 'currency-mismatch'; currencies: Record<string, string> };
 
 export type CommitOutcome =
   { kind: 'committed' } | { kind: 'not-found' } | { kind: 'conflict'; status: ReservationStatus };

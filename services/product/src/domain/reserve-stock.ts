@@ -26,6 +26,12 @@ export async function reserveStock(
           details: { productIds: outcome.productIds },
         },
       );
+    case 'currency-mismatch':
+      throw new ConflictError(
+        'CURRENCY_MISMATCH',
+        'The products are priced in more than one currency; an order holds one; nothing was reserved',
+        { details: { currencies: outcome.currencies, productIds: Object.keys(outcome.currencies) } },
+      );
     case 'existing':
       return outcome.reservation;
     case 'reserved':

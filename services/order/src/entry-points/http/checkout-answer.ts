@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { AppError, NotFoundError, ValidationError } from '@surge/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '@surge/errors';
 import type { CheckoutOutcome } from '../../domain/checkout-outcome';
 
 /**
@@ -37,6 +37,12 @@ export function sendCheckoutAnswer(res: Response, outcome: CheckoutOutcome): voi
       throw new AppError('INSUFFICIENT_STOCK', 'Not enough stock; nothing was reserved or charged', {
         details: { productIds: outcome.productIds },
       });
+    case 'currency-mismatch':
+      throw new ConflictError(
+        'CURRENCY_MISMATCH',
+        'The products are priced in more than one currency; an order holds one; nothing was reserved or charged',
+        { details: { currencies: outcome.currencies, productIds: Object.keys(outcome.currencies) } },
+      );
     case 'unknown-products':
       throw new NotFoundError('Product', { details: { productIds: outcome.productIds } });
   }

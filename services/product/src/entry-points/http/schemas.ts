@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CURSOR_LENGTH } from '@surge/contracts';
+import { currencyCode, MAX_CURSOR_LENGTH } from '@surge/contracts';
 
 /**
  * Inputs of the catalog part of CONTRACT.md and of docs/internal-apis.md. Public bodies
@@ -34,7 +34,9 @@ const productFields = {
   description: z.string().max(5_000).regex(NO_CONTROL_BUT_NEWLINES, 'must not contain control characters'),
   category: line(100),
   priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+  // ISO 4217, from the one list (packages/contracts): `priceCents` counts the currency's
+  // minor unit, whatever its exponent (cents for USD, yen for JPY, fils for KWD).
+  currency: currencyCode,
   stock: z.number().int().min(0).max(MAX_STOCK),
 };
 
