@@ -13,6 +13,14 @@ describe('formatMoney', () => {
   ])('%i cents is %s', (cents, text) => {
     expect(formatMoney(cents, 'USD')).toBe(text);
   });
+
+  it.each([
+    [1_500, 'JPY', '1500 JPY'],
+    [1_250, 'KWD', '1.250 KWD'],
+    [999, 'BHD', '0.999 BHD'],
+  ])('%i minor units of %s is %s: the exponent follows the currency', (amount, currency, text) => {
+    expect(formatMoney(amount, currency)).toBe(text);
+  });
 });
 
 describe('composeEmail', () => {
@@ -31,6 +39,19 @@ describe('composeEmail', () => {
     expect(email.body).toContain('Hi Ada,');
     expect(email.body).toContain('42.50 EUR');
     expect(email.body).toContain(data.paymentId);
+  });
+
+  it('writes a receipt in yen without inventing cents', () => {
+    const data = {
+      orderId: 'a1b2c3d4-0000-4000-8000-000000000002',
+      userId: to.userId,
+      totalCents: 4_500,
+      currency: 'JPY',
+      paymentId: 'e5f6a7b8-0000-4000-8000-000000000003',
+      version: 3,
+    };
+    const email = composeEmail(newEvent('order.paid', data.orderId, data.orderId, data), to);
+    expect(email.body).toContain('Total:   4500 JPY');
   });
 
   it('welcomes a registered user by name', () => {

@@ -1,4 +1,4 @@
-import type { EventData } from '@surge/contracts';
+import { formatMinorUnits, type EventData } from '@surge/contracts';
 import type { CloudEvent } from '@surge/messaging';
 import type { Contact, NotificationType } from './notification';
 
@@ -11,11 +11,13 @@ export interface ComposedEmail {
 
 type Template<T extends NotificationType> = (data: EventData<T>, to: Contact) => ComposedEmail;
 
-/** Integer cents as "12.34 USD": exact, and the same in every locale. */
-export function formatMoney(cents: number, currency: string): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+/**
+ * An amount in the currency's minor unit as "12.34 USD", "4500 JPY" or "1.250 KWD":
+ * exact, the same in every locale, and with the decimals ISO 4217 gives the currency
+ * (the shared list in @surge/contracts), never an assumed two.
+ */
+export function formatMoney(amount: number, currency: string): string {
+  return formatMinorUnits(amount, currency);
 }
 
 /** First block of a UUID: enough to tell orders apart in a subject line. */
