@@ -81,14 +81,14 @@ describe('POST /internal/payments/cancel', () => {
     ]);
   });
 
-  it('for a declined payment, answers CANCELLED and a later charge answers 409', async () => {
+  it('for a declined payment, answers CANCELLED and a replayed charge still answers its first 402', async () => {
     const request = newChargeRequest({ token: 'tok_decline' });
     expect((await charge(env, request)).status).toBe(402);
     expect((await cancel(env, request.orderId)).body).toEqual({
       orderId: request.orderId,
       status: 'CANCELLED',
     });
-    expect((await charge(env, request)).status).toBe(409);
+    expect((await charge(env, request)).status).toBe(402);
   });
 
   it('is idempotent: repeating it answers the same and writes nothing more', async () => {

@@ -1,5 +1,12 @@
 import { outboxEvents, paymentRows, providerChargeCalls, providerCharges } from './assertions';
-import { charge, newChargeRequest, startPaymentTestEnv, type PaymentTestEnv } from './support';
+import {
+  cancel,
+  charge,
+  newChargeRequest,
+  refund,
+  startPaymentTestEnv,
+  type PaymentTestEnv,
+} from './support';
 
 let env: PaymentTestEnv;
 beforeAll(async () => {
@@ -52,5 +59,46 @@ describe('charging the same order again', () => {
     expect(reused.status).toBe(422);
     expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', paymentId: first.body.id });
     expect(await providerCharges(env, request.orderId)).toHaveLength(1);
+  });
+});
+
+describe('replaying a charge after the payment moved on', () => {
+  it('when the capture was refunded since, answers the first 201 again and charges nothing', async () => {
+    const request = newChargeRequest();
+    const first = await charge(env, request);
+    expect((await refund(env, request.orderId)).body.status).toBe('REFUNDED');
+    const callsBefore = await providerChargeCalls(env);
+
+    const replay = await charge(env, request);
+
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    expect((await providerChargeCalls(env)) - callsBefore).toBe(0);
+  });
+
+  it('when the order was cancelled after its capture (refunded), answers the first 201 again', async () => {
+    const request = newChargeRequest();
+    const first = await charge(env, request);
+    expect((await cancel(env, request.orderId)).body.status).toBe('REFUNDED');
+    const replay = await charge(env, request);
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+  });
+
+  it('when a declined payment was cancelled since, answers the first 402 again', async () => {
+    const request = newChargeRequest({ token: 'tok_decline' });
+    const first = await charge(env, request);
+    await cancel(env, request.orderId);
+    const replay = await charge(env, request);
+    expect([first.status, replay.status]).toEqual([402, 402]);
+    expect(replay.body.paymentId).toBe(first.body.paymentId);
+  });
+
+  it('when the order was cancelled before any charge, every charge answers 409 and nothing is captured', async () => {
+    const request = newChargeRequest();
+    await cancel(env, request.orderId);
+    const answers = [await charge(env, request), await charge(env, request)];
+    expect(answers.map((answer) => answer.status)).toEqual([409, 409]);
+    expect(await providerCharges(env, request.orderId)).toHaveLength(0);
   });
 });

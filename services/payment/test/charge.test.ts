@@ -85,6 +85,7 @@ describe('POST /internal/payments/charge', () => {
     ['a fractional amount', { amountCents: 10.5 }, 'amountCents'],
     ['a negative amount', { amountCents: -5 }, 'amountCents'],
     ['a lower-case currency', { currency: 'usd' }, 'currency'],
+    ['a currency ISO 4217 does not know', { currency: 'XYZ' }, 'currency'],
     ['an empty token', { token: '' }, 'token'],
   ])('with %s, answers 400 naming the field', async (_label, change, field) => {
     const request = { ...newChargeRequest(), ...change };

@@ -65,12 +65,16 @@ describe('POST /internal/payments/refund', () => {
     });
   });
 
-  it('after a refund, a replayed charge answers 409 and charges nothing', async () => {
+  it('after a refund, a replayed charge answers its first 201 again and charges nothing', async () => {
     const request = newChargeRequest();
     await charge(env, request);
     await refund(env, request.orderId);
-    expect((await charge(env, request)).status).toBe(409);
+    // The key's promise (issue 10): a replay answers what the first call did.
+    expect((await charge(env, request)).status).toBe(201);
     expect(await providerCharges(env, request.orderId)).toHaveLength(1);
+    expect(await paymentRows(env, request.orderId)).toEqual([
+      expect.objectContaining({ status: 'REFUNDED' }),
+    ]);
   });
 
   it('answers 503 when the provider is down, and REFUNDED once it is back', async () => {

@@ -36,7 +36,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
 
     async recordCancellation(tombstone) {
       const { rows } = await pool.query<PaymentRow>(
-        `INSERT INTO payments (id, order_id, status) VALUES ($1, $2, 'CANCELLED')
+        `INSERT INTO payments (id, order_id, status, cancelled_at) VALUES ($1, $2, 'CANCELLED', now())
          ON CONFLICT (order_id) DO NOTHING
          RETURNING ${COLUMNS}`,
         [tombstone.id, tombstone.orderId],
@@ -85,7 +85,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
         const updated = await tx.query<PaymentRow>(
           `UPDATE payments
               SET status = $2, provider_charge_id = $3, version = $4,
-                  captured_at = $5, declined_at = $6, refunded_at = $7,
+                  captured_at = $5, declined_at = $6, refunded_at = $7, cancelled_at = $9,
                   attempt_id = CASE WHEN $8::boolean THEN attempt_id END,
                   attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
                   updated_at = now()
@@ -100,6 +100,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
             next.declinedAt,
             next.refundedAt,
             next.chargeInFlight,
+            next.cancelledAt,
           ],
         );
         const saved = toPayment(updated.rows[0] as PaymentRow);

@@ -14,13 +14,14 @@ export interface PaymentRow {
   captured_at: Date | null;
   declined_at: Date | null;
   refunded_at: Date | null;
+  cancelled_at: Date | null;
   created_at: Date;
 }
 
 /** `charge_in_flight` is computed with the database clock, the same clock that set the lease. */
 export const PAYMENT_COLUMNS = `id, order_id, user_id, amount_cents, currency, status, provider_charge_id, version,
   attempted_at, COALESCE(attempt_lease_until > now(), false) AS charge_in_flight,
-  captured_at, declined_at, refunded_at, created_at`;
+  captured_at, declined_at, refunded_at, cancelled_at, created_at`;
 
 export function toPayment(row: PaymentRow): Payment {
   const terms =
@@ -40,6 +41,7 @@ export function toPayment(row: PaymentRow): Payment {
     capturedAt: row.captured_at,
     declinedAt: row.declined_at,
     refundedAt: row.refunded_at,
+    cancelledAt: row.cancelled_at,
     createdAt: row.created_at,
   };
 }

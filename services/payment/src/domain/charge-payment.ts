@@ -68,19 +68,20 @@ async function callProvider(deps: PaymentDeps, request: ChargeRequest, attemptId
   }
 }
 
-/** The answer a payment's state gives a charge request: 201, 402, 409, or "in progress". */
+/**
+ * The answer a charge request gets: the one the first charge call for the order gave,
+ * whatever happened since (Idempotency-Key = order id). A capture made before any
+ * cancellation is a 201 even once refunded; a decline is a 402 even once the payment is
+ * cancelled; a cancellation before any outcome is a 409, and so is a capture that
+ * landed after it (it is refunded); no outcome yet is "in progress".
+ */
 function answerFor(payment: Payment): Payment {
-  switch (payment.status) {
-    case 'CAPTURED':
-      return payment;
-    case 'DECLINED':
-      throw paymentDeclined(payment);
-    case 'CANCELLED':
-    case 'REFUNDED':
-      throw paymentClosed(payment);
-    case 'PENDING':
-      throw chargeInProgress(payment.orderId);
-  }
+  const cancelledAt = payment.cancelledAt;
+  if (payment.capturedAt && !cancelledAt) return payment;
+  if (payment.declinedAt && (!cancelledAt || payment.declinedAt <= cancelledAt))
+    throw paymentDeclined(payment);
+  if (payment.status === 'PENDING') throw chargeInProgress(payment.orderId);
+  throw paymentClosed(payment);
 }
 
 function sameTerms(terms: ChargeTerms, request: ChargeTerms): boolean {

@@ -32,6 +32,8 @@ export interface Payment {
   capturedAt: Date | null;
   declinedAt: Date | null;
   refundedAt: Date | null;
+  /** When it became CANCELLED (never set on a capture: that one is refunded instead). */
+  cancelledAt: Date | null;
   createdAt: Date;
 }
 

@@ -17,6 +17,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     capturedAt: null,
     declinedAt: null,
     refundedAt: null,
+    cancelledAt: null,
     createdAt: now,
     ...overrides,
   };
@@ -89,8 +90,8 @@ describe('recordRefund', () => {
 
 describe('cancelCharge', () => {
   it.each(['PENDING', 'DECLINED'] as const)('cancels a %s payment without an event', (status) => {
-    const transition = cancelCharge(payment({ status }));
-    expect(transition.payment.status).toBe('CANCELLED');
+    const transition = cancelCharge(payment({ status }), now);
+    expect(transition.payment).toMatchObject({ status: 'CANCELLED', cancelledAt: now });
     expect(transition.events).toEqual([]);
   });
 

@@ -65,7 +65,7 @@ export function recordRefund(payment: Payment, now: Date): Transition {
  * No event: nothing happened to money. Captured payments are refunded by the caller
  * instead; cancelled and refunded ones stay as they are.
  */
-export function cancelCharge(payment: Payment): Transition {
+export function cancelCharge(payment: Payment, now: Date = new Date()): Transition {
   if (payment.status !== 'PENDING' && payment.status !== 'DECLINED') return unchanged(payment);
-  return { payment: { ...payment, status: 'CANCELLED' }, events: [] };
+  return { payment: { ...payment, status: 'CANCELLED', cancelledAt: now }, events: [] };
 }

@@ -32,7 +32,8 @@ export function internalRoutes(deps: PaymentDeps): Router {
     res.status(201).json({
       id: payment.id,
       orderId: payment.orderId,
-      status: payment.status,
+      // A 201 always reports the capture it answers, also on a replay after a refund.
+      status: 'CAPTURED',
       amountCents: terms.amountCents,
       currency: terms.currency,
     });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { currencyCode } from '@surge/contracts';
 
 /** Request shapes of docs/internal-apis.md ("Payment service") and CONTRACT.md (GET /api/payments). */
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+// The shared ISO 4217 list: amounts are in the currency's minor unit (docs/internal-apis.md).
+const currency = currencyCode;
 
 export const chargeBody = z.strictObject({
   orderId: z.uuid(),
