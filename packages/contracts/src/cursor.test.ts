@@ -6,6 +6,12 @@ const orders = defineCursor({
   toFields: (position: { at: Date; id: string }) => [position.at.toISOString(), position.id],
   fromFields: ([at, id]) => ({ at, id }),
 });
+const precise = defineCursor({
+  list: 'precise',
+  fields: [cursorField.microInstant, cursorField.uuid],
+  toFields: (position: { at: string; id: string }) => [position.at, position.id],
+  fromFields: ([at, id]) => ({ at, id }),
+});
 const ranked = defineCursor({
   list: 'ranked',
   fields: [cursorField.text(20), cursorField.number(0, 1)],
@@ -24,6 +30,17 @@ describe('a cursor codec', () => {
       name: 'Ünïcode ☃',
       rank: 0.5,
     });
+  });
+
+  it('keeps microseconds, and refuses anything else in their place', () => {
+    const position = { at: '2024-01-01T00:00:00.123456Z', id };
+    expect(precise.decode(precise.encode(position))).toEqual(position);
+    for (const at of [
+      '2024-01-01T00:00:00.123Z',
+      '2024-02-31T00:00:00.000000Z',
+      '2024-01-01 00:00:00.123456Z',
+    ])
+      expect(() => precise.decode(b64([1, 'precise', at, id]))).toThrow(/cursor is invalid/);
   });
 
   it.each([

@@ -22,8 +22,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Date.prototype.toISOString's shape, years 1970..9999 (Postgres has no year 0). */
 const ISO_INSTANT = /^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** A Postgres timestamptz at full (microsecond) precision, as listPosition SQL prints it. */
+const MICRO_INSTANT = /^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
 /** Position fields, each as strict as the column it is compared with. */
 export const cursorField = {
+  /**
+   * An instant at microsecond precision, kept as text and compared in SQL as
+   * `$n::timestamptz`: Postgres keeps microseconds, a Date only milliseconds, and a
+   * keyset position cut to milliseconds skips the rows written later in that millisecond.
+   */
+  microInstant: z
+    .string()
+    .regex(MICRO_INSTANT)
+    .refine((value) => {
+      const millis = `${value.slice(0, 23)}Z`;
+      const date = new Date(millis);
+      return !Number.isNaN(date.getTime()) && date.toISOString() === millis;
+    }),
   /** An instant as toISOString writes it; "2024-02-31..." and other rollovers are refused. */
   instant: z
     .string()

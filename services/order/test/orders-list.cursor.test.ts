@@ -44,3 +44,37 @@ describe('GET /api/orders with a cursor this API did not hand out', () => {
     expect(res.body.errors.map((problem) => problem.path)).toContain('cursor');
   });
 });
+
+describe('GET /api/orders pages through orders created within one millisecond', () => {
+  it('skips and repeats none, although the database keeps microseconds and a cursor milliseconds', async () => {
+    const buyer = h.token();
+    const product = h.product.addProduct(100, 10);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const placed = await placeOrder(h, buyer.token, checkoutBody([{ productId: product.id, quantity: 1 }]));
+      ids.push(placed.body.id);
+    }
+    // Three orders within the same millisecond, as a busy instance writes them.
+    const instants = [
+      '2024-01-01T00:00:00.123456Z',
+      '2024-01-01T00:00:00.123400Z',
+      '2024-01-01T00:00:00.123300Z',
+    ];
+    for (const [i, id] of ids.entries())
+      await h.query('UPDATE orders SET created_at = $2 WHERE id = $1', [id, instants[i]]);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } =
+        await call(h, 'GET', `/api/orders?limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: buyer.token,
+        });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((order) => order.id));
+      cursor = page.body.nextCursor;
+    } while (cursor && seen.length < 10);
+
+    expect(seen).toEqual(ids);
+  });
+});

@@ -157,13 +157,20 @@ export function createOrderRepository(pool: Pool): OrderStore {
     },
 
     async listByUser(userId, limit, after) {
-      const { rows } = await pool.query<OrderRow>(
-        `SELECT ${ORDER_COLUMNS} FROM orders
-          WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+      // The position keeps created_at's microseconds: a cursor cut to milliseconds would
+      // skip the orders written later in the same millisecond.
+      const { rows } = await pool.query<OrderRow & { position_at: string }>(
+        `SELECT ${ORDER_COLUMNS},
+                to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+           FROM orders
+          WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
           ORDER BY created_at DESC, id DESC LIMIT $4`,
         [userId, after?.createdAt ?? null, after?.id ?? null, limit],
       );
-      return rows.map(toOrder);
+      return rows.map((row) => ({
+        order: toOrder(row),
+        position: { createdAt: row.position_at, id: row.id },
+      }));
     },
 
     /** Leases due orders (SKIP LOCKED: instances never take the same order at once). */

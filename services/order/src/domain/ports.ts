@@ -106,6 +106,15 @@ export interface Transition {
   outcome?: (order: Order) => CheckoutOutcome;
 }
 
+/**
+ * Where an order sits in its owner's list: its exact `created_at` (ISO 8601 UTC with the
+ * microseconds Postgres keeps, which a Date would cut) and its id.
+ */
+export interface ListPosition {
+  createdAt: string;
+  id: string;
+}
+
 export interface OrderStore {
   /**
    * What an earlier request with this (user, key) already settled, without claiming
@@ -132,7 +141,12 @@ export interface OrderStore {
     changes: { stockState?: StockState; paymentCancelPending?: boolean; refundPending?: boolean },
   ): Promise<void>;
   findById(id: string): Promise<Order | undefined>;
-  listByUser(userId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<Order[]>;
+  /** Newest first, after a keyset position (see ListPosition). */
+  listByUser(
+    userId: string,
+    limit: number,
+    after?: ListPosition,
+  ): Promise<Array<{ order: Order; position: ListPosition }>>;
   /** Leases up to `limit` orders with work left whose time has come (one worker each). */
   claimOrdersNeedingWork(limit: number, leaseSeconds: number): Promise<Order[]>;
   /** Leases checkouts whose request died before creating the order. */

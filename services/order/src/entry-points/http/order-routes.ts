@@ -37,12 +37,12 @@ export function orderRoutes(deps: SagaDeps & { cart: CartStore }): Router {
 
   router.get('/', async (req, res) => {
     const query = validate(listQuery, req.query, 'query');
-    const orders = await deps.store.listByUser(principalOf(res).userId, query.limit + 1, query.cursor);
-    const page = orders.slice(0, query.limit);
+    const rows = await deps.store.listByUser(principalOf(res).userId, query.limit + 1, query.cursor);
+    const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     res.json({
-      items: page.map(toOrderView),
-      nextCursor: orders.length > query.limit && last ? orderCursor.encode(last) : null,
+      items: page.map((row) => toOrderView(row.order)),
+      nextCursor: rows.length > query.limit && last ? orderCursor.encode(last.position) : null,
     });
   });
 
