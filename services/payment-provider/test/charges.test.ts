@@ -38,6 +38,21 @@ describe('POST /v1/charges', () => {
     expect(await chargeRows(provider, charge.key)).toEqual([]);
   });
 
+  it('with a currency ISO 4217 does not know, answers 400 naming it and stores nothing', async () => {
+    const charge = newCharge({ currency: 'XYZ' });
+    const res = await postCharge(provider, charge);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'currency' }] });
+    expect(await chargeRows(provider, charge.key)).toEqual([]);
+  });
+
+  it("charges yen as yen: the amount is in the currency's minor unit, JPY has none below the yen", async () => {
+    const charge = newCharge({ currency: 'JPY', amountCents: 1500 });
+    const res = await postCharge(provider, charge);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ amountCents: 1500, currency: 'JPY' });
+  });
+
   it('without an Idempotency-Key, answers 400', async () => {
     const res = await call(provider.url, 'POST', '/v1/charges', { body: newCharge().body });
     expect(res.status).toBe(400);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencyCode } from '@surge/contracts';
 
 /** Printable ASCII without spaces: safe to store, log and put in a URL path. */
 export const idempotencyKey = z
@@ -8,9 +9,10 @@ export const idempotencyKey = z
 export const idempotencyHeaders = z.object({ 'idempotency-key': idempotencyKey });
 
 export const chargeBody = z.strictObject({
-  // Whole cents; the bound keeps amounts exact as JavaScript numbers.
+  // Whole minor units; the bound keeps amounts exact as JavaScript numbers.
   amountCents: z.number().int().min(0).max(1_000_000_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+  // ISO 4217 from the shared list; the amount is in that currency's minor unit (yen for JPY).
+  currency: currencyCode,
   token: z.string().min(1).max(200),
 });
 

@@ -8,7 +8,7 @@ const currency = currencyCode;
 export const chargeBody = z.strictObject({
   orderId: z.uuid(),
   userId: z.uuid(),
-  // Whole cents; the bound keeps amounts exact as JavaScript numbers.
+  // Whole minor units of the currency; the bound keeps amounts exact as JavaScript numbers.
   amountCents: z.number().int().min(0).max(1_000_000_000_000),
   currency: currency.default('USD'),
   token: z.string().min(1).max(200),
