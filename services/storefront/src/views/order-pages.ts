@@ -85,7 +85,10 @@ export function cartPage(ctx: PageContext, cart: CartView, problem?: string): Sa
 
 export interface CheckoutView {
   cart: CartView;
-  /** Fixed when the form is rendered: a double click or a resubmission places one order. */
+  /**
+   * Fixed when the form is rendered, with the lines it shows: a double click or a
+   * resubmission sends the same request with the same key, and places one order.
+   */
   idempotencyKey: string;
   values: Record<string, string>;
   problem?: string;
@@ -110,6 +113,11 @@ export function checkoutPage(ctx: PageContext, view: CheckoutView): SafeHtml {
     <form method="post" action="/checkout" class="stack" id="checkout-form">
       ${csrfField(ctx)}
       <input type="hidden" name="idempotencyKey" value="${view.idempotencyKey}" />
+      <input
+        type="hidden"
+        name="lines"
+        value="${view.cart.lines.map((line) => `${line.productId}:${line.quantity}`).join(';')}"
+      />
       <fieldset>
         <legend>Shipping address</legend>
         ${ADDRESS_FIELDS.map(

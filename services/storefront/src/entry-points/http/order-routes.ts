@@ -26,8 +26,29 @@ export interface OrderDeps {
   store: SessionStore;
 }
 
+/** `productId:quantity;...`, as the checkout form was rendered. */
+const orderLines = z
+  .string()
+  .max(4_000)
+  .transform((value) =>
+    value
+      .split(';')
+      .filter(Boolean)
+      .map((line) => {
+        const [productId, quantity] = line.split(':');
+        return { productId, quantity: Number(quantity) };
+      }),
+  )
+  .pipe(
+    z
+      .array(z.object({ productId: z.uuid(), quantity: z.number().int().min(1).max(100) }))
+      .min(1)
+      .max(100),
+  );
+
 const checkoutForm = z.object({
   idempotencyKey: z.uuid(),
+  lines: orderLines,
   name: z.string().trim().min(1).max(200),
   line1: z.string().trim().min(1).max(200),
   city: z.string().trim().min(1).max(200),
@@ -75,12 +96,17 @@ export function orderRoutes(deps: OrderDeps): Router {
       );
     };
     if (!form.success) return rerender(400, 'Please fill in every field of the address.', true);
-    const { idempotencyKey, card, ...address } = form.data;
+    const { idempotencyKey, card, lines, ...address } = form.data;
     try {
+      // The lines as shown, not "whatever the cart holds now": a replay of this key is then
+      // the same request (the API answers it with the first order) even after the first
+      // one emptied the cart, and the shopper pays for exactly what the page showed.
       const order = await placeOrder(deps.api, res, idempotencyKey, {
+        items: lines,
         shippingAddress: address,
         payment: { token: card },
       });
+      if (order.status !== 'CANCELLED') await removeFromCart(deps.api, res, lines);
       if (order.status === 'CANCELLED') {
         return redirectWithFlash(deps.store, res, `/orders/${order.id}`, {
           kind: 'error',
@@ -110,8 +136,11 @@ export function orderRoutes(deps: OrderDeps): Router {
           'This checkout form was already sent with other details; check your orders before ordering again.',
           false,
         );
-      if (error.status === 400 || error.status === 422)
-        return rerender(400, error.problem.detail ?? 'Please check the form and try again.', true);
+      if (error.status === 400 || error.status === 422) {
+        const fields = (error.problem.errors ?? []).map((field) => `${field.path ?? ''}: ${field.message}`);
+        const detail = [error.problem.detail ?? 'Please check the form and try again.', ...fields].join(' ');
+        return rerender(400, detail, true);
+      }
       throw error;
     }
   });
@@ -202,6 +231,18 @@ async function placeOrder(api: ApiClient, res: Response, key: string, body: unkn
       await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS));
     }
   }
+}
+
+/** Takes what was ordered out of the cart (idempotent: a replay removes nothing more). */
+async function removeFromCart(
+  api: ApiClient,
+  res: Response,
+  lines: Array<{ productId: string }>,
+): Promise<void> {
+  const call = callOptions(res);
+  await Promise.all(
+    lines.map((line) => api.send('DELETE', `/api/cart/items/${line.productId}`, call).catch(() => undefined)),
+  );
 }
 
 const PAYMENT_TEXT: Record<string, string> = {
