@@ -151,7 +151,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       OPS_METRICS_URLS: Object.entries(ctx.serviceUrls)
         .map(([name, url]) => `${name}=${url}`)
         .join(','),
-      OPS_RESULTS_DIR: path.join(ctx.paths.repoRoot, 'docs', 'results'),
+      OPS_RESULTS_DIR: path.join(findRepoRoot(), 'docs', 'results'),
       ...(ctx.infraEnv.JAEGER_UI_URL ? { JAEGER_UI_URL: ctx.infraEnv.JAEGER_UI_URL } : {}),
     }),
   },

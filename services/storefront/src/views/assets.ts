@@ -43,8 +43,8 @@ table.lines th, table.lines td { text-align: left; padding: .5rem; border-bottom
 .status-box { background: var(--panel); padding: .5rem 1rem; border-radius: 6px; }
 .ok { color: var(--ok); font-weight: 700; } .bad { color: var(--error); font-weight: 700; } .warn { color: #7a4b00; font-weight: 700; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.ops-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
-.ops-grid section { background: var(--panel); border-radius: 6px; padding: .5rem 1rem; }
+.ops-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr)); gap: 1rem; }
+.ops-grid section { background: var(--panel); border-radius: 6px; padding: .5rem 1rem; overflow-x: auto; }
 .ops-grid table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 .ops-grid th, .ops-grid td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #d5dae1; }
 img.plot { max-width: 100%; background: #fff; }
