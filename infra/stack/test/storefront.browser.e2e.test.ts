@@ -91,6 +91,19 @@ async function fillAddress(page: Page, card: 'tok_visa' | 'tok_decline' = 'tok_v
   await page.getByLabel('Card (simulator)').selectOption(card);
 }
 
+/** The services that reported spans of a trace to Jaeger (spans arrive in batches, so callers poll). */
+async function traceServices(traceId: string): Promise<Set<string>> {
+  const query = process.env.JAEGER_QUERY_URL;
+  if (!query) throw new Error('JAEGER_QUERY_URL is not set: the test infrastructure runs no Jaeger');
+  const res = await fetch(`${query}/api/traces/${traceId}`);
+  if (!res.ok) return new Set();
+  const { data } = (await res.json()) as {
+    data?: Array<{ spans: Array<{ processID: string }>; processes: Record<string, { serviceName: string }> }>;
+  };
+  const trace = data?.[0];
+  return new Set(trace ? trace.spans.map((span) => trace.processes[span.processID]?.serviceName ?? '?') : []);
+}
+
 async function orderRows(page: Page): Promise<number> {
   await page.goto(`${shop}/orders`);
   return page.locator('table.lines tbody tr').count();
@@ -298,6 +311,17 @@ describe('the storefront and the operations console in a real browser', () => {
       await page.getByText('We have your order; payment will finish', { exact: false }).first().waitFor();
       expect(await page.locator('#order-status').getAttribute('data-status')).toBe('PAYMENT_PENDING');
       await checkA11y(page);
+
+      // The page's status poll starts a trace in the browser; gateway, storefront and
+      // order continue it: one click, one trace.
+      const poll = await page.waitForRequest(/\/orders\/[0-9a-f-]+\/status$/);
+      const traceId = (await poll.headerValue('traceparent'))?.split('-')[1];
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      const services = await eventually(async () => {
+        const found = await traceServices(traceId!);
+        return ['gateway', 'storefront', 'order'].every((name) => found.has(name)) && found;
+      }, 60_000);
+      expect(services.has('storefront')).toBe(true);
 
       // The console sees order's breaker towards payment open.
       const breaker = console.locator('#breakers tr[data-caller="order"][data-upstream="payment"]');
