@@ -10,11 +10,9 @@ describe('the html template', () => {
 
   it('keeps nested fragments and arrays of them as markup', () => {
     const items = ['a<b', 'c'].map((item) => html`<li>${item}</li>`);
-    expect(
-      html`<ul>
-        ${items}
-      </ul>`.text,
-    ).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
+    // prettier-ignore
+    const list = html`<ul>${items}</ul>`;
+    expect(list.text).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
   });
 
   it('renders nothing for null, undefined and false', () => {
