@@ -111,7 +111,7 @@ async function orderRows(page: Page): Promise<number> {
 
 describe('the storefront and the operations console in a real browser', () => {
   let stack: StackProcess | undefined;
-  let browser: Browser;
+  let browser: Browser | undefined;
   let stateDir: string;
   let lamp: { id: string; name: string; category: string };
 
@@ -130,7 +130,11 @@ describe('the storefront and the operations console in a real browser', () => {
       UPSTREAM_BREAKER_RESET_MS: '2000',
     };
     for (const [name, port] of Object.entries(PORTS)) env[`SURGE_${name}_PORT`] = String(port);
-    [stack, browser] = await Promise.all([startStack(env), launchBrowser()]);
+    // Both at once; whichever succeeded is kept, so afterAll stops it even when the other failed.
+    const [started, launched] = await Promise.allSettled([startStack(env), launchBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
 
     const admin = await api<{ accessToken: string }>('POST', '/api/auth/login', {
       email: 'admin@surge.local',
@@ -173,7 +177,7 @@ describe('the storefront and the operations console in a real browser', () => {
 
   // axe needs JavaScript in the page; these pages are checked in the tests below.
   it('works without JavaScript: catalog, paging, category, search and product pages', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser!.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(shop);
     expect(await page.title()).toBe('All products · Surge');
@@ -191,7 +195,7 @@ describe('the storefront and the operations console in a real browser', () => {
   }, 60_000);
 
   it('a shopper signs up, searches, buys, sees it PAID, gets the email, cancels and is REFUNDED', async () => {
-    const context = await browser.newContext();
+    const context = await browser!.newContext();
     const page = await context.newPage();
     const email = uniqueEmail('browser');
     await signUp(page, email, 'Browser Shopper');
@@ -239,7 +243,7 @@ describe('the storefront and the operations console in a real browser', () => {
   }, 150_000);
 
   it('a double submit of the checkout form places one order; a declined card is a page, not an error', async () => {
-    const context = await browser.newContext();
+    const context = await browser!.newContext();
     const page = await context.newPage();
     await signUp(page, uniqueEmail('browser-double'), 'Double Clicker');
     await addToCart(page, lamp.id, 1);
@@ -285,7 +289,7 @@ describe('the storefront and the operations console in a real browser', () => {
   }, 90_000);
 
   it('during a payment outage the order page shows pending, then paid without a reload; the console shows the breaker open', async () => {
-    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminContext = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     const console = await adminContext.newPage();
     await visit(console, `${shop}/login?next=%2Fops`);
     await console.getByLabel('Email').fill('admin@surge.local');
@@ -300,7 +304,7 @@ describe('the storefront and the operations console in a real browser', () => {
     await console.getByRole('button', { name: 'Switch' }).click();
     await console.getByText('payment: fail every request (500) on 1 instance.').waitFor();
 
-    const context = await browser.newContext();
+    const context = await browser!.newContext();
     const page = await context.newPage();
     try {
       await signUp(page, uniqueEmail('browser-outage'), 'Patient Shopper');
@@ -346,7 +350,7 @@ describe('the storefront and the operations console in a real browser', () => {
   }, 180_000);
 
   it('a shopper who is not an admin cannot open the console', async () => {
-    const context = await browser.newContext();
+    const context = await browser!.newContext();
     const page = await context.newPage();
     await signUp(page, uniqueEmail('browser-nosy'), 'Nosy Shopper');
     const answer = await page.goto(`${shop}/ops`);
