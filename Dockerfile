@@ -114,6 +114,11 @@ FROM runtime AS service-payment-provider
 ENV PORT=3010
 EXPOSE 3010
 
+# The shop's pages and the operations console, behind the gateway at /.
+FROM runtime AS service-storefront
+ENV PORT=3006
+EXPOSE 3006
+
 # Only reached when --build-arg SERVICE is missing; the build stage has already failed.
 FROM runtime AS service-unset
 

@@ -11,6 +11,7 @@ import { loadConfig as orderConfig } from '../../../services/order/src/config';
 import { loadConfig as providerConfig } from '../../../services/payment-provider/src/config';
 import { loadConfig as paymentConfig } from '../../../services/payment/src/config';
 import { loadConfig as productConfig } from '../../../services/product/src/config';
+import { loadConfig as storefrontConfig } from '../../../services/storefront/src/config';
 import { loadConfig as userConfig } from '../../../services/user/src/config';
 import { SERVICE_SPECS } from '../src/services/service-specs';
 import {
@@ -37,6 +38,7 @@ const PARSERS: Record<string, LoadConfig> = {
   payment: paymentConfig,
   notification: notificationConfig,
   'payment-provider': providerConfig,
+  storefront: storefrontConfig,
 };
 
 /** The variables a service cannot start without: what its parser reports missing from an empty environment. */
@@ -133,6 +135,7 @@ const OPERATOR_SECRETS = {
     'admin-email': 'admin@example.com',
     'admin-password': 'a-long-random-password',
   },
+  'surge-storefront-secrets': { 'session-secret': 'a-long-random-session-secret' },
 };
 
 describe.each(['k8s/base', 'k8s/overlays/dev'])('Kubernetes %s environment', (dir) => {

@@ -57,6 +57,12 @@ describe('the Postgres init SQL', () => {
   });
 });
 
+/**
+ * The storefront calls the gateway only when a page is asked for, and the gateway waits
+ * for the storefront (its upstream): waiting both ways would be a cycle compose refuses.
+ */
+const CALLED_ONLY_ON_REQUEST: Record<string, string[]> = { storefront: ['gateway'] };
+
 describe('the image', () => {
   const dockerfile = read('Dockerfile');
 
@@ -118,6 +124,7 @@ describe('docker compose', () => {
       expect(hosts.length).toBeGreaterThan(0);
       for (const host of hosts) {
         expect([name, host, Boolean(compose.services[host])]).toEqual([name, host, true]);
+        if (CALLED_ONLY_ON_REQUEST[name]?.includes(host)) continue;
         expect([name, host, service.depends_on?.[host]?.condition]).toEqual([name, host, 'service_healthy']);
       }
     }

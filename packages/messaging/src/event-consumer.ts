@@ -20,6 +20,8 @@ export interface EventConsumerOptions {
   /** Attempts before a failing message goes to `<topic>.dlq`. */
   maxAttempts?: number;
   fromBeginning?: boolean;
+  /** Told the source topic of every message moved to its dead-letter topic (a metric). */
+  onDeadLetter?: (topic: string) => void;
 }
 
 /**
@@ -117,6 +119,7 @@ export class EventConsumer {
     headers['x-dlq-group'] = this.options.groupId;
     await deadLetter(`${topic}.dlq`, { key: message.key, value: message.value, headers });
     recordDeadLetter(span, `${topic}.dlq`, lastError);
+    this.options.onDeadLetter?.(topic);
     log.error({ err: lastError }, 'message moved to the dead-letter topic');
   }
 }

@@ -10,3 +10,4 @@ export * from './outbox-metrics';
 export { computeConsumerLag } from './consumer-lag';
 export type { CommittedOffset, PartitionLag, PartitionWatermarks, StartPosition } from './consumer-lag';
 export * from './consumer-lag-metrics';
+export * from './dead-letter-metrics';

@@ -33,6 +33,8 @@ const gatewayEnv = z
     ORDER_SERVICE_URL: optionalUpstream,
     PAYMENT_SERVICE_URL: optionalUpstream,
     NOTIFICATION_SERVICE_URL: optionalUpstream,
+    /** The storefront's pages; unset: `/` and every other page path answer 404 as before. */
+    STOREFRONT_SERVICE_URL: optionalUpstream,
     UPSTREAM_TIMEOUT_MS: positiveInt(5_000),
     UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt(2_000),
     UPSTREAM_CONNECTIONS: positiveInt(64),
@@ -84,6 +86,7 @@ const gatewayEnv = z
       order: env.ORDER_SERVICE_URL,
       payment: env.PAYMENT_SERVICE_URL,
       notification: env.NOTIFICATION_SERVICE_URL,
+      storefront: env.STOREFRONT_SERVICE_URL,
     } satisfies Record<UpstreamName, readonly string[] | undefined>,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     upstreamConnectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

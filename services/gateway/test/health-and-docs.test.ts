@@ -44,6 +44,7 @@ describe('GET /health', () => {
             order: { status: 'not-configured', instances: [] },
             payment: { status: 'not-configured', instances: [] },
             notification: { status: 'not-configured', instances: [] },
+            storefront: { status: 'not-configured', instances: [] },
           },
         });
       },
@@ -79,6 +80,8 @@ describe('GET /health', () => {
               order: { status: 'down', instances: [{ id: 'order-1', state: 'unhealthy' }] },
               payment: { status: 'not-configured', instances: [] },
               notification: { status: 'not-configured', instances: [] },
+              storefront: { status: 'not-configured', instances: [] },
+              storefront: { status: 'not-configured', instances: [] },
             },
           });
           expect(answer.text).not.toContain(String(deadPort));

@@ -9,7 +9,12 @@ import {
   type RunningServer,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, messagingMigrationsDir, registerConsumerLagMetrics } from '@surge/messaging';
+import {
+  createKafka,
+  messagingMigrationsDir,
+  registerConsumerLagMetrics,
+  registerDeadLetterMetric,
+} from '@surge/messaging';
 import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createSmtpMailer } from './clients/smtp-mailer';
 import type { NotificationConfig } from './config';
@@ -107,6 +112,7 @@ export async function startNotificationService(
         delivery,
         groupId: config.CONSUMER_GROUP,
         maxAttempts: config.EVENT_MAX_ATTEMPTS,
+        onDeadLetter: registerDeadLetterMetric(registry, config.CONSUMER_GROUP),
       }),
     ],
     logger,

@@ -139,6 +139,11 @@ function printReady(ctx: StackContext, seconds: number): void {
   log(`[stack] Surge is up in ${seconds.toFixed(1)} s`);
   log(`[stack]   API (gateway)     ${gateway}        e.g. curl ${gateway}/health`);
   log(`[stack]   OpenAPI document  ${gateway}/docs`);
+  if (ctx.urls.storefront) {
+    log(
+      `[stack]   shop (storefront) ${gateway}/        operations console ${gateway}/ops (admin@surge.local)`,
+    );
+  }
   for (const [name, url] of Object.entries(ctx.urls))
     if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
   log(

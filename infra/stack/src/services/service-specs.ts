@@ -135,6 +135,24 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       ORDER_SERVICE_URL: ctx.serviceUrls.order ?? '',
       PAYMENT_SERVICE_URL: ctx.serviceUrls.payment ?? '',
       NOTIFICATION_SERVICE_URL: ctx.serviceUrls.notification ?? '',
+      STOREFRONT_SERVICE_URL: ctx.serviceUrls.storefront ?? '',
+    }),
+  },
+  {
+    name: 'storefront',
+    dir: 'services/storefront',
+    defaultPort: 3006,
+    env: (ctx) => ({
+      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      // The public API, as a browser's client would reach it: through the gateway.
+      GATEWAY_URL: ctx.urls.gateway ?? '',
+      // The console reads every service's /metrics and /_control through the addresses
+      // files, so instances added by `stack scale` show up.
+      OPS_METRICS_URLS: Object.entries(ctx.serviceUrls)
+        .map(([name, url]) => `${name}=${url}`)
+        .join(','),
+      OPS_RESULTS_DIR: path.join(findRepoRoot(), 'docs', 'results'),
+      ...(ctx.infraEnv.JAEGER_UI_URL ? { JAEGER_UI_URL: ctx.infraEnv.JAEGER_UI_URL } : {}),
     }),
   },
 ];

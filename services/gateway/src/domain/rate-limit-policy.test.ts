@@ -41,6 +41,13 @@ describe('rate-limit policy selection', () => {
     }
   });
 
+  it("counts the storefront's sign-in and sign-up form posts against the credentials limit", () => {
+    expect(isCredentialEndpoint('POST', '/login')).toBe(true);
+    expect(isCredentialEndpoint('POST', '/signup')).toBe(true);
+    expect(isCredentialEndpoint('GET', '/login')).toBe(false);
+    expect(isCredentialEndpoint('POST', '/logout')).toBe(false);
+  });
+
   it('does not apply the credentials limit to refresh, logout or reads', () => {
     expect(isCredentialEndpoint('POST', '/api/auth/refresh')).toBe(false);
     expect(isCredentialEndpoint('POST', '/api/auth/logout')).toBe(false);

@@ -32,7 +32,11 @@ export interface RequestFacts {
   clientIp: string;
 }
 
-const CREDENTIAL_ENDPOINTS = new Set(['/api/auth/login', '/api/auth/register']);
+/**
+ * The API's and the storefront's (its login and sign-up forms): the storefront calls the
+ * API from its own address, so the edge is where a shopper's address is still known.
+ */
+const CREDENTIAL_ENDPOINTS = new Set(['/api/auth/login', '/api/auth/register', '/login', '/signup']);
 
 export function selectLimits(request: RequestFacts, policies: RateLimitPolicies): LimitCheck[] {
   const subject = rateLimitSubject(request.clientIp);

@@ -1,4 +1,11 @@
-import { ROUTE_TABLE, isRoutablePath, matchRoute, requiresToken, type RouteRule } from './route-table';
+import {
+  ROUTE_TABLE,
+  isRoutablePath,
+  matchRoute,
+  matchStorefront,
+  requiresToken,
+  type RouteRule,
+} from './route-table';
 
 const rule = (path: string): RouteRule | undefined => matchRoute(path);
 
@@ -84,5 +91,19 @@ describe('access policy', () => {
   it('requires a token for orders whatever the method', () => {
     expect(requiresToken(orders, 'GET')).toBe(true);
     expect(requiresToken(orders, 'POST')).toBe(true);
+  });
+});
+
+describe('the storefront rule', () => {
+  it("takes page paths, never the API, the docs or the gateway's own endpoints", () => {
+    for (const page of ['/', '/products/abc', '/ops', '/cart'])
+      expect(matchStorefront(page)?.upstream).toBe('storefront');
+    for (const reserved of ['/api', '/api/nope', '/docs', '/health/ready', '/metrics', '/_control/faults'])
+      expect(matchStorefront(reserved)).toBeUndefined();
+  });
+
+  it('refuses the paths the API refuses (dot segments, encoded separators)', () => {
+    expect(matchStorefront('/products/..%2f..%2fapi')).toBeUndefined();
+    expect(matchStorefront('/a/../api/orders')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * and who may call it. Adding a service to the contract is one row here, one env
  * variable (`<NAME>_SERVICE_URL`) and its paths in openapi/openapi.json.
  */
-export const UPSTREAM_NAMES = ['user', 'product', 'order', 'payment', 'notification'] as const;
+export const UPSTREAM_NAMES = ['user', 'product', 'order', 'payment', 'notification', 'storefront'] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 
 /**
@@ -30,6 +30,27 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/payments', upstream: 'payment', access: 'authenticated' },
   { prefix: '/api/notifications', upstream: 'notification', access: 'authenticated' },
 ];
+
+/**
+ * The storefront's pages (services/storefront) take every path the API, the docs and the
+ * gateway's own endpoints do not: `/`, `/products/...`, `/ops`. Public at the gateway: the
+ * storefront keeps its shoppers' tokens server-side and checks its own sessions, CSRF
+ * tokens and the admin role of `/ops`.
+ */
+export const STOREFRONT_RULE: RouteRule = { prefix: '/', upstream: 'storefront', access: 'public' };
+
+/** Paths that stay the gateway's or the API's even when a storefront is configured. */
+const NOT_STOREFRONT = ['/api', '/docs', '/health', '/metrics', '/_control'];
+
+/**
+ * The storefront rule for a path no API rule matched, or undefined (`/api/nope` stays a
+ * 404 problem, never an HTML page). The same path checks as for the API apply.
+ */
+export function matchStorefront(path: string): RouteRule | undefined {
+  if (!isRoutablePath(path)) return undefined;
+  const reserved = NOT_STOREFRONT.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return reserved ? undefined : STOREFRONT_RULE;
+}
 
 /** Methods the gateway forwards. TRACE and CONNECT never reach a service. */
 const PROXIED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

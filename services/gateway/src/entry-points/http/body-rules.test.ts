@@ -1,4 +1,4 @@
-import { isJsonMediaType, judgeBody } from './body-rules';
+import { isFormMediaType, isJsonMediaType, judgeBody } from './body-rules';
 
 const LIMIT = 1_048_576;
 
@@ -45,5 +45,18 @@ describe('request body rules', () => {
     expect(isJsonMediaType('application/jsonp')).toBe(false);
     expect(isJsonMediaType('text/json')).toBe(false);
     expect(isJsonMediaType(undefined)).toBe(false);
+  });
+});
+
+describe("the storefront's body rule", () => {
+  it('accepts HTML form posts and nothing else', () => {
+    const form = {
+      'content-length': '3',
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+    };
+    expect(judgeBody(form, LIMIT, isFormMediaType)).toBe('acceptable');
+    expect(
+      judgeBody({ 'content-length': '3', 'content-type': 'application/json' }, LIMIT, isFormMediaType),
+    ).toBe('unsupported-type');
   });
 });

@@ -40,7 +40,7 @@ export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registr
   const proxy = Router();
   proxy.use(
     allowProxyListeners,
-    resolveRoute,
+    resolveRoute({ storefront: deps.config.upstreams.storefront !== undefined }),
     proxyMetrics(registry),
     loadShedding({
       limit: new ConcurrencyLimit(deps.config.loadShedding),

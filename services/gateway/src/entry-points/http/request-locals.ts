@@ -17,7 +17,7 @@ export function principalOrUndefined(res: Response): Principal | undefined {
 export function setMatchedRoute(res: Response, rule: RouteRule): void {
   res.locals.gatewayRoute = rule;
   // The kit's request metrics and access log label proxied traffic by route prefix.
-  res.locals.routeLabel = `${rule.prefix}/*`;
+  res.locals.routeLabel = rule.prefix === '/' ? '/*' : `${rule.prefix}/*`;
 }
 
 export function matchedRoute(res: Response): RouteRule {

@@ -1,23 +1,27 @@
 import type { RequestHandler } from 'express';
 import { AppError, UnauthorizedError } from '@surge/errors';
-import { isProxiedMethod, matchRoute, requiresToken } from '../../domain/route-table';
+import { isProxiedMethod, matchRoute, matchStorefront, requiresToken } from '../../domain/route-table';
 import { matchedRoute, principalOrUndefined, setMatchedRoute } from './request-locals';
 
 /**
- * Finds the route for the request. A path outside the table (including every
+ * Finds the route for the request: an API rule, else the storefront's pages when one is
+ * configured. A path outside the table (including every
  * `/internal/...` path and paths with dot segments) falls through to the kit's 404
  * problem, so the rest of the proxy chain only ever sees routable requests.
  */
-export const resolveRoute: RequestHandler = (req, res, next) => {
-  // Absolute-form targets (`GET http://host/path`) are for forward proxies, not for us.
-  if (!req.url.startsWith('/')) return next('router');
-  const rule = matchRoute(req.path);
-  if (!rule) return next('router');
-  if (!isProxiedMethod(req.method))
-    return next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed`));
-  setMatchedRoute(res, rule);
-  next();
-};
+export function resolveRoute(options: { storefront: boolean }): RequestHandler {
+  return (req, res, next) => {
+    // Absolute-form targets (`GET http://host/path`) are for forward proxies, not for us.
+    if (!req.url.startsWith('/')) return next('router');
+    // Without a configured storefront, a page path stays the 404 problem it always was.
+    const rule = matchRoute(req.path) ?? (options.storefront ? matchStorefront(req.path) : undefined);
+    if (!rule) return next('router');
+    if (!isProxiedMethod(req.method))
+      return next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed`));
+    setMatchedRoute(res, rule);
+    next();
+  };
+}
 
 /** Runs after the kit's `authenticate`: a protected route without a verified token is a 401. */
 export const enforceAccess: RequestHandler = (req, res, next) => {

@@ -10,6 +10,7 @@ export interface EventConsumerDeps {
   /** CONSUMER_GROUP (`notification`; tests give each file its own). */
   groupId: string;
   maxAttempts: number;
+  onDeadLetter?: (topic: string) => void;
 }
 
 export const CONSUMED_TOPICS = ['users', 'orders', 'payments'] as const;
@@ -46,6 +47,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     maxAttempts: deps.maxAttempts,
     logger: deps.logger.child({ component: 'event-consumer' }),
     handle: (event) => handleEvent(deps, event),
+    ...(deps.onDeadLetter ? { onDeadLetter: deps.onDeadLetter } : {}),
   });
 }
 

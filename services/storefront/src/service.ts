@@ -1,0 +1,69 @@
+import express from 'express';
+import { createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import type { Logger } from '@surge/logger';
+import { createRedis, pingRedis } from '@surge/redis';
+import { ApiClient } from './clients/api-client';
+import { OpsSources } from './clients/ops-sources';
+import type { StorefrontConfig } from './config';
+import { createSessionStore } from './data-access/session-store';
+import { accountRoutes } from './entry-points/http/account-routes';
+import { assetRoutes, securityHeaders } from './entry-points/http/asset-routes';
+import { opsRoutes } from './entry-points/http/ops-routes';
+import { orderRoutes } from './entry-points/http/order-routes';
+import { pageErrors, pageNotFound } from './entry-points/http/page-errors';
+import { shopRoutes } from './entry-points/http/shop-routes';
+import { shopper } from './entry-points/http/shopper';
+
+export const SERVICE_NAME = 'storefront';
+
+/**
+ * Wires the storefront: Redis for sessions, the API client, the pages, the operations
+ * console. No database of its own: everything it shows comes from the public API (and,
+ * for the console, from the services' metrics and control endpoints).
+ */
+export async function startStorefront(config: StorefrontConfig, logger: Logger): Promise<RunningServer> {
+  const redis = createRedis({ url: config.REDIS_URL, logger });
+  const store = createSessionStore(redis, {
+    prefix: config.SESSION_KEY_PREFIX,
+    ttlSeconds: config.SESSION_TTL_SECONDS,
+  });
+  const api = new ApiClient({ baseUrl: config.GATEWAY_URL, timeoutMs: config.API_TIMEOUT_MS });
+  const ops = new OpsSources({
+    metricsUrls: config.OPS_METRICS_URLS ?? {},
+    controlUrls: config.OPS_CONTROL_URLS ?? config.OPS_METRICS_URLS ?? {},
+    gatewayUrl: config.GATEWAY_URL,
+    jaegerUiUrl: config.JAEGER_UI_URL,
+    resultsDir: config.OPS_RESULTS_DIR,
+    logger,
+  });
+  const http = createHttpApp({
+    service: SERVICE_NAME,
+    logger,
+    readiness: { redis: () => pingRedis(redis) },
+    // Pages read forms, not JSON: the kit's JSON parser would refuse them.
+    parseJson: false,
+    routes: (app) => {
+      app.set('trust proxy', config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false);
+      app.use(securityHeaders);
+      app.use('/assets', assetRoutes());
+      app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+      app.use(shopper({ store, api, secret: config.SESSION_SECRET, ttlSeconds: config.SESSION_TTL_SECONDS }));
+      app.use(accountRoutes({ api, store, ttlSeconds: config.SESSION_TTL_SECONDS }));
+      app.use(shopRoutes({ api, store }));
+      app.use(orderRoutes({ api, store }));
+      app.use(
+        '/ops',
+        opsRoutes({ api, store, ops, logger, faultInjection: config.NODE_ENV === 'development' }),
+      );
+      app.use(pageNotFound(store));
+      app.use(pageErrors({ store, logger, ttlSeconds: config.SESSION_TTL_SECONDS }));
+    },
+  });
+  return startServer(http, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    cleanups: [() => redis.quit()],
+  });
+}
