@@ -1,5 +1,5 @@
 """
-Arrivals per second, as k6's arrival-rate executors made them, on Locust's closed model.
+Arrivals per second (an open model) on Locust's closed model.
 
 Locust runs a fixed number of users, each looping over its tasks: the request rate then
 depends on how fast the system answers (a slow system gets fewer requests, which hides
@@ -7,7 +7,7 @@ the slowness). A Black Friday crowd does not wait for the shop: customers arrive
 own rate. So each process runs one dispatcher that releases arrivals evenly spaced at
 the rate asked, and a pool of users takes them: an idle user takes the next arrival and
 makes one visit; an arrival that finds every user busy is dropped and counted (the run's
-"dropped visits", k6's dropped_iterations). The achieved rate is the arrivals handed
+"dropped visits"). The achieved rate is the arrivals handed
 out; the report step compares it with the rate asked.
 
 The rate comes from a LoadTestShape (ArrivalShape below) that runs where Locust runs
@@ -19,7 +19,7 @@ import math
 import time
 
 import gevent
-from gevent.queue import Queue
+from gevent.event import Event
 from locust import LoadTestShape, events
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -31,8 +31,10 @@ log = logging.getLogger("surge.arrivals")
 class Dispatcher:
     def __init__(self) -> None:
         self.rate = 0.0
-        self.queue: Queue = Queue()
-        self.idle = 0
+        # Idle users, the most recently idle last: it gets the next arrival, so a pool larger
+        # than the load needs keeps its spare users idle (and never logged in): only as many
+        # customers log in as the load keeps busy.
+        self.idle: list[Event] = []
         self.loop = None
 
     def set_rate(self, rate: float) -> None:
@@ -48,11 +50,14 @@ class Dispatcher:
 
     def take(self) -> None:
         """Blocks the calling user until the next arrival is its to serve."""
-        self.idle += 1
+        ready = Event()
+        self.idle.append(ready)
         try:
-            self.queue.get()
+            ready.wait()
         finally:
-            self.idle -= 1
+            # A user stopped while idle leaves the pool.
+            if not ready.is_set():
+                self.idle.remove(ready)
 
     def _release(self) -> None:
         due = time.monotonic()
@@ -67,8 +72,8 @@ class Dispatcher:
                 # Short naps, so a rate that rises is followed at once.
                 gevent.sleep(min(due - now, 0.05))
                 continue
-            if self.idle - self.queue.qsize() > 0:
-                self.queue.put_nowait(now)
+            if self.idle:
+                self.idle.pop().set()
                 recorder.visit()
             else:
                 recorder.drop()
@@ -101,7 +106,7 @@ def send_rate(runner, rate: float) -> None:
 class ArrivalShape(LoadTestShape):
     """
     Arrivals per second along `stages` (seconds, target rate), each going linearly from the
-    previous target to its own (k6's ramping-arrival-rate), starting at `start_rate`. The
+    previous target to its own (a ramping arrival rate), starting at `start_rate`. The
     pool of users is spawned first; the clock starts once it is complete, so no arrival is
     dropped for want of a user that was still being started. Ends after the last stage.
     """
@@ -155,6 +160,6 @@ class ArrivalShape(LoadTestShape):
 def pool_size(peak_rate: float, users: float = 0) -> int:
     """
     Users enough for the peak: a visit with its think times lasts 1 to 5 s, so 8 users per
-    visit/s leave room for slow answers before arrivals are dropped (k6's maxVUs was 8x).
+    visit/s leave room for slow answers before arrivals are dropped.
     """
     return int(users) if users > 0 else max(2, math.ceil(peak_rate * 8))

@@ -69,7 +69,7 @@ class Recorder:
         self.keep({"kind": "visit", "at": round(time.time() * 1000, 1)})
 
     def drop(self) -> None:
-        """An arrival that found every user busy: the rate asked was not the rate sent (k6's dropped_iterations)."""
+        """An arrival that found every user busy: the rate asked was not the rate sent."""
         self.keep({"kind": "dropped", "at": round(time.time() * 1000, 1)})
 
     def close(self) -> None:

@@ -1,5 +1,5 @@
 """
-The shop a run needs, made through the public API before traffic starts (k6's setup()):
+The shop a run needs, made through the public API before traffic starts:
 customers who signed up (each user logs in as one of them, keeping its own token family),
 products of the run's own with stock enough that checkouts measure the system rather than
 sell-outs, ids from the seeded catalog for browsing, and search terms from product names.
