@@ -61,6 +61,17 @@ def decide_by(flows: list[str] | None = None, max_dropped=None, every_check: boo
     function of nothing, read at the end), and whether any failed check fails the run.
     """
 
+    @events.test_stop.add_listener
+    def _judge_in_the_ui(environment, **_kwargs) -> None:
+        # With the web UI (the Kubernetes master) a process runs many tests: say each one's
+        # verdict in the log when it stops; the exit code is for headless runs.
+        options = environment.parsed_options
+        if options is None or options.headless or isinstance(environment.runner, WorkerRunner):
+            return
+        limit = max_dropped() if callable(max_dropped) else max_dropped
+        missed = judge(FLOWS if flows is None else flows, limit)
+        log.info("this test %s", f"FAILED: {'; '.join(missed)}" if missed else "passed")
+
     @events.quitting.add_listener
     def _judge(environment, **_kwargs) -> None:
         if isinstance(environment.runner, WorkerRunner):
