@@ -36,7 +36,7 @@ const MARKER = '.surge-requirements.sha256';
  * and nothing is built. The venv is complete only when its marker holds the hash of the
  * requirements it was installed from: an interrupted install, or a changed pin, is
  * removed and installed again. `LOCUST_BIN=/path/to/locust` uses one you have instead.
- * Measured here: about 15 s the first time.
+ * Measured here: 15 to 45 s the first time (a busy machine), nothing to compile.
  */
 export async function ensureLocust(sink: Log, env: NodeJS.ProcessEnv = process.env): Promise<LocustInstall> {
   const log = componentLog(sink, 'locust');
