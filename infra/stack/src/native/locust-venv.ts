@@ -59,21 +59,26 @@ export async function ensureLocust(sink: Log, env: NodeJS.ProcessEnv = process.e
   if (!python)
     throw new InfraError(
       'locust',
-      'needs Python 3 (3.10 or later) to install Locust',
+      'needs Python 3.11 or later to install Locust',
       'install python3 and python3-venv (Debian: apt-get install python3 python3-venv)',
     );
   const paths = surgePaths(env);
   const logPath = logFile(paths, 'locust-install');
+  const pythonVersion = (await runCommand(python, ['--version'], { logFile: logPath })).output.trim();
+  const [, minor] = /Python 3\.(\d+)/.exec(pythonVersion) ?? [];
+  if (Number(minor ?? 0) < 11)
+    throw new InfraError(
+      'locust',
+      `needs Python 3.11 or later (Locust ${version} requires it), found ${pythonVersion || 'no version'}`,
+      'install a newer python3, or set LOCUST_BIN to a locust you have',
+    );
   log(`installing Locust ${version} into ${pretty(venv)} (once per version; log: ${pretty(logPath)})`);
   fs.rmSync(venv, { recursive: true, force: true });
   let made = await runCommand(python, ['-m', 'venv', venv], { logFile: logPath });
   if (made.code !== 0 && /ensurepip|python3-venv/.test(made.output)) {
     // Debian splits venv's pip bootstrap into its own package.
     fs.rmSync(venv, { recursive: true, force: true });
-    const minor = /Python 3\.(\d+)/.exec(
-      (await runCommand(python, ['--version'], { logFile: logPath })).output,
-    )?.[1];
-    await aptInstall(['python3-venv', ...(minor ? [`python3.${minor}-venv`] : [])], {
+    await aptInstall(['python3-venv', `python3.${minor}-venv`], {
       log: sink,
       paths,
       component: 'locust',
