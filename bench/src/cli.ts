@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   pnpm bench gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | all
+ *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
@@ -12,6 +12,7 @@ import { eventLatency } from './benches/event-latency';
 import { footprint } from './benches/footprint';
 import { gatewayVsNginx } from './benches/gateway-vs-nginx';
 import { storefrontPages } from './benches/storefront-pages';
+import { generatorCost } from './benches/generator-cost';
 import { stopAll } from './lib/processes';
 import { type BenchReport, verdict, writeReport } from './lib/report';
 import { readSettings, type BenchSettings } from './lib/settings';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>>
   'event-latency': eventLatency,
   footprint,
   'storefront-pages': storefrontPages,
+  'generator-cost': generatorCost,
 };
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { formatScenario } from '../src/chaos/report';
 import { runScenario } from '../src/chaos/run-scenario';
 import { findScenario } from '../src/chaos/scenarios';
 import { portIsOpen, repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
-import { ensureK6Binary } from '../src/native/k6-binary';
+import { ensureLocust } from '../src/native/locust-venv';
 
 /**
  * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka
@@ -88,8 +88,8 @@ describe('the whole stack, as npm start runs it', () => {
     // The chaos runner and the lifecycle verbs run in this process and find the services
     // through the same variables.
     Object.assign(process.env, env);
-    // k6 for the smoke run is built once (about 5 minutes on 2 cores), then cached.
-    [stack] = await Promise.all([startStack(env), ensureK6Binary({ log: () => undefined })]);
+    // Locust for the smoke run is installed once into a cached virtual environment (seconds).
+    [stack] = await Promise.all([startStack(env), ensureLocust(() => undefined)]);
   }, 900_000);
 
   afterAll(async () => {
@@ -238,7 +238,7 @@ describe('the whole stack, as npm start runs it', () => {
     240_000,
   );
 
-  it('pnpm load smoke: k6 calls every public endpoint once and every check passes', async () => {
+  it('npm run load -- smoke: Locust calls every public endpoint once and every check passes', async () => {
     // The same command a developer runs; it finds this test's stack on SURGE_GATEWAY_PORT.
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(

@@ -1,23 +1,26 @@
 import { formatReport } from '../audit/run-audit';
 import { audit, numberParam, runToEnd, type LoadContext } from './load-context';
-import { analyze, sloTable, timeSeriesFigures, writeReport } from './report';
+import { analyze, arrivalsLine, sloTable, timeSeriesFigures, writeReport } from './report';
 
-/** `pnpm load smoke`: one user, every public endpoint once; passes when every check passed. */
+/** `npm run load -- smoke`: one user, every public endpoint once; passes when every check passed. */
 export async function runSmoke(ctx: LoadContext): Promise<boolean> {
-  const outcome = await runToEnd(ctx, 'smoke');
+  // One user makes one journey: a master and workers would add nothing but start-up time.
+  const outcome = await runToEnd({ ...ctx, workers: 0 }, 'smoke');
   const { slos } = analyze(outcome.points, ctx.slos);
   const { passes, fails } = outcome.checks;
-  ctx.log(`[load] smoke: ${outcome.points.length} requests; k6 ${outcome.verdict}\n${sloTable(slos)}`);
+  ctx.log(`[load] smoke: ${outcome.points.length} requests; Locust ${outcome.verdict}\n${sloTable(slos)}`);
   ctx.log(`[load] smoke: ${passes + fails} checks, ${fails} failed`);
   return outcome.code === 0 && fails === 0 && passes > 0;
 }
 
 /**
- * `pnpm load black-friday`: the Black Friday morning, then the auditor, then the report.
- * Fails when a group missed its SLO (k6's thresholds) or the audit found a violation.
+ * `npm run load -- black-friday`: the Black Friday morning, then the auditor, then the
+ * report. Fails when a group missed its SLO, more than 2% of the arrivals were dropped
+ * (Locust's exit code, load-tests/lib/verdict.py) or the audit found a violation.
  */
 export async function runBlackFriday(ctx: LoadContext): Promise<boolean> {
   const outcome = await runToEnd(ctx, 'black-friday');
+  ctx.log(`[load] black-friday: Locust ${outcome.verdict}; visits ${arrivalsLine(outcome.arrivals)}`);
   const report = await audit(ctx);
   ctx.log(formatReport(report));
   const { buckets, slos } = analyze(outcome.points, ctx.slos);
@@ -32,10 +35,12 @@ export async function runBlackFriday(ctx: LoadContext): Promise<boolean> {
         }
       : {}),
     summary:
-      'Arrivals per second through the gateway: a baseline, a ramp to 3x, a spike to LOAD_SPIKE_FACTOR x the baseline, a plateau at 3x and a cool-down; 75% browsing, 10% search, 10% cart, 5% checkout, with logins and token refreshes. Each group has SLO thresholds (docs/load-testing.md); the auditor checks money, stock and notifications afterwards.',
-    command: 'pnpm load black-friday',
+      'Arrivals per second through the gateway: a baseline, a ramp to 3x, a spike to LOAD_SPIKE_FACTOR x the baseline, a plateau at 3x and a cool-down; 75% browsing, 10% search, 10% cart, 5% checkout, with logins and token refreshes. Each group has SLO objectives (docs/load-testing.md); the auditor checks money, stock and notifications afterwards.',
+    command: 'npm run load -- black-friday',
     parameters: ctx.parameters,
-    k6Exit: outcome.verdict,
+    generator: ctx.generator,
+    generatorExit: outcome.verdict,
+    arrivals: outcome.arrivals,
     slos,
     audit: report,
     figures: await timeSeriesFigures(buckets),

@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Bucket } from './k6-points';
+import type { Bucket } from './request-points';
 import type { FaultWindow } from './recovery';
 
 /**

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * `pnpm load <scenario>`: runs a k6 scenario from load-tests/ against the native stack.
- * Uses a stack that already answers on the gateway (SURGE_GATEWAY_PORT), or starts one for
- * the run and stops it after. k6 is built once from its Go module (native/k6-binary.ts).
- * k6's raw output goes to .surge/load/<scenario>/<time>/; the report, with its figures, to
- * docs/results/<scenario>.md. Exits 1 when the run failed its SLOs or the audit.
+ * `npm run load -- <scenario>`: runs a Locust scenario from load-tests/ against the native
+ * stack. Uses a stack that already answers on the gateway (SURGE_GATEWAY_PORT), or starts
+ * one for the run and stops it after. Locust is installed once into a cached virtual
+ * environment (native/locust-venv.ts). Its raw output (every request as JSON lines, its CSV
+ * statistics and HTML report) goes to .surge/load/<scenario>/<time>/; the report, with its
+ * figures, to docs/results/<scenario>.md. Exits 1 when the run failed its SLOs or the audit.
  */
 import path from 'node:path';
 import { assertNetworkFaultsOn, ensureStack, gatewayUrl, repoRoot } from '../chaos/stack-process';
-import { ensureK6Binary } from '../native/k6-binary';
+import { ensureLocust } from '../native/locust-venv';
 import { surgePaths } from '../native/paths';
 import { runBlackFriday, runSmoke } from './black-friday';
-import { loadSlos, type LoadContext } from './load-context';
+import { loadSlos, numberParam, type LoadContext } from './load-context';
 import { runOutage } from './outage';
+import { describeGenerator, generatorCpu } from './run-locust';
 import { runScaling, scaleAvailable } from './scaling';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -25,7 +27,7 @@ const RUNNERS: Record<string, { summary: string; run(ctx: LoadContext): Promise<
   },
   outage: { summary: 'steady load while the chaos scenarios run one after another', run: runOutage },
   scaling: {
-    summary: 'highest sustainable rate for 1, 2 and 4 instances (needs `pnpm stack scale`)',
+    summary: 'highest sustainable rate for 1, 2 and 4 instances (needs `npm run stack -- scale`)',
     run: runScaling,
   },
 };
@@ -36,13 +38,15 @@ async function main(): Promise<void> {
   if (!runner) {
     const lines = Object.entries(RUNNERS).map(([key, value]) => `  ${key.padEnd(13)} ${value.summary}`);
     process.stderr.write(
-      `${name ? `unknown scenario "${name}"\n\n` : ''}usage: pnpm load <scenario>\n${lines.join('\n')}\n`,
+      `${name ? `unknown scenario "${name}"\n\n` : ''}usage: npm run load -- <scenario>\n${lines.join('\n')}\n`,
     );
     process.exit(name ? 2 : 0);
   }
+  const locust = await ensureLocust(log);
   const ctx: LoadContext = {
     repoRoot,
-    k6: await ensureK6Binary({ log }),
+    locust: locust.locust,
+    generator: '',
     gateway: gatewayUrl(),
     log,
     resultsDir: path.join(
@@ -53,11 +57,15 @@ async function main(): Promise<void> {
     ),
     parameters: Object.fromEntries(
       Object.entries(process.env).filter(
-        (entry): entry is [string, string] => entry[0].startsWith('LOAD_') && !!entry[1],
+        (entry): entry is [string, string] =>
+          entry[0].startsWith('LOAD_') && entry[0] !== 'LOAD_REPORT_NOTE' && !!entry[1],
       ),
     ),
     slos: loadSlos(repoRoot),
+    cpu: generatorCpu(),
+    workers: Math.floor(numberParam('LOAD_WORKERS', 0)),
   };
+  ctx.generator = describeGenerator(locust.version, ctx.workers, ctx.cpu);
   // Fail before starting anything when the scaling run cannot work on this checkout.
   if (name === 'scaling' && !scaleAvailable(ctx)) await runScaling(ctx);
   // The outage run includes order-db-partition, which needs Toxiproxy between services and
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
   if (!stack && name === 'outage') assertNetworkFaultsOn();
   let passed = false;
   try {
-    log(`[load] ${name} against ${ctx.gateway}; k6 output in ${ctx.resultsDir}`);
+    log(`[load] ${name} against ${ctx.gateway}; ${ctx.generator}; output in ${ctx.resultsDir}`);
     passed = await runner.run(ctx);
   } finally {
     if (stack) await stack.interrupt();

@@ -1,37 +1,44 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { runAudit } from '../audit/run-audit';
 import type { AuditReport } from '../audit/audit-types';
 import { portFromEnv } from '../native/daemon';
 import { defaultAdminUrl } from '../native/postgres';
-import { readRequestPoints, type RequestPoint } from './k6-points';
-import { describeExit, startK6 } from './run-k6';
+import { checkArrivals, readRunPoints, type ArrivalCheck, type RequestPoint } from './request-points';
+import { describeExit, startLocust, type LocustRun } from './run-locust';
 import { readSloTable, type SloTable } from './slo';
 
-/** What every load scenario's runner gets from `pnpm load`. */
+/** What every load scenario's runner gets from `npm run load`. */
 export interface LoadContext {
   repoRoot: string;
-  k6: string;
+  /** The locust command of the project's virtual environment (native/locust-venv.ts). */
+  locust: string;
   gateway: string;
   log: (line: string) => void;
-  /** `.surge/load/<scenario>/<time>`: k6's raw output for this run. */
+  /** `.surge/load/<scenario>/<time>`: Locust's raw output for this run. */
   resultsDir: string;
   /** The LOAD_* parameters the caller set, as given: the report quotes them. */
   parameters: Record<string, string>;
   slos: SloTable;
+  /** The CPU the generator is pinned to, if any (LOAD_GENERATOR_CPU). */
+  cpu: number | undefined;
+  /** `Locust 2.47.0 (one process, pinned to CPU 1)`: for the log and the reports. */
+  generator: string;
+  /** Worker processes besides the master (LOAD_WORKERS); 0 runs one process. */
+  workers: number;
 }
 
-/** The outcome of one k6 run: its exit code, explained, and its requests. */
-export interface K6Outcome {
+/** The outcome of one Locust run: its exit code, explained, its requests and arrivals. */
+export interface LocustOutcome {
   code: number;
   verdict: string;
   points: RequestPoint[];
-  /** The run's checks, from k6's summary. */
+  arrivals: ArrivalCheck;
+  /** Every request is a check of its answer: those that passed and those that failed. */
   checks: { passes: number; fails: number };
 }
 
-/** LOAD_* and the admin's credentials from our environment, for k6's __ENV. */
-export function k6Env(ctx: LoadContext, extra: Record<string, string> = {}): Record<string, string> {
+/** LOAD_* and the admin's credentials from our environment, for the locustfiles. */
+export function locustEnv(ctx: LoadContext, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = { LOAD_GATEWAY: ctx.gateway };
   for (const [name, value] of Object.entries(process.env))
     if (value !== undefined && (name.startsWith('LOAD_') || name.startsWith('ADMIN_'))) env[name] = value;
@@ -39,39 +46,49 @@ export function k6Env(ctx: LoadContext, extra: Record<string, string> = {}): Rec
 }
 
 export function scriptPath(ctx: LoadContext, scenario: string): string {
-  return path.join(ctx.repoRoot, 'load-tests', `${scenario}.js`);
+  return path.join(ctx.repoRoot, 'load-tests', `${scenario}.py`);
 }
 
-/** Runs a k6 script to its end and reads back every request it made. */
+/** Starts a scenario's locustfile with this run's settings. */
+export function startScenario(
+  ctx: LoadContext,
+  scenario: string,
+  options: { subdir?: string; env?: Record<string, string>; quiet?: boolean } = {},
+): LocustRun {
+  return startLocust({
+    locust: ctx.locust,
+    script: scriptPath(ctx, scenario),
+    resultsDir: options.subdir ? path.join(ctx.resultsDir, options.subdir) : ctx.resultsDir,
+    gateway: ctx.gateway,
+    env: locustEnv(ctx, options.env),
+    log: ctx.log,
+    cpu: ctx.cpu,
+    workers: ctx.workers,
+    ...(options.quiet ? { quiet: true } : {}),
+  });
+}
+
+/** What a finished run left: its requests, arrivals and checks. */
+export async function collect(run: LocustRun, code: number): Promise<LocustOutcome> {
+  const points = await readRunPoints(run.files.points);
+  const fails = points.requests.filter((point) => point.failed).length;
+  return {
+    code,
+    verdict: describeExit(code),
+    points: points.requests,
+    arrivals: checkArrivals(points),
+    checks: { passes: points.requests.length - fails, fails },
+  };
+}
+
+/** Runs a locustfile to its end and reads back every request it made. */
 export async function runToEnd(
   ctx: LoadContext,
   scenario: string,
   options: { subdir?: string; env?: Record<string, string>; quiet?: boolean } = {},
-): Promise<K6Outcome> {
-  const run = startK6({
-    k6: ctx.k6,
-    script: scriptPath(ctx, scenario),
-    resultsDir: options.subdir ? path.join(ctx.resultsDir, options.subdir) : ctx.resultsDir,
-    env: k6Env(ctx, options.env),
-    log: ctx.log,
-    ...(options.quiet ? { quiet: true } : {}),
-  });
-  const code = await run.exited;
-  return {
-    code,
-    verdict: describeExit(code),
-    points: await readRequestPoints(run.files.points),
-    checks: readChecks(run.files.summary),
-  };
-}
-
-/** Passed and failed checks from k6's --summary-export file (none when k6 wrote no summary). */
-export function readChecks(summaryFile: string): { passes: number; fails: number } {
-  if (!fs.existsSync(summaryFile)) return { passes: 0, fails: 0 };
-  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as {
-    metrics?: { checks?: { passes?: number; fails?: number } };
-  };
-  return { passes: summary.metrics?.checks?.passes ?? 0, fails: summary.metrics?.checks?.fails ?? 0 };
+): Promise<LocustOutcome> {
+  const run = startScenario(ctx, scenario, options);
+  return collect(run, await run.exited);
 }
 
 /** The auditor over the stack's databases, after letting in-flight work land. */

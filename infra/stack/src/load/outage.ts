@@ -1,11 +1,10 @@
 import { formatReport } from '../audit/run-audit';
 import { findScenario, SCENARIOS, type Scenario, type ScenarioContext } from '../chaos/scenarios';
 import { SERVICE_SPECS, urlOf } from '../services/service-specs';
-import { audit, k6Env, numberParam, scriptPath, type LoadContext } from './load-context';
-import { readRequestPoints } from './k6-points';
+import { audit, collect, numberParam, startScenario, type LoadContext } from './load-context';
 import { timeToRecover, type FaultWindow } from './recovery';
-import { analyze, timeSeriesFigures, writeReport } from './report';
-import { describeExit, startK6 } from './run-k6';
+import { analyze, arrivalsLine, timeSeriesFigures, writeReport } from './report';
+import { describeExit } from './run-locust';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,7 +51,7 @@ async function injectOneAfterAnother(
 }
 
 /**
- * `pnpm load outage`: steady traffic from k6 while the chaos scenarios' own inject and
+ * `npm run load -- outage`: steady traffic from Locust while the chaos scenarios' own inject and
  * recover run one after another, each fault window recorded with its timestamps; then the
  * auditor, and a report with the windows shaded and each fault's time to recover.
  *   LOAD_OUTAGE_SCENARIOS  comma-separated chaos scenarios (default: all of them)
@@ -67,29 +66,24 @@ export async function runOutage(ctx: LoadContext): Promise<boolean> {
   const scenarios = names.map(findScenario);
   const gapMs = numberParam('LOAD_OUTAGE_GAP_SECONDS', 30) * 1000;
   const faultOverride = process.env.LOAD_FAULT_SECONDS ? numberParam('LOAD_FAULT_SECONDS', 0) : undefined;
-  const run = startK6({
-    k6: ctx.k6,
-    script: scriptPath(ctx, 'outage'),
-    resultsDir: ctx.resultsDir,
-    env: k6Env(ctx),
-    log: ctx.log,
-  });
+  const run = startScenario(ctx, 'outage');
   let windows: FaultWindow[] = [];
   try {
     await Promise.race([
       run.trafficStarted,
       run.exited.then((code) =>
-        Promise.reject(new Error(`k6 ended before traffic started (${describeExit(code)})`)),
+        Promise.reject(new Error(`Locust ended before traffic started (${describeExit(code)})`)),
       ),
     ]);
     windows = await injectOneAfterAnother(ctx, scenarios, gapMs, faultOverride);
   } finally {
     run.interrupt();
   }
-  const code = await run.exited;
+  const outcome = await collect(run, await run.exited);
+  ctx.log(`[load] outage: Locust ${outcome.verdict}; visits ${arrivalsLine(outcome.arrivals)}`);
   const report = await audit(ctx);
   ctx.log(formatReport(report));
-  const points = await readRequestPoints(run.files.points);
+  const points = outcome.points;
   const { buckets, slos } = analyze(points, ctx.slos);
   const bucketSeconds = buckets.length > 1 ? buckets[1]!.t - buckets[0]!.t : 1;
   const bar = {
@@ -123,10 +117,12 @@ export async function runOutage(ctx: LoadContext): Promise<boolean> {
         }
       : {}),
     summary:
-      'Steady arrivals in the Black Friday mix while the chaos scenarios (docs/chaos.md) run one after another, each injected and recovered by the same code as `pnpm chaos`. Shaded bands are the fault windows. During a fault some answers are expected to fail (503 with Retry-After, for instance); the SLO table covers the whole run, faults included, so it is context here, not a verdict.',
-    command: 'pnpm load outage',
+      'Steady arrivals in the Black Friday mix while the chaos scenarios (docs/chaos.md) run one after another, each injected and recovered by the same code as `npm run chaos`. Shaded bands are the fault windows. During a fault some answers are expected to fail (503 with Retry-After, for instance); the SLO table covers the whole run, faults included, so it is context here, not a verdict.',
+    command: 'npm run load -- outage',
     parameters: ctx.parameters,
-    k6Exit: describeExit(code),
+    generator: ctx.generator,
+    generatorExit: outcome.verdict,
+    arrivals: outcome.arrivals,
     slos,
     audit: report,
     sections: [recovery],

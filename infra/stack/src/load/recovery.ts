@@ -1,4 +1,4 @@
-import type { Bucket } from './k6-points';
+import type { Bucket } from './request-points';
 
 /** A chaos scenario's fault, as the outage run injected and recovered it (epoch ms). */
 export interface FaultWindow {

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AuditReport } from '../audit/audit-types';
 import { errorRateChart, latencyChart, throughputChart } from './charts';
-import { bucketize, bucketSecondsFor, measureByFlow, type Bucket, type RequestPoint } from './k6-points';
+import {
+  bucketize,
+  bucketSecondsFor,
+  measureByFlow,
+  type ArrivalCheck,
+  type Bucket,
+  type RequestPoint,
+} from './request-points';
 import type { FaultWindow } from './recovery';
 import { judgeSlos, type SloTable, type SloVerdict } from './slo';
 
@@ -24,7 +31,12 @@ export interface ReportInput {
   caveat?: string;
   command: string;
   parameters: Record<string, string>;
-  k6Exit?: string;
+  /** Locust's verdict (its exit code, explained). */
+  generatorExit?: string;
+  /** How the generator ran: one process or a master and workers, pinned or not. */
+  generator?: string;
+  /** Arrivals asked, started and dropped: whether the rate asked was the rate sent. */
+  arrivals?: ArrivalCheck;
   slos?: SloVerdict[];
   audit?: AuditReport;
   figures: Figure[];
@@ -64,9 +76,17 @@ export function auditSection(audit: AuditReport): string {
   return lines.join('\n');
 }
 
-export function machine(): string {
+export function machine(generator = 'Locust'): string {
   const cpus = os.cpus();
-  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.platform()} ${os.release()}, Node ${process.version}; k6 runs on the same machine as the stack`;
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.platform()} ${os.release()}, Node ${process.version}; ${generator} on the same machine as the stack`;
+}
+
+/** The arrivals line of a report: asked, started, dropped. */
+export function arrivalsLine(check: ArrivalCheck): string {
+  const asked = check.asked === undefined ? '' : `${Math.round(check.asked)} asked, `;
+  const achieved =
+    check.achieved === undefined ? '' : ` (${(check.achieved * 100).toFixed(1)}% of those asked)`;
+  return `${asked}${check.started} started${achieved}, ${check.dropped} dropped (every user busy)`;
 }
 
 /** The figures every time-series report has: throughput, latency percentiles, error rate. */
@@ -96,12 +116,15 @@ export function writeReport(input: ReportInput): string {
   const parts = [
     `# ${input.title}`,
     input.caveat ? `> **${input.caveat}**` : '',
+    // A word on the conditions of a run of record (LOAD_REPORT_NOTE), e.g. a shared machine.
+    process.env.LOAD_REPORT_NOTE ? `> ${process.env.LOAD_REPORT_NOTE}` : '',
     input.summary,
     [
       `- Command: \`${input.command}\`${parameters ? ` with ${parameters}` : ''}`,
-      `- Machine: ${machine()}`,
+      `- Machine: ${machine(input.generator)}`,
       `- Run at: ${new Date().toISOString()}`,
-      ...(input.k6Exit ? [`- k6: ${input.k6Exit}`] : []),
+      ...(input.generatorExit ? [`- Locust: ${input.generatorExit}`] : []),
+      ...(input.arrivals ? [`- Visits (arrivals): ${arrivalsLine(input.arrivals)}`] : []),
     ].join('\n'),
     input.slos ? `## SLOs per group\n\n${sloTable(input.slos)}` : '',
     ...(input.sections ?? []),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { judgeSlos, readSloTable, type SloTable } from './slo';
 import { highestPassing, nextRate, scalingEfficiency } from './rate-search';
 import { timeToRecover } from './recovery';
-import type { Bucket } from './k6-points';
+import type { Bucket } from './request-points';
 import { sloTable } from './report';
 
 const table: SloTable = {
@@ -30,7 +30,7 @@ describe('SLO verdicts', () => {
     expect(judgeSlos(table, {}).every((verdict) => verdict.pass)).toBe(true);
   });
 
-  it('reads the one SLO table the k6 scripts use', () => {
+  it('reads the one SLO table the locustfiles use', () => {
     const repo = path.resolve(__dirname, '..', '..', '..', '..');
     expect(Object.keys(readSloTable(repo)).sort()).toEqual(Object.keys(table).sort());
   });

@@ -31,8 +31,8 @@ export interface SloVerdict {
 }
 
 /**
- * The SLO table lives once, in load-tests/lib/slo.json: the k6 scripts turn it into
- * thresholds (which fail the run) and the report step into its pass/fail table.
+ * The SLO table lives once, in load-tests/lib/slo.json: the locustfiles judge each run by
+ * it (a missed objective fails the run) and the report step turns it into its table.
  */
 export function readSloTable(repoRoot: string): SloTable {
   return JSON.parse(

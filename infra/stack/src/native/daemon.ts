@@ -1,5 +1,5 @@
 import { InfraError, componentLog, type Log, consoleLog } from './log';
-import { type Component, type GoTool, type SurgePaths, surgePaths } from './paths';
+import { type Component, type SurgePaths, surgePaths } from './paths';
 import { isPortOpen } from './ports';
 import { type StopResult, sleep, stopGracefully } from './process';
 import { type RunRecord, isOurLiveServer, isOurProcess, readRunRecord, removeRunRecord } from './run-state';
@@ -55,7 +55,7 @@ export interface Resolved {
 }
 
 export function resolveOptions(
-  component: Component | GoTool,
+  component: Component,
   opts: EnsureOptions,
   defaultTimeoutMs: number,
 ): Resolved {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { Resolved } from './daemon';
 import { runCommand, versionOf, which } from './exec';
 import { InfraError } from './log';
-import { logFile, pretty, type Component, type GoTool } from './paths';
+import { logFile, pretty, type Component } from './paths';
 import { tailFile } from './process';
 
 export interface GoBinarySpec {
-  component: Component | GoTool;
+  component: Component;
   /** For people: `Mailpit v1.31.0`. */
   label: string;
   /** Module path and the version to fetch from the Go module proxy. */

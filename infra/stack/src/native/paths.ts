@@ -5,9 +5,6 @@ import path from 'node:path';
 /** The daemons this project runs natively. Order matters: it is the stop order. */
 export const COMPONENTS = ['toxiproxy', 'jaeger', 'mailpit', 'kafka', 'redis', 'postgres'] as const;
 export type Component = (typeof COMPONENTS)[number];
-/** Go-built tools that run as commands, not as daemons. */
-export type GoTool = 'k6';
-
 export const KAFKA_VERSION = '4.1.1';
 /** The SMTP sink services send mail to; built from source with `go install` (see mailpit.ts). */
 export const MAILPIT_VERSION = 'v1.31.0';
@@ -15,8 +12,6 @@ export const MAILPIT_VERSION = 'v1.31.0';
 export const JAEGER_VERSION = 'v2.13.0';
 /** The jaeger-ui release cut with Jaeger v2.13.0 (both repositories tag v1.76.0 on that day). */
 export const JAEGER_UI_VERSION = 'v1.76.0';
-/** The load generator `pnpm load` runs; built from source (see k6-binary.ts). */
-export const K6_VERSION = 'v1.8.1';
 /** The TCP proxy between services and their dependencies, for network faults (see toxiproxy.ts). */
 export const TOXIPROXY_VERSION = 'v2.12.0';
 
@@ -57,9 +52,6 @@ export interface SurgePaths {
    * SURGE_JAEGER_UI_DIR, else `~/.cache/surge/jaeger-ui-<version>` (see jaeger-ui.ts).
    */
   jaegerUiDir: string;
-  /** `~/.cache/surge/k6-<version>`: the built binary in bin/, Go's caches in go/ while building. */
-  k6CacheDir: string;
-  k6Bin: string;
   /** `.surge/toxiproxy`: its working folder (proxies live in its memory only). */
   toxiproxyDir: string;
   /** `~/.cache/surge/toxiproxy-<version>`: the built binary in bin/, Go's caches in go/ while building. */
@@ -93,7 +85,6 @@ export function surgePaths(
   const kafkaCacheDir = path.join(cacheDir, `kafka-${KAFKA_VERSION}`);
   const mailpitCacheDir = path.join(cacheDir, `mailpit-${MAILPIT_VERSION}`);
   const jaegerCacheDir = path.join(cacheDir, `jaeger-${JAEGER_VERSION}`);
-  const k6CacheDir = path.join(cacheDir, `k6-${K6_VERSION}`);
   const toxiproxyCacheDir = path.join(cacheDir, `toxiproxy-${TOXIPROXY_VERSION}`);
   return {
     repoRoot,
@@ -119,8 +110,6 @@ export function surgePaths(
     jaegerUiDir: path.resolve(
       env['SURGE_JAEGER_UI_DIR'] || path.join(cacheDir, `jaeger-ui-${JAEGER_UI_VERSION}`),
     ),
-    k6CacheDir,
-    k6Bin: path.join(k6CacheDir, 'bin', 'k6'),
     toxiproxyDir: path.join(stateDir, 'toxiproxy'),
     toxiproxyCacheDir,
     toxiproxyBin: path.join(toxiproxyCacheDir, 'bin', 'toxiproxy-server'),

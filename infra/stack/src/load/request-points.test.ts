@@ -1,18 +1,15 @@
 import {
   bucketize,
+  checkArrivals,
   measure,
   measureByFlow,
-  parsePointLine,
   percentile,
+  readPointLine,
   type RequestPoint,
-} from './k6-points';
+  type RunPoints,
+} from './request-points';
 
 const T0 = Date.parse('2026-11-27T08:00:00.000Z');
-
-function line(metric: string, ms: number, offsetMs: number, tags: Record<string, string>): string {
-  const time = new Date(T0 + offsetMs).toISOString();
-  return JSON.stringify({ metric, type: 'Point', data: { time, value: ms, tags } });
-}
 
 const point = (offsetMs: number, ms: number, failed = false, flow: RequestPoint['flow'] = 'browse') => ({
   at: T0 + offsetMs,
@@ -21,25 +18,43 @@ const point = (offsetMs: number, ms: number, failed = false, flow: RequestPoint[
   failed,
 });
 
-describe('reading k6 JSON output', () => {
-  it('turns an http_req_duration point into a request with its group and outcome', () => {
-    const parsed = parsePointLine(
-      line('http_req_duration', 12.5, 250, { flow: 'checkout', expected_response: 'false', status: '503' }),
-    );
-    expect(parsed).toEqual({ at: T0 + 250, ms: 12.5, flow: 'checkout', failed: true });
-  });
+function read(...lines: string[]): RunPoints {
+  const into: RunPoints = { requests: [], visits: [], dropped: [] };
+  for (const line of lines) readPointLine(line, into);
+  return into;
+}
 
-  it('ignores other metrics and metric declarations', () => {
-    expect(parsePointLine(line('http_req_waiting', 3, 0, {}))).toBeUndefined();
-    expect(parsePointLine(JSON.stringify({ type: 'Metric', metric: 'http_req_duration', data: {} }))).toBe(
-      undefined,
-    );
+describe("reading the recorder's JSON lines", () => {
+  it('turns a request line into a request with its group and outcome', () => {
+    const line = JSON.stringify({
+      kind: 'request',
+      at: T0 + 250,
+      ms: 12.5,
+      flow: 'checkout',
+      name: 'checkout: place order',
+      status: 503,
+      failed: true,
+    });
+    expect(read(line).requests).toEqual([{ at: T0 + 250, ms: 12.5, flow: 'checkout', failed: true }]);
   });
 
   it('files a request without a known group under other', () => {
-    expect(parsePointLine(line('http_req_duration', 1, 0, { expected_response: 'true' }))?.flow).toBe(
-      'other',
+    const line = JSON.stringify({ kind: 'request', at: T0, ms: 1, flow: 'setup', failed: false });
+    expect(read(line).requests[0]?.flow).toBe('other');
+  });
+
+  it('counts visits and dropped visits, and reads what the shape asked for', () => {
+    const points = read(
+      JSON.stringify({ kind: 'visit', at: T0 }),
+      JSON.stringify({ kind: 'visit', at: T0 + 100 }),
+      JSON.stringify({ kind: 'dropped', at: T0 + 200 }),
+      JSON.stringify({ kind: 'summary', at: T0 + 300, asked: 4, visits: 2, dropped: 1 }),
     );
+    expect(checkArrivals(points)).toEqual({ asked: 4, started: 2, dropped: 1, achieved: 0.5 });
+  });
+
+  it('skips a line cut short by a killed run', () => {
+    expect(read('{"kind":"request","at":12', '').requests).toEqual([]);
   });
 });
 

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { FLOWS, type Flow, type FlowMeasure } from './slo';
 
-/** One request as k6's JSON output reports it (an `http_req_duration` point). */
+/** One request as the recorder of load-tests/lib/recorder.py writes it. */
 export interface RequestPoint {
-  /** Epoch milliseconds. */
+  /** When it was sent, epoch milliseconds. */
   at: number;
   ms: number;
   flow: Flow | 'other';
-  /** k6's `expected_response` tag: false for a failed request (status >= 400 or no answer). */
+  /** The check failed: a status the contract does not promise for it, or no answer at all. */
   failed: boolean;
 }
 
@@ -26,41 +25,49 @@ export interface Bucket {
   p99Ms: number;
 }
 
+/** Everything a run recorded: its requests, and the arrivals it started or dropped (epoch ms). */
+export interface RunPoints {
+  requests: RequestPoint[];
+  visits: number[];
+  dropped: number[];
+  /** Arrivals the run's shape asked for (the integral of its rate); undefined without a shape. */
+  asked?: number;
+}
+
 /**
- * Reads one line of k6's `--out json` output; returns the request it describes, or
- * undefined for every other line (metric declarations, other metrics).
+ * Reads one JSON line of the recorder's output into `into`. Lines of other kinds, and a
+ * line cut short when a run was killed, are skipped.
  */
-export function parsePointLine(line: string): RequestPoint | undefined {
-  if (!line.includes('"http_req_duration"')) return undefined;
-  const parsed = JSON.parse(line) as {
-    type?: string;
-    metric?: string;
-    data?: { time: string; value: number; tags?: Record<string, string> };
-  };
-  if (parsed.type !== 'Point' || parsed.metric !== 'http_req_duration' || !parsed.data) return undefined;
-  const tags = parsed.data.tags ?? {};
-  const flow = (FLOWS as readonly string[]).includes(tags.flow ?? '') ? (tags.flow as Flow) : 'other';
-  return {
-    at: Date.parse(parsed.data.time),
-    ms: parsed.data.value,
-    flow,
-    failed: tags.expected_response === 'false',
-  };
-}
-
-/** Every request of a k6 JSON output file (gzipped when it ends in .gz), streamed. */
-export async function readRequestPoints(file: string): Promise<RequestPoint[]> {
-  const raw = fs.createReadStream(file);
-  const input = file.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
-  const points: RequestPoint[] = [];
-  for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
-    const point = parsePointLine(line);
-    if (point) points.push(point);
+export function readPointLine(line: string, into: RunPoints): void {
+  let parsed: { kind?: string; at?: number; ms?: number; flow?: string; failed?: boolean; asked?: number };
+  try {
+    parsed = JSON.parse(line) as typeof parsed;
+  } catch {
+    return;
   }
-  return points.sort((a, b) => a.at - b.at);
+  if (typeof parsed.at !== 'number') return;
+  if (parsed.kind === 'visit') into.visits.push(parsed.at);
+  else if (parsed.kind === 'dropped') into.dropped.push(parsed.at);
+  else if (parsed.kind === 'summary' && typeof parsed.asked === 'number' && parsed.asked > 0)
+    into.asked = parsed.asked;
+  else if (parsed.kind === 'request' && typeof parsed.ms === 'number') {
+    const flow = (FLOWS as readonly string[]).includes(parsed.flow ?? '') ? (parsed.flow as Flow) : 'other';
+    into.requests.push({ at: parsed.at, ms: parsed.ms, flow, failed: parsed.failed === true });
+  }
 }
 
-/** The p-th percentile (0..1) of sorted values, interpolated linearly between ranks as k6 does. */
+/** Every point of a run's JSON lines file, requests in time order; empty when the file is missing. */
+export async function readRunPoints(file: string): Promise<RunPoints> {
+  const points: RunPoints = { requests: [], visits: [], dropped: [] };
+  if (!fs.existsSync(file)) return points;
+  const input = fs.createReadStream(file);
+  for await (const line of readline.createInterface({ input, crlfDelay: Infinity }))
+    readPointLine(line, points);
+  points.requests.sort((a, b) => a.at - b.at);
+  return points;
+}
+
+/** The p-th percentile (0..1) of sorted values, interpolated linearly between ranks (as lib/verdict.py does). */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = p * (sorted.length - 1);
@@ -126,4 +133,23 @@ export function bucketSecondsFor(points: RequestPoint[]): number {
   if (points.length < 2) return 1;
   const seconds = (points[points.length - 1]!.at - points[0]!.at) / 1000;
   return Math.max(1, Math.ceil(seconds / 300));
+}
+
+/** What the generator sent against what it was asked to: the check that an arrival rate was really produced. */
+export interface ArrivalCheck {
+  asked: number | undefined;
+  started: number;
+  dropped: number;
+  /** Started arrivals over asked ones (1 when the rate asked was the rate sent). */
+  achieved: number | undefined;
+}
+
+export function checkArrivals(points: RunPoints): ArrivalCheck {
+  const started = points.visits.length;
+  return {
+    asked: points.asked,
+    started,
+    dropped: points.dropped.length,
+    achieved: points.asked ? started / points.asked : undefined,
+  };
 }

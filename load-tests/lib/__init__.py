@@ -1,0 +1,1 @@
+"""The shop's load journey, written once and used by every locustfile in load-tests/."""
