@@ -167,11 +167,15 @@ describe('the probe routes', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const { port: bound } = server.address() as { port: number };
     try {
-      for (const route of ['/health/live', '/health/ready', '/metrics']) {
+      for (const route of ['/health/live', '/health/ready']) {
         const response = await fetch(`http://127.0.0.1:${bound}${route}`);
         await response.body?.cancel();
         expect([route, response.status]).toEqual([route, 200]);
       }
+      // Metrics are served by the admin app only (its own listener), never the public one.
+      const metrics = await fetch(`http://127.0.0.1:${bound}/metrics`);
+      await metrics.body?.cancel();
+      expect(metrics.status).toBe(404);
     } finally {
       server.close();
     }

@@ -149,7 +149,7 @@ describe('docker compose', () => {
     expect(relay).toMatch(/ensureTopics\(kafka, TOPICS\)/);
   });
 
-  it('has Prometheus scrape every service of the native stack on its port', () => {
+  it('has Prometheus scrape every service of the native stack on its admin port (port + 1000)', () => {
     const prometheus = parse(read('infra/observability/prometheus-compose.yml')) as {
       scrape_configs: Array<{ dns_sd_configs: Array<{ names: string[]; port: number }> }>;
     };
@@ -159,7 +159,7 @@ describe('docker compose', () => {
       ),
     );
     for (const spec of SERVICE_SPECS)
-      expect([spec.name, scraped.get(spec.name)]).toEqual([spec.name, spec.defaultPort]);
+      expect([spec.name, scraped.get(spec.name)]).toEqual([spec.name, spec.defaultPort + 1000]);
   });
 
   it('gives the notification service the Mailpit it waits for', () => {

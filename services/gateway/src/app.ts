@@ -71,6 +71,8 @@ export async function startGateway(
     running = await startServer(createGatewayApp(deps), {
       port: config.port,
       host: config.host,
+      adminHost: config.adminHost,
+      adminPort: config.adminPort,
       logger,
       graceMs: config.shutdownGraceMs,
       cleanups,
@@ -81,7 +83,10 @@ export async function startGateway(
     await Promise.allSettled([...cleanups].reverse().map((cleanup) => cleanup()));
     throw error;
   }
-  logger.info({ port: running.port, upstreams: configuredNames(config) }, 'gateway listening');
+  logger.info(
+    { port: running.port, adminPort: running.adminPort, upstreams: configuredNames(config) },
+    'gateway listening',
+  );
   return running;
 }
 

@@ -74,6 +74,8 @@ const gatewayEnv = z
     nodeEnv: env.NODE_ENV,
     host: env.HOST,
     port: env.PORT,
+    adminHost: env.ADMIN_HOST,
+    adminPort: env.ADMIN_PORT,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     faultInjection: env.FAULT_INJECTION,

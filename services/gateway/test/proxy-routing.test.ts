@@ -192,7 +192,7 @@ describe('metrics', () => {
   it('counts proxied requests by upstream and route prefix', async () => {
     await send(gateway.url, '/api/auth/echo');
 
-    const metrics = await send(gateway.url, '/metrics');
+    const metrics = await send(gateway.adminUrl, '/metrics');
 
     expect(metrics.text).toMatch(
       /gateway_proxied_requests_total\{[^}]*upstream="user",route="\/api\/auth",status="200"[^}]*\} [1-9]/,

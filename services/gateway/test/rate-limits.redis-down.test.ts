@@ -27,7 +27,7 @@ describe('when Redis is down', () => {
     for (let i = 0; i < 3; i += 1) statuses.push((await send(gateway.url, '/api/auth/echo')).status);
 
     expect(statuses).toEqual([200, 200, 200]);
-    const metrics = await send(gateway.url, '/metrics');
+    const metrics = await send(gateway.adminUrl, '/metrics');
     expect(metrics.text).toMatch(/ratelimit_store_failures_total\{[^}]*\} ([3-9]|\d{2,})/);
   });
 

@@ -87,6 +87,8 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [() => pool.end(), () => redis.quit(), ...(relay ? [() => relay.stop()] : [])],
