@@ -24,6 +24,12 @@ export interface HttpAppOptions {
   parseJson?: boolean;
   registry?: Registry;
   /**
+   * Whether a caller's x-deadline-ms is believed (default true: services are called by
+   * the gateway and by each other). The gateway, at the edge, passes false: a client's
+   * header must not make it give up early (docs/security.md).
+   */
+  trustCallerDeadline?: boolean;
+  /**
    * Development only: `/_control/faults` and the middleware that injects latency, errors,
    * hangs and lost answers (faults/fault-injection.ts). Pass the service's FAULT_INJECTION
    * config flag, which parseConfig refuses with NODE_ENV=production; off by default.
@@ -57,7 +63,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(requestId());
   app.use(httpMetrics(registry));
   app.use(accessLog(options.logger));
-  app.use(deadline());
+  app.use(deadline({ trustHeader: options.trustCallerDeadline !== false }));
   app.use(securityHeaders());
   app.use(healthRoutes(options.readiness, lifecycle, options.logger));
   const faultOptions = options.faultInjection;

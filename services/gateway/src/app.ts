@@ -38,6 +38,8 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     service: SERVICE_NAME,
     logger: deps.logger,
     faultInjection: deps.config.faultInjection,
+    // The edge: a client's x-deadline-ms is not believed; the proxy sets its own.
+    trustCallerDeadline: false,
     registry: deps.registry,
     // Nothing that can fail without the gateway still serving: upstreams are summarised
     // by GET /health, and rate limiting fails open when Redis is down, so a Redis outage
