@@ -26,7 +26,7 @@ describe('a client forging the headers services trust', () => {
   it('reaches the service with none of them as it wrote them', async () => {
     const forged = Object.fromEntries(
       Object.keys(CLIENT_MUST_NOT_SET)
-        .filter((name) => !['host', 'expect'].includes(name))
+        .filter((name) => !['host', 'expect', 'x-request-id'].includes(name))
         .map((name) => [name, name === 'x-deadline-ms' ? '1' : 'forged-value']),
     );
 
@@ -38,6 +38,14 @@ describe('a client forging the headers services trust', () => {
     const received = answer.json<Echo>().headers;
     for (const name of Object.keys(forged)) expect([name, received[name]]).not.toEqual([name, forged[name]]);
     expect(received['x-internal-caller']).toBeUndefined();
+  });
+
+  it('gets a request id the gateway chose: a forged one that is not short and plain is replaced', async () => {
+    const answer = await send(gateway.url, '/api/auth/echo', {
+      headers: { 'x-request-id': 'forged id; drop table' },
+    });
+
+    expect(answer.json<Echo>().headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("gets the gateway's own budget as x-deadline-ms, not its 1 ms", async () => {

@@ -40,6 +40,25 @@ describe('when Redis is down', () => {
     expect(warnings[0]).toMatchObject({ level: 'warn' });
   });
 
+  it('fails closed on the credential routes: login and register answer 503 with Retry-After', async () => {
+    const before = stub.requestsTo('/api/auth/login').length;
+    const login = await send(gateway.url, '/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"a@example.com","password":"guess"}',
+    });
+    const register = await send(gateway.url, '/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect([login.status, register.status]).toEqual([503, 503]);
+    expect(login.headers['retry-after']).toBe('5');
+    expect(login.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(stub.requestsTo('/api/auth/login')).toHaveLength(before);
+  });
+
   it('stays ready, because it still serves without limits', async () => {
     const answer = await send(gateway.url, '/health/ready');
 

@@ -5,10 +5,12 @@ import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from 
 import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createRedis, pingRedis } from '@surge/redis';
 import type { UserConfig } from './config';
+import { createLoginAttemptStore } from './data-access/login-attempt-store';
 import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
 import { createUserRepository } from './data-access/user-repository';
 import { migrationsDir } from './data-access/migrations-dir';
+import { DEFAULT_LOGIN_THROTTLE } from './domain/login-throttle';
 import { createScryptHasher } from './domain/password-hasher';
 import { seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
@@ -78,6 +80,14 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
           issuer,
           hasher,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          attempts: createLoginAttemptStore(redis),
+          throttle: {
+            ...DEFAULT_LOGIN_THROTTLE,
+            freeFailures: config.LOGIN_FREE_FAILURES,
+            maxDelayMs: config.LOGIN_MAX_BACKOFF_MS,
+            accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
+            accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
+          },
           jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] },
         }),
       );

@@ -25,7 +25,8 @@ const HOP_BY_HOP = new Set([
  */
 export const CLIENT_MUST_NOT_SET: Readonly<Record<string, string>> = {
   host: "the upstream's own authority; the client's is passed as x-forwarded-host",
-  'x-request-id': "the gateway's id, so every log line of a request is found by one id it chose",
+  'x-request-id':
+    "the gateway's id, so every log line of a request is found by one id; a client's is kept only when short and plain (http-kit request-id.ts), else replaced",
   'x-deadline-ms':
     "the caller's remaining budget (http-kit's deadline): a forged 1 ms made services answer 504 without working, a forged 5 min pinned work; the gateway sets its own",
   traceparent:
