@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   pnpm bench gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | all
+ *   pnpm bench gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | login-cost | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
@@ -11,6 +11,7 @@ import { checkoutVsPgbench } from './benches/checkout-vs-pgbench';
 import { eventLatency } from './benches/event-latency';
 import { footprint } from './benches/footprint';
 import { gatewayVsNginx } from './benches/gateway-vs-nginx';
+import { loginCost } from './benches/login-cost';
 import { stopAll } from './lib/processes';
 import { type BenchReport, verdict, writeReport } from './lib/report';
 import { readSettings, type BenchSettings } from './lib/settings';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>>
   'checkout-vs-pgbench': checkoutVsPgbench,
   'event-latency': eventLatency,
   footprint,
+  'login-cost': loginCost,
 };
 
 async function main(): Promise<void> {

@@ -34,6 +34,8 @@ const schema = z
     /** PEM of the RS256 signing key; or a file holding it. Development generates one. */
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),
+    /** Public keys (`<kid>.pem`) of earlier signing keys, published in the JWKS until retired. */
+    JWT_PREVIOUS_KEYS_DIR: z.string().optional(),
     JWT_KEY_ID: z
       .string()
       .regex(/^[\w.-]{1,64}$/)

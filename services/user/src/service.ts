@@ -16,7 +16,7 @@ import { seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
 import { userRoutes } from './entry-points/http/user-routes';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
-import { loadSigningKey } from './security/signing-keys';
+import { loadKeyRing } from './security/signing-keys';
 
 export const SERVICE_NAME = 'user';
 
@@ -36,9 +36,11 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
 
-  const key = loadSigningKey(config, logger);
+  const ring = loadKeyRing(config, logger);
+  const key = ring.current;
+  const verificationKeys = [{ kid: key.kid, publicKey: key.publicKey }, ...ring.previous];
   const verifier = new TokenVerifier({
-    keys: new StaticKeys(new Map([[key.kid, key.publicKey]])),
+    keys: new StaticKeys(new Map(verificationKeys.map((entry) => [entry.kid, entry.publicKey]))),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
@@ -88,7 +90,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
             accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
             accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
           },
-          jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] },
+          jwks: { keys: verificationKeys.map((entry) => toPublicJwk(entry.publicKey, entry.kid)) },
         }),
       );
       app.use('/api/users', userRoutes({ users, cache }));
