@@ -133,7 +133,7 @@ async function checkout(
       userId: input.userId,
       amountCents: order.totalCents,
       currency: order.currency,
-      token: order.paymentToken,
+      token: input.body.payment.token,
     });
     setSpanAttributes({ [A.paymentOutcome]: charged.kind });
     return charged;

@@ -1,0 +1,10 @@
+-- Up Migration
+-- The payment token is needed only while the order may still be charged (PENDING,
+-- PAYMENT_PENDING: the recovery worker retries the same charge with it). Once the order
+-- is PAID or CANCELLED nothing charges it again (refunds and cancellations go by order
+-- id), so the token is cleared: a database dump or a read replica then holds no usable
+-- card tokens of settled orders.
+ALTER TABLE orders ALTER COLUMN payment_token DROP NOT NULL;
+UPDATE orders SET payment_token = NULL WHERE status IN ('PAID', 'CANCELLED') AND payment_token IS NOT NULL;
+ALTER TABLE orders ADD CONSTRAINT orders_token_only_while_chargeable
+  CHECK (payment_token IS NULL OR status IN ('PENDING', 'PAYMENT_PENDING')) NOT VALID;
