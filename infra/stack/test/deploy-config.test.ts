@@ -22,6 +22,7 @@ import {
   renderings,
   root,
   type Env,
+  OPERATOR_SECRETS,
 } from './deploy-manifests';
 
 // Each service's own config parser (its src/config.ts, what main.ts runs first) applied to
@@ -123,17 +124,6 @@ describe('docker compose environment', () => {
     }
   });
 });
-
-// The base runs in production mode: the user service then needs the Secret an operator
-// creates (never in the repository; docs/running-compose-and-kubernetes.md). Its values
-// here are stand-ins of the right shape: config parsing checks presence, not the key.
-const OPERATOR_SECRETS = {
-  'surge-user-secrets': {
-    'jwt-private-key': 'a PEM-encoded RS256 key, created with openssl genpkey',
-    'admin-email': 'admin@example.com',
-    'admin-password': 'a-long-random-password',
-  },
-};
 
 describe.each(['k8s/base', 'k8s/overlays/dev'])('Kubernetes %s environment', (dir) => {
   describe.each(renderings(dir).map((r) => [r.via, r.objects] as const))(

@@ -11,6 +11,7 @@ import {
   deployment,
   loadCompose,
   NATIVE_CONTEXT,
+  OPERATOR_SECRETS,
   read,
   renderings,
   root,
@@ -174,7 +175,8 @@ function serviceDeployment(objects: K8sObject[], spec: ServiceSpec) {
   const found = deployment(objects, spec.name);
   const container = found?.spec?.template?.spec.containers[0];
   if (!found || !container) throw new Error(`no Deployment ${spec.name}`);
-  return { deployment: found, container, env: containerEnv(objects, container) };
+  // The base's Secrets are created by an operator (k8s/create-secrets.sh): stand-ins here.
+  return { deployment: found, container, env: containerEnv(objects, container, OPERATOR_SECRETS) };
 }
 
 describe.each([
@@ -206,8 +208,22 @@ describe.each([
           const { deployment: d, container, env } = serviceDeployment(objects, spec);
           expect(env.NODE_ENV).toBe(mode);
           expect(env.PORT).toBe(String(spec.defaultPort));
-          expect(container.ports).toEqual([{ name: 'http', containerPort: spec.defaultPort }]);
-          if (spec.database) expect(env.DATABASE_URL).toBe(expectedDatabaseUrl(spec.database, 'postgres'));
+          expect(container.ports).toEqual([
+            { name: 'http', containerPort: spec.defaultPort },
+            { name: 'admin', containerPort: spec.defaultPort + 1000 },
+          ]);
+          // Development: the published development password; production: the operator's.
+          if (spec.database && mode === 'development')
+            expect(env.DATABASE_URL).toBe(expectedDatabaseUrl(spec.database, 'postgres'));
+          if (spec.database && mode === 'production') {
+            const url = new URL(env.DATABASE_URL ?? '');
+            expect([url.username, url.host, url.pathname]).toEqual([
+              spec.database,
+              'postgres:5432',
+              `/${spec.database}`,
+            ]);
+            expect(url.password).not.toBe(devPassword(spec.database));
+          }
           expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
           expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
           expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
@@ -292,5 +308,44 @@ describe('the Kubernetes base and docker compose', () => {
     ].filter((f) => fs.statSync(path.join(root, f)).isFile());
     for (const file of files)
       expect([file, /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(read(file))]).toEqual([file, false]);
+  });
+});
+
+describe('deployment security (docs/security.md)', () => {
+  it('compose publishes every port on 127.0.0.1 unless SURGE_BIND_ADDRESS says otherwise', () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      ((service as { ports?: string[] }).ports ?? []).map((port) => [name, port] as const),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const [name, port] of published)
+      expect([name, port.startsWith('${SURGE_BIND_ADDRESS:-127.0.0.1}:')]).toEqual([name, true]);
+  });
+
+  it('never turns fault injection on in the gateway, the published service', () => {
+    expect(compose.services['gateway']?.environment?.FAULT_INJECTION).toBe('false');
+  });
+
+  it('keeps every password out of the Kubernetes base: it generates no Secret and names no development password', () => {
+    const base = read('k8s/base/kustomization.yaml');
+    expect(base).not.toMatch(/^secretGenerator:/m);
+    for (const [via, objects] of renderings('k8s/base').map((r) => [r.via, r.objects] as const))
+      expect([via, objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)]).toEqual([
+        via,
+        [],
+      ]);
+    const files = fs
+      .readdirSync(path.join(root, 'k8s', 'base'), { recursive: true, encoding: 'utf8' })
+      .map((f) => path.join('k8s', 'base', f))
+      .filter((f) => fs.statSync(path.join(root, f)).isFile() && !f.endsWith('.sql'));
+    for (const file of files) expect([file, /-dev-password@/.test(read(file))]).toEqual([file, false]);
+  });
+
+  it('runs Postgres with a read-only root filesystem', () => {
+    for (const [via, objects] of renderings('k8s/base').map((r) => [r.via, r.objects] as const)) {
+      const postgres = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres');
+      const container = postgres?.spec?.template?.spec.containers[0] as
+        { securityContext?: { readOnlyRootFilesystem?: boolean } } | undefined;
+      expect([via, container?.securityContext?.readOnlyRootFilesystem]).toEqual([via, true]);
+    }
   });
 });
