@@ -349,3 +349,77 @@ describe('deployment security (docs/security.md)', () => {
     }
   });
 });
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: object;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: Array<{ port: number }>;
+}
+interface Policy {
+  podSelector: { matchLabels?: Record<string, string> };
+  policyTypes: string[];
+  ingress?: PolicyRule[];
+  egress?: PolicyRule[];
+}
+
+describe('Kubernetes NetworkPolicies of the base', () => {
+  const policies = renderings('k8s/base')
+    .at(-1)!
+    .objects.filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => o.spec as unknown as Policy);
+  const of = (name: string) =>
+    policies.find((p) => p.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
+  const names = (peers: PolicyPeer[] = []) =>
+    peers.map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']);
+
+  it('deny everything by default', () => {
+    expect(policies).toContainEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('let only the gateway take traffic from anywhere', () => {
+    const open = policies.filter((p) => p.ingress?.some((rule) => rule.from === undefined));
+    expect(open.map((p) => p.podSelector.matchLabels?.['app.kubernetes.io/name'])).toEqual(['gateway']);
+  });
+
+  it('let each service reach its callees, and the callees take calls only from their callers', () => {
+    const calls: Record<string, string[]> = {
+      order: ['product', 'payment', 'user'],
+      payment: ['payment-provider', 'user'],
+    };
+    for (const [caller, callees] of Object.entries(calls))
+      for (const callee of callees) {
+        expect([caller, callee, of(caller)?.egress?.some((r) => names(r.to).includes(callee))]).toEqual([
+          caller,
+          callee,
+          true,
+        ]);
+        expect([caller, callee, of(callee)?.ingress?.some((r) => names(r.from).includes(caller))]).toEqual([
+          caller,
+          callee,
+          true,
+        ]);
+      }
+    // Nobody but order may reach product's and payment's internal routes (or their public ones, but the gateway).
+    expect(
+      of('payment')
+        ?.ingress?.flatMap((r) => names(r.from))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['gateway', 'order', 'prometheus']);
+    expect(
+      of('payment-provider')
+        ?.ingress?.flatMap((r) => names(r.from))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['payment', 'prometheus']);
+  });
+
+  it('give every component of the native stack a policy', () => {
+    for (const name of [...SERVICE_SPECS.map((s) => s.name), 'postgres', 'redis', 'kafka', 'mailpit'])
+      expect([name, of(name) !== undefined]).toEqual([name, true]);
+  });
+});
