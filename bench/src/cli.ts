@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | all
+ *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | login-cost | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
@@ -13,6 +13,7 @@ import { footprint } from './benches/footprint';
 import { gatewayVsNginx } from './benches/gateway-vs-nginx';
 import { storefrontPages } from './benches/storefront-pages';
 import { generatorCost } from './benches/generator-cost';
+import { loginCost } from './benches/login-cost';
 import { stopAll } from './lib/processes';
 import { type BenchReport, verdict, writeReport } from './lib/report';
 import { readSettings, type BenchSettings } from './lib/settings';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>>
   footprint,
   'storefront-pages': storefrontPages,
   'generator-cost': generatorCost,
+  'login-cost': loginCost,
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { heal, partition, toxic } from './commands/network';
 import { lifecycle } from './commands/lifecycle';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
+import { rotateKeys } from './commands/rotate-keys';
 import { screenshot } from './commands/screenshot';
 import { trace } from './commands/trace';
 import { scale } from './commands/scale';
@@ -85,6 +86,11 @@ const VERBS: Record<string, Verb> = {
     summary:
       'cut a service off one dependency (needs `up --network-faults`): `partition <service> <dependency>`',
     run: (args) => partition(args),
+  },
+  'rotate-keys': {
+    summary:
+      'sign tokens with a new RS256 key; the previous one stays in the JWKS so nobody is logged out (restarts user)',
+    run: () => rotateKeys(),
   },
   heal: { summary: 'end partitions and toxics: `heal [<service> <dependency>]`', run: (args) => heal(args) },
   toxic: {

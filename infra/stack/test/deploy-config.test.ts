@@ -23,6 +23,7 @@ import {
   renderings,
   root,
   type Env,
+  OPERATOR_SECRETS,
 } from './deploy-manifests';
 
 // Each service's own config parser (its src/config.ts, what main.ts runs first) applied to
@@ -126,18 +127,6 @@ describe('docker compose environment', () => {
   });
 });
 
-// The base runs in production mode: the user service then needs the Secret an operator
-// creates (never in the repository; docs/running-compose-and-kubernetes.md). Its values
-// here are stand-ins of the right shape: config parsing checks presence, not the key.
-const OPERATOR_SECRETS = {
-  'surge-user-secrets': {
-    'jwt-private-key': 'a PEM-encoded RS256 key, created with openssl genpkey',
-    'admin-email': 'admin@example.com',
-    'admin-password': 'a-long-random-password',
-  },
-  'surge-storefront-secrets': { 'session-secret': 'a-long-random-session-secret' },
-};
-
 describe.each(['k8s/base', 'k8s/overlays/dev'])('Kubernetes %s environment', (dir) => {
   describe.each(renderings(dir).map((r) => [r.via, r.objects] as const))(
     'read through %s',
@@ -170,11 +159,15 @@ describe('the probe routes', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const { port: bound } = server.address() as { port: number };
     try {
-      for (const route of ['/health/live', '/health/ready', '/metrics']) {
+      for (const route of ['/health/live', '/health/ready']) {
         const response = await fetch(`http://127.0.0.1:${bound}${route}`);
         await response.body?.cancel();
         expect([route, response.status]).toEqual([route, 200]);
       }
+      // Metrics are served by the admin app only (its own listener), never the public one.
+      const metrics = await fetch(`http://127.0.0.1:${bound}/metrics`);
+      await metrics.body?.cancel();
+      expect(metrics.status).toBe(404);
     } finally {
       server.close();
     }

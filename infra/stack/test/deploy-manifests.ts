@@ -252,3 +252,25 @@ export function targetContainerPort(service: K8sObject, pods: K8sObject, port: n
     .flatMap((c) => c.ports ?? [])
     .find((p) => p.name === servicePort.targetPort)?.containerPort;
 }
+
+// The base runs in production mode: the services then need the Secrets an operator
+// creates (never in the repository; k8s/create-secrets.sh). Their values here are
+// stand-ins of the right shape, with random-looking passwords (production refuses the
+// development ones): config parsing checks presence, not the key.
+const databaseSecret = (role: string) => ({
+  DATABASE_URL: `postgres://${role}:Vb7kQ2xN9mR4tZ1w@postgres:5432/${role}`,
+});
+export const OPERATOR_SECRETS = {
+  'user-database': databaseSecret('surge_user'),
+  'product-database': databaseSecret('surge_product'),
+  'order-database': databaseSecret('surge_order'),
+  'payment-database': databaseSecret('surge_payment'),
+  'notification-database': databaseSecret('surge_notification'),
+  'payment-provider-database': databaseSecret('surge_provider'),
+  'surge-user-secrets': {
+    'jwt-private-key': 'a PEM-encoded RS256 key, created with openssl genpkey',
+    'admin-email': 'admin@example.com',
+    'admin-password': 'a-long-random-password',
+  },
+  'surge-storefront-secrets': { 'session-secret': 'a-long-random-session-secret' },
+};

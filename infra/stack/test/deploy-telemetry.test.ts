@@ -87,7 +87,7 @@ describe('docker compose', () => {
       expect([source, fs.existsSync(path.join(root, source))]).toEqual([source, true]);
   });
 
-  it("has Prometheus scrape every compose service on its port, and Grafana's data sources point at compose services", () => {
+  it("has Prometheus scrape every compose service on its admin port (PORT + 1000), and Grafana's data sources point at compose services", () => {
     const prometheus = parse(read('infra/observability/prometheus-compose.yml')) as {
       scrape_configs: Array<{ dns_sd_configs: Array<{ names: string[]; port: number }> }>;
     };
@@ -97,7 +97,7 @@ describe('docker compose', () => {
       ),
     );
     for (const [name, service] of nodeServices)
-      expect([name, scraped.get(name)]).toEqual([name, Number(service.environment?.PORT)]);
+      expect([name, scraped.get(name)]).toEqual([name, Number(service.environment?.PORT) + 1000]);
     const datasources = parse(read('infra/observability/grafana/provisioning/datasources/surge.yml')) as {
       datasources: Array<{ type: string; url: string }>;
     };

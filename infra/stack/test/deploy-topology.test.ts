@@ -11,6 +11,7 @@ import {
   deployment,
   loadCompose,
   NATIVE_CONTEXT,
+  OPERATOR_SECRETS,
   read,
   renderings,
   root,
@@ -156,7 +157,7 @@ describe('docker compose', () => {
     expect(relay).toMatch(/ensureTopics\(kafka, TOPICS\)/);
   });
 
-  it('has Prometheus scrape every service of the native stack on its port', () => {
+  it('has Prometheus scrape every service of the native stack on its admin port (port + 1000)', () => {
     const prometheus = parse(read('infra/observability/prometheus-compose.yml')) as {
       scrape_configs: Array<{ dns_sd_configs: Array<{ names: string[]; port: number }> }>;
     };
@@ -166,7 +167,7 @@ describe('docker compose', () => {
       ),
     );
     for (const spec of SERVICE_SPECS)
-      expect([spec.name, scraped.get(spec.name)]).toEqual([spec.name, spec.defaultPort]);
+      expect([spec.name, scraped.get(spec.name)]).toEqual([spec.name, spec.defaultPort + 1000]);
   });
 
   it('gives the notification service the Mailpit it waits for', () => {
@@ -181,7 +182,8 @@ function serviceDeployment(objects: K8sObject[], spec: ServiceSpec) {
   const found = deployment(objects, spec.name);
   const container = found?.spec?.template?.spec.containers[0];
   if (!found || !container) throw new Error(`no Deployment ${spec.name}`);
-  return { deployment: found, container, env: containerEnv(objects, container) };
+  // The base's Secrets are created by an operator (k8s/create-secrets.sh): stand-ins here.
+  return { deployment: found, container, env: containerEnv(objects, container, OPERATOR_SECRETS) };
 }
 
 describe.each([
@@ -213,8 +215,22 @@ describe.each([
           const { deployment: d, container, env } = serviceDeployment(objects, spec);
           expect(env.NODE_ENV).toBe(mode);
           expect(env.PORT).toBe(String(spec.defaultPort));
-          expect(container.ports).toEqual([{ name: 'http', containerPort: spec.defaultPort }]);
-          if (spec.database) expect(env.DATABASE_URL).toBe(expectedDatabaseUrl(spec.database, 'postgres'));
+          expect(container.ports).toEqual([
+            { name: 'http', containerPort: spec.defaultPort },
+            { name: 'admin', containerPort: spec.defaultPort + 1000 },
+          ]);
+          // Development: the published development password; production: the operator's.
+          if (spec.database && mode === 'development')
+            expect(env.DATABASE_URL).toBe(expectedDatabaseUrl(spec.database, 'postgres'));
+          if (spec.database && mode === 'production') {
+            const url = new URL(env.DATABASE_URL ?? '');
+            expect([url.username, url.host, url.pathname]).toEqual([
+              spec.database,
+              'postgres:5432',
+              `/${spec.database}`,
+            ]);
+            expect(url.password).not.toBe(devPassword(spec.database));
+          }
           expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
           expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
           expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
@@ -299,5 +315,118 @@ describe('the Kubernetes base and docker compose', () => {
     ].filter((f) => fs.statSync(path.join(root, f)).isFile());
     for (const file of files)
       expect([file, /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(read(file))]).toEqual([file, false]);
+  });
+});
+
+describe('deployment security (docs/security.md)', () => {
+  it('compose publishes every port on 127.0.0.1 unless SURGE_BIND_ADDRESS says otherwise', () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      ((service as { ports?: string[] }).ports ?? []).map((port) => [name, port] as const),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const [name, port] of published)
+      expect([name, port.startsWith('${SURGE_BIND_ADDRESS:-127.0.0.1}:')]).toEqual([name, true]);
+  });
+
+  it('never turns fault injection on in the gateway, the published service', () => {
+    expect(compose.services['gateway']?.environment?.FAULT_INJECTION).toBe('false');
+  });
+
+  it('keeps every password out of the Kubernetes base: it generates no Secret and names no development password', () => {
+    const base = read('k8s/base/kustomization.yaml');
+    expect(base).not.toMatch(/^secretGenerator:/m);
+    for (const [via, objects] of renderings('k8s/base').map((r) => [r.via, r.objects] as const))
+      expect([via, objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)]).toEqual([
+        via,
+        [],
+      ]);
+    const files = fs
+      .readdirSync(path.join(root, 'k8s', 'base'), { recursive: true, encoding: 'utf8' })
+      .map((f) => path.join('k8s', 'base', f))
+      .filter((f) => fs.statSync(path.join(root, f)).isFile() && !f.endsWith('.sql'));
+    for (const file of files) expect([file, /-dev-password@/.test(read(file))]).toEqual([file, false]);
+  });
+
+  it('runs Postgres with a read-only root filesystem', () => {
+    for (const [via, objects] of renderings('k8s/base').map((r) => [r.via, r.objects] as const)) {
+      const postgres = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres');
+      const container = postgres?.spec?.template?.spec.containers[0] as
+        { securityContext?: { readOnlyRootFilesystem?: boolean } } | undefined;
+      expect([via, container?.securityContext?.readOnlyRootFilesystem]).toEqual([via, true]);
+    }
+  });
+});
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: object;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: Array<{ port: number }>;
+}
+interface Policy {
+  podSelector: { matchLabels?: Record<string, string> };
+  policyTypes: string[];
+  ingress?: PolicyRule[];
+  egress?: PolicyRule[];
+}
+
+describe('Kubernetes NetworkPolicies of the base', () => {
+  const policies = renderings('k8s/base')
+    .at(-1)!
+    .objects.filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => o.spec as unknown as Policy);
+  const of = (name: string) =>
+    policies.find((p) => p.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
+  const names = (peers: PolicyPeer[] = []) =>
+    peers.map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']);
+
+  it('deny everything by default', () => {
+    expect(policies).toContainEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('let only the gateway take traffic from anywhere', () => {
+    const open = policies.filter((p) => p.ingress?.some((rule) => rule.from === undefined));
+    expect(open.map((p) => p.podSelector.matchLabels?.['app.kubernetes.io/name'])).toEqual(['gateway']);
+  });
+
+  it('let each service reach its callees, and the callees take calls only from their callers', () => {
+    const calls: Record<string, string[]> = {
+      order: ['product', 'payment', 'user'],
+      payment: ['payment-provider', 'user'],
+    };
+    for (const [caller, callees] of Object.entries(calls))
+      for (const callee of callees) {
+        expect([caller, callee, of(caller)?.egress?.some((r) => names(r.to).includes(callee))]).toEqual([
+          caller,
+          callee,
+          true,
+        ]);
+        expect([caller, callee, of(callee)?.ingress?.some((r) => names(r.from).includes(caller))]).toEqual([
+          caller,
+          callee,
+          true,
+        ]);
+      }
+    // Nobody but order may reach product's and payment's internal routes (or their public ones, but the gateway).
+    expect(
+      of('payment')
+        ?.ingress?.flatMap((r) => names(r.from))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['gateway', 'order', 'prometheus']);
+    expect(
+      of('payment-provider')
+        ?.ingress?.flatMap((r) => names(r.from))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['payment', 'prometheus']);
+  });
+
+  it('give every component of the native stack a policy', () => {
+    for (const name of [...SERVICE_SPECS.map((s) => s.name), 'postgres', 'redis', 'kafka', 'mailpit'])
+      expect([name, of(name) !== undefined]).toEqual([name, true]);
   });
 });

@@ -1,4 +1,5 @@
 import { describeFaults, parseFaultWords } from '../src/commands/fault';
+import { SERVICE_SPECS, adminUrlOf, instanceAdminUrl } from '../src/services/service-specs';
 import { toxicOf } from '../src/commands/network';
 
 describe('pnpm stack fault words', () => {
@@ -42,5 +43,14 @@ describe('pnpm stack toxic words', () => {
 
   it.each([['latency=-5'], ['bandwidth=0'], ['jitter=3']])('reject %s', (word) => {
     expect(() => toxicOf(word)).toThrow(/usage: pnpm stack toxic/);
+  });
+});
+
+describe('where the stack reaches a fault switch', () => {
+  it("is the instance's admin listener, its port + 1000, never the public port", () => {
+    const spec = SERVICE_SPECS.find((entry) => entry.name === 'payment-provider')!;
+
+    expect(instanceAdminUrl('http://127.0.0.1:3102')).toBe('http://127.0.0.1:4102');
+    expect(adminUrlOf(spec, { SURGE_PAYMENT_PROVIDER_PORT: '13410' })).toBe('http://127.0.0.1:14410');
   });
 });

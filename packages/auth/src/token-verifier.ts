@@ -19,7 +19,8 @@ export interface TokenVerifierOptions {
 
 /**
  * Verifies access tokens: RS256 only (rejects `none` and HS256 signed with the public
- * key, the classic confusion attack), a known `kid`, and `iss`, `aud`, `exp`.
+ * key, the classic confusion attack), a known `kid`, and `iss`, `aud`, and an `exp` that
+ * must be present.
  * Every failure is a 401 with no hint of which check failed, except expiry, which
  * clients need to know to refresh.
  */
@@ -48,7 +49,14 @@ export class TokenVerifier {
       }
       throw invalid(error);
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || !isRole(payload.role))
+    // jsonwebtoken checks `exp` only when it is there: a token without one would be valid
+    // forever (a leaked one could never be made to expire short of rotating the key).
+    if (
+      typeof payload === 'string' ||
+      typeof payload.exp !== 'number' ||
+      typeof payload.sub !== 'string' ||
+      !isRole(payload.role)
+    )
       throw invalid();
     return { userId: payload.sub, role: payload.role };
   }

@@ -69,6 +69,14 @@ export const booleanFlag = (fallback: boolean) =>
 export const baseServiceEnv = {
   NODE_ENV: nodeEnv,
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * The admin listener (readiness details, /metrics, /_control/faults): never on the
+   * public port. Loopback by default; the pod's address (0.0.0.0) in compose and
+   * Kubernetes, where Prometheus scrapes it and NetworkPolicies fence it.
+   */
+  ADMIN_HOST: z.string().default('127.0.0.1'),
+  /** Default: PORT + 1000 (0 when PORT is 0), see http-kit's adminPortFor. */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: logLevel,
   /** How long in-flight requests may take to finish after SIGTERM. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

@@ -23,15 +23,50 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 /**
+ * Passwords the repository publishes for development (native stack, compose, the dev
+ * overlay): anyone can read them, so production refuses them wherever they appear.
+ */
+const DEVELOPMENT_PASSWORDS = [/^surge_[a-z]+-dev-password$/, /^postgres$/, /^surge-admin-dev$/, /^admin$/];
+
+const isDevelopmentPassword = (password: string) =>
+  DEVELOPMENT_PASSWORDS.some((pattern) => pattern.test(decodeURIComponentSafe(password)));
+
+/** The password of a URL-shaped value (postgres://u:p@h, redis://:p@h, smtp://u:p@h), if any. */
+function urlPassword(value: string): string | undefined {
+  try {
+    return new URL(value).password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
  * Settings that must never reach production, whatever else is configured: fault
- * injection lets anyone who can reach a service make it fail on purpose.
+ * injection lets anyone who can reach a service make it fail on purpose, and a
+ * development password (in a database, Redis or SMTP URL, or as the admin password) is a
+ * password everyone has.
  */
 function productionProblems(env: Record<string, string | undefined>): string[] {
+  if (env['NODE_ENV'] !== 'production') return [];
+  const problems: string[] = [];
   // The raw variables, so a schema that renames its fields (the gateway's) is covered too.
-  const faultInjection = ['true', '1'].includes(env['FAULT_INJECTION'] ?? '');
-  return env['NODE_ENV'] === 'production' && faultInjection
-    ? ['FAULT_INJECTION: must be off when NODE_ENV=production (it is for development only)']
-    : [];
+  if (['true', '1'].includes(env['FAULT_INJECTION'] ?? ''))
+    problems.push('FAULT_INJECTION: must be off when NODE_ENV=production (it is for development only)');
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    const password = name.endsWith('PASSWORD') ? value : urlPassword(value);
+    if (password !== undefined && isDevelopmentPassword(password))
+      problems.push(`${name}: holds a development password, refused when NODE_ENV=production`);
+  }
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { AppError } from '@surge/errors';
+import { AppError, ValidationError } from '@surge/errors';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -19,7 +19,38 @@ export function jsonBody(limit: string): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, express.json({ limit, type: JSON_TYPES, strict: true })];
+  return [requireJson, express.json({ limit, type: JSON_TYPES, strict: true }), refuseReservedKeys];
+}
+
+/**
+ * Keys that are not data in JavaScript: assigned onto an object (a zod record, a spread,
+ * a merge) `__proto__` swaps its prototype, and `constructor` / `prototype` shadow what
+ * code reaches through them. No Surge contract has such a key, so a body with one, at any
+ * depth, is refused before any route sees it.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 64;
+
+const refuseReservedKeys: RequestHandler = (req, _res, next) => {
+  const found = findReservedKey(req.body as unknown, '', 0);
+  if (found === undefined) return next();
+  next(
+    new ValidationError('The request body is invalid', [
+      { path: found || '(root)', message: 'reserved key (__proto__, constructor, prototype) not allowed' },
+    ]),
+  );
+};
+
+function findReservedKey(value: unknown, path: string, depth: number): string | undefined {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  // Own keys, as JSON.parse made them (a parsed "__proto__" is an own property).
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (RESERVED_KEYS.has(key)) return at;
+    const inner = findReservedKey((value as Record<string, unknown>)[key], at, depth + 1);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** Turns body-parser's errors (which carry `type`) into AppErrors. */

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log';
@@ -9,6 +10,7 @@ import { faultInjection, type FaultInjectionOptions } from './faults/fault-injec
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
 import { createMetricsRegistry, httpMetrics } from './http-metrics';
 import { requestId } from './request-id';
+import { securityHeaders } from './security-headers';
 
 export interface HttpAppOptions {
   service: string;
@@ -22,6 +24,12 @@ export interface HttpAppOptions {
   parseJson?: boolean;
   registry?: Registry;
   /**
+   * Whether a caller's x-deadline-ms is believed (default true: services are called by
+   * the gateway and by each other). The gateway, at the edge, passes false: a client's
+   * header must not make it give up early (docs/security.md).
+   */
+  trustCallerDeadline?: boolean;
+  /**
    * Development only: `/_control/faults` and the middleware that injects latency, errors,
    * hangs and lost answers (faults/fault-injection.ts). Pass the service's FAULT_INJECTION
    * config flag, which parseConfig refuses with NODE_ENV=production; off by default.
@@ -30,15 +38,20 @@ export interface HttpAppOptions {
 }
 
 export interface HttpApp {
+  /** The public listener's app. */
   app: Express;
+  /** The admin listener's app: readiness details, /metrics, /_control (admin-app.ts). */
+  admin: Express;
   registry: Registry;
   lifecycle: Lifecycle;
 }
 
 /**
  * The shape every Surge HTTP service shares, in order: request id, metrics, access
- * log, health and metrics endpoints, fault injection (development only), JSON body rules, the service's routes, a 404
- * problem for anything else, and the one error handler.
+ * log, deadline, liveness and plain readiness, fault injection (development only), JSON
+ * body rules, the service's routes, a 404 problem for anything else, and the one error
+ * handler. Metrics, readiness details and the fault switch are on the separate admin
+ * app, which startServer serves on its own (loopback by default) listener.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const app = express();
@@ -50,15 +63,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(requestId());
   app.use(httpMetrics(registry));
   app.use(accessLog(options.logger));
-  app.use(deadline());
-  app.use(healthRoutes(options.readiness, lifecycle, options.logger, registry));
+  app.use(deadline({ trustHeader: options.trustCallerDeadline !== false }));
+  app.use(securityHeaders());
+  app.use(healthRoutes(options.readiness, lifecycle, options.logger));
   const faultOptions = options.faultInjection;
   const faults =
     faultOptions === true || (typeof faultOptions === 'object' && faultOptions.enabled)
       ? faultInjection(typeof faultOptions === 'object' ? faultOptions : {})
       : undefined;
-  // After health and metrics, so they are exempt; the control routes exempt themselves.
-  if (faults) app.use('/_control', faults.control);
   if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb'));
   // After the body is read: a request whose caller gave up during injected latency is
   // still handled, as on a real slow server.
@@ -66,5 +78,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   options.routes(app, { registry });
   app.use(routeNotFound());
   app.use(errorHandler(options.logger));
-  return { app, registry, lifecycle };
+  const admin = createAdminApp({
+    checks: options.readiness,
+    lifecycle,
+    logger: options.logger,
+    registry,
+    faultControl: faults?.control,
+  });
+  return { app, admin, registry, lifecycle };
 }

@@ -14,9 +14,9 @@ import { sendProblem } from './problem-details';
  * connection before the answer is sent, or when the deadline passes, so a handler
  * doing long work can stop as soon as nobody is waiting.
  */
-export function deadline(): RequestHandler {
+export function deadline(options: { trustHeader: boolean } = { trustHeader: true }): RequestHandler {
   return (req, res, next) => {
-    const budgetMs = parseDeadlineHeader(req.headers[DEADLINE_HEADER]);
+    const budgetMs = options.trustHeader ? parseDeadlineHeader(req.headers[DEADLINE_HEADER]) : undefined;
     if (budgetMs === 0) {
       const message = "The caller's deadline had already passed; the request was not processed";
       sendProblem(res, new AppError('DEPENDENCY_TIMEOUT', message));

@@ -27,12 +27,55 @@ async function runCheck(check: ReadinessCheck): Promise<void> {
   }
 }
 
+/** Probes every dependency; names each `up` or `down` (errors go to the log only). */
+async function probe(
+  checks: Record<string, ReadinessCheck>,
+  lifecycle: Lifecycle,
+  logger: Logger,
+): Promise<{ ready: boolean; results: Record<string, 'up' | 'down'> }> {
+  const results: Record<string, 'up' | 'down'> = {};
+  await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await runCheck(check);
+        results[name] = 'up';
+      } catch (error) {
+        results[name] = 'down';
+        logger.warn({ err: error, dependency: name }, 'readiness check failed');
+      }
+    }),
+  );
+  const ready = lifecycle.ready && Object.values(results).every((state) => state === 'up');
+  return { ready, results };
+}
+
 /**
- * `/health/live`: the process runs. `/health/ready`: it can serve, i.e. it is not
- * shutting down and every dependency answers. The answer names each check as `up` or
- * `down` only: addresses and error texts go to the log, not to the caller.
+ * Public port. `/health/live`: the process runs. `/health/ready`: it can serve, i.e. it
+ * is not shutting down and every dependency answers; the answer is a plain status (load
+ * balancers and probes need no more), so the public port does not tell an outsider
+ * which dependency is down. The details are on the admin listener.
  */
 export function healthRoutes(
+  checks: Record<string, ReadinessCheck>,
+  lifecycle: Lifecycle,
+  logger: Logger,
+): Router {
+  const router = Router();
+  router.get('/health/live', (_req, res) => {
+    res.json({ status: 'up' });
+  });
+  router.get('/health/ready', async (_req, res) => {
+    const { ready } = await probe(checks, lifecycle, logger);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'up' : 'down' });
+  });
+  return router;
+}
+
+/**
+ * Admin listener: the same probes with each check named `up` or `down` (addresses and
+ * error texts go to the log, not to the caller), and the Prometheus `/metrics`.
+ */
+export function adminHealthRoutes(
   checks: Record<string, ReadinessCheck>,
   lifecycle: Lifecycle,
   logger: Logger,
@@ -43,19 +86,7 @@ export function healthRoutes(
     res.json({ status: 'up' });
   });
   router.get('/health/ready', async (_req, res) => {
-    const results: Record<string, 'up' | 'down'> = {};
-    await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          await runCheck(check);
-          results[name] = 'up';
-        } catch (error) {
-          results[name] = 'down';
-          logger.warn({ err: error, dependency: name }, 'readiness check failed');
-        }
-      }),
-    );
-    const ready = lifecycle.ready && Object.values(results).every((state) => state === 'up');
+    const { ready, results } = await probe(checks, lifecycle, logger);
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'up' : 'down', shuttingDown: !lifecycle.ready, checks: results });

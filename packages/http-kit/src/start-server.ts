@@ -7,6 +7,10 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
+  /** The admin listener (readiness details, /metrics, /_control): never the public port. */
+  adminServer: Server;
+  adminPort: number;
+  adminUrl: string;
   /** Graceful stop: readiness false, stop accepting, let in-flight requests finish, then run cleanups. */
   stop(): Promise<void>;
 }
@@ -14,6 +18,13 @@ export interface RunningServer {
 export interface StartServerOptions {
   port: number;
   host: string;
+  /**
+   * The admin listener's port: ADMIN_PORT, or by default the public port + 1000
+   * (adminPortFor), so every service of the native stack has its own.
+   */
+  adminPort?: number | undefined;
+  /** Loopback unless configured (the pod network in Kubernetes, for Prometheus). */
+  adminHost?: string | undefined;
   logger: Logger;
   /** How long in-flight requests may take after a stop begins. */
   graceMs?: number;
@@ -23,21 +34,33 @@ export interface StartServerOptions {
   cleanups?: Array<() => Promise<unknown>>;
 }
 
+/** Default admin port: the public port + 1000; ephemeral when the public one is (tests). */
+export function adminPortFor(port: number, adminPort?: number): number {
+  if (adminPort !== undefined) return adminPort;
+  return port === 0 ? 0 : port + ADMIN_PORT_DISTANCE;
+}
+
+export const ADMIN_PORT_DISTANCE = 1000;
+export const DEFAULT_ADMIN_HOST = '127.0.0.1';
+
 export async function startServer(http: HttpApp, options: StartServerOptions): Promise<RunningServer> {
   const server = createServer(http.app);
   // Slightly above typical load-balancer idle timeouts, so the client side closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port, options.host);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const url = urlOf(options.host, port);
+  const adminHost = options.adminHost ?? DEFAULT_ADMIN_HOST;
+  const adminServer = createServer(http.admin);
+  try {
+    await listen(adminServer, adminPortFor(options.port, options.adminPort), adminHost);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const adminPort = (adminServer.address() as AddressInfo).port;
   let stopping: Promise<void> | undefined;
 
   const stop = (): Promise<void> => {
@@ -52,13 +75,32 @@ export async function startServer(http: HttpApp, options: StartServerOptions): P
         options.logger.warn({ graceMs }, 'in-flight requests did not finish in time; closing connections');
         server.closeAllConnections();
       }
+      // Last to go, so metrics can be scraped and readiness read while draining.
+      await new Promise<void>((resolve) => {
+        adminServer.close(() => resolve());
+        adminServer.closeAllConnections();
+      });
       for (const cleanup of [...(options.cleanups ?? [])].reverse()) {
         await cleanup().catch((error: unknown) => options.logger.warn({ err: error }, 'cleanup failed'));
       }
     })();
     return stopping;
   };
-  return { server, port, url, stop };
+  return { server, port, url, adminServer, adminPort, adminUrl: urlOf(adminHost, adminPort), stop };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**

@@ -44,7 +44,7 @@ async function startKit(faultInjection: boolean): Promise<RunningServer> {
   );
 }
 
-const put = (body: unknown) => callJson(server.url, 'PUT', '/_control/faults', { body });
+const put = (body: unknown) => callJson(server.adminUrl, 'PUT', '/_control/faults', { body });
 const rows = async (id: string) => (await pool.query('SELECT id FROM things WHERE id = $1', [id])).rows;
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ beforeAll(async () => {
   await pool.query('CREATE TABLE IF NOT EXISTS things (id text PRIMARY KEY)');
   server = await startKit(true);
 });
-afterEach(() => callJson(server.url, 'DELETE', '/_control/faults'));
+afterEach(() => callJson(server.adminUrl, 'DELETE', '/_control/faults'));
 afterAll(async () => {
   await server.stop();
   await pool.end();
@@ -102,17 +102,24 @@ describe('fault injection in development', () => {
     expect((await callJson(server.url, 'GET', '/things')).status).toBe(200);
   });
 
+  it('is controlled on the admin listener only, never on the public port', async () => {
+    const res = await callJson(server.url, 'PUT', '/_control/faults', { body: { errorRate: 1 } });
+    expect(res.status).toBe(404);
+    expect((await callJson(server.url, 'GET', '/things')).status).toBe(200);
+    expect((await callJson(server.url, 'GET', '/metrics')).status).toBe(404);
+  });
+
   it('leaves health, metrics and the control endpoint alone', async () => {
     await put({ hang: true, errorRate: 1 });
     expect((await callJson(server.url, 'GET', '/health/live')).status).toBe(200);
-    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
-    const state = await callJson(server.url, 'GET', '/_control/faults');
+    expect((await fetch(`${server.adminUrl}/metrics`)).status).toBe(200);
+    const state = await callJson(server.adminUrl, 'GET', '/_control/faults');
     expect(state.body).toEqual({ latencyMs: 0, errorRate: 1, hang: true, dropAfterCommit: false });
   });
 
   it('after clear, behaves normally again', async () => {
     await put({ errorRate: 1 });
-    expect((await callJson(server.url, 'DELETE', '/_control/faults')).status).toBe(204);
+    expect((await callJson(server.adminUrl, 'DELETE', '/_control/faults')).status).toBe(204);
     expect((await callJson(server.url, 'GET', '/things')).status).toBe(200);
   });
 
@@ -139,6 +146,8 @@ describe('fault injection in production', () => {
     try {
       const res = await callJson(production.url, 'PUT', '/_control/faults', { body: { hang: true } });
       expect(res.status).toBe(404);
+      const admin = await callJson(production.adminUrl, 'PUT', '/_control/faults', { body: { hang: true } });
+      expect(admin.status).toBe(404);
       expect(res.body.code).toBe('ROUTE_NOT_FOUND');
       expect((await callJson(production.url, 'GET', '/things')).status).toBe(200);
     } finally {

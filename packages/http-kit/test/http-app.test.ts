@@ -102,6 +102,24 @@ describe('the HTTP kit', () => {
     expect(lines.join('')).toContain('SELECT * FROM secrets failed');
   });
 
+  it('serves metrics and readiness details on the admin listener only, on loopback', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    expect(await (await fetch(`${server.url}/health/ready`)).json()).toEqual({ status: 'up' });
+    expect(new URL(server.adminUrl).hostname).toBe('127.0.0.1');
+    expect(await (await fetch(`${server.adminUrl}/metrics`)).text()).toContain('http_requests_total');
+    expect(await (await fetch(`${server.adminUrl}/health/ready`)).json()).toEqual({
+      status: 'up',
+      shuttingDown: false,
+      checks: { always: 'up' },
+    });
+  });
+
+  it('marks every answer nosniff and not cacheable unless a route says otherwise', async () => {
+    const res = await fetch(`${server.url}/missing`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('reports not ready while shutting down', async () => {
     const extra = await startServer(
       createHttpApp({
@@ -120,7 +138,9 @@ describe('the HTTP kit', () => {
     const stopping = extra.stop();
     const res = await fetch(`${extra.url}/health/ready`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ shuttingDown: true });
+    expect(await res.json()).toEqual({ status: 'down' });
+    const details = await fetch(`${extra.adminUrl}/health/ready`);
+    expect(await details.json()).toMatchObject({ shuttingDown: true });
     await stopping;
   });
 });

@@ -31,6 +31,22 @@ describe('logger redaction', () => {
     expect(output).toContain('login attempt');
   });
 
+  it('never writes payment tokens or emails, at any of the depths services log them', () => {
+    const { log, lines } = captureLogger();
+    log.warn(
+      {
+        paymentToken: 'tok_visa_secret1',
+        email: 'secret2@example.com',
+        order: { paymentToken: 'tok_secret3', customer: { email: 'secret4@example.com' } },
+        err: { request: { body: { paymentToken: 'tok_secret5' } } },
+      },
+      'charge failed',
+    );
+    const output = lines.join('');
+    expect(output).not.toMatch(/secret/);
+    expect(output).toContain('charge failed');
+  });
+
   it('adds the service name and the current request id to every line', () => {
     const { log, lines } = captureLogger();
     runWithContext({ requestId: 'req-123', userId: 'user-9' }, () =>

@@ -13,6 +13,11 @@ const secretKeys = [
   'cookie',
   'set-cookie',
   'privateKey',
+  // Card tokens (order and payment bodies, the provider call) and personal data.
+  'paymentToken',
+  'email',
+  'ADMIN_PASSWORD',
+  'JWT_PRIVATE_KEY',
 ];
 
 export const redactPaths: string[] = [

@@ -9,8 +9,15 @@ export interface TelemetryConfig {
   instanceId: string;
   /** The OTLP/HTTP traces URL (`<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`). */
   tracesUrl: string;
-  /** Share of new traces that are recorded (0..1). A caller's decision is always kept. */
+  /** Share of new traces that are recorded (0..1). */
   sampleRatio: number;
+  /**
+   * `parent`: a caller's sampling decision is kept (services, called by the gateway and
+   * each other). `edge`: a remote caller's decision is ignored (the gateway, called by
+   * clients; see edge-sampler.ts). SURGE_TRACE_SAMPLING; `edge` by default for the
+   * gateway, `parent` for everything else.
+   */
+  sampling: 'parent' | 'edge';
 }
 
 /** Where the process comes from, when OTEL_SERVICE_NAME / OTEL_SERVICE_VERSION are not set. */
@@ -46,7 +53,9 @@ export function readTelemetryConfig(
     instanceId: nonEmpty(env.OTEL_SERVICE_INSTANCE_ID) ?? randomUUID(),
     tracesUrl: tracesUrl(env, warnings),
     sampleRatio: sampleRatio(env, warnings),
+    sampling: 'parent',
   };
+  config.sampling = sampling(env, config.serviceName, warnings);
   return { config, warnings };
 }
 
@@ -68,6 +77,16 @@ function sampleRatio(env: NodeJS.ProcessEnv, warnings: string[]): number {
   const ratio = Number(raw);
   if (Number.isFinite(ratio) && ratio >= 0 && ratio <= 1) return ratio;
   warnings.push(`ignoring OTEL_TRACES_SAMPLER_ARG=${raw}: not a number from 0 to 1; sampling ${fallback}`);
+  return fallback;
+}
+
+/** The gateway faces clients: it never lets one decide what is traced. */
+function sampling(env: NodeJS.ProcessEnv, serviceName: string, warnings: string[]): 'parent' | 'edge' {
+  const fallback = serviceName === 'gateway' ? 'edge' : 'parent';
+  const raw = nonEmpty(env.SURGE_TRACE_SAMPLING);
+  if (raw === undefined) return fallback;
+  if (raw === 'edge' || raw === 'parent') return raw;
+  warnings.push(`ignoring SURGE_TRACE_SAMPLING=${raw}: not "edge" or "parent"; using ${fallback}`);
   return fallback;
 }
 

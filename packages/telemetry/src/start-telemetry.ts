@@ -4,6 +4,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { TelemetryConfig } from './config';
+import { EdgeSampler } from './edge-sampler';
 import { createInstrumentations } from './instrumentations';
 
 export interface RunningTelemetry {
@@ -39,8 +40,12 @@ export function startTelemetry(
       }),
     ),
     // A request that arrives sampled (or not) keeps that decision across every service,
-    // so a trace is never half recorded; only new traces are sampled by ratio.
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    // so a trace is never half recorded; only new traces are sampled by ratio. At the
+    // edge (the gateway) a client's decision is not kept: edge-sampler.ts.
+    sampler:
+      config.sampling === 'edge'
+        ? new EdgeSampler(config.sampleRatio)
+        : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     // Batches as the OTEL_BSP_* variables say (default: every 5 s or 512 spans).
     ...(options.spanProcessors
       ? { spanProcessors: options.spanProcessors }

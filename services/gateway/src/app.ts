@@ -38,6 +38,8 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     service: SERVICE_NAME,
     logger: deps.logger,
     faultInjection: deps.config.faultInjection,
+    // The edge: a client's x-deadline-ms is not believed; the proxy sets its own.
+    trustCallerDeadline: false,
     registry: deps.registry,
     // Nothing that can fail without the gateway still serving: upstreams are summarised
     // by GET /health, and rate limiting fails open when Redis is down, so a Redis outage
@@ -71,6 +73,8 @@ export async function startGateway(
     running = await startServer(createGatewayApp(deps), {
       port: config.port,
       host: config.host,
+      adminHost: config.adminHost,
+      adminPort: config.adminPort,
       logger,
       graceMs: config.shutdownGraceMs,
       cleanups,
@@ -81,7 +85,10 @@ export async function startGateway(
     await Promise.allSettled([...cleanups].reverse().map((cleanup) => cleanup()));
     throw error;
   }
-  logger.info({ port: running.port, upstreams: configuredNames(config) }, 'gateway listening');
+  logger.info(
+    { port: running.port, adminPort: running.adminPort, upstreams: configuredNames(config) },
+    'gateway listening',
+  );
   return running;
 }
 

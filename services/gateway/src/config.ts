@@ -54,6 +54,26 @@ const gatewayEnv = z
     LOAD_SHED_QUEUE_TIMEOUT_MS: nonNegativeInt(50),
     LOAD_SHED_RETRY_AFTER_SECONDS: positiveInt(1),
     BODY_LIMIT_BYTES: positiveInt(1_048_576),
+    /**
+     * Origins (scheme://host[:port], comma-separated) whose pages may call the API from a
+     * browser. Empty by default: no CORS at all.
+     */
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^https?:\/\/[^/\s*]+$/, 'must be an origin: scheme://host[:port], no path, no wildcard'),
+        ),
+      ),
     /** How many proxies in front of the gateway may be believed about the client address (X-Forwarded-For). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
@@ -67,6 +87,9 @@ const gatewayEnv = z
     RATE_LIMIT_IP_WINDOW_MS: positiveInt(1_000),
     RATE_LIMIT_CREDENTIALS_MAX: positiveInt(10),
     RATE_LIMIT_CREDENTIALS_WINDOW_MS: positiveInt(60_000),
+    /** Refused tokens (junk, forged, expired) per client address and window, before its tokens go unread. */
+    RATE_LIMIT_BAD_TOKEN_MAX: positiveInt(20),
+    RATE_LIMIT_BAD_TOKEN_WINDOW_MS: positiveInt(60_000),
   })
   .refine((env) => env.UPSTREAM_EJECTION_MAX_MS >= env.UPSTREAM_EJECTION_BASE_MS, {
     message: 'must be at least UPSTREAM_EJECTION_BASE_MS',
@@ -76,6 +99,8 @@ const gatewayEnv = z
     nodeEnv: env.NODE_ENV,
     host: env.HOST,
     port: env.PORT,
+    adminHost: env.ADMIN_HOST,
+    adminPort: env.ADMIN_PORT,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     faultInjection: env.FAULT_INJECTION,
@@ -114,6 +139,7 @@ const gatewayEnv = z
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     jwt: {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
@@ -127,6 +153,7 @@ const gatewayEnv = z
         ip: { max: env.RATE_LIMIT_IP_MAX, windowMs: env.RATE_LIMIT_IP_WINDOW_MS },
         credentials: { max: env.RATE_LIMIT_CREDENTIALS_MAX, windowMs: env.RATE_LIMIT_CREDENTIALS_WINDOW_MS },
       } satisfies RateLimitPolicies,
+      badTokens: { max: env.RATE_LIMIT_BAD_TOKEN_MAX, windowMs: env.RATE_LIMIT_BAD_TOKEN_WINDOW_MS },
     },
   }));
 

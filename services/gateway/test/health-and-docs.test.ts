@@ -108,15 +108,17 @@ describe('GET /health', () => {
 });
 
 describe("the gateway's own endpoints", () => {
-  it('serves liveness, readiness, and Prometheus metrics', async () => {
+  it('serves liveness and plain readiness publicly, details and Prometheus metrics on the admin listener', async () => {
     await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
       const live = await send(gateway.url, '/health/live');
       const ready = await send(gateway.url, '/health/ready');
-      const metrics = await send(gateway.url, '/metrics');
+      const details = await send(gateway.adminUrl, '/health/ready');
+      const metrics = await send(gateway.adminUrl, '/metrics');
 
       expect(live.status).toBe(200);
       expect(ready.status).toBe(200);
-      expect(ready.json()).toMatchObject({ status: 'up', shuttingDown: false });
+      expect(ready.json()).toEqual({ status: 'up' });
+      expect(details.json()).toMatchObject({ status: 'up', shuttingDown: false, checks: {} });
       expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
       expect(metrics.text).toContain('http_requests_total');
     });

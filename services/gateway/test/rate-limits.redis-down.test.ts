@@ -27,7 +27,7 @@ describe('when Redis is down', () => {
     for (let i = 0; i < 3; i += 1) statuses.push((await send(gateway.url, '/api/auth/echo')).status);
 
     expect(statuses).toEqual([200, 200, 200]);
-    const metrics = await send(gateway.url, '/metrics');
+    const metrics = await send(gateway.adminUrl, '/metrics');
     expect(metrics.text).toMatch(/ratelimit_store_failures_total\{[^}]*\} ([3-9]|\d{2,})/);
   });
 
@@ -38,6 +38,25 @@ describe('when Redis is down', () => {
 
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 'warn' });
+  });
+
+  it('fails closed on the credential routes: login and register answer 503 with Retry-After', async () => {
+    const before = stub.requestsTo('/api/auth/login').length;
+    const login = await send(gateway.url, '/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"a@example.com","password":"guess"}',
+    });
+    const register = await send(gateway.url, '/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect([login.status, register.status]).toEqual([503, 503]);
+    expect(login.headers['retry-after']).toBe('5');
+    expect(login.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(stub.requestsTo('/api/auth/login')).toHaveLength(before);
   });
 
   it('stays ready, because it still serves without limits', async () => {

@@ -154,7 +154,7 @@ describe('the general limits', () => {
   });
 
   it('counts refusals by policy on /metrics', async () => {
-    const metrics = await send(gateway.url, '/metrics');
+    const metrics = await send(gateway.adminUrl, '/metrics');
 
     expect(metrics.text).toMatch(/ratelimit_rejections_total\{[^}]*policy="credentials"[^}]*\} [1-9]/);
     expect(metrics.text).toMatch(/ratelimit_rejections_total\{[^}]*policy="user"[^}]*\} [1-9]/);

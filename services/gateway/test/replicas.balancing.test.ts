@@ -59,7 +59,7 @@ describe('an upstream listed as several URLs', () => {
   });
 
   it('reports the instances by state on /metrics', async () => {
-    const metrics = await send(gateway.url, '/metrics');
+    const metrics = await send(gateway.adminUrl, '/metrics');
 
     expect(metrics.text).toMatch(/gateway_upstream_instances\{[^}]*upstream="user",state="healthy"[^}]*\} 3/);
     expect(metrics.text).toMatch(/gateway_upstream_instances\{[^}]*upstream="user",state="ejected"[^}]*\} 0/);

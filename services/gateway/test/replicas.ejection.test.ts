@@ -55,8 +55,12 @@ describe('passive outlier ejection', () => {
     for (let i = 0; i < 5; i += 1) statuses.push((await send(gateway.url, uniquePath())).status);
 
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
-    expect(await metricValue(gateway.url, 'gateway_upstream_ejections_total', { upstream: 'user' })).toBe(1);
-    expect(await metricValue(gateway.url, 'gateway_upstream_retries_total', { upstream: 'user' })).toBe(3);
+    expect(
+      await metricValue(gateway.adminUrl, 'gateway_upstream_ejections_total', { upstream: 'user' }),
+    ).toBe(1);
+    expect(await metricValue(gateway.adminUrl, 'gateway_upstream_retries_total', { upstream: 'user' })).toBe(
+      3,
+    );
     const ejected = gateway.logs.filter((line) => line.msg === 'upstream instance ejected');
     expect(ejected).toEqual([expect.objectContaining({ instance: 'user-1', durationMs: 1000 })]);
   });
@@ -104,7 +108,7 @@ describe('the ejection cap', () => {
 
       expect(statuses.every((status) => status === 503)).toBe(true);
       expect(
-        await metricValue(gateway.url, 'gateway_upstream_ejections_total', { upstream: 'product' }),
+        await metricValue(gateway.adminUrl, 'gateway_upstream_ejections_total', { upstream: 'product' }),
       ).toBe(1);
       const health = (await send(gateway.url, '/health')).json<{
         upstreams: { product: { instances: Array<{ state: string }> } };

@@ -54,7 +54,7 @@ describe('active health checks', () => {
   it('take a killed instance out of rotation, so no request is sent to it any more', async () => {
     await stub(1).close();
     await eventually(async () => expect(await stateOf('user-2')).toBe('unhealthy'));
-    const retriesBefore = await metricValue(gateway.url, 'gateway_upstream_retries_total', {
+    const retriesBefore = await metricValue(gateway.adminUrl, 'gateway_upstream_retries_total', {
       upstream: 'user',
     });
 
@@ -64,7 +64,7 @@ describe('active health checks', () => {
 
     expect(reads.every((status) => status === 200)).toBe(true);
     expect(writes.every((status) => status === 200)).toBe(true);
-    expect(await metricValue(gateway.url, 'gateway_upstream_retries_total', { upstream: 'user' })).toBe(
+    expect(await metricValue(gateway.adminUrl, 'gateway_upstream_retries_total', { upstream: 'user' })).toBe(
       retriesBefore,
     );
   });

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 const retries = (gateway: TestGateway) =>
-  metricValue(gateway.url, 'gateway_upstream_retries_total', { upstream: 'user' });
+  metricValue(gateway.adminUrl, 'gateway_upstream_retries_total', { upstream: 'user' });
 
 describe('when the first instance refuses the connection', () => {
   it('retries a GET on another instance, and the client sees 200', async () => {

@@ -3,7 +3,7 @@ import { createTestKeyPair, signTestToken } from '@surge/testing';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { send } from './support/http';
 import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
-import { hs256WithPublicKey, tamperedToken, unsignedToken } from './support/tokens';
+import { hs256WithPublicKey, tamperedToken, tokenWithoutExpiry, unsignedToken } from './support/tokens';
 
 const keys = createTestKeyPair();
 const strangerKeys = createTestKeyPair();
@@ -16,6 +16,8 @@ beforeAll(async () => {
     USER_SERVICE_URL: stub.url,
     PRODUCT_SERVICE_URL: stub.url,
     ORDER_SERVICE_URL: stub.url,
+    // Every bad token here counts against 127.0.0.1; the flood limit has its own test.
+    RATE_LIMIT_BAD_TOKEN_MAX: '1000',
   });
 });
 
@@ -82,6 +84,7 @@ describe('forged and broken tokens', () => {
     ['HS256 signed with the RSA public key as the secret', () => hs256WithPublicKey(keys), 'INVALID_TOKEN'],
     ['a payload changed after signing', () => tamperedToken(keys), 'INVALID_TOKEN'],
     ['an expired token', () => signTestToken(keys, { expiresInSeconds: -120 }), 'TOKEN_EXPIRED'],
+    ['a genuinely signed token without exp', () => tokenWithoutExpiry(keys), 'INVALID_TOKEN'],
     ['an unknown kid', () => signTestToken(strangerKeys), 'INVALID_TOKEN'],
     ['the wrong audience', () => signTestToken(keys, { audience: 'someone-else' }), 'INVALID_TOKEN'],
     ['the wrong issuer', () => signTestToken(keys, { issuer: 'evil-issuer' }), 'INVALID_TOKEN'],

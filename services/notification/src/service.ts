@@ -136,6 +136,8 @@ export async function startNotificationService(
     const running = await startServer(http, {
       port: config.PORT,
       host: config.HOST,
+      adminHost: config.ADMIN_HOST,
+      adminPort: config.ADMIN_PORT,
       logger,
       graceMs: config.SHUTDOWN_GRACE_MS,
       cleanups,

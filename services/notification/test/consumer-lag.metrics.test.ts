@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** `kafka_consumer_lag` of this file's group, by topic (summed over partitions). */
 async function lagByTopic(): Promise<Map<string, number>> {
-  const text = await fetch(`${service.url}/metrics`).then((res) => res.text());
+  const text = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
   const byTopic = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('kafka_consumer_lag{') || !line.includes(`group="${service.config.CONSUMER_GROUP}"`))

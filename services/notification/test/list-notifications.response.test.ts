@@ -127,9 +127,9 @@ describe('GET /api/notifications', () => {
 
 describe('operations endpoints', () => {
   it('reports ready with postgres, and Prometheus metrics', async () => {
-    const ready = await fetch(`${service.url}/health/ready`).then((res) => res.json());
+    const ready = await fetch(`${service.adminUrl}/health/ready`).then((res) => res.json());
     expect(ready).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up' } });
-    const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toContain('notifications_total');
   });
 });

@@ -63,7 +63,7 @@ describe('an order event that arrives before its user is known', () => {
     // Every test file's consumer reads the same topic into the same test database, so
     // another file's consumer may have parked this event first (it then counts here as a
     // duplicate). The rows above prove the parking; the metric proves it was counted.
-    const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(
       /notifications_total\{[^}]*type="order.paid"[^}]*outcome="(deferred|duplicate)"[^}]*\} [1-9]/,
     );

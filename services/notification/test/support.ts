@@ -25,6 +25,8 @@ const logger = createLogger({ service: 'notification-test', level: 'silent' });
 
 export interface TestNotificationService {
   url: string;
+  /** The admin listener: readiness details, /metrics, /_control. */
+  adminUrl: string;
   config: NotificationConfig;
   running: NotificationService;
   keys: TestKeyPair;
@@ -67,6 +69,7 @@ export async function startTestNotificationService(
   const db = createPool({ connectionString: config.DATABASE_URL, applicationName: 'notification-test' });
   return {
     url: running.url,
+    adminUrl: running.adminUrl,
     config,
     running,
     keys,

@@ -48,7 +48,7 @@ describe('user.registered on the users topic', () => {
     await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), 'mail');
 
     const metrics = await eventually(async () => {
-      const text = await fetch(`${service.url}/metrics`).then((res) => res.text());
+      const text = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
       return /notifications_total\{[^}]*type="user.registered"[^}]*outcome="sent"[^}]*\} [1-9]/.test(text)
         ? text
         : undefined;

@@ -103,6 +103,8 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     // Reverse order on stop: the worker and relay first, then clients and pools.

@@ -26,12 +26,12 @@ describe('GET /metrics after checkouts', () => {
   it('a paid checkout moves the request, saga, upstream and histogram series', async () => {
     const product = h.product.addProduct(1250, 5);
     const { token } = h.token();
-    const before = await scrapeMetrics(h.url);
+    const before = await scrapeMetrics(h.adminUrl);
 
     const res = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }]));
 
     expect(res.status).toBe(201);
-    const after = await scrapeMetrics(h.url);
+    const after = await scrapeMetrics(h.adminUrl);
     expect(delta(before, after, 'http_requests_total', { ...CHECKOUT, status: '201' })).toBe(1);
     expect(delta(before, after, 'http_request_duration_seconds_count', { ...CHECKOUT, status: '201' })).toBe(
       1,
@@ -64,12 +64,12 @@ describe('GET /metrics after checkouts', () => {
     const { token } = h.token();
     const key = randomUUID();
     const body = checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_decline');
-    const before = await scrapeMetrics(h.url);
+    const before = await scrapeMetrics(h.adminUrl);
 
     expect((await placeOrder(h, token, body, key)).status).toBe(402);
     expect((await placeOrder(h, token, body, key)).status).toBe(402);
 
-    const after = await scrapeMetrics(h.url);
+    const after = await scrapeMetrics(h.adminUrl);
     expect(delta(before, after, 'checkout_outcomes_total', { outcome: 'declined' })).toBe(1);
     expect(delta(before, after, 'checkout_outcomes_total', { outcome: 'replayed' })).toBe(1);
     expect(delta(before, after, 'http_requests_total', { ...CHECKOUT, status: '402' })).toBe(2);
@@ -78,13 +78,13 @@ describe('GET /metrics after checkouts', () => {
   it('a payment service that is down counts pending, failed attempts and retries, then the worker charges', async () => {
     const product = h.product.addProduct(800, 5);
     const { token } = h.token();
-    const before = await scrapeMetrics(h.url);
+    const before = await scrapeMetrics(h.adminUrl);
     h.payment.mode = 'down';
 
     const res = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }]));
 
     expect(res.status).toBe(202);
-    const during = await scrapeMetrics(h.url);
+    const during = await scrapeMetrics(h.adminUrl);
     expect(delta(before, during, 'checkout_outcomes_total', { outcome: 'pending' })).toBe(1);
     expect(
       delta(before, during, 'upstream_requests_total', { upstream: 'payment', outcome: 'server_error' }),
@@ -98,7 +98,7 @@ describe('GET /metrics after checkouts', () => {
       const order = await call<{ status: string }>(h, 'GET', `/api/orders/${res.body.id}`, { token });
       return order.body.status === 'PAID';
     });
-    const after = await scrapeMetrics(h.url);
+    const after = await scrapeMetrics(h.adminUrl);
     expect(
       delta(before, after, 'order_recovery_actions_total', { action: 'charged' }),
     ).toBeGreaterThanOrEqual(1);

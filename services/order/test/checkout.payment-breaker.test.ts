@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function metric(pattern: RegExp): Promise<number | undefined> {
-  const text = await (await fetch(`${h.url}/metrics`)).text();
+  const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
   const match = pattern.exec(text);
   return match ? Number(match[1]) : undefined;
 }

@@ -12,6 +12,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
+const storedToken = async (orderId: string) =>
+  (
+    await h.query<{ payment_token: string | null }>('SELECT payment_token FROM orders WHERE id = $1', [
+      orderId,
+    ])
+  )[0]?.payment_token;
+
 describe('POST /api/orders answers as the contract says', () => {
   it('201 PAID: stock committed and exactly one capture', async () => {
     const product = h.product.addProduct(1999, 5);
@@ -33,6 +40,8 @@ describe('POST /api/orders answers as the contract says', () => {
       [res.body.id],
     );
     expect(events.map((event) => event.event_type)).toEqual(['order.created', 'order.paid']);
+    // Settled: nothing charges it again, so the card token is not kept.
+    expect(await storedToken(res.body.id)).toBeNull();
   });
 
   it('402 PAYMENT_DECLINED with orderId: the order exists as CANCELLED, stock returned, nothing captured', async () => {
@@ -49,6 +58,7 @@ describe('POST /api/orders answers as the contract says', () => {
     expect(order.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED' });
     expect(product).toMatchObject({ stock: 3, reserved: 0, sold: 0 });
     expect(h.payment.payments.get(res.body.orderId!)?.status).toBe('DECLINED');
+    expect(await storedToken(res.body.orderId!)).toBeNull();
   });
 
   it('409 INSUFFICIENT_STOCK: nothing reserved, nothing charged, no order', async () => {
@@ -120,6 +130,42 @@ describe('POST /api/orders answers as the contract says', () => {
         'a malformed token',
         'key-bad-token',
         () => checkoutBody([{ productId: product().id, quantity: 1 }], '<script>'),
+      ],
+      [
+        'a right-to-left override in the address name',
+        'key-bidi-name',
+        () => ({
+          ...checkoutBody([{ productId: product().id, quantity: 1 }]),
+          shippingAddress: {
+            name: 'Ada \u202Egnp.exe',
+            line1: 'B',
+            city: 'C',
+            postalCode: 'D',
+            country: 'US',
+          },
+        }),
+      ],
+      [
+        'a zero-width space in the address line',
+        'key-zero-width',
+        () => ({
+          ...checkoutBody([{ productId: product().id, quantity: 1 }]),
+          shippingAddress: {
+            name: 'Ada',
+            line1: 'Main\u200BStreet 1',
+            city: 'C',
+            postalCode: 'D',
+            country: 'US',
+          },
+        }),
+      ],
+      [
+        'a __proto__ key in the address',
+        'key-proto-address',
+        () =>
+          JSON.parse(
+            `{"items":[{"productId":"${product().id}","quantity":1}],"payment":{"token":"tok_visa"},"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"D","country":"US","__proto__":{"admin":true}}}`,
+          ) as unknown,
       ],
       [
         'a product id that is not a uuid',

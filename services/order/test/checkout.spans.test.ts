@@ -17,6 +17,7 @@ beforeAll(async () => {
       instanceId: 'test',
       tracesUrl: 'http://127.0.0.1:9/v1/traces',
       sampleRatio: 1,
+      sampling: 'parent',
     },
     { spanProcessors: [processor], instrumentations: [] },
   );

@@ -35,6 +35,8 @@ export async function startProviderService(config: ProviderConfig, logger: Logge
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [() => pool.end()],

@@ -98,7 +98,7 @@ describe('GET /v1/charges/:idempotencyKey', () => {
 
 describe('operations endpoints', () => {
   it('reports ready with its database', async () => {
-    const ready = await call(provider.url, 'GET', '/health/ready');
+    const ready = await call(provider.adminUrl, 'GET', '/health/ready');
     expect(ready.body).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up' } });
   });
 });

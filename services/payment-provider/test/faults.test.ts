@@ -70,18 +70,18 @@ describe('fault injection', () => {
   it('leaves health and the control endpoints alone', async () => {
     await setFaults(provider, { hang: true, errorRate: 1 });
     expect((await call(provider.url, 'GET', '/health/live')).status).toBe(200);
-    const faults = await call(provider.url, 'GET', '/_control/faults');
+    const faults = await call(provider.adminUrl, 'GET', '/_control/faults');
     expect(faults.body).toEqual({ latencyMs: 0, errorRate: 1, hang: true, dropAfterCommit: false });
   });
 
   it('after DELETE, behaves normally again', async () => {
     await setFaults(provider, { errorRate: 1 });
-    expect((await call(provider.url, 'DELETE', '/_control/faults')).status).toBe(204);
+    expect((await call(provider.adminUrl, 'DELETE', '/_control/faults')).status).toBe(204);
     expect((await postCharge(provider, newCharge())).status).toBe(201);
   });
 
   it('rejects an out-of-range fault with 400', async () => {
-    const res = await call(provider.url, 'PUT', '/_control/faults', { body: { errorRate: 2 } });
+    const res = await call(provider.adminUrl, 'PUT', '/_control/faults', { body: { errorRate: 2 } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ errors: [{ path: 'errorRate' }] });
   });
@@ -95,7 +95,7 @@ describe('fault control in production', () => {
   it('is not there at all', async () => {
     const production = await startTestProvider({ NODE_ENV: 'production', FAULT_INJECTION: 'false' });
     try {
-      const res = await call(production.url, 'PUT', '/_control/faults', { body: { hang: true } });
+      const res = await call(production.adminUrl, 'PUT', '/_control/faults', { body: { hang: true } });
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('ROUTE_NOT_FOUND');
     } finally {

@@ -8,6 +8,8 @@ import { startProviderService } from '../src/service';
 
 export interface TestProvider {
   url: string;
+  /** The admin listener: readiness details, /metrics, /_control. */
+  adminUrl: string;
   config: ProviderConfig;
   running: RunningServer;
   stop(): Promise<void>;
@@ -27,7 +29,7 @@ export async function startTestProvider(overrides: Record<string, string> = {}):
     ...overrides,
   });
   const running = await startProviderService(config, createLogger({ service: 'provider', level: 'silent' }));
-  return { url: running.url, config, running, stop: () => running.stop() };
+  return { url: running.url, adminUrl: running.adminUrl, config, running, stop: () => running.stop() };
 }
 
 /** JSON calls to the service under test (shared across services' tests). */
@@ -79,10 +81,10 @@ export async function chargeRows(
 }
 
 export async function setFaults(provider: TestProvider, faults: Record<string, unknown>): Promise<void> {
-  const res = await call(provider.url, 'PUT', '/_control/faults', { body: faults });
+  const res = await call(provider.adminUrl, 'PUT', '/_control/faults', { body: faults });
   if (res.status !== 200) throw new Error(`could not set faults: ${res.status}`);
 }
 
 export async function clearFaults(provider: TestProvider): Promise<void> {
-  await call(provider.url, 'DELETE', '/_control/faults');
+  await call(provider.adminUrl, 'DELETE', '/_control/faults');
 }

@@ -111,6 +111,8 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [

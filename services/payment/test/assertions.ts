@@ -34,7 +34,7 @@ export async function providerCharges(env: PaymentTestEnv, orderId: string) {
 
 /** POST /v1/charges calls the simulator answered so far (from its own /metrics). */
 export async function providerChargeCalls(env: PaymentTestEnv): Promise<number> {
-  const text = await fetch(`${env.providerUrl}/metrics`).then((res) => res.text());
+  const text = await fetch(`${env.providerAdminUrl}/metrics`).then((res) => res.text());
   return text
     .split('\n')
     .filter((line) => line.startsWith('http_requests_total{'))

@@ -105,10 +105,10 @@ describe('POST /internal/payments/charge', () => {
 
 describe('operations endpoints', () => {
   it('reports ready with its database and counts payment outcomes', async () => {
-    const ready = await call(env.url, 'GET', '/health/ready');
+    const ready = await call(env.adminUrl, 'GET', '/health/ready');
     expect(ready.body).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up' } });
     await charge(env, newChargeRequest());
-    const metrics = await fetch(`${env.url}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`${env.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(/payments_total\{outcome="captured".*\} [1-9]\d*/);
     expect(metrics).toMatch(/payments_total\{outcome="pending".*\} \d+/);
   });

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const statusOf = async (orderId: string) => (await paymentRows(env, orderId))[0]?.status;
 const metric = async (name: string, labels: string[]) => {
-  const text = await fetch(`${env.url}/metrics`).then((res) => res.text());
+  const text = await fetch(`${env.adminUrl}/metrics`).then((res) => res.text());
   const line = text
     .split('\n')
     .find((entry) => entry.startsWith(`${name}{`) && labels.every((l) => entry.includes(l)));

@@ -22,7 +22,9 @@ import { startPaymentService } from '../src/service';
 
 export interface PaymentTestEnv {
   url: string;
+  adminUrl: string;
   providerUrl: string;
+  providerAdminUrl: string;
   config: PaymentConfig;
   providerConfig: ProviderConfig;
   /** The payment service's database and the simulator's, for assertions. */
@@ -68,7 +70,9 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
   const providerDb = new Pool({ connectionString: providerConfig.DATABASE_URL, max: 2 });
   return {
     url: running.url,
+    adminUrl: running.adminUrl,
     providerUrl: provider.url,
+    providerAdminUrl: provider.adminUrl,
     config,
     providerConfig,
     db,
@@ -126,10 +130,10 @@ export function refund(env: PaymentTestEnv, orderId: string) {
 }
 
 export async function setFaults(env: PaymentTestEnv, faults: Record<string, unknown>): Promise<void> {
-  const res = await call(env.providerUrl, 'PUT', '/_control/faults', { body: faults });
+  const res = await call(env.providerAdminUrl, 'PUT', '/_control/faults', { body: faults });
   if (res.status !== 200) throw new Error(`could not set faults: ${res.status}`);
 }
 
 export async function clearFaults(env: PaymentTestEnv): Promise<void> {
-  await call(env.providerUrl, 'DELETE', '/_control/faults');
+  await call(env.providerAdminUrl, 'DELETE', '/_control/faults');
 }

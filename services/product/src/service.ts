@@ -119,6 +119,8 @@ export async function startProductService(config: ProductConfig, logger: Logger)
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [

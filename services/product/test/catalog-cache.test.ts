@@ -160,7 +160,7 @@ describe('when Redis is down', () => {
     expect(list.body.items.map((item) => item.id)).toEqual([product.id]);
     expect((await call(cacheless.url, 'GET', '/api/categories')).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1_000);
-    const ready = await call(cacheless.url, 'GET', '/health/ready');
+    const ready = await call(cacheless.adminUrl, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'up', checks: { postgres: 'up' } });
     expect(

@@ -10,13 +10,13 @@ afterAll(() => service.stop());
 describe('operations endpoints', () => {
   it('reports live, and ready on Postgres alone (Redis is a cache here)', async () => {
     expect((await call(service.url, 'GET', '/health/live')).status).toBe(200);
-    const ready = await call(service.url, 'GET', '/health/ready');
+    const ready = await call(service.adminUrl, 'GET', '/health/ready');
     expect(ready.body).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up' } });
   });
 
   it('exposes request and cache metrics', async () => {
     await call(service.url, 'GET', '/api/categories');
-    const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(/http_requests_total\{.*route="\/api\/categories\/".*\} \d+/);
     expect(metrics).toMatch(/cache_requests_total\{cache="categories",result="(hit|miss)".*\} \d+/);
     expect(metrics).toMatch(/cache_loads_total/);

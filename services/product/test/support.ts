@@ -14,6 +14,8 @@ import { startProductService } from '../src/service';
 
 export interface TestProductService {
   url: string;
+  /** The admin listener: readiness details, /metrics, /_control. */
+  adminUrl: string;
   config: ProductConfig;
   running: RunningServer;
   adminToken: string;
@@ -51,6 +53,7 @@ export async function startTestProductService(
   const running = await startProductService(config, createLogger({ service: 'product', level: 'silent' }));
   return {
     url: running.url,
+    adminUrl: running.adminUrl,
     config,
     running,
     adminToken: signTestToken(keys, { role: 'admin' }),
@@ -108,7 +111,7 @@ export async function createProduct(
 
 /** The value of one Prometheus series of the service (0 when absent). */
 export async function metricValue(service: TestProductService, name: string, labels: Record<string, string>) {
-  const text = await fetch(`${service.url}/metrics`).then((res) => res.text());
+  const text = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   const line = text
     .split('\n')

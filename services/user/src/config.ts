@@ -34,17 +34,35 @@ const schema = z
     /** PEM of the RS256 signing key; or a file holding it. Development generates one. */
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),
+    /** Public keys (`<kid>.pem`) of earlier signing keys, published in the JWKS until retired. */
+    JWT_PREVIOUS_KEYS_DIR: z.string().optional(),
     JWT_KEY_ID: z
       .string()
       .regex(/^[\w.-]{1,64}$/)
       .optional(),
     /** Where development keys are generated on first start (an ignored folder). */
     DEV_KEYS_DIR: z.string().default('.surge/keys/user'),
-    /** scrypt cost as log2(N); 15 = 32 MiB and roughly 100 ms per hash on one core. */
-    PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+    /**
+     * scrypt cost as log2(N); 17 (OWASP's minimum: N = 2^17, r = 8, p = 1) = 128 MiB per
+     * hash; CPU per login measured by `npm run bench -- login-cost` (docs/results).
+     */
+    PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(17),
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     PROFILE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+    /** Per-account login throttle (domain/login-throttle.ts). */
+    LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_BACKOFF_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(15 * 60_000),
+    LOGIN_ACCOUNT_FAILURE_CAP: z.coerce.number().int().min(1).default(20),
+    LOGIN_ACCOUNT_WINDOW_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(60 * 60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -5,16 +5,18 @@ import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from 
 import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createRedis, pingRedis } from '@surge/redis';
 import type { UserConfig } from './config';
+import { createLoginAttemptStore } from './data-access/login-attempt-store';
 import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
 import { createUserRepository } from './data-access/user-repository';
 import { migrationsDir } from './data-access/migrations-dir';
+import { DEFAULT_LOGIN_THROTTLE } from './domain/login-throttle';
 import { createScryptHasher } from './domain/password-hasher';
 import { seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
 import { userRoutes } from './entry-points/http/user-routes';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
-import { loadSigningKey } from './security/signing-keys';
+import { loadKeyRing } from './security/signing-keys';
 
 export const SERVICE_NAME = 'user';
 
@@ -34,9 +36,11 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
 
-  const key = loadSigningKey(config, logger);
+  const ring = loadKeyRing(config, logger);
+  const key = ring.current;
+  const verificationKeys = [{ kid: key.kid, publicKey: key.publicKey }, ...ring.previous];
   const verifier = new TokenVerifier({
-    keys: new StaticKeys(new Map([[key.kid, key.publicKey]])),
+    keys: new StaticKeys(new Map(verificationKeys.map((entry) => [entry.kid, entry.publicKey]))),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
@@ -78,7 +82,15 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
           issuer,
           hasher,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-          jwks: { keys: [toPublicJwk(key.publicKey, key.kid)] },
+          attempts: createLoginAttemptStore(redis),
+          throttle: {
+            ...DEFAULT_LOGIN_THROTTLE,
+            freeFailures: config.LOGIN_FREE_FAILURES,
+            maxDelayMs: config.LOGIN_MAX_BACKOFF_MS,
+            accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
+            accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
+          },
+          jwks: { keys: verificationKeys.map((entry) => toPublicJwk(entry.publicKey, entry.kid)) },
         }),
       );
       app.use('/api/users', userRoutes({ users, cache }));
@@ -87,6 +99,8 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
   return startServer(http, {
     port: config.PORT,
     host: config.HOST,
+    adminHost: config.ADMIN_HOST,
+    adminPort: config.ADMIN_PORT,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [() => pool.end(), () => redis.quit(), ...(relay ? [() => relay.stop()] : [])],

@@ -131,13 +131,14 @@ describe('GET and PATCH /api/users/me', () => {
 describe('operations endpoints', () => {
   it('reports live, ready with its dependencies, and Prometheus metrics', async () => {
     expect((await call(service.url, 'GET', '/health/live')).status).toBe(200);
-    const ready = await call(service.url, 'GET', '/health/ready');
+    expect((await call(service.url, 'GET', '/health/ready')).body).toEqual({ status: 'up' });
+    const ready = await call(service.adminUrl, 'GET', '/health/ready');
     expect(ready.body).toEqual({
       status: 'up',
       shuttingDown: false,
       checks: { postgres: 'up', redis: 'up' },
     });
-    const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toMatch(/http_requests_total\{.*route="\/health\/ready".*\} \d+/);
     // Routes under a mounted router keep their full template (not just "/me").
     expect(metrics).toMatch(/http_requests_total\{.*route="\/api\/users\/me".*\} \d+/);

@@ -9,6 +9,8 @@ import { startUserService } from '../src/service';
 
 export interface TestUserService {
   url: string;
+  /** The admin listener: readiness details, /metrics, /_control. */
+  adminUrl: string;
   config: UserConfig;
   running: RunningServer;
   stop(): Promise<void>;
@@ -31,7 +33,7 @@ export async function startTestUserService(overrides: Record<string, string> = {
     ...overrides,
   });
   const running = await startUserService(config, createLogger({ service: 'user', level: 'silent' }));
-  return { url: running.url, config, running, stop: () => running.stop() };
+  return { url: running.url, adminUrl: running.adminUrl, config, running, stop: () => running.stop() };
 }
 
 /** JSON calls to the service under test (shared across services' tests). */

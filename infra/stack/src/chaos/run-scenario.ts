@@ -1,7 +1,7 @@
 import { runAudit } from '../audit/run-audit';
 import { defaultAdminUrl } from '../native/postgres';
 import { portFromEnv } from '../native/daemon';
-import { SERVICE_SPECS, urlOf } from '../services/service-specs';
+import { SERVICE_SPECS, adminUrlOf, urlOf } from '../services/service-specs';
 import { prepareShop } from './prepare-shop';
 import { summarize, writeScenarioReport, type ScenarioReport } from './report';
 import type { Scenario, ScenarioContext } from './scenarios';
@@ -29,7 +29,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const gateway = urlOf(spec('gateway'));
   const ctx: ScenarioContext = {
     gateway,
-    providerUrl: urlOf(spec('payment-provider')),
+    providerAdminUrl: adminUrlOf(spec('payment-provider')),
     faultSeconds: options.faultSeconds ?? scenario.defaultFaultSeconds,
   };
   if (scenario.prepare) {

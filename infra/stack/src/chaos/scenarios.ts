@@ -7,7 +7,8 @@ import type { Sample } from './traffic';
 
 export interface ScenarioContext {
   gateway: string;
-  providerUrl: string;
+  /** The provider simulator's admin listener, where its fault switch is. */
+  providerAdminUrl: string;
   /** How long the fault lasts; the issue's figures, shortened only by CHAOS_FAULT_SECONDS. */
   faultSeconds: number;
 }
@@ -39,7 +40,7 @@ async function setProviderFaults(
   ctx: ScenarioContext,
   faults: Record<string, unknown> | null,
 ): Promise<void> {
-  const res = await fetch(`${ctx.providerUrl}/_control/faults`, {
+  const res = await fetch(`${ctx.providerAdminUrl}/_control/faults`, {
     method: faults ? 'PUT' : 'DELETE',
     ...(faults ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) } : {}),
   });

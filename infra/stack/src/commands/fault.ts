@@ -1,6 +1,6 @@
 import { surgePaths } from '../native/paths';
 import { selectInstances, type ServiceInstance } from '../services/service-instances';
-import { SERVICE_SPECS } from '../services/service-specs';
+import { SERVICE_SPECS, instanceAdminUrl } from '../services/service-specs';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -10,7 +10,7 @@ const USAGE =
 /**
  * `pnpm stack fault order latency=800 error-rate=0.2`: switches development faults on in
  * every running instance of a service (or one: `product/2`) through its
- * `/_control/faults`, and prints what each instance now does. The words combine; the
+ * `/_control/faults` on the instance's admin listener (loopback, never the public port), and prints what each instance now does. The words combine; the
  * set replaces what was on before; `clear` switches everything off.
  */
 export async function fault(args: string[]): Promise<void> {
@@ -46,7 +46,7 @@ export function parseFaultWords(words: string[]): Record<string, number | boolea
 }
 
 async function apply(instance: ServiceInstance, faults: Record<string, unknown> | null): Promise<string> {
-  const res = await fetch(`${instance.url}/_control/faults`, {
+  const res = await fetch(`${instanceAdminUrl(instance.url)}/_control/faults`, {
     method: faults ? 'PUT' : 'DELETE',
     ...(faults ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) } : {}),
     signal: AbortSignal.timeout(5_000),

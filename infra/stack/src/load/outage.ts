@@ -1,6 +1,6 @@
 import { formatReport } from '../audit/run-audit';
 import { findScenario, SCENARIOS, type Scenario, type ScenarioContext } from '../chaos/scenarios';
-import { SERVICE_SPECS, urlOf } from '../services/service-specs';
+import { SERVICE_SPECS, adminUrlOf } from '../services/service-specs';
 import { audit, collect, numberParam, startScenario, type LoadContext } from './load-context';
 import { timeToRecover, type FaultWindow } from './recovery';
 import { analyze, arrivalsLine, timeSeriesFigures, writeReport } from './report';
@@ -20,12 +20,12 @@ async function injectOneAfterAnother(
   faultOverride: number | undefined,
 ): Promise<FaultWindow[]> {
   const windows: FaultWindow[] = [];
-  const providerUrl = urlOf(SERVICE_SPECS.find((spec) => spec.name === 'payment-provider')!);
+  const providerAdminUrl = adminUrlOf(SERVICE_SPECS.find((spec) => spec.name === 'payment-provider')!);
   await sleep(gapMs);
   for (const scenario of scenarios) {
     const chaos: ScenarioContext = {
       gateway: ctx.gateway,
-      providerUrl,
+      providerAdminUrl,
       faultSeconds: faultOverride ?? scenario.defaultFaultSeconds,
     };
     // A scenario that changes the topology first (product-replica-kill scales product to

@@ -183,6 +183,25 @@ export function urlOf(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env): 
   return `http://${HOST}:${portOf(spec, env)}`;
 }
 
+/**
+ * Distance between a service's public port and its admin listener (readiness details,
+ * /metrics, /_control/faults), as the services default it (http-kit's adminPortFor):
+ * the stack sets no ADMIN_PORT, so every instance's admin port follows its own.
+ */
+export const ADMIN_PORT_DISTANCE = 1000;
+
+/** The admin listener of the service's instance 0 (loopback only). */
+export function adminUrlOf(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env): string {
+  return `http://${HOST}:${portOf(spec, env) + ADMIN_PORT_DISTANCE}`;
+}
+
+/** The admin listener of the instance at `url` (a URL from a service record). */
+export function instanceAdminUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.port = String(Number(parsed.port) + ADMIN_PORT_DISTANCE);
+  return parsed.origin;
+}
+
 /** The address of one instance of a service (instance 0 is urlOf). */
 export function instanceUrl(port: number): string {
   return `http://${HOST}:${port}`;

@@ -22,6 +22,7 @@ export function startInMemorySdk(): InMemorySdk {
       instanceId: 'test',
       tracesUrl: 'http://127.0.0.1:9/v1/traces',
       sampleRatio: 1,
+      sampling: 'parent',
     },
     { spanProcessors: [processor], instrumentations: [] },
   );

@@ -1,4 +1,9 @@
-import { clientResponseHeaders, stripHopByHop, upstreamRequestHeaders } from './forwarded-headers';
+import {
+  CLIENT_MUST_NOT_SET,
+  clientResponseHeaders,
+  stripHopByHop,
+  upstreamRequestHeaders,
+} from './forwarded-headers';
 
 const facts = {
   requestId: 'gw-req-1',
@@ -6,6 +11,7 @@ const facts = {
   trustForwardedFor: false,
   protocol: 'http',
   host: 'shop.example',
+  deadlineMs: 5_000,
 };
 
 describe('hop-by-hop header filtering', () => {
@@ -41,20 +47,46 @@ describe('hop-by-hop header filtering', () => {
 });
 
 describe('headers sent to a service', () => {
-  it('passes authorization and trace context through', () => {
+  it("passes the client's end-to-end headers through", () => {
     const headers = upstreamRequestHeaders(
       {
         authorization: 'Bearer t',
-        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-        tracestate: 'v=1',
+        'idempotency-key': 'k-1',
+        'if-none-match': '"v1"',
+        'content-type': 'application/json',
       },
       facts,
     );
     expect(headers).toMatchObject({
       authorization: 'Bearer t',
-      traceparent: expect.stringMatching(/^00-/),
-      tracestate: 'v=1',
+      'idempotency-key': 'k-1',
+      'if-none-match': '"v1"',
+      'content-type': 'application/json',
     });
+  });
+
+  it.each(Object.keys(CLIENT_MUST_NOT_SET))('never forwards a client-sent %s', (name) => {
+    const headers = upstreamRequestHeaders({ [name]: 'forged-1' }, facts);
+    expect(headers[name]).not.toBe('forged-1');
+  });
+
+  it('sets the deadline from its own budget, whatever the client sent', () => {
+    const headers = upstreamRequestHeaders({ 'x-deadline-ms': '1' }, facts);
+    expect(headers['x-deadline-ms']).toBe('5000');
+  });
+
+  it('drops the trace context a client sent (the gateway injects its own)', () => {
+    const headers = upstreamRequestHeaders(
+      {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        tracestate: 'v=1',
+        baggage: 'role=admin',
+      },
+      facts,
+    );
+    expect(headers).not.toHaveProperty('traceparent');
+    expect(headers).not.toHaveProperty('tracestate');
+    expect(headers).not.toHaveProperty('baggage');
   });
 
   it("replaces the request id and forwarding headers with the gateway's own", () => {
@@ -70,6 +102,7 @@ describe('headers sent to a service', () => {
     );
     expect(headers).toEqual({
       'x-request-id': 'gw-req-1',
+      'x-deadline-ms': '5000',
       'x-forwarded-for': '198.51.100.4',
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.example',
@@ -90,6 +123,7 @@ describe('headers sent to a service', () => {
       facts,
     );
     expect(Object.keys(headers).sort()).toEqual([
+      'x-deadline-ms',
       'x-forwarded-for',
       'x-forwarded-host',
       'x-forwarded-proto',

@@ -19,13 +19,26 @@ return {count, ttl}
 
 const COMMAND = 'gatewayRateLimitHit';
 
+/** The count so far and the time left in its window, without counting (0, 0 when none). */
+const FIXED_WINDOW_PEEK = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = 0 end
+return {count, ttl}
+`;
+
+const PEEK_COMMAND = 'gatewayRateLimitPeek';
+
 /** ioredis adds defined commands at run time; this is the shape it adds. */
 type WithHitCommand = Redis & {
   [COMMAND](key: string, windowMs: number): Promise<[number, number]>;
+  [PEEK_COMMAND](key: string): Promise<[number, number]>;
 };
 
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<WindowHit>;
+  /** The window's count without adding to it. */
+  peek(key: string): Promise<WindowHit>;
 }
 
 export interface RedisRateLimitStoreOptions {
@@ -44,12 +57,21 @@ export class RedisRateLimitStore implements RateLimitStore {
   ) {
     // defineCommand sends EVALSHA and falls back to EVAL once when the script is not cached.
     redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: FIXED_WINDOW_HIT });
+    redis.defineCommand(PEEK_COMMAND, { numberOfKeys: 1, lua: FIXED_WINDOW_PEEK });
     this.redis = redis as WithHitCommand;
   }
 
   async hit(key: string, windowMs: number): Promise<WindowHit> {
     const [count, resetMs] = await withTimeout(
       this.redis[COMMAND](`${this.options.keyPrefix}${key}`, windowMs),
+      this.options.timeoutMs,
+    );
+    return { count, resetMs };
+  }
+
+  async peek(key: string): Promise<WindowHit> {
+    const [count, resetMs] = await withTimeout(
+      this.redis[PEEK_COMMAND](`${this.options.keyPrefix}${key}`),
       this.options.timeoutMs,
     );
     return { count, resetMs };

@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/config';
 
 export interface TestGateway {
   url: string;
+  /** The admin listener (metrics, readiness details): a port of its own on loopback. */
+  adminUrl: string;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   keyPrefix: string;
@@ -44,5 +46,5 @@ export async function startTestGateway(
     ...options,
     logger: createLogger({ service: 'gateway', level: config.logLevel, destination }),
   });
-  return { url: running.url, logs, keyPrefix, stop: () => running.stop() };
+  return { url: running.url, adminUrl: running.adminUrl, logs, keyPrefix, stop: () => running.stop() };
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, sign } from 'node:crypto';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 import { signTestToken, type TestKeyPair } from '@surge/testing';
 
@@ -40,4 +40,13 @@ export function tamperedToken(keys: TestKeyPair): string {
     role: 'admin',
   };
   return `${header}.${encode(changed)}.${signature}`;
+}
+
+/** A genuinely signed token with every claim but `exp`: valid forever, if a verifier let it. */
+export function tokenWithoutExpiry(keys: TestKeyPair): string {
+  const { exp: _exp, ...rest } = claims();
+  void _exp;
+  const signingInput = `${encode({ alg: 'RS256', typ: 'JWT', kid: keys.kid })}.${encode(rest)}`;
+  const signature = sign('RSA-SHA256', Buffer.from(signingInput), keys.privateKey).toString('base64url');
+  return `${signingInput}.${signature}`;
 }

@@ -96,6 +96,8 @@ export function createOrderRepository(pool: Pool): OrderStore {
         const { rows } = await tx.query<OrderRow>(
           `UPDATE orders SET
              status = $3,
+             -- Settled: nothing charges this order again, so its card token goes (migration 0002).
+             payment_token = CASE WHEN $3 IN ('PAID', 'CANCELLED') THEN NULL ELSE payment_token END,
              payment_id = COALESCE($4, payment_id),
              cancel_reason = COALESCE($5, cancel_reason),
              stock_state = COALESCE($6, stock_state),

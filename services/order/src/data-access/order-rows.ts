@@ -8,7 +8,7 @@ export interface OrderRow {
   total_cents: string;
   currency: string;
   shipping_address: ShippingAddress;
-  payment_token: string;
+  payment_token: string | null;
   payment_id: string | null;
   cancel_reason: string | null;
   stock_state: StockState;

@@ -24,7 +24,8 @@ export interface Order {
   totalCents: number;
   currency: string;
   shippingAddress: ShippingAddress;
-  paymentToken: string;
+  /** Only while the order may still be charged (PENDING, PAYMENT_PENDING); null once settled. */
+  paymentToken: string | null;
   paymentId: string | null;
   cancelReason: string | null;
   stockState: StockState;

@@ -142,7 +142,7 @@ async function checkout(
       userId: input.userId,
       amountCents: order.totalCents,
       currency: order.currency,
-      token: order.paymentToken,
+      token: input.body.payment.token,
     });
     setSpanAttributes({ [A.paymentOutcome]: charged.kind });
     return charged;

@@ -42,6 +42,9 @@ async function recoverOrder(deps: SagaDeps, order: Order): Promise<void> {
         counted(['cancelled_timeout']);
         return;
       }
+      // Invariant: a chargeable order keeps its token (it is cleared only on PAID/CANCELLED).
+      if (order.paymentToken === null)
+        throw new Error(`order ${order.id} is ${order.status} without its payment token`);
       // The same charge, with the same idempotency key (the order id): never a second capture.
       const outcome = await deps.payments.charge({
         orderId: order.id,

@@ -16,6 +16,8 @@ import { startPaymentStub, startProductStub, type PaymentStub, type ProductStub 
 
 export interface OrderHarness {
   url: string;
+  /** The admin listener: readiness details, /metrics, /_control. */
+  adminUrl: string;
   config: OrderConfig;
   product: ProductStub;
   payment: PaymentStub;
@@ -62,6 +64,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
   await db.connect();
   return {
     url: running.url,
+    adminUrl: running.adminUrl,
     config,
     product,
     payment,

@@ -96,6 +96,11 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
       return rows[0] ? withoutSecret(toUser(rows[0])) : undefined;
     },
 
+    async updatePasswordHash(id, passwordHash) {
+      // Not a profile change: version and updated_at stay, so no client sees a conflict.
+      await pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+    },
+
     async ensureAdmin(user) {
       await pool.query(`${INSERT} ON CONFLICT (email_normalized) DO NOTHING`, [
         user.id,

@@ -12,9 +12,31 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 }
 
 /**
+ * How many derivations may run at once. At N = 2^17 each holds 128 MiB; libuv's four
+ * threads could otherwise take half a GiB in a 512 MiB container during a login burst.
+ * Waiting logins queue here (the per-IP and per-account limits bound how many come).
+ */
+const MAX_CONCURRENT_DERIVATIONS = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_DERIVATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+/**
  * scrypt, memory-hard, with the parameters stored in the hash (`scrypt$N$r$p$salt$key`)
- * so the cost can rise later without breaking existing passwords. Comparison is
- * constant-time.
+ * so the cost can rise later without breaking existing passwords (needsRehash tells the
+ * login to replace an older one). OWASP's current minimum is N = 2^17, r = 8, p = 1
+ * (PASSWORD_HASH_COST=17, the default). Comparison is constant-time. Node's default
+ * maxmem (32 MiB) is below what N = 2^17 needs (128 MiB), so it is set per call.
  */
 export function createScryptHasher(costLog2: number): PasswordHasher {
   const params = { N: 2 ** costLog2, r: 8, p: 1 };
@@ -22,7 +44,7 @@ export function createScryptHasher(costLog2: number): PasswordHasher {
   const hasher: PasswordHasher = {
     async hash(password) {
       const salt = randomBytes(16);
-      const key = await derive(password, salt, { ...params, maxmem });
+      const key = await limited(() => derive(password, salt, { ...params, maxmem }));
       return [
         'scrypt',
         params.N,
@@ -37,13 +59,21 @@ export function createScryptHasher(costLog2: number): PasswordHasher {
       if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
       const expected = Buffer.from(key, 'base64url');
       const N = Number(n);
-      const actual = await derive(password, Buffer.from(salt, 'base64url'), {
-        N,
-        r: Number(r),
-        p: Number(p),
-        maxmem: 256 * N * Number(r) + 1024 * 1024,
-      });
+      const actual = await limited(() =>
+        derive(password, Buffer.from(salt, 'base64url'), {
+          N,
+          r: Number(r),
+          p: Number(p),
+          maxmem: 256 * N * Number(r) + 1024 * 1024,
+        }),
+      );
       return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+    needsRehash(stored) {
+      const [scheme, n, r, p] = stored.split('$');
+      return (
+        scheme !== 'scrypt' || Number(n) !== params.N || Number(r) !== params.r || Number(p) !== params.p
+      );
     },
     decoyHash: Promise.resolve(''),
   };

@@ -11,6 +11,8 @@ export interface UserStore {
   findByEmail(normalizedEmail: string): Promise<UserWithSecret | undefined>;
   findById(id: string): Promise<User | undefined>;
   update(id: string, changes: { name?: string; preferences?: Preferences }): Promise<User | undefined>;
+  /** Replaces the stored hash (a re-hash at the current cost after a successful login). */
+  updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Creates the admin unless the email exists (idempotent seeding). */
   ensureAdmin(user: UserWithSecret): Promise<void>;
 }
@@ -70,6 +72,8 @@ export interface AccessTokenIssuer {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
+  /** True when `stored` was made with other (older, cheaper) parameters than new hashes get. */
+  needsRehash(stored: string): boolean;
   /** A valid hash of a random secret: unknown emails are checked against it so they cost the same. */
   readonly decoyHash: Promise<string>;
 }

@@ -1,5 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { UnauthorizedError } from '@surge/errors';
+import { AppError, UnauthorizedError } from '@surge/errors';
+import {
+  addressPrefix,
+  decideLoginAttempt,
+  type LoginAttemptStore,
+  type LoginThrottlePolicy,
+} from './login-throttle';
 import type { AccessTokenIssuer, PasswordHasher, RefreshTokenStore, UserStore } from './ports';
 import { normalizeEmail } from './user';
 
@@ -16,6 +22,8 @@ export interface SessionDeps {
   issuer: AccessTokenIssuer;
   hasher: PasswordHasher;
   refreshTtlSeconds: number;
+  attempts: LoginAttemptStore;
+  throttle: LoginThrottlePolicy;
 }
 
 /** Opaque refresh tokens: 256 random bits; only their SHA-256 is stored. */
@@ -36,15 +44,39 @@ const invalidRefresh = () =>
  * Checks the password and starts a new token family. An unknown email is checked
  * against a decoy hash, so it costs the same time and answers the same 401 as a wrong
  * password: the endpoint does not reveal which emails have accounts.
+ *
+ * Throttled per account (login-throttle.ts) before any hashing: a refused attempt costs
+ * no scrypt. Unknown emails are throttled like real ones, so the 429 does not reveal
+ * accounts either. With the throttle's store down the login fails closed (503).
+ * A hash of an older, cheaper cost is replaced on a successful login.
  */
 export async function logIn(
   deps: SessionDeps,
-  input: { email: string; password: string },
+  input: { email: string; password: string; clientAddress: string },
 ): Promise<SessionTokens> {
-  const user = await deps.users.findByEmail(normalizeEmail(input.email));
+  const email = normalizeEmail(input.email);
+  const account = createHash('sha256').update(email).digest('base64url');
+  const prefix = addressPrefix(input.clientAddress);
+  const decision = decideLoginAttempt(
+    await deps.attempts.history(account, prefix),
+    deps.throttle,
+    Date.now(),
+  );
+  if (!decision.allowed)
+    throw new AppError('RATE_LIMITED', 'Too many failed sign-ins for this account; retry later', {
+      retriable: true,
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
+  const user = await deps.users.findByEmail(email);
   const stored = user?.passwordHash ?? (await deps.hasher.decoyHash);
   const matches = await deps.hasher.verify(input.password, stored);
-  if (!user || !matches) throw invalidCredentials();
+  if (!user || !matches) {
+    await deps.attempts.recordFailure(account, prefix, deps.throttle);
+    throw invalidCredentials();
+  }
+  await deps.attempts.recordSuccess(account, prefix);
+  if (deps.hasher.needsRehash(user.passwordHash))
+    await deps.users.updatePasswordHash(user.id, await deps.hasher.hash(input.password));
   const refresh = newRefreshToken();
   await deps.tokens.insert({
     id: randomUUID(),

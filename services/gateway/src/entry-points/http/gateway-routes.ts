@@ -1,13 +1,13 @@
 import { Router, type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import type { TokenVerifier } from '@surge/auth';
-import { authenticate } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import type { UpstreamPools } from '../../clients/upstream-pools';
 import type { GatewayConfig } from '../../config';
 import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
 import { ConcurrencyLimit } from '../../domain/concurrency-limit';
 import { bodyRules } from './body-rules';
+import { corsPolicy } from './cors-policy';
 import { docsRoute } from './docs-route';
 import { healthSummaryRoute } from './health-summary-route';
 import { loadShedding } from './load-shedding';
@@ -15,6 +15,7 @@ import type { LoadedOpenApi } from './openapi-document';
 import { proxyMetrics } from './proxy-metrics';
 import { proxyToUpstream } from './proxy-middleware';
 import { rateLimit } from './rate-limit-middleware';
+import { authenticateBehindFailureLimit } from './token-failure-gate';
 import { enforceAccess, resolveRoute } from './route-guard';
 
 export interface GatewayRouteDeps {
@@ -29,11 +30,13 @@ export interface GatewayRouteDeps {
 /**
  * The gateway's own endpoints, then the proxy chain, in the order that keeps it cheap
  * and safe: route (404 before anything else), load shedding (503 before any work),
- * token (401, also on public routes when a bad token is sent), access, rate limit,
+ * token (429 unread from an address that sent too many bad ones, else verified: 401,
+ * also on public routes when a bad token is sent), access, rate limit,
  * body rules, upstream.
  */
 export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registry: Registry): void {
   app.set('trust proxy', deps.config.trustProxyHops > 0 ? deps.config.trustProxyHops : false);
+  app.use(corsPolicy(deps.config.corsAllowedOrigins));
   app.get('/health', healthSummaryRoute(deps.upstreams, deps.config.upstreamHealth.showAddresses));
   app.get(['/docs', '/docs/openapi.json'], docsRoute(deps.openapi));
 
@@ -47,7 +50,13 @@ export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registr
       retryAfterSeconds: deps.config.loadShedding.retryAfterSeconds,
       registry,
     }),
-    authenticate(deps.verifier),
+    authenticateBehindFailureLimit({
+      verifier: deps.verifier,
+      store: deps.rateLimitStore,
+      limit: deps.config.rateLimits.badTokens,
+      logger: deps.logger,
+      registry,
+    }),
     enforceAccess,
     rateLimit({
       store: deps.rateLimitStore,

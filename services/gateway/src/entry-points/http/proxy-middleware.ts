@@ -27,6 +27,7 @@ export function proxyToUpstream(deps: ProxyDeps): RequestHandler {
       trustForwardedFor: deps.trustProxyHops > 0,
       protocol: req.protocol,
       host: req.headers.host,
+      deadlineMs: deps.timeoutMs,
     });
     try {
       await forwardRequest(group, req, res, {

@@ -57,6 +57,18 @@ export function rateLimit(deps: RateLimitDeps): RequestHandler {
       // unlimited rather than refusing everybody; the counter and a warning at most
       // every 10 s make the gap visible without flooding the log.
       storeFailures.inc();
+      // Except for credentials: an unlimited login endpoint is a credential-stuffing
+      // window, so login and register fail closed (the user service's per-account
+      // throttle does the same).
+      if (checks.some((check) => check.policy === 'credentials')) {
+        next(
+          new AppError('DEPENDENCY_UNAVAILABLE', 'Sign-in is unavailable; try again shortly', {
+            retriable: true,
+            retryAfterSeconds: 5,
+          }),
+        );
+        return;
+      }
       if (Date.now() - lastWarnAt >= WARN_EVERY_MS) {
         lastWarnAt = Date.now();
         deps.logger.warn({ err: error }, 'rate-limit store unavailable; serving without limits');

@@ -7,7 +7,10 @@ const text = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+    // Control, format (bidi overrides, zero-width) and lone-surrogate characters: an
+    // address is printed on labels and in emails, where a right-to-left override makes
+    // it read differently from what is stored.
+    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, 'must not contain control or format characters');
 
 export const productIdParam = z.uuid();
 export const orderIdParam = z.uuid();

@@ -3,6 +3,7 @@ import { validate } from '@surge/http-kit';
 import type { Jwks } from '@surge/auth';
 import { registerUser } from '../../domain/register-user';
 import { logIn, logOut, refreshSession, type SessionDeps } from '../../domain/sessions';
+import { clientAddress } from './client-address';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
 /** POST /api/auth/register|login|refresh|logout and GET /api/auth/jwks (CONTRACT.md). */
@@ -18,7 +19,9 @@ export function authRoutes(deps: SessionDeps & { jwks: Jwks }): Router {
 
   router.post('/login', async (req, res) => {
     const body = validate(loginBody, req.body);
-    res.set('cache-control', 'no-store').json(await logIn(deps, body));
+    res
+      .set('cache-control', 'no-store')
+      .json(await logIn(deps, { ...body, clientAddress: clientAddress(req) }));
   });
 
   router.post('/refresh', async (req, res) => {

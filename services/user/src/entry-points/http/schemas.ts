@@ -12,7 +12,7 @@ const name = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters');
+  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, 'must not contain control or format characters');
 
 export const registerBody = z.strictObject({ email, password, name });
 export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
@@ -25,7 +25,9 @@ export const preferences = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[\w.-]+$/, 'keys are letters, digits, _ . -'),
+      .regex(/^[\w.-]+$/, 'keys are letters, digits, _ . -')
+      // Not data in JavaScript: `__proto__` would swap the record's prototype.
+      .refine((key) => !['__proto__', 'constructor', 'prototype'].includes(key), 'reserved key'),
     preferenceValue,
   )
   .refine((value) => Object.keys(value).length <= 50, 'at most 50 preferences');

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Creates the Secrets the production base (k8s/base) references and git never holds,
+# with random values, in namespace surge (or $SURGE_NAMESPACE):
+#
+#   k8s/create-secrets.sh                      create what is missing; keep what exists
+#   ADMIN_EMAIL=ops@example.com k8s/create-secrets.sh
+#
+# postgres-superuser, postgres-service-passwords (read by the init SQL on the first start
+# of the in-cluster Postgres), <service>-database (DATABASE_URL) and surge-user-secrets
+# (RS256 signing key, admin account), surge-storefront-secrets (session cookie key). Existing Secrets are left alone: a database that
+# was initialised with a password keeps it. Needs kubectl and openssl. Prints the admin
+# password once; nothing else is shown or written to disk.
+set -eu
+
+NAMESPACE="${SURGE_NAMESPACE:-surge}"
+ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
+
+random() { openssl rand -base64 36 | tr -d '/+=\n' | cut -c1-32; }
+exists() { kubectl -n "$NAMESPACE" get secret "$1" >/dev/null 2>&1; }
+
+kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE"
+
+if exists postgres-superuser; then
+  echo "postgres-superuser: exists, kept"
+else
+  kubectl -n "$NAMESPACE" create secret generic postgres-superuser \
+    --from-literal=POSTGRES_PASSWORD="$(random)" >/dev/null
+  echo "postgres-superuser: created"
+fi
+
+# service secret name : database role
+SERVICES="user:surge_user product:surge_product order:surge_order payment:surge_payment notification:surge_notification payment-provider:surge_provider"
+
+if exists postgres-service-passwords; then
+  echo "postgres-service-passwords: exists, kept (the <service>-database Secrets must match it)"
+else
+  args=""
+  for entry in $SERVICES; do
+    service="${entry%%:*}"
+    role="${entry#*:}"
+    password="$(random)"
+    variable="SURGE_$(echo "$role" | tr '[:lower:]' '[:upper:]')_PASSWORD"
+    args="$args --from-literal=$variable=$password"
+    if exists "$service-database"; then
+      echo "$service-database: exists; delete it too, or the service cannot log in"
+    else
+      kubectl -n "$NAMESPACE" create secret generic "$service-database" \
+        --from-literal=DATABASE_URL="postgres://$role:$password@postgres:5432/$role" >/dev/null
+      echo "$service-database: created"
+    fi
+  done
+  # shellcheck disable=SC2086
+  kubectl -n "$NAMESPACE" create secret generic postgres-service-passwords $args >/dev/null
+  echo "postgres-service-passwords: created"
+fi
+
+if exists surge-user-secrets; then
+  echo "surge-user-secrets: exists, kept"
+else
+  key="$(mktemp)"
+  trap 'rm -f "$key"' EXIT
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null
+  admin_password="$(random)"
+  kubectl -n "$NAMESPACE" create secret generic surge-user-secrets \
+    --from-file=jwt-private-key="$key" \
+    --from-literal=admin-email="$ADMIN_EMAIL" \
+    --from-literal=admin-password="$admin_password" >/dev/null
+  echo "surge-user-secrets: created; admin $ADMIN_EMAIL, password $admin_password (shown once)"
+fi
+
+if exists surge-storefront-secrets; then
+  echo "surge-storefront-secrets: exists, kept"
+else
+  kubectl -n "$NAMESPACE" create secret generic surge-storefront-secrets \
+    --from-literal=session-secret="$(random)$(random)" >/dev/null
+  echo "surge-storefront-secrets: created"
+fi
