@@ -1,4 +1,4 @@
-// Steady traffic in the Black Friday mix while the runner (pnpm load outage) injects the
+// Steady traffic in the Black Friday mix while the runner (npm run load -- outage) injects the
 // chaos scenarios one after another. It runs until the runner stops it (SIGINT) when the
 // last fault has been recovered; no thresholds: the report shows what faults did.
 //   LOAD_RATE  visits per second (default 6)

@@ -1,4 +1,4 @@
-// One step of the scaling search (pnpm load scaling): browsing and search, the traffic the
+// One step of the scaling search (npm run load -- scaling): browsing and search, the traffic the
 // product service serves, held at LOAD_RATE visits per second for LOAD_STEP_SECONDS. The
 // run passes when browse and search meet their SLOs at that rate and k6 could keep it up.
 import { announceStart, browse, num, prepareShop, search, sloThresholds } from './lib/shop.js';

@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   pnpm bench gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | all
+ *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const wanted = process.argv[2];
   const names = wanted === 'all' ? Object.keys(BENCHES) : wanted && BENCHES[wanted] ? [wanted] : null;
   if (!names) {
-    console.error(`usage: pnpm bench <${[...Object.keys(BENCHES), 'all'].join('|')}>`);
+    console.error(`usage: npm run bench -- <${[...Object.keys(BENCHES), 'all'].join('|')}>`);
     process.exit(2);
   }
   const settings = readSettings();

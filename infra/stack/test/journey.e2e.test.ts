@@ -220,7 +220,7 @@ describe('the whole stack, as npm start runs it', () => {
     if (!report.ok) throw new Error(formatReport(report));
   }, 240_000);
 
-  // The fast chaos scenarios of the suite (the full runs: `pnpm chaos all`). Fault windows
+  // The fast chaos scenarios of the suite (the full runs: `npm run chaos -- all`). Fault windows
   // are shortened to 10 s here; everything else is as in the full run.
   it.each(['payment-outage', 'lost-capture'])(
     'chaos: %s ends with no unexpected answer and a clean audit',
@@ -238,7 +238,7 @@ describe('the whole stack, as npm start runs it', () => {
     240_000,
   );
 
-  it('pnpm load smoke: k6 calls every public endpoint once and every check passes', async () => {
+  it('npm run load -- smoke: k6 calls every public endpoint once and every check passes', async () => {
     // The same command a developer runs; it finds this test's stack on SURGE_GATEWAY_PORT.
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(

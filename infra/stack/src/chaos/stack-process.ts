@@ -25,7 +25,7 @@ export interface StackProcess {
   interrupt(): Promise<number | null>;
 }
 
-/** `pnpm stack up` in a child process, resolved once it prints that Surge is up. */
+/** `npm run stack -- up` in a child process, resolved once it prints that Surge is up. */
 export async function startStack(env: Record<string, string>, timeoutMs = 240_000): Promise<StackProcess> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
     cwd: repoRoot,
@@ -91,7 +91,7 @@ export async function gatewayAnswers(): Promise<boolean> {
 export function assertNetworkFaultsOn(): void {
   if (!liveRecord(surgePaths(), 'toxiproxy'))
     throw new Error(
-      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
+      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `npm run stack -- up --network-faults`',
     );
 }
 

@@ -14,10 +14,10 @@ import { removeUpstreamsFiles } from '../services/upstreams-file';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * `pnpm stack up`: infrastructure, databases, build, every service, then the URLs; stays
+ * `npm run stack -- up`: infrastructure, databases, build, every service, then the URLs; stays
  * in the foreground streaming logs until Ctrl-C or SIGTERM, then stops everything it
  * started in reverse order (gateway first, Postgres last), leaving nothing behind. Each
- * service starts with one instance; `pnpm stack scale` adds more from another terminal,
+ * service starts with one instance; `npm run stack -- scale` adds more from another terminal,
  * and they are this stack's too: their logs stream here and Ctrl-C stops them.
  */
 export async function up(args: string[] = []): Promise<void> {
@@ -128,8 +128,8 @@ export function jaegerLines(env: StackContext['infraEnv']): string[] {
   }
   if (!query) return ['traces            sent to OTEL_EXPORTER_OTLP_ENDPOINT (an external collector)'];
   return [
-    `traces (Jaeger)   ${query}/api/traces?service=order  (query API; no UI build: \`pnpm stack jaeger-ui\`)`,
-    '                `pnpm stack trace <trace id>` draws one as an HTML waterfall (docs/observability.md)',
+    `traces (Jaeger)   ${query}/api/traces?service=order  (query API; no UI build: \`npm run stack -- jaeger-ui\`)`,
+    '                `npm run stack -- trace <trace id>` draws one as an HTML waterfall (docs/observability.md)',
   ];
 }
 
@@ -146,8 +146,8 @@ function printReady(ctx: StackContext, seconds: number): void {
   );
   log(
     ctx.toxiproxyUrl
-      ? `[stack]   network faults    on: services reach dependencies through Toxiproxy ${ctx.toxiproxyUrl} (pnpm stack partition|toxic|heal)`
-      : '[stack]   network faults    off (pnpm stack up --network-faults turns them on)',
+      ? `[stack]   network faults    on: services reach dependencies through Toxiproxy ${ctx.toxiproxyUrl} (npm run stack -- partition|toxic|heal)`
+      : '[stack]   network faults    off (npm run stack -- up --network-faults turns them on)',
   );
   for (const line of jaegerLines(ctx.infraEnv)) log(`[stack]   ${line}`);
   log('[stack] streaming logs; Ctrl-C stops everything');

@@ -2,7 +2,7 @@ import { formatReport } from '../audit/run-audit';
 import { audit, numberParam, runToEnd, type LoadContext } from './load-context';
 import { analyze, sloTable, timeSeriesFigures, writeReport } from './report';
 
-/** `pnpm load smoke`: one user, every public endpoint once; passes when every check passed. */
+/** `npm run load -- smoke`: one user, every public endpoint once; passes when every check passed. */
 export async function runSmoke(ctx: LoadContext): Promise<boolean> {
   const outcome = await runToEnd(ctx, 'smoke');
   const { slos } = analyze(outcome.points, ctx.slos);
@@ -13,7 +13,7 @@ export async function runSmoke(ctx: LoadContext): Promise<boolean> {
 }
 
 /**
- * `pnpm load black-friday`: the Black Friday morning, then the auditor, then the report.
+ * `npm run load -- black-friday`: the Black Friday morning, then the auditor, then the report.
  * Fails when a group missed its SLO (k6's thresholds) or the audit found a violation.
  */
 export async function runBlackFriday(ctx: LoadContext): Promise<boolean> {
@@ -33,7 +33,7 @@ export async function runBlackFriday(ctx: LoadContext): Promise<boolean> {
       : {}),
     summary:
       'Arrivals per second through the gateway: a baseline, a ramp to 3x, a spike to LOAD_SPIKE_FACTOR x the baseline, a plateau at 3x and a cool-down; 75% browsing, 10% search, 10% cart, 5% checkout, with logins and token refreshes. Each group has SLO thresholds (docs/load-testing.md); the auditor checks money, stock and notifications afterwards.',
-    command: 'pnpm load black-friday',
+    command: 'npm run load -- black-friday',
     parameters: ctx.parameters,
     k6Exit: outcome.verdict,
     slos,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm load <scenario>`: runs a k6 scenario from load-tests/ against the native stack.
+ * `npm run load -- <scenario>`: runs a k6 scenario from load-tests/ against the native stack.
  * Uses a stack that already answers on the gateway (SURGE_GATEWAY_PORT), or starts one for
  * the run and stops it after. k6 is built once from its Go module (native/k6-binary.ts).
  * k6's raw output goes to .surge/load/<scenario>/<time>/; the report, with its figures, to
@@ -25,7 +25,7 @@ const RUNNERS: Record<string, { summary: string; run(ctx: LoadContext): Promise<
   },
   outage: { summary: 'steady load while the chaos scenarios run one after another', run: runOutage },
   scaling: {
-    summary: 'highest sustainable rate for 1, 2 and 4 instances (needs `pnpm stack scale`)',
+    summary: 'highest sustainable rate for 1, 2 and 4 instances (needs `npm run stack -- scale`)',
     run: runScaling,
   },
 };
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (!runner) {
     const lines = Object.entries(RUNNERS).map(([key, value]) => `  ${key.padEnd(13)} ${value.summary}`);
     process.stderr.write(
-      `${name ? `unknown scenario "${name}"\n\n` : ''}usage: pnpm load <scenario>\n${lines.join('\n')}\n`,
+      `${name ? `unknown scenario "${name}"\n\n` : ''}usage: npm run load -- <scenario>\n${lines.join('\n')}\n`,
     );
     process.exit(name ? 2 : 0);
   }

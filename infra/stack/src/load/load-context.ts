@@ -8,7 +8,7 @@ import { readRequestPoints, type RequestPoint } from './k6-points';
 import { describeExit, startK6 } from './run-k6';
 import { readSloTable, type SloTable } from './slo';
 
-/** What every load scenario's runner gets from `pnpm load`. */
+/** What every load scenario's runner gets from `npm run load`. */
 export interface LoadContext {
   repoRoot: string;
   k6: string;

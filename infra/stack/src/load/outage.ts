@@ -52,7 +52,7 @@ async function injectOneAfterAnother(
 }
 
 /**
- * `pnpm load outage`: steady traffic from k6 while the chaos scenarios' own inject and
+ * `npm run load -- outage`: steady traffic from k6 while the chaos scenarios' own inject and
  * recover run one after another, each fault window recorded with its timestamps; then the
  * auditor, and a report with the windows shaded and each fault's time to recover.
  *   LOAD_OUTAGE_SCENARIOS  comma-separated chaos scenarios (default: all of them)
@@ -123,8 +123,8 @@ export async function runOutage(ctx: LoadContext): Promise<boolean> {
         }
       : {}),
     summary:
-      'Steady arrivals in the Black Friday mix while the chaos scenarios (docs/chaos.md) run one after another, each injected and recovered by the same code as `pnpm chaos`. Shaded bands are the fault windows. During a fault some answers are expected to fail (503 with Retry-After, for instance); the SLO table covers the whole run, faults included, so it is context here, not a verdict.',
-    command: 'pnpm load outage',
+      'Steady arrivals in the Black Friday mix while the chaos scenarios (docs/chaos.md) run one after another, each injected and recovered by the same code as `npm run chaos`. Shaded bands are the fault windows. During a fault some answers are expected to fail (503 with Retry-After, for instance); the SLO table covers the whole run, faults included, so it is context here, not a verdict.',
+    command: 'npm run load -- outage',
     parameters: ctx.parameters,
     k6Exit: describeExit(code),
     slos,

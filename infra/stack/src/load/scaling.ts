@@ -4,7 +4,7 @@ import { numberParam, runToEnd, type LoadContext } from './load-context';
 import { highestPassing, nextRate, scalingEfficiency, type RateStep } from './rate-search';
 import { writeReport } from './report';
 
-/** `pnpm stack <args>` in a child process, with our environment (ports of this stack). */
+/** `npm run stack -- <args>` in a child process, with our environment (ports of this stack). */
 function stack(ctx: LoadContext, args: string[]) {
   return spawnSync(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', ...args], {
     cwd: ctx.repoRoot,
@@ -27,7 +27,7 @@ interface InstanceResult {
 }
 
 /**
- * `pnpm load scaling`: for 1, 2 and 4 instances of the service under test, each under the
+ * `npm run load -- scaling`: for 1, 2 and 4 instances of the service under test, each under the
  * same CPU quota (a fixed-size machine), the highest arrival rate that still meets the
  * browse and search SLOs, found by doubling then bisecting (rate-search.ts). Reports the
  * throughput per instance count and the scaling efficiency.
@@ -39,7 +39,7 @@ interface InstanceResult {
 export async function runScaling(ctx: LoadContext): Promise<boolean> {
   if (!scaleAvailable(ctx)) {
     throw new Error(
-      'the scaling run needs `pnpm stack scale <service>=<N> --cpus <quota>`, which this checkout does not have yet; run it on a branch where `pnpm stack` lists `scale`',
+      'the scaling run needs `npm run stack -- scale <service>=<N> --cpus <quota>`, which this checkout does not have yet; run it on a branch where `npm run stack` lists `scale`',
     );
   }
   const service = process.env.LOAD_SCALING_SERVICE ?? 'product';
@@ -85,11 +85,11 @@ export async function runScaling(ctx: LoadContext): Promise<boolean> {
 }
 
 function scaleTo(ctx: LoadContext, service: string, instances: number, cpus: string): void {
-  ctx.log(`[load] scaling: pnpm stack scale ${service}=${instances} --cpus ${cpus}`);
+  ctx.log(`[load] scaling: npm run stack -- scale ${service}=${instances} --cpus ${cpus}`);
   const result = stack(ctx, ['scale', `${service}=${instances}`, '--cpus', cpus]);
   if (result.status !== 0)
     throw new Error(
-      `pnpm stack scale ${service}=${instances} --cpus ${cpus} failed:\n${result.stderr || result.stdout}`,
+      `npm run stack -- scale ${service}=${instances} --cpus ${cpus} failed:\n${result.stderr || result.stdout}`,
     );
 }
 
@@ -116,7 +116,7 @@ async function writeScalingReport(
     scenario: 'scaling',
     title: `Scaling ${service}: 1, 2, 4 instances`,
     summary: `Each instance of ${service} runs under a CPU quota of ${cpus} cores, so an instance is a fixed-size machine. For each instance count the arrival rate of browsing and search visits (the traffic ${service} serves) is doubled, then bisected, each step held for ${stepSeconds} s, until the highest rate that still meets the browse and search SLOs is known (within 10%). Scaling efficiency = throughput at N / (N x throughput at 1).`,
-    command: 'pnpm load scaling',
+    command: 'npm run load -- scaling',
     parameters: ctx.parameters,
     sections: [table],
     figures: [

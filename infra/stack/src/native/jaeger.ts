@@ -178,7 +178,7 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
   const log = logFile(o.paths, 'jaeger');
   const queryUrl = queryUrlOf(ports);
   o.log(
-    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`pnpm stack jaeger-ui\` says how)`} (log: ${log})`,
+    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`npm run stack -- jaeger-ui\` says how)`} (log: ${log})`,
   );
   const started = Date.now();
   const pid = await spawnDaemon({

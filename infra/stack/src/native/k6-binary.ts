@@ -5,7 +5,7 @@ import { K6_VERSION } from './paths';
 const K6_MODULE = 'go.k6.io/k6';
 
 /**
- * The k6 binary `pnpm load` runs, built once per version from its Go module into
+ * The k6 binary `npm run load` runs, built once per version from its Go module into
  * ~/.cache/surge/k6-<version>/bin and reused by every clone. k6 is pure Go (no cgo), not a
  * Debian package, and no release binary can be downloaded here; the Go module proxy can be
  * reached. As for Mailpit and Jaeger, `go mod download` + `go build` instead of `go

@@ -15,7 +15,7 @@ export const MAILPIT_VERSION = 'v1.31.0';
 export const JAEGER_VERSION = 'v2.13.0';
 /** The jaeger-ui release cut with Jaeger v2.13.0 (both repositories tag v1.76.0 on that day). */
 export const JAEGER_UI_VERSION = 'v1.76.0';
-/** The load generator `pnpm load` runs; built from source (see k6-binary.ts). */
+/** The load generator `npm run load` runs; built from source (see k6-binary.ts). */
 export const K6_VERSION = 'v1.8.1';
 /** The TCP proxy between services and their dependencies, for network faults (see toxiproxy.ts). */
 export const TOXIPROXY_VERSION = 'v2.12.0';

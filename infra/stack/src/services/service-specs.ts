@@ -22,7 +22,7 @@ export interface StackContext {
   urls: Record<string, string>;
   /**
    * What services are given as `<NAME>_SERVICE_URL`: the `file://` URL of the service's
-   * addresses file, so callers follow `pnpm stack scale` (upstreams-file.ts).
+   * addresses file, so callers follow `npm run stack -- scale` (upstreams-file.ts).
    */
   serviceUrls: Record<string, string>;
   /** Toxiproxy's API when network faults are on: services then reach dependencies through it. */
@@ -140,7 +140,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
 ];
 
 /**
- * The services `pnpm stack up` runs. Each reads every address from env, as in docker
+ * The services `npm run stack -- up` runs. Each reads every address from env, as in docker
  * compose and Kubernetes. A service whose folder is absent (a partial checkout) is
  * skipped; the gateway then answers 503 for its routes.
  */
