@@ -1,3 +1,4 @@
 export * from './test-keys';
 export * from './test-infra';
 export * from './call-json';
+export * from './eventually';

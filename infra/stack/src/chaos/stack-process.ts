@@ -27,14 +27,8 @@ export interface StackProcess {
 
 /** `npm run stack -- up` in a child process, resolved once it prints that Surge is up. */
 export async function startStack(env: Record<string, string>, timeoutMs = 240_000): Promise<StackProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const stack = spawnStack(env);
+  const { child, output } = stack;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`stack not up within ${timeoutMs} ms:\n${output.join('').slice(-5000)}`)),
@@ -53,6 +47,19 @@ export async function startStack(env: Record<string, string>, timeoutMs = 240_00
       reject(new Error(`stack exited with ${code} during start:\n${output.join('').slice(-5000)}`));
     });
   });
+  return stack;
+}
+
+/** `npm run stack -- up` in a child process, returned at once (its output collected). */
+export function spawnStack(env: Record<string, string>): StackProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return {
     child,
     output,

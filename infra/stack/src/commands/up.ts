@@ -1,12 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { ensureInfra, stopInfra, type Infra } from '../native/infra';
-import { removeStackCpuGroups } from '../native/cpu-quota';
+import { removeCpuGroup, removeStackCpuGroups } from '../native/cpu-quota';
 import { stopReplacedInfra } from '../native/stop-owned';
 import { surgePaths } from '../native/paths';
 import { followLogs } from '../services/follow-logs';
 import { instanceLogFiles } from '../services/instance-control';
-import { indexOf, readServiceRecords, serviceOf } from '../services/service-records';
-import { SERVICE_SPECS, type ServiceSpec, type StackContext } from '../services/service-specs';
+import {
+  indexOf,
+  isLiveService,
+  readServiceRecords,
+  removeServiceRecord,
+  serviceOf,
+} from '../services/service-records';
+import { SERVICE_SPECS, urlOf, type ServiceSpec, type StackContext } from '../services/service-specs';
+import { assertServicePortsFree, claimStack, releaseStack } from '../services/stack-claim';
 import { buildStackContext } from '../services/stack-context';
 import { startService, stopService, type StartedService } from '../services/supervisor';
 import { removeUpstreamsFiles } from '../services/upstreams-file';
@@ -19,8 +26,21 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
  * started in reverse order (gateway first, Postgres last), leaving nothing behind. Each
  * service starts with one instance; `npm run stack -- scale` adds more from another terminal,
  * and they are this stack's too: their logs stream here and Ctrl-C stops them.
+ *
+ * Whoever did not start a process never stops it: a stack already running in this clone
+ * (stack-claim.ts) or a service port some other program holds ends this start before it
+ * starts anything, with nothing stopped.
  */
 export async function up(args: string[] = []): Promise<void> {
+  const paths = surgePaths();
+  const gateway = SERVICE_SPECS.find((spec) => spec.name === 'gateway');
+  const claim = claimStack(paths, gateway ? urlOf(gateway) : '(no gateway in this checkout)');
+  try {
+    await assertServicePortsFree(SERVICE_SPECS);
+  } catch (error) {
+    releaseStack(paths, claim);
+    throw error;
+  }
   const started: StartedService[] = [];
   let infra: Infra | undefined;
   let stopping = false;
@@ -32,24 +52,31 @@ export async function up(args: string[] = []): Promise<void> {
     log(`\n[stack] ${reason}: stopping`);
     stopFollowing();
     // By run record, not by the pids started here: a service restarted by a chaos command
-    // or an instance added by `scale` is still this stack's to stop.
-    const running = readServiceRecords(infra?.paths ?? surgePaths());
+    // or an instance added by `scale` is still this stack's to stop. The claim made sure
+    // that no other stack's record is among them; a dead one is only forgotten.
+    const records = readServiceRecords(paths);
+    for (const gone of records.filter((record) => !isLiveService(record))) {
+      removeServiceRecord(paths, gone.name);
+      removeCpuGroup(gone.cgroup);
+    }
+    const running = records.filter(isLiveService);
     const order = started.map((service) => service.spec.name).reverse();
     running.sort(
       (a, b) => order.indexOf(serviceOf(a)) - order.indexOf(serviceOf(b)) || indexOf(b) - indexOf(a),
     );
     for (const record of running) {
       log(`[stack] ${record.name}: stopping`);
-      await stopService(record, infra?.paths ?? surgePaths()).catch((error: unknown) =>
+      await stopService(record, paths).catch((error: unknown) =>
         log(`[stack] ${record.name}: ${String(error)}`),
       );
     }
-    removeUpstreamsFiles(infra?.paths ?? surgePaths());
-    removeStackCpuGroups((infra?.paths ?? surgePaths()).stateDir);
+    removeUpstreamsFiles(paths);
+    removeStackCpuGroups(paths.stateDir);
     if (infra) {
       await stopInfra(infra, { log }).catch((error: unknown) => log(`[stack] ${String(error)}`));
       await stopReplacedInfra(infra, log);
     }
+    releaseStack(paths, claim);
     log('[stack] stopped');
     process.exit(code);
   };
@@ -69,7 +96,6 @@ export async function up(args: string[] = []): Promise<void> {
     if (failed) throw failed.reason;
     if (stopping) return;
     printReady(ctx, (Date.now() - begun) / 1000);
-    const paths = infra.paths;
     stopFollowing = followLogs(
       () =>
         Object.assign({}, ...started.map((service) => instanceLogFiles(paths, service.spec.name))) as Record<
@@ -138,6 +164,8 @@ function printReady(ctx: StackContext, seconds: number): void {
   log('');
   log(`[stack] Surge is up in ${seconds.toFixed(1)} s`);
   log(`[stack]   API (gateway)     ${gateway}        e.g. curl ${gateway}/health`);
+  // The gateway starts last (service-specs.ts), so its readiness is the stack's.
+  log(`[stack]   ready signal      ${gateway}/health/ready answers 200 (login, catalog and checkout work)`);
   log(`[stack]   OpenAPI document  ${gateway}/docs`);
   for (const [name, url] of Object.entries(ctx.urls))
     if (name !== 'gateway') log(`[stack]   ${name.padEnd(17)} ${url}`);
