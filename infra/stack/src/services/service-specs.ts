@@ -126,6 +126,11 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
   },
   {
     name: 'gateway',
+    // Last, as compose's depends_on has it: the gateway's /health/ready is the one signal a
+    // script or probe polls to learn that Surge is up, and its own readiness (rightly, for
+    // Kubernetes) depends on no upstream. Started before them, it said 200 while a login or
+    // a catalog read still answered 503 DEPENDENCY_UNAVAILABLE.
+    startAfter: ['user', 'product', 'order', 'payment', 'notification'],
     dir: 'services/gateway',
     defaultPort: 8080,
     env: (ctx) => ({
