@@ -69,7 +69,9 @@ function toolSources(): string[] {
 }
 
 /** `pnpm stack ps`, `pnpm load smoke`, `pnpm jest ...`: a project script run the pnpm way. */
-const PNPM_SCRIPT = new RegExp(`\\bpnpm (?:run )?(?:${scripts.map((s) => s.replace(':', '\\:')).join('|')})\\b`);
+const PNPM_SCRIPT = new RegExp(
+  `\\bpnpm (?:run )?(?:${scripts.map((s) => s.replace(':', '\\:')).join('|')})\\b`,
+);
 
 function offending(files: string[]): string[] {
   return files.flatMap((file) =>
