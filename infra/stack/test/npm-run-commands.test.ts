@@ -112,4 +112,16 @@ describe('npm run <script> -- <args>, in a shell without pnpm on PATH', () => {
   it('the tools print and name their commands as `npm run <script>` too', () => {
     expect(offending(toolSources())).toEqual([]);
   });
+
+  it('no message tells a user to run a bare `tsx`, which is not on PATH either', () => {
+    const bareTsx = /(^|[\s`'"(])tsx (infra|bench)\//;
+    const found = toolSources().flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => bareTsx.test(line))
+        .map((line) => `${path.relative(repoRoot, file)}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
 });

@@ -79,7 +79,7 @@ export async function ensureJaeger(opts: EnsureOptions = {}): Promise<JaegerHand
         throw new InfraError(
           'jaeger',
           `Surge's Jaeger already serves its query API on ${record.host}:${record.ports[2]}, not on port ${ports.query}`,
-          `stop it first (tsx infra/stack/src/infra-cli.ts down), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
+          `stop it first (\`npm run stack -- down\`), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
         );
       }
       const info = await jaegerInfo(queryUrlOf(ports));
