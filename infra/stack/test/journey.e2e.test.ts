@@ -73,7 +73,12 @@ describe('the whole stack, as npm start runs it', () => {
     // through the same variables.
     Object.assign(process.env, env);
     // k6 for the smoke run is built once (about 5 minutes on 2 cores), then cached.
-    [stack] = await Promise.all([startStack(env), ensureK6Binary({ log: () => undefined })]);
+    // The stack is kept as soon as it is up, so afterAll stops it even when building k6
+    // outlasts this hook (it used to be orphaned, still running, after such a timeout).
+    await Promise.all([
+      startStack(env).then((started) => (stack = started)),
+      ensureK6Binary({ log: () => undefined }),
+    ]);
   }, 900_000);
 
   afterAll(async () => {

@@ -25,15 +25,19 @@ export interface StackProcess {
   interrupt(): Promise<number | null>;
 }
 
-/** `npm run stack -- up` in a child process, resolved once it prints that Surge is up. */
+/**
+ * `npm run stack -- up` in a child process, resolved once it prints that Surge is up. A
+ * stack that is not up in time gets Ctrl-C (it stops what it started) before the error:
+ * the caller has no handle on it yet, so nobody else would.
+ */
 export async function startStack(env: Record<string, string>, timeoutMs = 240_000): Promise<StackProcess> {
   const stack = spawnStack(env);
   const { child, output } = stack;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`stack not up within ${timeoutMs} ms:\n${output.join('').slice(-5000)}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`stack not up within ${timeoutMs} ms:\n${output.join('').slice(-5000)}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       if (/Surge is up/.test(output.join(''))) {
         clearInterval(poll);
