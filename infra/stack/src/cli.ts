@@ -104,11 +104,14 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
-  // `npm run stack -- ps | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-  });
   const [verb, ...args] = process.argv.slice(2);
+  // `npm run stack -- ps | head` closes the pipe early: that is not an error. `up` has
+  // processes running by then: it stops them as on Ctrl-C, never exits from under them.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    if (verb === 'up') process.kill(process.pid, 'SIGTERM');
+    else process.exit(0);
+  });
   if (verb === '--help' || verb === '-h' || verb === 'help') {
     process.stdout.write(`${usage()}\n`);
     return;

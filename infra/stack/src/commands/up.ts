@@ -45,12 +45,16 @@ export async function up(args: string[] = []): Promise<void> {
   let infra: Infra | undefined;
   let stopping = false;
   let stopFollowing = () => undefined as void;
+  // The service starts under way: a Ctrl-C while they run waits for them, so no service
+  // is spawned after the records were read (it would be left running, nobody's).
+  let starting: Promise<unknown> = Promise.resolve();
 
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log(`\n[stack] ${reason}: stopping`);
     stopFollowing();
+    await starting.catch(() => undefined);
     // By run record, not by the pids started here: a service restarted by a chaos command
     // or an instance added by `scale` is still this stack's to stop. The claim made sure
     // that no other stack's record is among them; a dead one is only forgotten.
@@ -90,7 +94,13 @@ export async function up(args: string[] = []): Promise<void> {
     build(infra.paths.repoRoot);
     const ctx = await buildStackContext(infra, { fresh: true });
     // In parallel, except that a service waits for those it calls at start (startAfter).
-    const results = await startInDependencyOrder(SERVICE_SPECS, (spec) => startService(spec, ctx, log));
+    const startAll = startInDependencyOrder(SERVICE_SPECS, (spec) =>
+      stopping
+        ? Promise.reject(new Error(`${spec.name}: not started, stopping`))
+        : startService(spec, ctx, log),
+    );
+    starting = startAll;
+    const results = await startAll;
     for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
