@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 /**
- * The one entry point behind `npm start` and `npm test` on a fresh machine that has
- * only Node 20 and npm. It makes pnpm 10 available without touching global state,
- * installs the workspace when needed, then hands over to `pnpm run <script>`.
+ * The one entry point behind `npm start`, `npm test` and every `npm run <script>` on a
+ * fresh machine that has only Node 20 and npm. It makes pnpm 10 available without
+ * touching global state (pnpm is never on PATH there), installs the workspace when
+ * needed, then hands over:
+ *
+ *   node scripts/bootstrap.cjs <script> [args]       `pnpm run <script>` (or its tsx program directly)
+ *   node scripts/bootstrap.cjs --tsx <file.ts> [args] one TypeScript tool (`npm run stack -- ps`)
  *
  * Why not corepack: on these machines corepack needs COREPACK_INTEGRITY_KEYS=0 against
  * the registry mirror, and `npm i -g` needs root. A private prefix under ~/.cache works
@@ -67,17 +71,22 @@ function ensureInstalled(pnpm) {
 }
 
 /**
- * A script that is only `tsx <file.ts> [args]` (`stack`, which `npm start` runs) runs in
- * one Node process with tsx as its loader, instead of pnpm, then tsx's CLI, then the
- * child tsx starts: the same program, without ~0.1 GB of launchers resident for as long
- * as the stack runs (docs/benchmarks.md, footprint). Anything else goes through pnpm.
+ * A script that is only a TypeScript tool (`stack`, which `npm start` runs: `node
+ * scripts/bootstrap.cjs --tsx <file.ts>`, or plain `tsx <file.ts>`) runs in one Node
+ * process with tsx as its loader, instead of pnpm, then tsx's CLI, then the child tsx
+ * starts: the same program, without ~0.1 GB of launchers resident for as long as the
+ * stack runs (docs/benchmarks.md, footprint). Anything else goes through pnpm.
  */
 function directTsxCommand(script, rest) {
   const command = (pkg.scripts && pkg.scripts[script]) || '';
-  const match = /^tsx ([\w./-]+\.ts)((?: [\w./=-]+)*)$/.exec(command);
+  const match = /^(?:tsx|node scripts\/bootstrap\.cjs --tsx) ([\w./-]+\.ts)((?: [\w./=-]+)*)$/.exec(command);
   if (!match) return null;
   const fixed = match[2].trim() ? match[2].trim().split(' ') : [];
-  return { command: process.execPath, args: ['--import', 'tsx', match[1], ...fixed, ...rest] };
+  return tsxCommand(match[1], [...fixed, ...rest]);
+}
+
+function tsxCommand(file, args) {
+  return { command: process.execPath, args: ['--import', 'tsx', file, ...args] };
 }
 
 /**
@@ -108,12 +117,14 @@ function ensureBuilt() {
 function main() {
   checkNode();
   const [script, ...rest] = process.argv.slice(2);
-  if (!script) fail('usage: node scripts/bootstrap.cjs <script> [args...]');
+  if (!script || (script === '--tsx' && !rest[0]))
+    fail('usage: node scripts/bootstrap.cjs <script> [args...] | --tsx <file.ts> [args...]');
   const pnpm = pnpmFromPath() || pnpmFromCache();
   ensureInstalled(pnpm);
   const binDir = path.dirname(pnpm);
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
-  const direct = directTsxCommand(script, rest);
+  // `--tsx`: what `npm run stack|chaos|load|bench` call, so they need no pnpm on PATH.
+  const direct = script === '--tsx' ? tsxCommand(rest[0], rest.slice(1)) : directTsxCommand(script, rest);
   if (direct) ensureBuilt();
   const child = direct
     ? spawn(direct.command, direct.args, {

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const wanted = process.argv[2];
   const names = wanted === 'all' ? Object.keys(BENCHES) : wanted && BENCHES[wanted] ? [wanted] : null;
   if (!names) {
-    console.error(`usage: pnpm bench <${[...Object.keys(BENCHES), 'all'].join('|')}>`);
+    console.error(`usage: npm run bench -- <${[...Object.keys(BENCHES), 'all'].join('|')}>`);
     process.exit(2);
   }
   const settings = readSettings();

@@ -304,7 +304,7 @@ function buildReport(
       `\`tok_visa\`), against pgbench running the very statements one checkout ran (captured from the PostgreSQL ` +
       `log of the same stack, in docs/results/checkout-sql/) on the same databases with ${clients} clients. ` +
       `Each database's script is run alone; one checkout needs one run of each, so the database-bound rate is ` +
-      `1 / Σ(1/tps). Everything runs unpinned on the same machine, services and PostgreSQL as \`pnpm stack up\` starts them.`,
+      `1 / Σ(1/tps). Everything runs unpinned on the same machine, services and PostgreSQL as \`npm run stack -- up\` starts them.`,
     goals: [
       {
         statement: 'checkouts/s as a share of the database-bound rate',

@@ -128,7 +128,7 @@ async function startNginx(ctx: Ctx, nginx: string, port: number, upstreamPort: n
   return started;
 }
 
-/** The environment `pnpm stack up` gives the gateway, with limits no benchmark reaches. */
+/** The environment `npm run stack -- up` gives the gateway, with limits no benchmark reaches. */
 function gatewayEnvironment(ctx: Ctx, upstreamPort: number, redisUrl: string): NodeJS.ProcessEnv {
   const upstream = `http://127.0.0.1:${upstreamPort}`;
   return {

@@ -62,7 +62,7 @@ export function writeReport(report: BenchReport): { markdown: string; json: stri
   const dir = path.join(findRepoRoot(), 'docs', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const machine = describeMachine();
-  const command = `${benchEnvPrefix()}pnpm bench ${report.name}`;
+  const command = `${benchEnvPrefix()}npm run bench -- ${report.name}`;
   const measuredAt = new Date().toISOString();
   const markdown = path.join(dir, `bench-${report.name}.md`);
   const json = path.join(dir, `bench-${report.name}.json`);

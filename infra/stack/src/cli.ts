@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm stack <verb>`: runs Surge natively. Each verb lives in commands/.
+ * `npm run stack -- <verb>`: runs Surge natively. Each verb lives in commands/.
  */
 import { audit } from './commands/audit';
 import { dlq } from './commands/dlq';
@@ -103,18 +103,25 @@ const VERBS: Record<string, Verb> = {
 function usage(): string {
   const width = Math.max(...Object.keys(VERBS).map((verb) => verb.length));
   return [
-    'usage: pnpm stack <verb> [args]',
+    'usage: npm run stack -- <verb> [args]',
     '',
     ...Object.entries(VERBS).map(([verb, { summary }]) => `  ${verb.padEnd(width)}  ${summary}`),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
-  // `pnpm stack ps | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-  });
   const [verb, ...args] = process.argv.slice(2);
+  // `npm run stack -- ps | head` closes the pipe early: that is not an error. `up` has
+  // processes running by then: it stops them as on Ctrl-C, never exits from under them.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    if (verb === 'up') process.kill(process.pid, 'SIGTERM');
+    else process.exit(0);
+  });
+  if (verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
   const command = verb ? VERBS[verb] : undefined;
   if (!command) {
     process.stderr.write(`${verb ? `unknown verb "${verb}"\n\n` : ''}${usage()}\n`);

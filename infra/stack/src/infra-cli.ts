@@ -107,7 +107,7 @@ const commands: Record<string, () => Promise<void>> = {
 
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  process.stderr.write('usage: tsx infra/stack/src/infra-cli.ts up|down|status\n');
+  process.stderr.write('usage: node_modules/.bin/tsx infra/stack/src/infra-cli.ts up|down|status\n');
   process.exit(2);
 }
 command().catch(fail);

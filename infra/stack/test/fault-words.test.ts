@@ -2,7 +2,7 @@ import { describeFaults, parseFaultWords } from '../src/commands/fault';
 import { SERVICE_SPECS, adminUrlOf, instanceAdminUrl } from '../src/services/service-specs';
 import { toxicOf } from '../src/commands/network';
 
-describe('pnpm stack fault words', () => {
+describe('npm run stack -- fault words', () => {
   it('combine into one PUT body', () => {
     expect(parseFaultWords(['latency=250', 'error-rate=0.2', 'drop-after-commit'])).toEqual({
       latencyMs: 250,
@@ -19,7 +19,7 @@ describe('pnpm stack fault words', () => {
   it.each([['latency=-1'], ['latency=fast'], ['error-rate=1.5'], ['error-rate='], ['packet-loss=0.1']])(
     'reject %s with the usage',
     (word) => {
-      expect(() => parseFaultWords([word])).toThrow(/usage: pnpm stack fault/);
+      expect(() => parseFaultWords([word])).toThrow(/usage: npm run stack -- fault/);
     },
   );
 
@@ -33,7 +33,7 @@ describe('pnpm stack fault words', () => {
   });
 });
 
-describe('pnpm stack toxic words', () => {
+describe('npm run stack -- toxic words', () => {
   it('map to Toxiproxy toxics', () => {
     expect(toxicOf('latency=300')).toMatchObject({ type: 'latency', attributes: { latency: 300 } });
     expect(toxicOf('bandwidth=64')).toMatchObject({ type: 'bandwidth', attributes: { rate: 64 } });
@@ -42,7 +42,7 @@ describe('pnpm stack toxic words', () => {
   });
 
   it.each([['latency=-5'], ['bandwidth=0'], ['jitter=3']])('reject %s', (word) => {
-    expect(() => toxicOf(word)).toThrow(/usage: pnpm stack toxic/);
+    expect(() => toxicOf(word)).toThrow(/usage: npm run stack -- toxic/);
   });
 });
 

@@ -24,7 +24,7 @@ JAEGER_STORAGE_CAPABILITIES = DEFAULT_STORAGE_CAPABILITIES;
 JAEGER_VERSION = DEFAULT_VERSION;
 </script></head><body><div id="jaeger-ui-root"></div></body></html>`;
 
-describe('a Jaeger UI build installed with `pnpm stack jaeger-ui`', () => {
+describe('a Jaeger UI build installed with `npm run stack -- jaeger-ui`', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'surge-jaeger-ui-'));
   let jaeger: JaegerHandle | undefined;
 

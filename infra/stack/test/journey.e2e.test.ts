@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { eventually, uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { formatReport, runAudit } from '../src/audit/run-audit';
 import { scale } from '../src/commands/scale';
 import { formatScenario } from '../src/chaos/report';
@@ -8,6 +8,7 @@ import { runScenario } from '../src/chaos/run-scenario';
 import { findScenario } from '../src/chaos/scenarios';
 import { portIsOpen, repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
 import { ensureLocust } from '../src/native/locust-venv';
+import { TEST_ADMIN, offsetPorts, testStackEnv } from './support/stack-env';
 
 /**
  * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka
@@ -17,18 +18,15 @@ import { ensureLocust } from '../src/native/locust-venv';
  * running stack; the infrastructure of the test run is reused and must survive.
  */
 // SURGE_E2E_PORT_OFFSET moves them all, so two clones can run this test at once.
-const OFFSET = Number(process.env.SURGE_E2E_PORT_OFFSET ?? 0);
-const PORTS: Record<string, number> = Object.fromEntries(
-  Object.entries({
-    GATEWAY: 18080,
-    USER: 13001,
-    PRODUCT: 13002,
-    ORDER: 13003,
-    PAYMENT: 13004,
-    NOTIFICATION: 13005,
-    PAYMENT_PROVIDER: 13010,
-  }).map(([name, port]) => [name, port + OFFSET]),
-);
+const PORTS = offsetPorts({
+  GATEWAY: 18080,
+  USER: 13001,
+  PRODUCT: 13002,
+  ORDER: 13003,
+  PAYMENT: 13004,
+  NOTIFICATION: 13005,
+  PAYMENT_PROVIDER: 13010,
+});
 const gateway = `http://127.0.0.1:${PORTS.GATEWAY}`;
 
 type Json = Record<string, unknown>;
@@ -50,16 +48,6 @@ async function api<T = Json>(
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function login(email: string, password: string): Promise<string> {
   const res = await api<{ accessToken: string }>('POST', '/api/auth/login', { body: { email, password } });
   expect(res.status).toBe(200);
@@ -78,18 +66,19 @@ describe('the whole stack, as npm start runs it', () => {
   let stack: StackProcess | undefined;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      // All traffic comes from one IP here: the per-IP login limit must not apply.
-      RATE_LIMIT_CREDENTIALS_MAX: '100000',
-    };
-    for (const [name, port] of Object.entries(PORTS)) env[`SURGE_${name}_PORT`] = String(port);
+    // What the stack and this test rely on (the admin it logs in as, among others), never
+    // the caller's shell: with ADMIN_PASSWORD exported there, the two used to disagree.
+    const env = testStackEnv(PORTS, 'journey');
     // The chaos runner and the lifecycle verbs run in this process and find the services
     // through the same variables.
     Object.assign(process.env, env);
     // Locust for the smoke run is installed once into a cached virtual environment (seconds).
-    [stack] = await Promise.all([startStack(env), ensureLocust(() => undefined)]);
+    // The stack is kept as soon as it is up, so afterAll stops it even when the install
+    // outlasts this hook (it used to be orphaned, still running, after such a timeout).
+    await Promise.all([
+      startStack(env).then((started) => (stack = started)),
+      ensureLocust(() => undefined),
+    ]);
   }, 900_000);
 
   afterAll(async () => {
@@ -110,7 +99,7 @@ describe('the whole stack, as npm start runs it', () => {
       (await api('POST', '/api/auth/register', { body: { email, password, name: 'Journey' } })).status,
     ).toBe(201);
     const token = await login(email, password);
-    const admin = await login('admin@surge.local', 'surge-admin-dev');
+    const admin = await login(TEST_ADMIN.email, TEST_ADMIN.password);
 
     // Browse the seeded catalog, and add a product of our own with known stock.
     const catalog = await api<{ items: Json[]; nextCursor: string | null }>('GET', '/api/products?limit=5');
@@ -197,10 +186,13 @@ describe('the whole stack, as npm start runs it', () => {
     // notification consumer, with the consumer's span a child of the relay's publish span.
     // Services export spans in batches, so the trace fills in over a few seconds.
     const expected = ['gateway', 'notification', 'order', 'payment', 'payment-provider', 'product'];
-    const trace = await eventually(async () => {
-      const found = await findCheckoutTrace(paid.body.id);
-      return found && expected.every((service) => found.services.has(service)) && found;
-    }, 60_000);
+    const trace = await eventually(
+      async () => {
+        const found = await findCheckoutTrace(paid.body.id);
+        return found && expected.every((service) => found.services.has(service)) && found;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(trace.consumerChildOfPublish).toBe(true);
 
     // Cancel the paid order: refunded, stock returned.
@@ -220,7 +212,7 @@ describe('the whole stack, as npm start runs it', () => {
     if (!report.ok) throw new Error(formatReport(report));
   }, 240_000);
 
-  // The fast chaos scenarios of the suite (the full runs: `pnpm chaos all`). Fault windows
+  // The fast chaos scenarios of the suite (the full runs: `npm run chaos -- all`). Fault windows
   // are shortened to 10 s here; everything else is as in the full run.
   it.each(['payment-outage', 'lost-capture'])(
     'chaos: %s ends with no unexpected answer and a clean audit',

@@ -10,7 +10,7 @@ import { ensureToxiproxy, stopToxiproxy, type ToxiproxyHandle } from '../src/nat
 import { ToxiproxyApi } from '../src/native/toxiproxy-api';
 
 /**
- * A partition made the way `pnpm stack partition` makes it really cuts a real Postgres
+ * A partition made the way `npm run stack -- partition` makes it really cuts a real Postgres
  * connection, and heal restores it. Toxiproxy is ensured like every other component
  * (built once from its Go module if ~/.cache/surge has no binary yet), on a free port and
  * a state folder of its own, so it never meets a stack's Toxiproxy.

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { DependencyError } from '@surge/errors';
@@ -58,12 +57,10 @@ describe('the circuit breaker of a ServiceClient', () => {
     await tripBreaker();
     const hitsWhenOpened = server.hits.length;
 
-    const started = performance.now();
+    // "At once" is shown by what happened, not by a stopwatch: no call reached the server.
     const error = await failure();
-    const elapsedMs = performance.now() - started;
     for (let i = 0; i < 20; i += 1) await failure();
 
-    expect(elapsedMs).toBeLessThan(50);
     expect(server.hits).toHaveLength(hitsWhenOpened);
     expect(error).toBeInstanceOf(DependencyError);
     expect(error).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', retriable: true, dependency: 'flaky' });

@@ -32,7 +32,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   DEPENDENCY_UNAVAILABLE: 503,
   DEPENDENCY_TIMEOUT: 504,
   CONFIG_INVALID: 500,
-  /** A development fault switched on with `pnpm stack fault` (faults/fault-injection.ts). */
+  /** A development fault switched on with `npm run stack -- fault` (faults/fault-injection.ts). */
   FAULT_INJECTED: 500,
   INTERNAL: 500,
 };

@@ -2,3 +2,4 @@ export * from './test-keys';
 export * from './test-infra';
 export * from './call-json';
 export * from './tampered-cursors';
+export * from './eventually';

@@ -8,7 +8,7 @@ export function testInfra(): { adminUrl: string; redisUrl: string; kafkaBrokers:
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   if (!adminUrl || !redisUrl || !kafkaBrokers) {
     throw new Error(
-      'test infrastructure is not set up: run tests through `npm test` or `pnpm jest` (jest global setup)',
+      'test infrastructure is not set up: run tests through `npm test` or `npm run jest` (jest global setup)',
     );
   }
   return { adminUrl, redisUrl, kafkaBrokers };

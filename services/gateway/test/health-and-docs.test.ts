@@ -81,7 +81,6 @@ describe('GET /health', () => {
               payment: { status: 'not-configured', instances: [] },
               notification: { status: 'not-configured', instances: [] },
               storefront: { status: 'not-configured', instances: [] },
-              storefront: { status: 'not-configured', instances: [] },
             },
           });
           expect(answer.text).not.toContain(String(deadPort));

@@ -4,7 +4,7 @@ import { dlq } from '../../../infra/stack/src/commands/dlq';
 import { closeKafka, events, eventually, publishRaw, toHeaders, watchTopic } from './support';
 
 /**
- * `pnpm stack dlq` against the real broker. (It lives here because the CLI's own tests
+ * `npm run stack -- dlq` against the real broker. (It lives here because the CLI's own tests
  * are outside this work's folders.) The dead letter is an order.created, which no
  * consumer turns into an email, so replaying it into `orders` has no side effects.
  */
@@ -31,7 +31,7 @@ async function deadLetter(): Promise<string> {
   return created.id;
 }
 
-describe('pnpm stack dlq', () => {
+describe('npm run stack -- dlq', () => {
   it('list prints each dead letter with its source, error, type, id and key', async () => {
     const id = await deadLetter();
 

@@ -8,7 +8,9 @@ export function mailInfra(): { smtpUrl: string; mailpitUrl: string } {
   const smtpUrl = process.env.SMTP_URL;
   const mailpitUrl = process.env.MAILPIT_URL;
   if (!smtpUrl || !mailpitUrl) {
-    throw new Error('SMTP_URL / MAILPIT_URL are not set: run tests through `pnpm jest` (jest global setup)');
+    throw new Error(
+      'SMTP_URL / MAILPIT_URL are not set: run tests through `npm run jest` (jest global setup)',
+    );
   }
   return { smtpUrl, mailpitUrl };
 }

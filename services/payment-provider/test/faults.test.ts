@@ -1,3 +1,4 @@
+import { eventuallyPasses } from '@surge/testing';
 import {
   call,
   chargeRows,
@@ -29,8 +30,8 @@ describe('fault injection', () => {
     await setFaults(provider, { latencyMs: 400 });
     const charge = newCharge();
     await expect(postCharge(provider, charge, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(await chargeRows(provider, charge.key)).toHaveLength(1);
+    // The capture lands once the latency is over: wait for it, not for a guess of when.
+    await eventuallyPasses(async () => expect(await chargeRows(provider, charge.key)).toHaveLength(1));
   });
 
   it('with errorRate 1, answers 500 problems and captures nothing', async () => {

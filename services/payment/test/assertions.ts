@@ -1,3 +1,4 @@
+import { eventually as waitFor } from '@surge/testing';
 import type { PaymentTestEnv } from './support';
 
 /** Reads straight from the databases: what was really stored, not what the API says. */
@@ -42,13 +43,7 @@ export async function providerChargeCalls(env: PaymentTestEnv): Promise<number> 
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls until `check` returns a value other than undefined (the suite's one helper, @surge/testing). */
+export function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return waitFor(check, { timeoutMs, intervalMs: 100 }) as Promise<T>;
 }

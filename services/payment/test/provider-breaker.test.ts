@@ -1,4 +1,5 @@
-import { eventually, outboxEvents, paymentRows, providerChargeCalls, providerCharges } from './assertions';
+import { createScratchDatabase, eventually, eventuallyPasses, type ScratchDatabase } from '@surge/testing';
+import { outboxEvents, paymentRows, providerChargeCalls, providerCharges } from './assertions';
 import {
   charge,
   clearFaults,
@@ -9,20 +10,34 @@ import {
 } from './support';
 
 let env: PaymentTestEnv;
+let db: ScratchDatabase;
 beforeAll(async () => {
-  // A breaker that opens after two failed calls and tries again after a second, and a
-  // reconciler that leaves attempts alone for that second, so the opening is not raced.
+  // The reconciler runs here, so the payments database is this file's alone: in the
+  // shared one it also looked up the PENDING payments other files leave behind, and those
+  // lookups' successes changed the breaker's arithmetic (one lost capture out of two
+  // calls opened it, and the second charge never reached the provider).
+  db = await createScratchDatabase('surge_payment_breaker');
+  // A breaker that opens after two failed calls, and a reconciler that leaves attempts
+  // alone for a while. Both times are far longer than any step of the test on a busy
+  // machine: with a one-second reset, the breaker went half-open and a reconciler lookup
+  // closed it before the test read "open" (state 0, not 2). Every later effect is waited
+  // for, never timed. The provider's own timeout is long too: the lost answers must come
+  // back as dropped connections (503), and a busy machine took the suite's 500 ms for a
+  // first capture (504).
   env = await startPaymentTestEnv({
+    DATABASE_URL: db.url,
+    PAYMENT_PROVIDER_TIMEOUT_MS: '10000',
     UPSTREAM_BREAKER_MIN_CALLS: '2',
-    UPSTREAM_BREAKER_RESET_MS: '1000',
+    UPSTREAM_BREAKER_RESET_MS: '5000',
     RECONCILER: 'true',
     RECONCILE_INTERVAL_MS: '200',
-    RECONCILE_MIN_AGE_MS: '1000',
+    RECONCILE_MIN_AGE_MS: '5000',
   });
 });
 afterAll(async () => {
   await clearFaults(env);
   await env.stop();
+  await db.drop();
 });
 
 const statusOf = async (orderId: string) => (await paymentRows(env, orderId))[0]?.status;
@@ -62,18 +77,23 @@ describe('the payment-provider breaker', () => {
     // After the reset time the reconciler's lookup is the trial call: the breaker closes
     // and the lost captures are recorded, each with its event, exactly once.
     for (const lost of [lostA, lostB]) {
-      await eventually(async () => ((await statusOf(lost.orderId)) === 'CAPTURED' ? true : undefined));
+      await eventually(async () => (await statusOf(lost.orderId)) === 'CAPTURED', {
+        timeoutMs: 60_000,
+        what: `the lost capture of ${lost.orderId} to be recorded`,
+      });
       expect(await providerCharges(env, lost.orderId)).toHaveLength(1);
       expect((await outboxEvents(env, lost.orderId)).map((event) => event.event_type)).toEqual([
         'payment.captured',
       ]);
     }
-    expect(await metric('circuit_breaker_state', ['upstream="payment-provider"'])).toBe(0);
+    await eventuallyPasses(async () =>
+      expect(await metric('circuit_breaker_state', ['upstream="payment-provider"'])).toBe(0),
+    );
 
     // The refused charge never reached the provider, so only the caller's retry (same
     // key) can complete it, and it does, once.
     const retry = await charge(env, refused);
     expect(retry.status).toBe(201);
     expect(await providerCharges(env, refused.orderId)).toHaveLength(1);
-  });
+  }, 150_000);
 });

@@ -1,3 +1,4 @@
+import { createScratchDatabase, type ScratchDatabase } from '@surge/testing';
 import { eventually, outboxEvents, paymentRows, providerCharges } from './assertions';
 import {
   cancel,
@@ -10,15 +11,24 @@ import {
 } from './support';
 
 let env: PaymentTestEnv;
+let db: ScratchDatabase;
 beforeAll(async () => {
+  // The reconciler works on every unsettled payment of its database and leads through an
+  // advisory lock there: a database of this file's own keeps it off the payments other
+  // files leave behind, and another file's reconciler off these.
+  db = await createScratchDatabase('surge_payment_reconcile');
   env = await startPaymentTestEnv({
+    DATABASE_URL: db.url,
     RECONCILER: 'true',
     RECONCILE_INTERVAL_MS: '200',
     RECONCILE_MIN_AGE_MS: '1000',
   });
 });
 afterEach(() => clearFaults(env));
-afterAll(() => env.stop());
+afterAll(async () => {
+  await env.stop();
+  await db.drop();
+});
 
 const statusOf = async (orderId: string) => (await paymentRows(env, orderId))[0]?.status;
 

@@ -4,7 +4,7 @@ import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
 import { createRedis, pingRedis } from '@surge/redis';
-import type { UserConfig } from './config';
+import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, type UserConfig } from './config';
 import { createLoginAttemptStore } from './data-access/login-attempt-store';
 import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
@@ -12,7 +12,7 @@ import { createUserRepository } from './data-access/user-repository';
 import { migrationsDir } from './data-access/migrations-dir';
 import { DEFAULT_LOGIN_THROTTLE } from './domain/login-throttle';
 import { createScryptHasher } from './domain/password-hasher';
-import { seedAdmin } from './domain/seed-admin';
+import { assertNoDevelopmentAdmin, seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
 import { userRoutes } from './entry-points/http/user-routes';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
@@ -54,8 +54,12 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
 
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await seedAdmin({ users, hasher }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  try {
+    await settleAdmin(config, { users, hasher, cache }, logger);
+  } catch (error) {
+    // Nothing listens yet: release what was opened, so the caller sees only the reason.
+    await Promise.allSettled([pool.end(), redis.quit()]);
+    throw error;
   }
 
   const relay = await startOutboxRelay({
@@ -105,6 +109,25 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     graceMs: config.SHUTDOWN_GRACE_MS,
     cleanups: [() => pool.end(), () => redis.quit(), ...(relay ? [() => relay.stop()] : [])],
   });
+}
+
+/**
+ * The configured admin is the one that logs in (a changed ADMIN_PASSWORD takes at this
+ * start), and production does not start while the development admin's documented
+ * password still opens an account.
+ */
+async function settleAdmin(
+  config: UserConfig,
+  deps: Parameters<typeof seedAdmin>[0],
+  logger: Logger,
+): Promise<void> {
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const outcome = await seedAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    if (outcome === 'updated')
+      logger.warn({ email: config.ADMIN_EMAIL }, 'admin password replaced by the configured ADMIN_PASSWORD');
+  }
+  if (config.NODE_ENV === 'production')
+    await assertNoDevelopmentAdmin(deps, { email: DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD });
 }
 
 /** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm chaos <scenario>|all|list`: runs chaos scenarios against the native stack. Uses
+ * `npm run chaos -- <scenario>|all|list`: runs chaos scenarios against the native stack. Uses
  * a stack that already answers on the gateway port, or starts one for the run (and stops
  * it after). Results land in docs/results/chaos/. Exits 1 when a scenario ends with
  * invariant violations or with answers the contract does not allow.

@@ -82,7 +82,7 @@ export function writeScenarioReport(repoRoot: string, report: ScenarioReport): s
   const dir = path.join(repoRoot, 'docs', 'results', 'chaos');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${report.scenario}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  const text = `${formatScenario(report)}\n\nreproduce: pnpm chaos ${report.scenario}\n`;
+  const text = `${formatScenario(report)}\n\nreproduce: npm run chaos -- ${report.scenario}\n`;
   fs.writeFileSync(path.join(dir, `${report.scenario}.txt`), text);
   return dir;
 }

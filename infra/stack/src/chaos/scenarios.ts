@@ -27,7 +27,7 @@ export interface Scenario {
   /** After the audit, also when the run failed: the stack as it was before prepare. */
   cleanup?(ctx: ScenarioContext): Promise<void>;
   defaultFaultSeconds: number;
-  /** Needs services behind Toxiproxy (`pnpm stack up --network-faults`). */
+  /** Needs services behind Toxiproxy (`npm run stack -- up --network-faults`). */
   needsNetworkFaults?: boolean;
 }
 

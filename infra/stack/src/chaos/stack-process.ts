@@ -25,21 +25,19 @@ export interface StackProcess {
   interrupt(): Promise<number | null>;
 }
 
-/** `pnpm stack up` in a child process, resolved once it prints that Surge is up. */
+/**
+ * `npm run stack -- up` in a child process, resolved once it prints that Surge is up. A
+ * stack that is not up in time gets Ctrl-C (it stops what it started) before the error:
+ * the caller has no handle on it yet, so nobody else would.
+ */
 export async function startStack(env: Record<string, string>, timeoutMs = 240_000): Promise<StackProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const stack = spawnStack(env);
+  const { child, output } = stack;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`stack not up within ${timeoutMs} ms:\n${output.join('').slice(-5000)}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`stack not up within ${timeoutMs} ms:\n${output.join('').slice(-5000)}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       if (/Surge is up/.test(output.join(''))) {
         clearInterval(poll);
@@ -53,6 +51,19 @@ export async function startStack(env: Record<string, string>, timeoutMs = 240_00
       reject(new Error(`stack exited with ${code} during start:\n${output.join('').slice(-5000)}`));
     });
   });
+  return stack;
+}
+
+/** `npm run stack -- up` in a child process, returned at once (its output collected). */
+export function spawnStack(env: Record<string, string>): StackProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return {
     child,
     output,
@@ -91,7 +102,7 @@ export async function gatewayAnswers(): Promise<boolean> {
 export function assertNetworkFaultsOn(): void {
   if (!liveRecord(surgePaths(), 'toxiproxy'))
     throw new Error(
-      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `pnpm stack up --network-faults`',
+      'the running stack has network faults off; stop it and run again (a stack is started with them on), or start it with `npm run stack -- up --network-faults`',
     );
 }
 

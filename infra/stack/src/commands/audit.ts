@@ -3,7 +3,7 @@ import { defaultAdminUrl } from '../native/postgres';
 import { portFromEnv } from '../native/daemon';
 
 /**
- * `pnpm stack audit [--settle <seconds>] [--json]`: checks that the running system is
+ * `npm run stack -- audit [--settle <seconds>] [--json]`: checks that the running system is
  * consistent as a whole and exits non-zero on any violation. `--settle` (default 60)
  * lets traffic in flight land first; 0 judges the current state as it is.
  */

@@ -22,11 +22,11 @@ interface Positioned {
   message: KafkaMessage;
 }
 
-const USAGE = 'usage: pnpm stack dlq list [topic] | dlq replay <topic> [--id <ce_id>]';
+const USAGE = 'usage: npm run stack -- dlq list [topic] | dlq replay <topic> [--id <ce_id>]';
 
 /**
- * `pnpm stack dlq list [topic]` prints every dead-lettered message with why it failed;
- * `pnpm stack dlq replay <topic> [--id <ce_id>]` republishes them to `<topic>` with their
+ * `npm run stack -- dlq list [topic]` prints every dead-lettered message with why it failed;
+ * `npm run stack -- dlq replay <topic> [--id <ce_id>]` republishes them to `<topic>` with their
  * original headers (minus the x-dlq-* ones), e.g. after the bug or the missing data that
  * made them fail was fixed. Consumers are idempotent (inbox), so a replay never applies
  * an event twice; the ledger only keeps a second replay from publishing it again.

@@ -8,7 +8,7 @@ import { removeUpstreamsFiles } from '../services/upstreams-file';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * `pnpm stack down`: stops whatever Surge's run records say it started (every instance
+ * `npm run stack -- down`: stops whatever Surge's run records say it started (every instance
  * of every service, then infrastructure), including what a crashed or killed `up` or a
  * `scale` from another terminal left behind. Never touches servers Surge did not start.
  */

@@ -5,10 +5,10 @@ import { SERVICE_SPECS, instanceAdminUrl } from '../services/service-specs';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const USAGE =
-  'usage: pnpm stack fault <service>[/<i>] latency=<ms> | error-rate=<0..1> | hang | drop-after-commit | clear';
+  'usage: npm run stack -- fault <service>[/<i>] latency=<ms> | error-rate=<0..1> | hang | drop-after-commit | clear';
 
 /**
- * `pnpm stack fault order latency=800 error-rate=0.2`: switches development faults on in
+ * `npm run stack -- fault order latency=800 error-rate=0.2`: switches development faults on in
  * every running instance of a service (or one: `product/2`) through its
  * `/_control/faults` on the instance's admin listener (loopback, never the public port), and prints what each instance now does. The words combine; the
  * set replaces what was on before; `clear` switches everything off.
@@ -21,7 +21,7 @@ export async function fault(args: string[]): Promise<void> {
   if (!SERVICE_SPECS.some((spec) => spec.name === service))
     throw new Error(`unknown service "${service}"; one of ${SERVICE_SPECS.map((s) => s.name).join(', ')}`);
   if (all.length === 0)
-    throw new Error(`${service} is not running (pnpm stack up, or pnpm stack start ${service})`);
+    throw new Error(`${service} is not running (npm run stack -- up, or npm run stack -- start ${service})`);
   if (instances.length === 0)
     throw new Error(`${target}: no such instance; running: ${all.map((i) => i.label).join(', ')}`);
   for (const instance of instances) log(`[stack] ${instance.label}: ${await apply(instance, faults)}`);

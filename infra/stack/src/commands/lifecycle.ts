@@ -34,20 +34,20 @@ function isComponent(name: string): name is Component {
 }
 
 /**
- * `pnpm stack kill|stop|start|restart <name>`: the chaos toolbox's basic moves, for a
+ * `npm run stack -- kill|stop|start|restart <name>`: the chaos toolbox's basic moves, for a
  * service (user, product, order, payment, payment-provider, notification, gateway), one
  * instance of it (`product/2`), or infrastructure (postgres, redis, kafka, mailpit). A
  * service name without `/i` means every instance. `kill` is SIGKILL (a crash: no
  * graceful shutdown); `stop` is the graceful stop; `start` brings instances back with the
  * same configuration (port, CPU quota) `up` and `scale` gave them. Neither changes the
  * addresses files: callers keep the instance and find out by health checks and ejection.
- * A running `pnpm stack up` keeps streaming its logs and still stops it on Ctrl-C.
+ * A running `npm run stack -- up` keeps streaming its logs and still stops it on Ctrl-C.
  */
 export async function lifecycle(verb: LifecycleVerb, args: string[]): Promise<void> {
   const name = args[0];
   const services = serviceNames();
   const known = [...services, ...COMPONENTS];
-  if (!name) throw new Error(`usage: pnpm stack ${verb} <${known.join('|')}>[/<instance>]`);
+  if (!name) throw new Error(`usage: npm run stack -- ${verb} <${known.join('|')}>[/<instance>]`);
   if (isComponent(name)) {
     if (verb === 'kill' || verb === 'stop' || verb === 'restart') await haltComponent(name, verb === 'kill');
     if (verb === 'start' || verb === 'restart') await ENSURE[name]({ log });
@@ -106,14 +106,14 @@ async function bringUp(ref: InstanceRef): Promise<void> {
   const wanted = wantedCount(ctx.paths, ref.service);
   if (ref.index !== undefined && ref.index >= wanted)
     throw new Error(
-      `${ref.service} has ${wanted} instance(s) (0..${wanted - 1}); \`pnpm stack scale ${ref.service}=${ref.index + 1}\` adds more`,
+      `${ref.service} has ${wanted} instance(s) (0..${wanted - 1}); \`npm run stack -- scale ${ref.service}=${ref.index + 1}\` adds more`,
     );
   const running = new Set(liveInstances(ctx.paths, ref.service).map(indexOf));
   const indexes = (ref.index === undefined ? [...Array(wanted).keys()] : [ref.index]).filter(
     (index) => !running.has(index),
   );
   if (wanted === 0)
-    log(`[stack] ${ref.service}: scaled to 0; \`pnpm stack scale ${ref.service}=1\` starts one`);
+    log(`[stack] ${ref.service}: scaled to 0; \`npm run stack -- scale ${ref.service}=1\` starts one`);
   else if (indexes.length === 0) log(`[stack] ${ref.service}: already running`);
   const spec = findSpec(ref.service);
   const results = await Promise.allSettled(indexes.map((index) => startService(spec, ctx, log, { index })));

@@ -7,7 +7,7 @@ import { SERVICE_SPECS } from '../services/service-specs';
 const INFRA_LOGS = ['postgres', 'redis', 'kafka'];
 
 /**
- * `pnpm stack logs [name] [--raw]`: follows one service's logs (every instance of it),
+ * `npm run stack -- logs [name] [--raw]`: follows one service's logs (every instance of it),
  * one instance's (`product/2`), an infrastructure component's, or all services', from
  * the start of the files. Instances that `scale` starts later join in. Ctrl-C ends it.
  */

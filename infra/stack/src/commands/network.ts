@@ -8,7 +8,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const OFF = [
   'network faults are off: services reach their dependencies directly, so there is nothing to cut.',
-  'Start the stack with them on: `pnpm stack up --network-faults` (or SURGE_NETWORK_FAULTS=on pnpm stack up).',
+  'Start the stack with them on: `npm run stack -- up --network-faults` (or SURGE_NETWORK_FAULTS=on npm run stack -- up).',
   'They are off by default because every proxy adds a hop that load benchmarks should not pay.',
 ].join('\n');
 
@@ -35,7 +35,7 @@ export const PARTITION_TOXICS: Array<Omit<ToxicState, 'toxicity'>> = (
 ).map((stream) => ({ name: `partition-${stream}`, type: 'timeout', stream, attributes: { timeout: 0 } }));
 
 /**
- * `pnpm stack partition order postgres`: a full partition of that pair only. Both
+ * `npm run stack -- partition order postgres`: a full partition of that pair only. Both
  * directions are black-holed (Toxiproxy's timeout toxic with no timeout): connections
  * stay open and nothing arrives, as when a network drops packets, which is harder on a
  * client than a refused connection. Other services still reach the same Postgres.
@@ -46,11 +46,11 @@ export async function partition(args: string[]): Promise<void> {
   const proxy = await pairProxy(toxiproxy, service, dependency);
   for (const toxic of PARTITION_TOXICS) await toxiproxy.addToxic(proxy, toxic);
   log(
-    `[stack] ${service} -/- ${dependency}: partitioned (nothing gets through either way); \`pnpm stack heal ${service} ${dependency}\` ends it`,
+    `[stack] ${service} -/- ${dependency}: partitioned (nothing gets through either way); \`npm run stack -- heal ${service} ${dependency}\` ends it`,
   );
 }
 
-/** `pnpm stack heal [service dependency]`: removes every toxic (of that pair, or of all). */
+/** `npm run stack -- heal [service dependency]`: removes every toxic (of that pair, or of all). */
 export async function heal(args: string[]): Promise<void> {
   const toxiproxy = api();
   const [service, dependency] = args;
@@ -65,10 +65,10 @@ export async function heal(args: string[]): Promise<void> {
 }
 
 const TOXIC_USAGE =
-  'usage: pnpm stack toxic <service> <dependency> latency=<ms> | bandwidth=<kB/s> | timeout=<ms> | reset';
+  'usage: npm run stack -- toxic <service> <dependency> latency=<ms> | bandwidth=<kB/s> | timeout=<ms> | reset';
 
 /**
- * `pnpm stack toxic order postgres latency=300`: one degradation of the pair, added to
+ * `npm run stack -- toxic order postgres latency=300`: one degradation of the pair, added to
  * what is there (`heal` removes them all). latency delays every answer; bandwidth caps
  * answers at kB/s; timeout stops the traffic and closes the connection after <ms>;
  * reset answers with a TCP reset.
@@ -79,7 +79,9 @@ export async function toxic(args: string[]): Promise<void> {
   const spec = toxicOf(word);
   const toxiproxy = api();
   await toxiproxy.addToxic(await pairProxy(toxiproxy, service, dependency), spec);
-  log(`[stack] ${service} -> ${dependency}: ${word} (until \`pnpm stack heal ${service} ${dependency}\`)`);
+  log(
+    `[stack] ${service} -> ${dependency}: ${word} (until \`npm run stack -- heal ${service} ${dependency}\`)`,
+  );
 }
 
 export function toxicOf(word: string): Omit<ToxicState, 'toxicity'> {

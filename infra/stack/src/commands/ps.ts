@@ -6,7 +6,7 @@ import { indexOf, isLiveService, readServiceRecords, serviceOf } from '../servic
 import { SERVICE_SPECS, instanceUrl, portOfInstance } from '../services/service-specs';
 
 /**
- * `pnpm stack ps`: every instance of every service (those its addresses file lists, and
+ * `npm run stack -- ps`: every instance of every service (those its addresses file lists, and
  * any other still running), every infrastructure component: state, pid, address.
  */
 export async function ps(): Promise<void> {

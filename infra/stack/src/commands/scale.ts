@@ -19,8 +19,8 @@ import { saveScaledCpus, writeUpstreams } from '../services/upstreams-file';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * `pnpm stack scale <service>=<N> [...] [--cpus <n>]`: makes N instances of each service
- * run on the native stack, next to a running `pnpm stack up`. Instance i listens on the
+ * `npm run stack -- scale <service>=<N> [...] [--cpus <n>]`: makes N instances of each service
+ * run on the native stack, next to a running `npm run stack -- up`. Instance i listens on the
  * service's port + 100·i. New instances start first and join the addresses file once
  * ready; instances beyond N leave the file first, then stop gracefully, highest index
  * first, once every caller has re-read it (one refresh interval), so no caller is sent

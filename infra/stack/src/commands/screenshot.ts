@@ -17,10 +17,10 @@ const DEFAULT_OUT = 'docs/images/checkout-trace.png';
 const WIDTH = 1400;
 
 /**
- * `pnpm stack screenshot [--out <png>] [--waterfall]`: against the running stack, places one
+ * `npm run stack -- screenshot [--out <png>] [--waterfall]`: against the running stack, places one
  * checkout through the gateway, finds its trace in Jaeger and saves a picture of it. The
  * picture is Jaeger's own trace view when Jaeger serves a UI build, else the waterfall page
- * `pnpm stack trace` draws (--waterfall forces that).
+ * `npm run stack -- trace` draws (--waterfall forces that).
  */
 export async function screenshot(args: string[]): Promise<void> {
   const started = Date.now();

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../services/service-specs';
+import { SERVICE_SPECS, type ServiceSpec } from '../services/service-specs';
 import { startInDependencyOrder } from './up';
 
 const spec = (name: string, startAfter?: string[]): ServiceSpec => ({
@@ -47,5 +47,13 @@ describe('startInDependencyOrder', () => {
     );
     expect(started).toEqual(['product']);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('the stack npm start runs', () => {
+  it('starts the gateway after every service it routes to, so its first ready answer means Surge is up', () => {
+    const gateway = SERVICE_SPECS.find((s) => s.name === 'gateway');
+    const routed = ['user', 'product', 'order', 'payment', 'notification'];
+    expect(gateway?.startAfter).toEqual(expect.arrayContaining(routed));
   });
 });

@@ -7,13 +7,15 @@ import { jaegerQueryUrl } from '../observability/stack-targets';
 import { formatDuration, renderWaterfall } from '../observability/waterfall-html';
 
 /**
- * `pnpm stack trace <trace id>`: one trace from Jaeger's query API as a waterfall HTML
+ * `npm run stack -- trace <trace id>`: one trace from Jaeger's query API as a waterfall HTML
  * page under .surge/traces/, to open in any browser where Jaeger serves no UI.
  */
 export async function trace(args: string[]): Promise<void> {
   const traceId = args[0];
   if (!traceId || !/^[0-9a-f]{1,32}$/i.test(traceId))
-    throw new Error("usage: pnpm stack trace <trace id>  (32 hex digits, e.g. from a log line's trace_id)");
+    throw new Error(
+      "usage: npm run stack -- trace <trace id>  (32 hex digits, e.g. from a log line's trace_id)",
+    );
   const paths = surgePaths();
   const query = jaegerQueryUrl(paths);
   const found = await fetchTrace(query, traceId);

@@ -102,7 +102,7 @@ export function assertSamePort(record: RunRecord, port: number, envName: string)
   throw new InfraError(
     record.component,
     `Surge's ${record.component} already runs on ${record.host}:${record.port} (pid ${record.pid}), not on port ${port}`,
-    `stop it first (tsx infra/stack/src/infra-cli.ts down), or set ${envName}=${record.port}`,
+    `stop it first (\`npm run stack -- down\`), or set ${envName}=${record.port}`,
   );
 }
 

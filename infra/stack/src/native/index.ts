@@ -1,4 +1,4 @@
-/** Native infrastructure (PostgreSQL, Redis, Kafka) for `pnpm stack` and jest global setup. */
+/** Native infrastructure (PostgreSQL, Redis, Kafka) for `npm run stack` and jest global setup. */
 export {
   ensureInfra,
   stopInfra,

@@ -58,7 +58,7 @@ export interface Infra {
 }
 
 export type InfraOptions = Omit<EnsureOptions, 'timeoutMs'> & {
-  /** Also run Toxiproxy, for `pnpm stack partition`; default: SURGE_NETWORK_FAULTS. */
+  /** Also run Toxiproxy, for `npm run stack -- partition`; default: SURGE_NETWORK_FAULTS. */
   networkFaults?: boolean;
 };
 

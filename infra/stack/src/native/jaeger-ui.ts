@@ -19,8 +19,8 @@ export function jaegerUiHowTo(paths: SurgePaths): string {
   return [
     `no Jaeger UI build in ${pretty(paths.jaegerUiDir)}: Jaeger serves the query API and a placeholder page.`,
     `To get the UI: build jaeger-ui ${JAEGER_UI_VERSION} elsewhere (git checkout ${JAEGER_UI_VERSION}; npm ci; npm run build)`,
-    'and run `pnpm stack jaeger-ui <its packages/jaeger-ui/build folder>`; the next start serves it.',
-    'Without it: `pnpm stack trace <trace id>` draws a trace as an HTML waterfall (docs/observability.md).',
+    'and run `npm run stack -- jaeger-ui <its packages/jaeger-ui/build folder>`; the next start serves it.',
+    'Without it: `npm run stack -- trace <trace id>` draws a trace as an HTML waterfall (docs/observability.md).',
   ].join('\n');
 }
 

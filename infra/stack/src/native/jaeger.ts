@@ -79,7 +79,7 @@ export async function ensureJaeger(opts: EnsureOptions = {}): Promise<JaegerHand
         throw new InfraError(
           'jaeger',
           `Surge's Jaeger already serves its query API on ${record.host}:${record.ports[2]}, not on port ${ports.query}`,
-          `stop it first (tsx infra/stack/src/infra-cli.ts down), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
+          `stop it first (\`npm run stack -- down\`), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
         );
       }
       const info = await jaegerInfo(queryUrlOf(ports));
@@ -178,7 +178,7 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
   const log = logFile(o.paths, 'jaeger');
   const queryUrl = queryUrlOf(ports);
   o.log(
-    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`pnpm stack jaeger-ui\` says how)`} (log: ${log})`,
+    `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`npm run stack -- jaeger-ui\` says how)`} (log: ${log})`,
   );
   const started = Date.now();
   const pid = await spawnDaemon({

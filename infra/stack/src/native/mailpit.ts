@@ -58,7 +58,7 @@ export async function ensureMailpit(opts: EnsureOptions = {}): Promise<MailpitHa
         throw new InfraError(
           'mailpit',
           `Surge's Mailpit already serves its API on ${record.host}:${record.ports[1]}, not on port ${httpPort}`,
-          `stop it first (tsx infra/stack/src/infra-cli.ts down), or set SURGE_MAILPIT_PORT=${record.ports[1]}`,
+          `stop it first (\`npm run stack -- down\`), or set SURGE_MAILPIT_PORT=${record.ports[1]}`,
         );
       }
       const version = await mailpitInfo(apiUrl);

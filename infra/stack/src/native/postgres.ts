@@ -232,7 +232,7 @@ function pinVersion(dataDir: string, bins: { dir: string; major: number }): { di
   throw new InfraError(
     'postgres',
     `${dataDir} was created by PostgreSQL ${version}, but only PostgreSQL ${bins.major} is installed`,
-    `install postgresql-${version}, or delete the data (pnpm stack down && rm -rf ${path.dirname(dataDir)})`,
+    `install postgresql-${version}, or delete the data (npm run stack -- down && rm -rf ${path.dirname(dataDir)})`,
   );
 }
 

@@ -5,7 +5,7 @@ import { COMPONENTS } from './paths';
 
 /**
  * After `stopInfra`: a component this process started may have been restarted since by a
- * chaos command (`pnpm stack restart postgres`), under a new pid that the handle does not
+ * chaos command (`npm run stack -- restart postgres`), under a new pid that the handle does not
  * know. Whatever runs in its place now is still this process's to stop.
  */
 export async function stopReplacedInfra(infra: Infra, log: Log): Promise<void> {

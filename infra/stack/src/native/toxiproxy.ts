@@ -33,7 +33,7 @@ export interface ToxiproxyHandle extends BaseHandle {
 /**
  * Whether services reach their dependencies through Toxiproxy. Off by default: every
  * proxy is one more hop (a copy through another process), which load benchmarks must not
- * pay. `pnpm stack up --network-faults` or SURGE_NETWORK_FAULTS=on turns it on.
+ * pay. `npm run stack -- up --network-faults` or SURGE_NETWORK_FAULTS=on turns it on.
  */
 export function networkFaultsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return ['on', 'true', '1'].includes((env['SURGE_NETWORK_FAULTS'] ?? '').toLowerCase());

@@ -10,12 +10,12 @@ export function jaegerQueryUrl(paths: SurgePaths, env: NodeJS.ProcessEnv = proce
   return `http://${JAEGER_HOST}:${port}`;
 }
 
-/** The gateway of the stack `pnpm stack up` runs in this clone; a clear error when it is not up. */
+/** The gateway of the stack `npm run stack -- up` runs in this clone; a clear error when it is not up. */
 export function runningGateway(paths: SurgePaths): string {
   const gateway = readServiceRecords(paths).find((record) => record.name === 'gateway');
   if (!gateway || !isLiveService(gateway))
     throw new Error(
-      'the stack is not running in this clone: start it with `pnpm stack up` (in another terminal)',
+      'the stack is not running in this clone: start it with `npm run stack -- up` (in another terminal)',
     );
   return gateway.url;
 }

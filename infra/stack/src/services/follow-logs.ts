@@ -4,7 +4,7 @@ import { renderLogLine } from './log-lines';
 /**
  * Streams what is appended to each log file to the terminal, prefixed with its name.
  * `files` may be a function: it is asked again every tick, so instances that start later
- * (`pnpm stack scale` from another terminal) join in; a new file is followed from its
+ * (`npm run stack -- scale` from another terminal) join in; a new file is followed from its
  * start. Polling (not fs.watch) because it behaves the same on every filesystem, and a
  * quarter second is quick enough for a human.
  */

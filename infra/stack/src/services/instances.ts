@@ -58,7 +58,7 @@ export interface ScaleRequest {
   cpus: number | undefined;
 }
 
-const SCALE_USAGE = 'usage: pnpm stack scale <service>=<N> [<service>=<N> ...] [--cpus <n>]';
+const SCALE_USAGE = 'usage: npm run stack -- scale <service>=<N> [<service>=<N> ...] [--cpus <n>]';
 
 /** `product=3 order=2 --cpus 0.5`. */
 export function parseScaleArgs(args: readonly string[], services: readonly string[]): ScaleRequest {

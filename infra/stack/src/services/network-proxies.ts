@@ -6,11 +6,11 @@ export const proxyName = (service: string, dependency: string): string => `${ser
 
 /**
  * With network faults on, a service reaches each dependency through a Toxiproxy proxy of
- * its own, so `pnpm stack partition order postgres` cuts that pair and nothing else.
+ * its own, so `npm run stack -- partition order postgres` cuts that pair and nothing else.
  * Rewrites the addresses in the service's environment: DATABASE_URL (postgres),
  * REDIS_URL (redis), and every other service's URL given as one http address. The native
- * stack gives services `file://` addresses files instead (so they follow `pnpm stack
- * scale`), which are left as they are: service-to-service faults come from `pnpm stack
+ * stack gives services `file://` addresses files instead (so they follow `npm run stack --
+ * scale`), which are left as they are: service-to-service faults come from `npm run stack --
  * fault` (latency, hang, error-rate) rather than from proxies. Kafka is left direct: a broker answers clients with the address
  * it advertises, so a client that bootstrapped through a proxy would then connect to the
  * broker directly (docs/chaos.md says more).

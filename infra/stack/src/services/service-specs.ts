@@ -22,7 +22,7 @@ export interface StackContext {
   urls: Record<string, string>;
   /**
    * What services are given as `<NAME>_SERVICE_URL`: the `file://` URL of the service's
-   * addresses file, so callers follow `pnpm stack scale` (upstreams-file.ts).
+   * addresses file, so callers follow `npm run stack -- scale` (upstreams-file.ts).
    */
   serviceUrls: Record<string, string>;
   /** Toxiproxy's API when network faults are on: services then reach dependencies through it. */
@@ -126,6 +126,11 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
   },
   {
     name: 'gateway',
+    // Last, as compose's depends_on has it: the gateway's /health/ready is the one signal a
+    // script or probe polls to learn that Surge is up, and its own readiness (rightly, for
+    // Kubernetes) depends on no upstream. Started before them, it said 200 while a login or
+    // a catalog read still answered 503 DEPENDENCY_UNAVAILABLE.
+    startAfter: ['user', 'product', 'order', 'payment', 'notification'],
     dir: 'services/gateway',
     defaultPort: 8080,
     env: (ctx) => ({
@@ -158,7 +163,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
 ];
 
 /**
- * The services `pnpm stack up` runs. Each reads every address from env, as in docker
+ * The services `npm run stack -- up` runs. Each reads every address from env, as in docker
  * compose and Kubernetes. A service whose folder is absent (a partial checkout) is
  * skipped; the gateway then answers 503 for its routes.
  */

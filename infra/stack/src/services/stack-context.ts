@@ -36,7 +36,7 @@ export async function buildStackContext(
     ctx.serviceUrls[spec.name] = upstreamsFileUrl(infra.paths, spec.name);
   }
   // On when this start asked for it, or when a stack started with it still runs Toxiproxy
-  // (so `pnpm stack restart order` keeps order behind its proxies).
+  // (so `npm run stack -- restart order` keeps order behind its proxies).
   const toxiproxyUrl =
     infra.toxiproxy?.apiUrl ?? (liveRecord(infra.paths, 'toxiproxy') ? toxiproxyApiUrl() : undefined);
   if (toxiproxyUrl) ctx.toxiproxyUrl = toxiproxyUrl;

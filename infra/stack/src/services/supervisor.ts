@@ -64,7 +64,7 @@ export async function startService(
   const env = {
     ...process.env,
     NODE_ENV: nodeEnv,
-    // `pnpm stack fault` works on every stack that is not production (never there: the
+    // `npm run stack -- fault` works on every stack that is not production (never there: the
     // services refuse FAULT_INJECTION with NODE_ENV=production).
     FAULT_INJECTION: nodeEnv === 'production' ? 'false' : 'true',
     HOST: SERVICE_HOST,

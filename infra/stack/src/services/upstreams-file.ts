@@ -25,7 +25,7 @@ export function upstreamsFileUrl(paths: SurgePaths, service: string): string {
 export function writeUpstreams(paths: SurgePaths, service: string, urls: readonly string[]): void {
   const file = upstreamsFile(paths, service);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = `# instances of ${service}, written by pnpm stack (up, scale)\n${urls.map((url) => `${url}\n`).join('')}`;
+  const text = `# instances of ${service}, written by npm run stack (up, scale)\n${urls.map((url) => `${url}\n`).join('')}`;
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, text);
   fs.renameSync(temporary, file);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * How `<NAME>_SERVICE_URL` names the instances of one upstream: a comma-separated list
  * of URLs, each either a literal address (used as given), a DNS name that may stand
  * for several instances (docker compose `--scale`, a Kubernetes headless service), or
- * a `file://` URL of an addresses file (the native stack's `pnpm stack scale`) that
+ * a `file://` URL of an addresses file (the native stack's `npm run stack -- scale`) that
  * lists such URLs and is re-read while running. Only the origin of each URL counts; a
  * path is ignored, as it always was.
  */

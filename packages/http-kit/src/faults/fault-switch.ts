@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Faults a service can be told to inject (development only; see fault-injection.ts):
  * the ways a real dependency fails its callers. Process-local: each instance of a
- * service has its own switch, and `pnpm stack fault` sets every instance.
+ * service has its own switch, and `npm run stack -- fault` sets every instance.
  */
 export interface Faults {
   /** Delay before a request is handled; the request is still handled if the caller gave up. */

@@ -1,3 +1,4 @@
+import { eventually as waitFor } from '@surge/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -86,13 +87,7 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Polls until `find` returns something, or fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, find: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls until `find` returns something, or fails with `what` after `timeoutMs` (@surge/testing's helper). */
+export function eventually<T>(what: string, find: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  return waitFor(find, { what, timeoutMs, intervalMs: 100 }) as Promise<T>;
 }

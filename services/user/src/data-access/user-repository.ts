@@ -102,7 +102,7 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
     },
 
     async ensureAdmin(user) {
-      await pool.query(`${INSERT} ON CONFLICT (email_normalized) DO NOTHING`, [
+      const { rowCount } = await pool.query(`${INSERT} ON CONFLICT (email_normalized) DO NOTHING`, [
         user.id,
         user.email,
         normalizeEmail(user.email),
@@ -113,6 +113,22 @@ export function createUserRepository(pool: Pool, source: string): UserStore {
         user.version,
         user.createdAt,
       ]);
+      return rowCount === 1;
+    },
+
+    async resetAdmin(id, passwordHash) {
+      await withTransaction(pool, async (tx) => {
+        await tx.query(
+          `UPDATE users SET password_hash = $2, role = 'admin', version = version + 1, updated_at = now()
+            WHERE id = $1`,
+          [id, passwordHash],
+        );
+        // Whoever logged in with the old password keeps no session.
+        await tx.query(
+          'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
+          [id],
+        );
+      });
     },
   };
 }

@@ -13,8 +13,10 @@ export interface UserStore {
   update(id: string, changes: { name?: string; preferences?: Preferences }): Promise<User | undefined>;
   /** Replaces the stored hash (a re-hash at the current cost after a successful login). */
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
-  /** Creates the admin unless the email exists (idempotent seeding). */
-  ensureAdmin(user: UserWithSecret): Promise<void>;
+  /** Creates the admin unless the email exists; false when it did (another start won). */
+  ensureAdmin(user: UserWithSecret): Promise<boolean>;
+  /** Gives the account this password hash and the admin role, and revokes its sessions. */
+  resetAdmin(id: string, passwordHash: string): Promise<void>;
 }
 
 export interface RefreshTokenRecord {

@@ -82,7 +82,7 @@ export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registr
  * express, the access log, metrics and, with tracing on, OpenTelemetry: 11 listeners,
  * one over Node's default cap of 10. Over the cap Node builds a MaxListenersExceededWarning
  * with a stack trace and writes it to stderr, for every proxied response (found with
- * `pnpm bench gateway-vs-nginx`). The cap stays finite, so a real leak still warns.
+ * `npm run bench -- gateway-vs-nginx`). The cap stays finite, so a real leak still warns.
  */
 const RESPONSE_LISTENER_CAP = 32;
 

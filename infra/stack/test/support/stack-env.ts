@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The admin a test's stack seeds and the test logs in as: said once, given to both. */
+export const TEST_ADMIN = { email: 'admin@surge.local', password: 'surge-admin-dev' };
+
+const SERVICES = ['GATEWAY', 'USER', 'PRODUCT', 'ORDER', 'PAYMENT', 'NOTIFICATION', 'PAYMENT_PROVIDER'];
+
+/**
+ * Everything a test's stack must not take from the caller's shell, set to what the test
+ * relies on. A stack inherits the environment it is started from: with ADMIN_PASSWORD
+ * exported in the shell, the stack seeded that password while the test logged in with
+ * the development default, and `npm test` failed. Likewise CPU quotas, network faults,
+ * production mode. Its own state folder keeps its run records, logs and keys apart from
+ * a stack the developer runs in the same clone; the infrastructure comes from the jest
+ * global setup's variables (SURGE_PG_ADMIN_URL, REDIS_URL, ...).
+ */
+export function testStackEnv(ports: Record<string, number>, label: string): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    // All traffic comes from one IP here: the per-IP login limit must not apply.
+    RATE_LIMIT_CREDENTIALS_MAX: '100000',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    SURGE_NETWORK_FAULTS: 'off',
+    SURGE_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `surge-${label}-`)),
+  };
+  for (const name of SERVICES) env[`SURGE_${name}_CPUS`] = '';
+  for (const [name, port] of Object.entries(ports)) env[`SURGE_${name}_PORT`] = String(port);
+  return env;
+}
+
+/** SURGE_E2E_PORT_OFFSET moves every port, so two clones can run the stack tests at once. */
+export function offsetPorts(base: Record<string, number>): Record<string, number> {
+  const offset = Number(process.env.SURGE_E2E_PORT_OFFSET ?? 0);
+  return Object.fromEntries(Object.entries(base).map(([name, port]) => [name, port + offset]));
+}
