@@ -75,10 +75,7 @@ describe('the whole stack, as npm start runs it', () => {
     // Locust for the smoke run is installed once into a cached virtual environment (seconds).
     // The stack is kept as soon as it is up, so afterAll stops it even when the install
     // outlasts this hook (it used to be orphaned, still running, after such a timeout).
-    await Promise.all([
-      startStack(env).then((started) => (stack = started)),
-      ensureLocust(() => undefined),
-    ]);
+    await Promise.all([startStack(env).then((started) => (stack = started)), ensureLocust(() => undefined)]);
   }, 900_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import {
 
 /**
  * The order database becomes unreachable between the reservation (product service) and
- * the order row (as in `pnpm chaos order-db-partition`): the checkout is a 503 the client
+ * the order row (as in `npm run chaos -- order-db-partition`): the checkout is a 503 the client
  * may retry, and the stock is not held for an order that was never written.
  */
 let h: OrderHarness;
