@@ -410,19 +410,20 @@ describe('Kubernetes NetworkPolicies of the base', () => {
           true,
         ]);
       }
-    // Nobody but order may reach product's and payment's internal routes (or their public ones, but the gateway).
+    // Nobody but order may reach product's and payment's internal routes (or their public ones, but the gateway);
+    // the storefront's operations console reaches their admin listeners only.
     expect(
       of('payment')
         ?.ingress?.flatMap((r) => names(r.from))
         .filter(Boolean)
         .sort(),
-    ).toEqual(['gateway', 'order', 'prometheus']);
+    ).toEqual(['gateway', 'order', 'prometheus', 'storefront']);
     expect(
       of('payment-provider')
         ?.ingress?.flatMap((r) => names(r.from))
         .filter(Boolean)
         .sort(),
-    ).toEqual(['payment', 'prometheus']);
+    ).toEqual(['payment', 'prometheus', 'storefront']);
   });
 
   it('give every component of the native stack a policy', () => {

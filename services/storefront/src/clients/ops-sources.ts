@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AddressSource, resolveWithSystemDns } from '@surge/http-client';
+import { adminPortFor } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { summariseInstance, type InstanceSummary } from '../domain/ops-summary';
 import { parsePrometheusText } from '../domain/prometheus-text';
@@ -22,6 +23,18 @@ export interface OpsSourcesOptions {
 }
 
 const TIMEOUT_MS = 1_500;
+
+/**
+ * /metrics and /_control live on each instance's admin listener, never on its public port
+ * (docs/security.md): discovery yields the public origin, and the admin port follows from
+ * it by the kit's one rule (public port + 1000 unless ADMIN_PORT says otherwise).
+ */
+export function adminOriginOf(origin: string): string {
+  const url = new URL(origin);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  url.port = String(adminPortFor(port));
+  return url.origin;
+}
 
 export const gatewayHealthSchema = z.object({
   status: z.string(),
@@ -104,7 +117,9 @@ export class OpsSources {
     return Promise.all(
       targets.map(async ({ origin }) => {
         try {
-          const res = await fetch(`${origin}/_control/faults`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+          const res = await fetch(`${adminOriginOf(origin)}/_control/faults`, {
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+          });
           return { url: origin, faults: res.ok ? faultStateSchema.parse(await res.json()) : undefined };
         } catch {
           return { url: origin, faults: undefined };
@@ -118,7 +133,7 @@ export class OpsSources {
     const targets = (await this.controlSources.get(service)?.discover()) ?? [];
     const results = await Promise.all(
       targets.map(async ({ origin }) => {
-        const res = await fetch(`${origin}/_control/faults`, {
+        const res = await fetch(`${adminOriginOf(origin)}/_control/faults`, {
           method: faults ? 'PUT' : 'DELETE',
           ...(faults
             ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }
@@ -190,7 +205,9 @@ export class OpsSources {
 
   private async metricsOf(origin: string) {
     try {
-      const res = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const res = await fetch(`${adminOriginOf(origin)}/metrics`, {
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       if (!res.ok) return undefined;
       return parsePrometheusText(await res.text());
     } catch {
