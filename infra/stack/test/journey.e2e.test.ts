@@ -25,6 +25,7 @@ const PORTS = offsetPorts({
   ORDER: 13003,
   PAYMENT: 13004,
   NOTIFICATION: 13005,
+  STOREFRONT: 13006,
   PAYMENT_PROVIDER: 13010,
 });
 const gateway = `http://127.0.0.1:${PORTS.GATEWAY}`;

@@ -19,6 +19,7 @@ const PORTS = offsetPorts({
   ORDER: 23003,
   PAYMENT: 23004,
   NOTIFICATION: 23005,
+  STOREFRONT: 23006,
   PAYMENT_PROVIDER: 23010,
 });
 const gateway = `http://127.0.0.1:${PORTS.GATEWAY}`;
@@ -154,6 +155,7 @@ describe('npm start, from the first answer of its gateway on', () => {
       ORDER: 23103,
       PAYMENT: 23104,
       NOTIFICATION: 23105,
+      STOREFRONT: 23106,
       PAYMENT_PROVIDER: 23110,
     });
     const foreign = net.createServer((socket) => socket.end());

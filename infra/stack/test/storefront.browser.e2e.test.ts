@@ -15,14 +15,15 @@ import { axeViolations, launchBrowser, screenshotForDocs } from './browser/brows
 const OFFSET = Number(process.env.SURGE_E2E_PORT_OFFSET ?? 0);
 const PORTS: Record<string, number> = Object.fromEntries(
   Object.entries({
-    GATEWAY: 28080,
-    USER: 23001,
-    PRODUCT: 23002,
-    ORDER: 23003,
-    PAYMENT: 23004,
-    NOTIFICATION: 23005,
-    STOREFRONT: 23006,
-    PAYMENT_PROVIDER: 23010,
+    // Clear of the other stack tests' ports and of their admin ports (each + 1000).
+    GATEWAY: 21080,
+    USER: 25001,
+    PRODUCT: 25002,
+    ORDER: 25003,
+    PAYMENT: 25004,
+    NOTIFICATION: 25005,
+    STOREFRONT: 25006,
+    PAYMENT_PROVIDER: 25010,
   }).map(([name, port]) => [name, port + OFFSET]),
 );
 const shop = `http://127.0.0.1:${PORTS.GATEWAY}`;
