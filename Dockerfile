@@ -61,16 +61,17 @@ RUN if [ ! -f "services/${SERVICE}/tsconfig.json" ]; then \
 # from the lockfile's versions. It copies the service's files (its package.json
 # "files" field, if any, decides which) and injects the @surge/* packages it uses,
 # including packages/messaging/migrations and services/<name>/src/data-access/migrations,
-# which the services read at run time. Not --offline: `pnpm fetch` stores tarballs but
-# not every package's metadata, and deploy then stops with ERR_PNPM_NO_OFFLINE_META
-# (zod); online it resolves the same lockfile versions.
-RUN pnpm --filter "@surge/${SERVICE}" deploy --legacy --prod /out \
+# which the services read at run time. --prefer-offline, not --offline: `pnpm fetch`
+# stores tarballs but not every package's metadata, and --offline stops with
+# ERR_PNPM_NO_OFFLINE_META (zod); fully online, deploy asks the registry about every
+# package again (minutes per image on a slow link). Both resolve the lockfile's versions.
+RUN pnpm --filter "@surge/${SERVICE}" deploy --legacy --prod --prefer-offline /out \
  && rm -rf /out/test /out/tsconfig.json \
  && find /out -name '*.tsbuildinfo' -delete
 # The telemetry register (OpenTelemetry SDK and instrumentations), deployed on its own:
 # no service imports it, it is loaded with `node --require` before the service's code
 # (docs/observability.md), so it is not among the services' dependencies.
-RUN pnpm --filter @surge/telemetry deploy --legacy --prod /telemetry \
+RUN pnpm --filter @surge/telemetry deploy --legacy --prod --prefer-offline /telemetry \
  && rm -rf /telemetry/src /telemetry/test /telemetry/tsconfig.json \
  && find /telemetry -name '*.tsbuildinfo' -delete
 
