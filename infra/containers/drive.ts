@@ -43,6 +43,29 @@ async function call<T = Json>(
   return { status: res.status, body: body as T };
 }
 
+/**
+ * A call a careful client repeats on a transient answer (502, 503, 504 or no answer):
+ * safe for reads, for setting a cart line, and for a checkout, whose idempotency key
+ * makes the repeat return the first attempt's order. A cold service on a busy machine
+ * can miss the gateway's per-call deadline once; what matters is that the repeat lands.
+ */
+async function callRetrying<T = Json>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const res = await call<T>(base, method, path, options).catch((err: unknown) => ({
+      status: 0,
+      body: (err instanceof Error ? err.message : String(err)) as T,
+    }));
+    if (![0, 502, 503, 504].includes(res.status) || attempt === 5) return res;
+    say(`${method} ${path}: ${res.status || 'no answer'} (transient), repeating (attempt ${attempt + 1} of 5)`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
+  }
+}
+
 function expectStatus(what: string, res: { status: number; body: unknown }, status: number): void {
   if (res.status !== status)
     throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
@@ -67,7 +90,7 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
   expectStatus('log-in', login, 200);
   const token = login.body.accessToken;
 
-  const catalog = await call<{ items: Array<{ id: string; stock: number; priceCents: number }> }>(
+  const catalog = await callRetrying<{ items: Array<{ id: string; stock: number; priceCents: number }> }>(
     gateway,
     'GET',
     '/api/products?limit=20',
@@ -76,8 +99,8 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
   const product = catalog.body.items.find((item) => item.stock > 0);
   if (!product) throw new Error('catalog: no product in stock (is the development catalog seeded?)');
 
-  expectStatus('cart', await call(gateway, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 1 } }), 200);
-  const order = await call<{ id: string; status: string; totalCents: number }>(gateway, 'POST', '/api/orders', {
+  expectStatus('cart', await callRetrying(gateway, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 1 } }), 200);
+  const order = await callRetrying<{ id: string; status: string; totalCents: number }>(gateway, 'POST', '/api/orders', {
     token,
     headers: { 'idempotency-key': randomUUID() },
     body: {
@@ -89,7 +112,7 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
   if (order.body.status !== 'PAID') throw new Error(`checkout: order is ${order.body.status}, expected PAID`);
   say(`order ${order.body.id} PAID (${order.body.totalCents} cents)`);
 
-  const payments = await call<Array<{ status: string; amountCents: number }>>(
+  const payments = await callRetrying<Array<{ status: string; amountCents: number }>>(
     gateway,
     'GET',
     `/api/payments?orderId=${order.body.id}`,
@@ -115,7 +138,7 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
 }
 
 async function reads(gateway: string, stopFile: string, concurrency: number): Promise<void> {
-  const catalog = await call<{ items: Array<{ id: string }> }>(gateway, 'GET', '/api/products?limit=20');
+  const catalog = await callRetrying<{ items: Array<{ id: string }> }>(gateway, 'GET', '/api/products?limit=20');
   expectStatus('catalog', catalog, 200);
   const ids = catalog.body.items.map((item) => item.id);
   let ok = 0;
