@@ -61,7 +61,9 @@ async function callRetrying<T = Json>(
       body: (err instanceof Error ? err.message : String(err)) as T,
     }));
     if (![0, 502, 503, 504].includes(res.status) || attempt === 5) return res;
-    say(`${method} ${path}: ${res.status || 'no answer'} (transient), repeating (attempt ${attempt + 1} of 5)`);
+    say(
+      `${method} ${path}: ${res.status || 'no answer'} (transient), repeating (attempt ${attempt + 1} of 5)`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
   }
 }
@@ -72,7 +74,11 @@ function expectStatus(what: string, res: { status: number; body: unknown }, stat
   say(`${what}: ${status}`);
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);
@@ -85,8 +91,14 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 async function journey(gateway: string, mailpit: string): Promise<void> {
   const email = `compose-check-${randomUUID().slice(0, 8)}@example.com`;
   const password = 'a long enough password';
-  expectStatus('sign-up', await call(gateway, 'POST', '/api/auth/register', { body: { email, password, name: 'Checker' } }), 201);
-  const login = await call<{ accessToken: string }>(gateway, 'POST', '/api/auth/login', { body: { email, password } });
+  expectStatus(
+    'sign-up',
+    await call(gateway, 'POST', '/api/auth/register', { body: { email, password, name: 'Checker' } }),
+    201,
+  );
+  const login = await call<{ accessToken: string }>(gateway, 'POST', '/api/auth/login', {
+    body: { email, password },
+  });
   expectStatus('log-in', login, 200);
   const token = login.body.accessToken;
 
@@ -99,15 +111,30 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
   const product = catalog.body.items.find((item) => item.stock > 0);
   if (!product) throw new Error('catalog: no product in stock (is the development catalog seeded?)');
 
-  expectStatus('cart', await callRetrying(gateway, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 1 } }), 200);
-  const order = await callRetrying<{ id: string; status: string; totalCents: number }>(gateway, 'POST', '/api/orders', {
-    token,
-    headers: { 'idempotency-key': randomUUID() },
-    body: {
-      shippingAddress: { name: 'Grace Hopper', line1: '1 Compiler Way', city: 'Arlington', postalCode: '22201', country: 'US' },
-      payment: { token: 'tok_visa' },
+  expectStatus(
+    'cart',
+    await callRetrying(gateway, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 1 } }),
+    200,
+  );
+  const order = await callRetrying<{ id: string; status: string; totalCents: number }>(
+    gateway,
+    'POST',
+    '/api/orders',
+    {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        shippingAddress: {
+          name: 'Grace Hopper',
+          line1: '1 Compiler Way',
+          city: 'Arlington',
+          postalCode: '22201',
+          country: 'US',
+        },
+        payment: { token: 'tok_visa' },
+      },
     },
-  });
+  );
   expectStatus('checkout', order, 201);
   if (order.body.status !== 'PAID') throw new Error(`checkout: order is ${order.body.status}, expected PAID`);
   say(`order ${order.body.id} PAID (${order.body.totalCents} cents)`);
@@ -138,7 +165,11 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
 }
 
 async function reads(gateway: string, stopFile: string, concurrency: number): Promise<void> {
-  const catalog = await callRetrying<{ items: Array<{ id: string }> }>(gateway, 'GET', '/api/products?limit=20');
+  const catalog = await callRetrying<{ items: Array<{ id: string }> }>(
+    gateway,
+    'GET',
+    '/api/products?limit=20',
+  );
   expectStatus('catalog', catalog, 200);
   const ids = catalog.body.items.map((item) => item.id);
   let ok = 0;

@@ -48,10 +48,17 @@ let workDir: string;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   try {
-    return execFileSync(command, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(command, args, {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${path.basename(command)} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+    throw new Error(
+      `${path.basename(command)} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
+    );
   }
 }
 
@@ -107,14 +114,20 @@ describe('the Kubernetes manifests', () => {
         '    spec: {containers: [{name: bad, image: bad, imagePolicy: Always}]}',
       ].join('\n'),
     );
-    expect(() => run(tools.kubernetesValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, bad])).toThrow(
-      /imagePolicy/,
-    );
+    expect(() =>
+      run(tools.kubernetesValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, bad]),
+    ).toThrow(/imagePolicy/);
   });
 
   it('the dev overlay puts every namespaced object, Jaeger included, in namespace surge', () => {
     const { objects } = render('k8s/overlays/dev');
-    const clusterScoped = new Set(['Namespace', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding']);
+    const clusterScoped = new Set([
+      'Namespace',
+      'StorageClass',
+      'PersistentVolume',
+      'ClusterRole',
+      'ClusterRoleBinding',
+    ]);
     const outside = objects
       .filter((o) => !clusterScoped.has(o.kind) && o.metadata.namespace !== 'surge')
       .map((o) => `${o.kind}/${o.metadata.name}`);
@@ -164,7 +177,13 @@ describe('docker-compose.yml', () => {
     run(tools.compose, ['-f', 'docker-compose.yml', 'config', '-q'], env);
     const images = run(tools.compose, ['-f', 'docker-compose.yml', 'config', '--images'], env).split('\n');
     expect(images).toEqual(
-      expect.arrayContaining(['postgres:15', 'redis:7', 'apache/kafka:4.1.1', 'axllent/mailpit:v1.31.0', 'jaegertracing/jaeger:2.13.0']),
+      expect.arrayContaining([
+        'postgres:15',
+        'redis:7',
+        'apache/kafka:4.1.1',
+        'axllent/mailpit:v1.31.0',
+        'jaegertracing/jaeger:2.13.0',
+      ]),
     );
   });
 
