@@ -60,6 +60,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+ensure_workspace
 "$(dirname "$0")/build-tools.sh" compose
 ensure_docker
 docker compose version >/dev/null || die "docker compose v2 is not available"

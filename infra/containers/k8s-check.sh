@@ -44,6 +44,7 @@ cleanup() {
 }
 
 [ "$(id -u)" = 0 ] || die "k8s:check runs a kubelet and containerd: it needs root"
+ensure_workspace
 "$(dirname "$0")/build-tools.sh" k8s
 "$(dirname "$0")/build-tools.sh" coredns
 apt_ensure containerd runc iptables containernetworking-plugins gcc libc6-dev openssl conntrack

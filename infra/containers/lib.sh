@@ -92,3 +92,16 @@ stop_own_dockerd() {
   ip link del docker0 2>/dev/null || true
   OWN_DOCKERD_PID=""
 }
+
+# The checks run the project's own TypeScript (the journey driver, the native stack's
+# builders, the auditor): in a fresh clone, install and build the workspace first.
+ensure_workspace() {
+  local missing=0 d
+  [ -x "$REPO_ROOT/node_modules/.bin/tsx" ] || missing=1
+  for d in "$REPO_ROOT"/packages/*/; do
+    [ -f "$d/package.json" ] && [ ! -d "$d/dist" ] && missing=1
+  done
+  [ "$missing" = 0 ] && return 0
+  log "installing and building the workspace (node scripts/bootstrap.cjs build)"
+  (cd "$REPO_ROOT" && node scripts/bootstrap.cjs build) >&2 || die "installing the workspace"
+}
