@@ -46,8 +46,9 @@ async function call<T = Json>(
 /**
  * A call a careful client repeats on a transient answer (502, 503, 504 or no answer):
  * safe for reads, for setting a cart line, and for a checkout, whose idempotency key
- * makes the repeat return the first attempt's order. A cold service on a busy machine
- * can miss the gateway's per-call deadline once; what matters is that the repeat lands.
+ * makes the repeat return the first attempt's order, and for a log-in (scrypt: the real
+ * run on 2 cores at load 40 got a 504 for one). A cold service on a busy machine can miss
+ * the gateway's per-call deadline once; what matters is that the repeat lands.
  */
 async function callRetrying<T = Json>(
   base: string,
@@ -96,7 +97,7 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
     await call(gateway, 'POST', '/api/auth/register', { body: { email, password, name: 'Checker' } }),
     201,
   );
-  const login = await call<{ accessToken: string }>(gateway, 'POST', '/api/auth/login', {
+  const login = await callRetrying<{ accessToken: string }>(gateway, 'POST', '/api/auth/login', {
     body: { email, password },
   });
   expectStatus('log-in', login, 200);
