@@ -97,12 +97,17 @@ spec:
 YAML
 done
 
-# The overlay as applied: k8s/overlays/dev, with the stand-in images where no registry is.
+# The overlay as applied: k8s/overlays/dev, with the stand-in images where no registry is,
+# and the per-IP rate limit lifted.
 mkdir -p "$OVERLAY_DIR"
 {
   echo "apiVersion: kustomize.config.k8s.io/v1beta1"
   echo "kind: Kustomization"
   echo "resources: [../../k8s/overlays/dev]"
+  # Every request of the check comes from this one host: lift the per-IP limit, as
+  # compose:check does (the first run's reads got 429 from the gateway's 100/s default).
+  echo "configMapGenerator:"
+  echo "  - {name: surge-config, behavior: merge, literals: [RATE_LIMIT_IP_MAX=100000, RATE_LIMIT_CREDENTIALS_MAX=100000]}"
   if [ "${SURGE_STANDINS:-1}" != 0 ]; then
     echo "images:"
     for pair in "postgres=$SURGE_POSTGRES_IMAGE" "redis=$SURGE_REDIS_IMAGE" "apache/kafka=$SURGE_KAFKA_IMAGE" \
