@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # One Dockerfile for every Surge service; the build arg SERVICE picks which:
 #
 #   docker build --build-arg SERVICE=user    -t surge/user:dev .
@@ -27,10 +25,6 @@ ARG SERVICE=unset
 # as a self-contained folder (its files plus a node_modules with production deps only).
 # ---------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
-ARG SERVICE
-RUN if [ "${SERVICE}" = unset ] || [ -z "${SERVICE}" ]; then \
-      echo 'choose a service: docker build --build-arg SERVICE=<gateway|user|product|order|payment|notification|payment-provider> .' >&2; exit 1; \
-    fi
 # The version in package.json's packageManager field; pnpm refuses to run a workspace
 # pinned to another version, so keep the two in step.
 ARG PNPM_VERSION=10.34.8
@@ -47,6 +41,14 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
 
+# SERVICE is declared only here: the classic builder (and BuildKit) make every RUN after
+# an ARG depend on its value, so declared earlier it made the seven images install the
+# same dependencies seven times instead of sharing the layers above.
+ARG SERVICE
+RUN if [ "${SERVICE}" = unset ] || [ -z "${SERVICE}" ]; then \
+      echo 'choose a service: docker build --build-arg SERVICE=<gateway|user|product|order|payment|notification|payment-provider> .' >&2; exit 1; \
+    fi
+
 # `pnpm build` is `tsc -b tsconfig.build.json` over everything; building the service's
 # own tsconfig compiles the same project references but only those it depends on.
 RUN if [ ! -f "services/${SERVICE}/tsconfig.json" ]; then \
@@ -59,14 +61,17 @@ RUN if [ ! -f "services/${SERVICE}/tsconfig.json" ]; then \
 # from the lockfile's versions. It copies the service's files (its package.json
 # "files" field, if any, decides which) and injects the @surge/* packages it uses,
 # including packages/messaging/migrations and services/<name>/src/data-access/migrations,
-# which the services read at run time.
-RUN pnpm --filter "@surge/${SERVICE}" deploy --legacy --prod --offline /out \
+# which the services read at run time. --prefer-offline, not --offline: `pnpm fetch`
+# stores tarballs but not every package's metadata, and --offline stops with
+# ERR_PNPM_NO_OFFLINE_META (zod); fully online, deploy asks the registry about every
+# package again (minutes per image on a slow link). Both resolve the lockfile's versions.
+RUN pnpm --filter "@surge/${SERVICE}" deploy --legacy --prod --prefer-offline /out \
  && rm -rf /out/test /out/tsconfig.json \
  && find /out -name '*.tsbuildinfo' -delete
 # The telemetry register (OpenTelemetry SDK and instrumentations), deployed on its own:
 # no service imports it, it is loaded with `node --require` before the service's code
 # (docs/observability.md), so it is not among the services' dependencies.
-RUN pnpm --filter @surge/telemetry deploy --legacy --prod --offline /telemetry \
+RUN pnpm --filter @surge/telemetry deploy --legacy --prod --prefer-offline /telemetry \
  && rm -rf /telemetry/src /telemetry/test /telemetry/tsconfig.json \
  && find /telemetry -name '*.tsbuildinfo' -delete
 
@@ -122,6 +127,8 @@ EXPOSE 3006
 # Only reached when --build-arg SERVICE is missing; the build stage has already failed.
 FROM runtime AS service-unset
 
+# A stage of this file, not an image to pull, so it has no tag.
+# hadolint ignore=DL3006
 FROM service-${SERVICE}
 ARG SERVICE
 # Which service this image is, for `docker inspect` and a shell inside the container.

@@ -50,12 +50,14 @@ function interpolate(value: string): string {
   );
 }
 
-/** docker-compose.yml with its `<<:` merges applied and every environment value interpolated. */
+/** docker-compose.yml with its `<<:` merges applied and every environment value and image interpolated. */
 export function loadCompose(): { services: Record<string, ComposeService> } {
   const compose = parse(read('docker-compose.yml'), { merge: true }) as {
     services: Record<string, ComposeService>;
   };
   for (const service of Object.values(compose.services)) {
+    // `${SURGE_POSTGRES_IMAGE:-postgres:15}`: the default, as compose sees it without the variable.
+    if (service.image) service.image = interpolate(service.image);
     if (!service.environment) continue;
     service.environment = Object.fromEntries(
       Object.entries(service.environment).map(([key, value]) => [key, interpolate(String(value))]),

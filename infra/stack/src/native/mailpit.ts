@@ -223,7 +223,7 @@ async function startOwn(
  * asks the proxy for the module's version list (to print deprecation notices), and
  * proxies that serve pinned versions but not lists (ours answers 403) make it fail.
  */
-function ensureMailpitBinary(o: Resolved): Promise<string> {
+export function ensureMailpitBinary(o: Resolved): Promise<string> {
   return buildGoBinary(o, {
     component: 'mailpit',
     label: `Mailpit ${MAILPIT_VERSION}`,

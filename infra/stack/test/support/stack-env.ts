@@ -5,7 +5,16 @@ import path from 'node:path';
 /** The admin a test's stack seeds and the test logs in as: said once, given to both. */
 export const TEST_ADMIN = { email: 'admin@surge.local', password: 'surge-admin-dev' };
 
-const SERVICES = ['GATEWAY', 'USER', 'PRODUCT', 'ORDER', 'PAYMENT', 'NOTIFICATION', 'STOREFRONT', 'PAYMENT_PROVIDER'];
+const SERVICES = [
+  'GATEWAY',
+  'USER',
+  'PRODUCT',
+  'ORDER',
+  'PAYMENT',
+  'NOTIFICATION',
+  'STOREFRONT',
+  'PAYMENT_PROVIDER',
+];
 
 /**
  * Everything a test's stack must not take from the caller's shell, set to what the test
