@@ -91,7 +91,7 @@ log "reads while one product container is killed"
 drive reads "$GATEWAY" "$STOP_FILE" 4 &
 readers=$!
 sleep 5
-victim="$(compose ps -q product | head -1)"
+victim="$(compose ps -q product | awk 'NR == 1')"
 docker kill "$victim" >/dev/null
 log "killed product container ${victim:0:12}"
 sleep 15
@@ -99,7 +99,7 @@ touch "$STOP_FILE"
 wait "$readers" || die "reads failed while a product container was killed"
 
 log "the auditor, inside the compose network"
-network="$(docker network ls -q --filter "label=com.docker.compose.project=$PROJECT" | head -1)"
+network="$(docker network ls -q --filter "label=com.docker.compose.project=$PROJECT" | awk 'NR == 1')"
 docker run --rm --network "$network" -v "$REPO_ROOT:/repo:ro" -w /repo \
   -e SURGE_PG_ADMIN_URL=postgres://postgres:postgres@postgres:5432/postgres \
   "${SURGE_NODE_IMAGE:-node:20-bookworm-slim}" \

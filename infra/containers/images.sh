@@ -13,7 +13,7 @@ BASE_IMAGE=surge-local/debian:bookworm
 debian_mirror() {
   local uri
   uri="$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-    | grep -v security | sed -E 's/^URIs:\s*//; s/^deb (\[[^]]*\] )?//; s/\s.*$//' | grep '/debian' | head -1)"
+    | grep -v security | sed -E 's/^URIs:\s*//; s/^deb (\[[^]]*\] )?//; s/\s.*$//' | grep '/debian' | awk 'NR == 1')"
   [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list*"
   printf '%s' "$uri"
 }

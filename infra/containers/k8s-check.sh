@@ -149,7 +149,7 @@ log "reads while one product pod is deleted"
 drive reads "$gateway" "$STOP_FILE" 4 &
 readers=$!
 sleep 5
-victim="$(kubectl -n surge get pods -l app.kubernetes.io/name=product -o name | head -1)"
+victim="$(kubectl -n surge get pods -l app.kubernetes.io/name=product -o name | awk 'NR == 1')"
 kubectl -n surge delete "$victim" --wait=false >/dev/null
 log "deleted $victim"
 sleep 20

@@ -25,7 +25,7 @@ STARTED_PIDS=()
 kubectl() { "$K8S_DIR/kubectl" "$@"; }
 ctr_() { ctr -a "$CTR_SOCK" -n k8s.io "$@"; }
 
-node_ip() { ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -1; }
+node_ip() { ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | awk 'NR == 1'; }
 
 # iptables rules as "table line" pairs, without counters, for before/after comparison.
 iptables_lines() {
