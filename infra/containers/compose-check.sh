@@ -42,6 +42,12 @@ leftovers() {
 cleanup() {
   local rc=$?
   trap - EXIT
+  # Readers still running (the check failed between starting and stopping them) see the
+  # stop file and end; they also end by themselves after READS_MAX_SECONDS.
+  if [ -n "${readers:-}" ]; then
+    touch "$STOP_FILE"
+    wait "$readers" 2>/dev/null || true
+  fi
   rm -f "$STOP_FILE"
   if docker info >/dev/null 2>&1; then
     if [ "$rc" != 0 ]; then

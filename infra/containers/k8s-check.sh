@@ -30,6 +30,12 @@ drive() { (cd "$REPO_ROOT" && node_modules/.bin/tsx infra/containers/drive.ts "$
 cleanup() {
   local rc=$?
   trap - EXIT
+  # Readers still running (the check failed between starting and stopping them) see the
+  # stop file and end; they also end by themselves after READS_MAX_SECONDS.
+  if [ -n "${readers:-}" ]; then
+    touch "$STOP_FILE"
+    wait "$readers" 2>/dev/null || true
+  fi
   rm -f "$STOP_FILE"
   if [ "$rc" != 0 ] && [ -f "$KUBECONFIG" ]; then
     kubectl get pods -A -o wide 2>/dev/null || true
