@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { startStack, type StackProcess } from '../src/chaos/stack-process';
+import { offsetPorts, TEST_ADMIN, testStackEnv } from './support/stack-env';
 import { axeViolations, launchBrowser, screenshotForDocs } from './browser/browser-kit';
 
 /**
@@ -12,20 +11,17 @@ import { axeViolations, launchBrowser, screenshotForDocs } from './browser/brows
  * and a state folder of its own, so it runs beside the journey test and a developer's
  * stack. Every page it visits is checked with axe-core.
  */
-const OFFSET = Number(process.env.SURGE_E2E_PORT_OFFSET ?? 0);
-const PORTS: Record<string, number> = Object.fromEntries(
-  Object.entries({
-    // Clear of the other stack tests' ports and of their admin ports (each + 1000).
-    GATEWAY: 21080,
-    USER: 25001,
-    PRODUCT: 25002,
-    ORDER: 25003,
-    PAYMENT: 25004,
-    NOTIFICATION: 25005,
-    STOREFRONT: 25006,
-    PAYMENT_PROVIDER: 25010,
-  }).map(([name, port]) => [name, port + OFFSET]),
-);
+// Clear of the other stack tests' ports and of their admin ports (each + 1000).
+const PORTS = offsetPorts({
+  GATEWAY: 21080,
+  USER: 25001,
+  PRODUCT: 25002,
+  ORDER: 25003,
+  PAYMENT: 25004,
+  NOTIFICATION: 25005,
+  STOREFRONT: 25006,
+  PAYMENT_PROVIDER: 25010,
+});
 const shop = `http://127.0.0.1:${PORTS.GATEWAY}`;
 const password = 'a long enough password';
 
@@ -73,7 +69,19 @@ async function signUp(page: Page, email: string, name: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: /Sign out/ }).waitFor();
+  await signedInOrExplained(page);
+}
+
+/**
+ * Waits for the signed-in page; when the storefront answered with a problem instead
+ * (a timeout under load, a limit), the failure says which, not only "Sign out not found".
+ */
+async function signedInOrExplained(page: Page): Promise<void> {
+  const signedIn = page.getByRole('button', { name: /Sign out/ });
+  const problem = page.getByRole('alert');
+  await signedIn.or(problem).first().waitFor({ timeout: 60_000 });
+  if (await signedIn.count()) return;
+  throw new Error(`sign-up answered "${await problem.first().innerText()}" on ${page.url()}`);
 }
 
 async function addToCart(page: Page, productId: string, quantity: number): Promise<void> {
@@ -117,20 +125,16 @@ describe('the storefront and the operations console in a real browser', () => {
   let lamp: { id: string; name: string; category: string };
 
   beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'surge-browser-'));
     const env: Record<string, string> = {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      SURGE_STATE_DIR: stateDir,
+      ...testStackEnv(PORTS, 'browser'),
       // One IP (this machine) is every shopper here, and the storefront calls the API from it.
-      RATE_LIMIT_CREDENTIALS_MAX: '100000',
       RATE_LIMIT_IP_MAX: '100000',
       // A payment outage opens order's breaker after a few calls and lets it probe again
       // soon after, so the outage test sees both ends within seconds.
       UPSTREAM_BREAKER_MIN_CALLS: '3',
       UPSTREAM_BREAKER_RESET_MS: '2000',
     };
-    for (const [name, port] of Object.entries(PORTS)) env[`SURGE_${name}_PORT`] = String(port);
+    stateDir = env.SURGE_STATE_DIR!;
     // Both at once; whichever succeeded is kept, so afterAll stops it even when the other failed.
     const [started, launched] = await Promise.allSettled([startStack(env), launchBrowser()]);
     if (started.status === 'fulfilled') stack = started.value;
@@ -138,8 +142,8 @@ describe('the storefront and the operations console in a real browser', () => {
     for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
 
     const admin = await api<{ accessToken: string }>('POST', '/api/auth/login', {
-      email: 'admin@surge.local',
-      password: 'surge-admin-dev',
+      email: TEST_ADMIN.email,
+      password: TEST_ADMIN.password,
     });
     const suffix = uniqueSuffix();
     lamp = { id: '', name: `Browser Lamp ${suffix}`, category: `browser-${suffix}` };
@@ -293,8 +297,8 @@ describe('the storefront and the operations console in a real browser', () => {
     const adminContext = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     const console = await adminContext.newPage();
     await visit(console, `${shop}/login?next=%2Fops`);
-    await console.getByLabel('Email').fill('admin@surge.local');
-    await console.getByLabel('Password').fill('surge-admin-dev');
+    await console.getByLabel('Email').fill(TEST_ADMIN.email);
+    await console.getByLabel('Password').fill(TEST_ADMIN.password);
     await console.getByRole('button', { name: 'Sign in' }).click();
     await console.getByRole('heading', { name: 'Operations' }).waitFor();
     await checkA11y(console);

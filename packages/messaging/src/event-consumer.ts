@@ -4,7 +4,7 @@ import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
 import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
 import { recordDeadLetter, recordFailedAttempt, startConsumerSpan } from './consumer-tracing';
-import type { Kafka } from './kafka';
+import { ensureTopics, type Kafka } from './kafka';
 
 type DeadLetter = (
   topic: string,
@@ -49,6 +49,11 @@ export class EventConsumer {
       this.options.logger.error({ err: payload.error, groupId }, 'consumer crashed'),
     );
     await this.consumer.connect();
+    // Subscribing to a topic that does not exist yet lets the broker auto-create it while
+    // the group joins: the first assignment can then hold no partition of it, and the
+    // consumer waits for the next metadata refresh (minutes) before it reads anything.
+    // Creating the topics (and their dead-letter topics) first closes that race.
+    await ensureTopics(kafka, topics);
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
       autoCommit: true,

@@ -33,6 +33,11 @@ export function testStackEnv(ports: Record<string, number>, label: string): Reco
     RATE_LIMIT_CREDENTIALS_MAX: '100000',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    // These tests follow flows, not hashing cost (npm run bench -- login-cost measures that).
+    // At the production cost every sign-up and login derives 128 MiB with at most two at
+    // once; on a busy 2-core CI machine running three test files beside the stack, a queued
+    // sign-up outlasted the 5 s edge timeout and the browser test failed for that alone.
+    PASSWORD_HASH_COST: '14',
     SURGE_NETWORK_FAULTS: 'off',
     SURGE_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `surge-${label}-`)),
   };
