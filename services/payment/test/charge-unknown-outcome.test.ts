@@ -5,14 +5,15 @@ import {
   clearFaults,
   newChargeRequest,
   setFaults,
+  LATENCY_BEYOND_TIMEOUT_MS,
+  SHORT_PROVIDER_TIMEOUT,
   startPaymentTestEnv,
   type PaymentTestEnv,
 } from './support';
 
 let env: PaymentTestEnv;
 beforeAll(async () => {
-  // Provider timeout 500 ms (support default).
-  env = await startPaymentTestEnv();
+  env = await startPaymentTestEnv(SHORT_PROVIDER_TIMEOUT);
 });
 afterEach(() => clearFaults(env));
 afterAll(() => env.stop());
@@ -41,7 +42,7 @@ describe('when the provider gives no definite answer', () => {
   });
 
   it('latency beyond the timeout answers 504 and leaves the payment PENDING; a retry captures exactly once', async () => {
-    await setFaults(env, { latencyMs: 1_500 });
+    await setFaults(env, { latencyMs: LATENCY_BEYOND_TIMEOUT_MS });
     const request = newChargeRequest();
 
     const first = await charge(env, request);
@@ -54,7 +55,7 @@ describe('when the provider gives no definite answer', () => {
     const retry = await charge(env, request);
     expect(retry.status).toBe(201);
     // The slow first request lands at the provider later, as a replay of the same key.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, LATENCY_BEYOND_TIMEOUT_MS));
     expect(await providerCharges(env, request.orderId)).toHaveLength(1);
     expect(await paymentRows(env, request.orderId)).toEqual([
       expect.objectContaining({ status: 'CAPTURED', version: 1 }),

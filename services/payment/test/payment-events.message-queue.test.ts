@@ -36,6 +36,8 @@ describe('payment.captured through the outbox and the real Kafka broker', () => 
     await consumer!.start();
 
     const res = await charge(env, request);
+    // Anything but a capture publishes no payment.captured: fail here, not at the timeout.
+    expect(res.status).toBe(201);
     const event = await received;
 
     expect(event).toMatchObject({

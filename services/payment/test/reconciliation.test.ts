@@ -6,6 +6,8 @@ import {
   clearFaults,
   newChargeRequest,
   setFaults,
+  LATENCY_BEYOND_TIMEOUT_MS,
+  SHORT_PROVIDER_TIMEOUT,
   startPaymentTestEnv,
   type PaymentTestEnv,
 } from './support';
@@ -19,6 +21,7 @@ beforeAll(async () => {
   db = await createScratchDatabase('surge_payment_reconcile');
   env = await startPaymentTestEnv({
     DATABASE_URL: db.url,
+    ...SHORT_PROVIDER_TIMEOUT,
     RECONCILER: 'true',
     RECONCILE_INTERVAL_MS: '200',
     RECONCILE_MIN_AGE_MS: '1000',
@@ -50,9 +53,9 @@ describe('the reconciler', () => {
   });
 
   it('refunds a capture that landed after the order was cancelled', async () => {
-    // The provider takes 1.5 s; the payment service gives up after 0.5 s and the order is
+    // The provider takes 3 s; the payment service gives up after 1 s and the order is
     // cancelled while the provider is still working: the cancel finds nothing to refund.
-    await setFaults(env, { latencyMs: 1_500 });
+    await setFaults(env, { latencyMs: LATENCY_BEYOND_TIMEOUT_MS });
     const request = newChargeRequest();
     expect((await charge(env, request)).status).toBe(504);
     await clearFaults(env); // the slow request keeps its latency; the cancel's lookup does not

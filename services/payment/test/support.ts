@@ -39,6 +39,10 @@ export interface PaymentTestEnv {
  * against their test databases, the real Kafka, and a JWKS server for real tokens.
  * The reconciler is off unless a test turns it on (it would race the assertions).
  */
+/** A provider timeout for files that inject latency, and the latency that outlasts it. */
+export const SHORT_PROVIDER_TIMEOUT = { PAYMENT_PROVIDER_TIMEOUT_MS: '1000' };
+export const LATENCY_BEYOND_TIMEOUT_MS = 3_000;
+
 export async function startPaymentTestEnv(overrides: Record<string, string> = {}): Promise<PaymentTestEnv> {
   const silent = (service: string) => createLogger({ service, level: 'silent' });
   const providerConfig = loadProviderConfig({
@@ -60,7 +64,9 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
     KAFKA_BROKERS: testInfra().kafkaBrokers,
     USER_SERVICE_URL: jwks.url,
     PAYMENT_PROVIDER_URL: provider.url,
-    PAYMENT_PROVIDER_TIMEOUT_MS: '500',
+    // Roomy: on a busy CI machine a healthy capture took over 500 ms, answered 504 and the
+    // test waiting for its event timed out. Files that inject latency set their own.
+    PAYMENT_PROVIDER_TIMEOUT_MS: '5000',
     RECONCILER: 'false',
     SHUTDOWN_GRACE_MS: '1000',
     ...overrides,
