@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '@surge/errors';
 
 /**
- * The one codec for the opaque `cursor` of every paginated list (CONTRACT.md, "Lists").
+ * The one codec for the opaque `cursor` of every paginated list (docs/api-contract.md, "Lists").
  * A cursor is base64url of `[format, list, ...position]`: the list's name keeps a cursor
  * of one list from being replayed on another, and every position field is checked as
  * strictly as the SQL it ends up in (a timestamp Postgres accepts, a canonical uuid,

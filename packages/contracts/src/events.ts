@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The event catalogue (CONTRACT.md, "Events"). One topic per aggregate keeps one
+ * The event catalogue (docs/api-contract.md, "Events"). One topic per aggregate keeps one
  * aggregate's events in order; every event's data carries the aggregate's `version`
  * (a counter per aggregate) so consumers can drop stale or repeated events. Producers
  * validate when writing to the outbox and consumers when decoding.

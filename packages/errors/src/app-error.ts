@@ -1,6 +1,6 @@
 /**
  * The one error type Surge code throws on purpose. Every error has a stable `code`
- * (part of the public contract, see CONTRACT.md), an optional `cause`, `details`
+ * (part of the public contract, see docs/api-contract.md), an optional `cause`, `details`
  * that are safe to show a client, and whether retrying the same call could help.
  *
  * The HTTP edge turns codes into statuses with one table (`http-kit`), so domain

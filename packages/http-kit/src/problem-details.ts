@@ -54,7 +54,7 @@ const titleByStatus: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** RFC 9457 problem details, as CONTRACT.md defines them. */
+/** RFC 9457 problem details, as docs/api-contract.md defines them. */
 export interface ProblemDocument {
   type: string;
   title: string;

@@ -43,7 +43,7 @@ export interface OutgoingNotification {
   attempts: number;
 }
 
-/** The contract's view (CONTRACT.md, "Payments and notifications"). */
+/** The contract's view (docs/api-contract.md, "Payments and notifications"). */
 export interface NotificationView {
   id: string;
   type: NotificationType;

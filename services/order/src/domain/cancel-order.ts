@@ -6,7 +6,7 @@ import { CancelReason, toOrderView, type Order, type OrderView } from './order';
 import type { SagaDeps } from './saga-deps';
 import { SagaAttributes as A } from './saga-telemetry';
 
-/** Reading another user's order is 404, not 403: existence is not leaked (CONTRACT.md). */
+/** Reading another user's order is 404, not 403: existence is not leaked (docs/api-contract.md). */
 export async function findVisibleOrder(
   deps: Pick<SagaDeps, 'store'>,
   principal: Principal,

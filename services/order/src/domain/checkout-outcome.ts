@@ -2,7 +2,7 @@ import type { OrderView } from './order';
 
 /**
  * How a checkout ended, as stored with its idempotency record: a replay of the same key
- * maps the same outcome to the same HTTP answer (CONTRACT.md, POST /api/orders).
+ * maps the same outcome to the same HTTP answer (docs/api-contract.md, POST /api/orders).
  */
 export type CheckoutOutcome =
   | { kind: 'paid'; order: OrderView }

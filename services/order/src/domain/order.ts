@@ -1,4 +1,4 @@
-/** The order aggregate as CONTRACT.md shows it, plus the saga state kept beside it. */
+/** The order aggregate as docs/api-contract.md shows it, plus the saga state kept beside it. */
 export type OrderStatus = 'PENDING' | 'PAYMENT_PENDING' | 'PAID' | 'CANCELLED';
 export type StockState = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RETURNED';
 

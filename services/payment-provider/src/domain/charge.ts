@@ -24,7 +24,7 @@ export interface ChargeRequest {
   token: string;
 }
 
-/** The test cards the simulator knows (CONTRACT.md, "Payment tokens"). */
+/** The test cards the simulator knows (docs/api-contract.md, "Payment tokens"). */
 const OUTCOME_BY_TOKEN: Readonly<Record<string, ChargeOutcome>> = {
   tok_visa: 'captured',
   tok_decline: 'declined',

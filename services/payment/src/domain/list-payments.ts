@@ -2,7 +2,7 @@ import type { Principal } from '@surge/auth';
 import { publicStatus, type Payment } from './payment';
 import type { PaymentStore } from './ports';
 
-/** A payment as CONTRACT.md shows it (GET /api/payments). */
+/** A payment as docs/api-contract.md shows it (GET /api/payments). */
 export interface PaymentView {
   id: string;
   orderId: string;

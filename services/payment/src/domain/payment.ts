@@ -65,7 +65,7 @@ export function owesRefund(payment: Payment): boolean {
 }
 
 /**
- * The status the public API shows (CONTRACT.md: CAPTURED, DECLINED, REFUNDED). A
+ * The status the public API shows (docs/api-contract.md: CAPTURED, DECLINED, REFUNDED). A
  * cancelled payment shows what happened to the card, and nothing when nothing did.
  */
 export function publicStatus(payment: Payment): 'CAPTURED' | 'DECLINED' | 'REFUNDED' | undefined {

@@ -1,4 +1,4 @@
-/** A product as this service stores and caches it (CONTRACT.md "Catalog" plus `version`). */
+/** A product as this service stores and caches it (docs/api-contract.md "Catalog" plus `version`). */
 export interface Product {
   id: string;
   sku: string;

@@ -17,7 +17,7 @@ export interface UserWithSecret extends User {
   passwordHash: string;
 }
 
-/** What the API shows of a user (CONTRACT.md: GET /api/users/me). */
+/** What the API shows of a user (docs/api-contract.md: GET /api/users/me). */
 export interface Profile {
   id: string;
   email: string;

@@ -4,7 +4,7 @@ import { listNotifications } from '../../domain/list-notifications';
 import type { NotificationStore } from '../../domain/ports';
 import { listQuery, notificationCursor } from './schemas';
 
-/** GET /api/notifications: the caller's own notifications, newest first (CONTRACT.md). */
+/** GET /api/notifications: the caller's own notifications, newest first (docs/api-contract.md). */
 export function notificationRoutes(deps: { store: NotificationStore }): Router {
   const router = Router();
   router.use(requireAuth);

@@ -9,7 +9,7 @@ export const notificationCursor = defineCursor({
   fromFields: ([sentAt, id]) => ({ sentAt, id }),
 });
 
-/** CONTRACT.md "Lists": limit 1..100 (default 20) and an opaque cursor. */
+/** docs/api-contract.md "Lists": limit 1..100 (default 20) and an opaque cursor. */
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: notificationCursor.param.optional(),

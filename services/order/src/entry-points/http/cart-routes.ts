@@ -4,7 +4,7 @@ import { getCart, removeCartItem, setCartItem } from '../../domain/cart';
 import type { CartStore, Inventory } from '../../domain/ports';
 import { cartItemBody, productIdParam } from './schemas';
 
-/** /api/cart: the caller's cart (CONTRACT.md). */
+/** /api/cart: the caller's cart (docs/api-contract.md). */
 export function cartRoutes(deps: { cart: CartStore; inventory: Inventory }): Router {
   const router = Router();
   router.use(requireAuth);

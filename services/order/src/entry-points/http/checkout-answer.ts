@@ -3,7 +3,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '@surge/
 import type { CheckoutOutcome } from '../../domain/checkout-outcome';
 
 /**
- * The one table from a checkout's outcome to its HTTP answer (CONTRACT.md,
+ * The one table from a checkout's outcome to its HTTP answer (docs/api-contract.md,
  * POST /api/orders). Replays go through it too, so they answer the same status.
  */
 export function sendCheckoutAnswer(res: Response, outcome: CheckoutOutcome): void {

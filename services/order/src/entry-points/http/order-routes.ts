@@ -10,7 +10,7 @@ import { sendCheckoutAnswer } from './checkout-answer';
 import { orderCursor } from './cursor';
 import { idempotencyKey, listQuery, orderIdParam, placeOrderBody } from './schemas';
 
-/** /api/orders: checkout, the caller's orders, cancel (CONTRACT.md). */
+/** /api/orders: checkout, the caller's orders, cancel (docs/api-contract.md). */
 export function orderRoutes(deps: SagaDeps & { cart: CartStore }): Router {
   const router = Router();
   router.use(requireAuth);

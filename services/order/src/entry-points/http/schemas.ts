@@ -41,7 +41,7 @@ export const placeOrderBody = z.strictObject({
   }),
 });
 
-/** Idempotency-Key: 8..255 visible ASCII characters (CONTRACT.md). */
+/** Idempotency-Key: 8..255 visible ASCII characters (docs/api-contract.md). */
 export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,255}$/, '8 to 255 visible ASCII characters');
 
 export const listQuery = z.object({

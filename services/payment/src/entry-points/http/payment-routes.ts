@@ -4,7 +4,7 @@ import { listPayments } from '../../domain/list-payments';
 import type { PaymentStore } from '../../domain/ports';
 import { listQuery } from './schemas';
 
-/** GET /api/payments?orderId= (CONTRACT.md): the caller's own payments, behind a verified token. */
+/** GET /api/payments?orderId= (docs/api-contract.md): the caller's own payments, behind a verified token. */
 export function paymentRoutes(deps: { payments: PaymentStore }): Router {
   const router = Router();
   router.use(requireAuth);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currencyCode } from '@surge/contracts';
 
-/** Request shapes of docs/internal-apis.md ("Payment service") and CONTRACT.md (GET /api/payments). */
+/** Request shapes of docs/internal-apis.md ("Payment service") and docs/api-contract.md (GET /api/payments). */
 // The shared ISO 4217 list: amounts are in the currency's minor unit (docs/internal-apis.md).
 const currency = currencyCode;
 

@@ -11,7 +11,7 @@ import { entityTag, matchesEntityTag } from './entity-tags';
 import { createProductBody, listQuery, updateProductBody, uuid } from './schemas';
 import { markStale } from './stale-answer';
 
-/** GET, POST /api/products and GET, PATCH /api/products/:id (CONTRACT.md "Catalog"). */
+/** GET, POST /api/products and GET, PATCH /api/products/:id (docs/api-contract.md "Catalog"). */
 export function productRoutes(deps: CatalogDeps): Router {
   const router = Router();
 

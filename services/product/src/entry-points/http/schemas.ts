@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { currencyCode, MAX_CURSOR_LENGTH } from '@surge/contracts';
 
 /**
- * Inputs of the catalog part of CONTRACT.md and of docs/internal-apis.md. Public bodies
+ * Inputs of the catalog part of docs/api-contract.md and of docs/internal-apis.md. Public bodies
  * are strict (unknown fields are 400, as the OpenAPI document says); internal bodies
  * ignore unknown fields, so the order service can add some without a lockstep deploy.
  */

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 
 /**
  * Marks an answer served from the stale cache copy while the database was unreachable
- * (CONTRACT.md allows extra headers; the body is the usual one):
+ * (docs/api-contract.md allows extra headers; the body is the usual one):
  *
  * - `x-cache: stale`, for clients and tests that want to know;
  * - `Warning: 110 - "Response is Stale"` (RFC 7234; RFC 9111 retired the header, but

@@ -6,7 +6,7 @@ import { logIn, logOut, refreshSession, type SessionDeps } from '../../domain/se
 import { clientAddress } from './client-address';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
-/** POST /api/auth/register|login|refresh|logout and GET /api/auth/jwks (CONTRACT.md). */
+/** POST /api/auth/register|login|refresh|logout and GET /api/auth/jwks (docs/api-contract.md). */
 export function authRoutes(deps: SessionDeps & { jwks: Jwks }): Router {
   const router = Router();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Request bodies of the auth and users part of CONTRACT.md. Strict: unknown fields are rejected. */
+/** Request bodies of the auth and users part of docs/api-contract.md. Strict: unknown fields are rejected. */
 const email = z.email().max(254);
 const password = z
   .string()
