@@ -1,11 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError, isConnectionFailure } from '@surge/errors';
 import type { Logger } from '@surge/logger';
+import { allowedMethods, routerStack } from './allowed-methods';
 import { fromBodyParserError } from './body-parsing';
 import { internalError, sendProblem } from './problem-details';
 
+/**
+ * After every route: a path some route serves under other methods is 405 with `Allow`
+ * (a client learns what it may do), anything else the 404 problem.
+ */
 export function routeNotFound(): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
+    const allowed = allowedMethods(routerStack(req.app), req.path);
+    if (allowed.size > 0 && !allowed.has(req.method)) {
+      const allow = [...allowed].sort().join(', ');
+      res.setHeader('Allow', allow);
+      next(
+        new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}; allowed: ${allow}`),
+      );
+      return;
+    }
     next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
   };
 }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { DependencyError, NotFoundError } from '@surge/errors';
 import { createLogger } from '@surge/logger';
 import { ServiceClient } from '@surge/http-client';
+import { Router } from 'express';
 import { createHttpApp, startServer, type RunningServer } from '../src';
 
 /** The kit's common behaviour, through real HTTP on port 0. */
@@ -43,6 +44,10 @@ beforeAll(async () => {
           cause: new Error('connect ECONNREFUSED 10.0.0.1:5432'),
         });
       });
+      const things = Router();
+      things.get('/:id', (req, res) => void res.json({ id: req.params.id }));
+      things.put('/:id', (_req, res) => void res.status(204).end());
+      app.use('/things', things);
       app.get('/bug', () => {
         throw new Error('SELECT * FROM secrets failed at line 3');
       });
@@ -66,6 +71,22 @@ describe('the HTTP kit', () => {
   it('accepts a bare POST with Content-Length 0 and no content type', async () => {
     const res = await fetch(`${server.url}/bare`, { method: 'POST' });
     expect(res.status).toBe(204);
+  });
+
+  it('answers 405 with Allow for a method a path does not declare, 404 for a path nobody serves', async () => {
+    const trace = await fetch(`${server.url}/things/42`, { method: 'DELETE' });
+    expect(trace.status).toBe(405);
+    expect(trace.headers.get('allow')).toBe('GET, HEAD, PUT');
+    expect(await trace.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+
+    const bare = await fetch(`${server.url}/bare`);
+    expect(bare.status).toBe(405);
+    expect(bare.headers.get('allow')).toBe('POST');
+
+    const unknown = await fetch(`${server.url}/things/42/parts`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('allow')).toBeNull();
+    expect(await unknown.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
 
   it('answers an AppError with its problem document and status', async () => {

@@ -86,11 +86,16 @@ describe('routing', () => {
     expect(answer.json()).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
   });
 
-  it('refuses TRACE with a 405 problem', async () => {
+  it('refuses TRACE with a 405 problem and the documented methods in Allow', async () => {
     const answer = await send(gateway.url, '/api/products', { method: 'TRACE' });
 
     expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toBe('GET, HEAD, POST');
     expect(answer.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    const one = await send(gateway.url, '/api/products/2f1c5e4e-5b8e-4c1a-9d3e-0a1b2c3d4e5f', {
+      method: 'TRACE',
+    });
+    expect(one.headers.allow).toBe('GET, HEAD, PATCH');
   });
 });
 

@@ -12,6 +12,7 @@ import { docsRoute } from './docs-route';
 import { healthSummaryRoute } from './health-summary-route';
 import { loadShedding } from './load-shedding';
 import type { LoadedOpenApi } from './openapi-document';
+import { documentedMethods } from '../../domain/documented-methods';
 import { proxyMetrics } from './proxy-metrics';
 import { proxyToUpstream } from './proxy-middleware';
 import { rateLimit } from './rate-limit-middleware';
@@ -43,7 +44,10 @@ export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registr
   const proxy = Router();
   proxy.use(
     allowProxyListeners,
-    resolveRoute({ storefront: deps.config.upstreams.storefront !== undefined }),
+    resolveRoute({
+      storefront: deps.config.upstreams.storefront !== undefined,
+      documented: documentedMethods(deps.openapi.document.paths),
+    }),
     proxyMetrics(registry),
     loadShedding({
       limit: new ConcurrencyLimit(deps.config.loadShedding),
