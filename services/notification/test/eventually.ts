@@ -1,14 +1,21 @@
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+import { eventually as waitFor } from '@surge/testing';
+
+/**
+ * Polls until `check` returns a value (anything but undefined: a check may find `null`
+ * or `false` on purpose), or fails with `what` after `timeoutMs`; @surge/testing's
+ * helper underneath, so every suite waits the same way.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const found = await waitFor(
+    async () => {
+      const value = await check();
+      return value === undefined ? undefined : { value };
+    },
+    { what, timeoutMs, intervalMs: 100 },
+  );
+  return found.value;
 }

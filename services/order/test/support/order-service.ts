@@ -4,6 +4,7 @@ import { createLogger } from '@surge/logger';
 import type { RunningServer } from '@surge/http-kit';
 import {
   createScratchDatabase,
+  eventually as waitFor,
   createTestKeyPair,
   serveJwks,
   signTestToken,
@@ -136,16 +137,10 @@ export function placeOrder(harness: OrderHarness, token: string, body: unknown, 
   );
 }
 
-/** Polls until `check` returns a value (the worker runs every 100 ms in tests). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * Polls until `check` returns a truthy value (the worker runs every 100 ms in tests);
+ * @surge/testing's helper underneath, so every suite waits the same way.
+ */
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return waitFor(async () => (await check()) || undefined, { timeoutMs }) as Promise<T>;
 }
