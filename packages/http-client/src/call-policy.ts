@@ -1,3 +1,5 @@
+import { isSafeToRepeat } from '@surge/contracts';
+
 /**
  * Which answers say "the upstream is in trouble" (they count against its breaker and
  * may be retried) and which calls are safe to send twice.
@@ -13,8 +15,6 @@ export function isFailureStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-
 export interface IdempotencyHints {
   method?: string;
   headers?: Record<string, string>;
@@ -23,12 +23,11 @@ export interface IdempotencyHints {
 }
 
 /**
- * A call may be repeated when doing it twice has the effect of doing it once: by HTTP
- * semantics (GET, HEAD, PUT, DELETE), by an `Idempotency-Key` the upstream dedupes on,
- * or because the caller says so.
+ * A call may be repeated when the caller says so, else by the contract's one rule
+ * (isSafeToRepeat: an idempotent method, or a POST with an `Idempotency-Key`).
  */
 export function isIdempotentCall(call: IdempotencyHints): boolean {
   if (call.idempotent !== undefined) return call.idempotent;
-  if (IDEMPOTENT_METHODS.has(call.method ?? 'GET')) return true;
-  return Object.keys(call.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key');
+  const key = Object.entries(call.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key');
+  return isSafeToRepeat(call.method ?? 'GET', key?.[1]);
 }

@@ -41,8 +41,8 @@ export const placeOrderBody = z.strictObject({
   }),
 });
 
-/** Idempotency-Key: 8..255 visible ASCII characters (docs/api-contract.md). */
-export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,255}$/, '8 to 255 visible ASCII characters');
+/** Idempotency-Key: the contract's one rule (packages/contracts/src/idempotency.ts). */
+export { idempotencyKey } from '@surge/contracts';
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

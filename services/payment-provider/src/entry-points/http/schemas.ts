@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { currencyCode } from '@surge/contracts';
+import { currencyCode, idempotencyKey } from '@surge/contracts';
 
-/** Printable ASCII without spaces: safe to store, log and put in a URL path. */
-export const idempotencyKey = z
-  .string({ error: 'is required' })
-  .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1..255 printable characters without spaces');
+/** The contract's one Idempotency-Key rule (packages/contracts/src/idempotency.ts). */
+export { idempotencyKey };
 
 export const idempotencyHeaders = z.object({ 'idempotency-key': idempotencyKey });
 

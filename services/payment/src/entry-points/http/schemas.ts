@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '@surge/contracts';
+import { currencyCode, idempotencyKey } from '@surge/contracts';
 
 /** Request shapes of docs/internal-apis.md ("Payment service") and docs/api-contract.md (GET /api/payments). */
 // The shared ISO 4217 list: amounts are in the currency's minor unit (docs/internal-apis.md).
@@ -16,7 +16,7 @@ export const chargeBody = z.strictObject({
 
 /** The key must be the order id; the route compares the two after reading the body. */
 export const idempotencyHeaders = z.object({
-  'idempotency-key': z.string({ error: 'is required (the order id)' }).min(1).max(255),
+  'idempotency-key': idempotencyKey,
 });
 
 export const orderBody = z.strictObject({ orderId: z.uuid() });
