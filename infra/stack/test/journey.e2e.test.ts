@@ -233,7 +233,7 @@ describe('the whole stack, as npm start runs it', () => {
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(
         process.execPath,
-        [require.resolve('tsx/cli'), 'infra/stack/src/load/load-cli.ts', 'smoke'],
+        ['--import', 'tsx', 'infra/stack/src/load/load-cli.ts', 'smoke'],
         { cwd: repoRoot, env: process.env, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) =>
           resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),

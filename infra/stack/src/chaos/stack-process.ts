@@ -56,7 +56,11 @@ export async function startStack(env: Record<string, string>, timeoutMs = 240_00
 
 /** `npm run stack -- up` in a child process, returned at once (its output collected). */
 export function spawnStack(env: Record<string, string>): StackProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', 'up'], {
+  // tsx as a loader in this one process, as `npm start` runs it, not tsx's CLI: that
+  // wrapper relays Ctrl-C to its child, and when the child has not confirmed within 30 ms
+  // (a busy machine) it SIGKILLs it and exits 130, so the stack never stopped what it had
+  // started and its services lived on after the test.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/stack/src/cli.ts', 'up'], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,8 +17,10 @@ export async function rotateKeys(): Promise<void> {
   const paths = surgePaths();
   const dir = path.join(paths.stateDir, 'keys', 'user');
   const script = path.join(paths.repoRoot, 'services', 'user', 'src', 'rotate-signing-key.ts');
-  const tsx = require.resolve('tsx/cli');
-  const result = spawnSync(process.execPath, [tsx, script, dir], { encoding: 'utf8', cwd: paths.repoRoot });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, dir], {
+    encoding: 'utf8',
+    cwd: paths.repoRoot,
+  });
   if (result.status !== 0) throw new Error(`key rotation failed: ${result.stderr || result.stdout}`);
   const rotated = JSON.parse(result.stdout.trim()) as { previousKid?: string; kid: string };
   log(`[stack] signing key rotated: ${rotated.previousKid ?? '(none)'} -> ${rotated.kid} (in ${dir})`);

@@ -6,7 +6,8 @@ import { arrivalsLine, writeReport } from './report';
 
 /** `npm run stack -- <args>` in a child process, with our environment (ports of this stack). */
 function stack(ctx: LoadContext, args: string[]) {
-  return spawnSync(process.execPath, [require.resolve('tsx/cli'), 'infra/stack/src/cli.ts', ...args], {
+  // tsx as a loader, not its CLI (whose signal relay can SIGKILL a busy child: stack-process.ts).
+  return spawnSync(process.execPath, ['--import', 'tsx', 'infra/stack/src/cli.ts', ...args], {
     cwd: ctx.repoRoot,
     env: process.env,
     encoding: 'utf8',
