@@ -1,5 +1,6 @@
 import { stopOnSignals } from '@surge/http-kit';
 import { createLogger } from '@surge/logger';
+import { readTelemetryConfig } from '@surge/telemetry';
 import { loadConfig } from './config';
 import { SERVICE_NAME, startStorefront } from './service';
 
@@ -7,7 +8,14 @@ import { SERVICE_NAME, startStorefront } from './service';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
-  const running = await startStorefront(config, logger);
+  // The same OTEL_* settings the telemetry register traces this process with.
+  const telemetry = readTelemetryConfig(process.env, {
+    serviceName: SERVICE_NAME,
+    serviceVersion: '0.1.0',
+  }).config;
+  const running = await startStorefront(config, logger, {
+    tracesUrl: telemetry.enabled ? telemetry.tracesUrl : undefined,
+  });
   logger.info({ url: running.url }, 'storefront listening');
   stopOnSignals(running, logger);
 }
