@@ -48,6 +48,9 @@ table.lines th, table.lines td { text-align: left; padding: .5rem; border-bottom
 .ops-grid table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 .ops-grid th, .ops-grid td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #d5dae1; }
 img.plot { max-width: 100%; background: #fff; }
+.dead-letters table { border-collapse: collapse; width: 100%; margin: 0 0 1.5rem; font-size: .92rem; }
+.dead-letters caption { text-align: left; font-weight: 700; padding: .25rem 0; }
+.dead-letters th, .dead-letters td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #d5dae1; }
 @media (max-width: 40rem) { .catalog { grid-template-columns: 1fr; } }
 `;
 

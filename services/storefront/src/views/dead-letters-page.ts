@@ -101,10 +101,12 @@ export function deadLettersPage(ctx: PageContext, services: ServiceDeadLetters[]
       to its source topic again; the consumer applies it at most once. Every replay is logged with who asked.
       <a href="/ops">Back to the console</a>.
     </p>
-    ${
-      services.length > 0
-        ? services.map((entry) => serviceSection(ctx, entry))
-        : html`<p>No service with a consumer answered.</p>`
-    }`;
+    <div class="dead-letters">
+      ${
+        services.length > 0
+          ? services.map((entry) => serviceSection(ctx, entry))
+          : html`<p>No service with a consumer answered.</p>`
+      }
+    </div>`;
   return layout({ title: 'Dead letters', ctx, body });
 }
