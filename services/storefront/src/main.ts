@@ -1,6 +1,5 @@
 import { stopOnSignals } from '@surge/http-kit';
 import { createLogger } from '@surge/logger';
-import { readTelemetryConfig } from '@surge/telemetry';
 import { loadConfig } from './config';
 import { SERVICE_NAME, startStorefront } from './service';
 
@@ -8,14 +7,7 @@ import { SERVICE_NAME, startStorefront } from './service';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
-  // The same OTEL_* settings the telemetry register traces this process with.
-  const telemetry = readTelemetryConfig(process.env, {
-    serviceName: SERVICE_NAME,
-    serviceVersion: '0.1.0',
-  }).config;
-  const running = await startStorefront(config, logger, {
-    tracesUrl: telemetry.enabled ? telemetry.tracesUrl : undefined,
-  });
+  const running = await startStorefront(config, logger);
   logger.info({ url: running.url }, 'storefront listening');
   stopOnSignals(running, logger);
 }

@@ -24,24 +24,15 @@ export const SERVICE_NAME = 'storefront';
  * console. No database of its own: everything it shows comes from the public API (and,
  * for the console, from the services' metrics and control endpoints).
  */
-export interface StorefrontOptions {
-  /** The collector's OTLP/HTTP traces URL, when this process traces: browser spans go there. */
-  tracesUrl?: string | undefined;
-}
-
-export async function startStorefront(
-  config: StorefrontConfig,
-  logger: Logger,
-  options: StorefrontOptions = {},
-): Promise<RunningServer> {
+export async function startStorefront(config: StorefrontConfig, logger: Logger): Promise<RunningServer> {
   const redis = createRedis({ url: config.REDIS_URL, logger });
   const store = createSessionStore(redis, {
     prefix: config.SESSION_KEY_PREFIX,
     ttlSeconds: config.SESSION_TTL_SECONDS,
   });
   const clicks = createClickStore(redis, { prefix: config.SESSION_KEY_PREFIX });
-  const exporter = options.tracesUrl
-    ? createBrowserSpanExporter({ tracesUrl: options.tracesUrl, logger })
+  const exporter = config.BROWSER_SPANS_URL
+    ? createBrowserSpanExporter({ tracesUrl: config.BROWSER_SPANS_URL, logger })
     : undefined;
   const api = new ApiClient({ baseUrl: config.GATEWAY_URL, timeoutMs: config.API_TIMEOUT_MS });
   const ops = new OpsSources({

@@ -27,8 +27,12 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const { port } = collector.address() as AddressInfo;
   const config = loadConfig({
     NODE_ENV: 'test',
+    // Tests trace nothing unless they ask; this one relays browser spans to its stand-in collector.
+    OTEL_SDK_DISABLED: 'false',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
     PORT: '0',
     LOG_LEVEL: 'silent',
     REDIS_URL: testInfra().redisUrl,
@@ -36,10 +40,7 @@ beforeAll(async () => {
     SESSION_KEY_PREFIX: `storefront-test-${uniqueSuffix()}:`,
     SHUTDOWN_GRACE_MS: '1000',
   });
-  const { port } = collector.address() as AddressInfo;
-  running = await startStorefront(config, createLogger({ service: 'storefront', level: 'silent' }), {
-    tracesUrl: `http://127.0.0.1:${port}/v1/traces`,
-  });
+  running = await startStorefront(config, createLogger({ service: 'storefront', level: 'silent' }));
 });
 
 afterAll(async () => {
