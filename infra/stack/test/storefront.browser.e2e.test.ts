@@ -449,7 +449,9 @@ describe('the storefront and the operations console in a real browser', () => {
 
     await row.getByRole('button', { name: /Replay/ }).click();
     await page.getByText('replayed 1 of users.dlq', { exact: false }).waitFor({ timeout: 60_000 });
-    expect(await page.locator(`tr[data-event-id="${event.id}"]`).getAttribute('data-state')).toBe('replayed');
+    const replayedRow = page.locator(`tr[data-event-id="${event.id}"]`);
+    expect(await replayedRow.getAttribute('data-state')).toBe('replayed');
+    expect(await replayedRow.innerText()).toContain(`by ${TEST_ADMIN.email}`);
     expect(Number(await waiting.innerText())).toBeLessThan(before);
     await checkA11y(page);
 

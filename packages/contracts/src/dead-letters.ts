@@ -26,6 +26,8 @@ export const deadLetterSchema = z.object({
   error: z.string().nullable(),
   /** When it was replayed (ISO 8601), or null while it waits. */
   replayedAt: z.string().nullable(),
+  /** Who asked for the replay (the console's administrator, or the CLI's user), when recorded. */
+  replayedBy: z.string().nullable(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 

@@ -61,7 +61,12 @@ export function deadLetterAdminRoutes(options: DeadLetterAdminOptions): Router {
       const { topic, position, by } = parsed.data;
       if (!options.topics.includes(topic))
         throw new AppError('NOT_FOUND', `${options.groupId} consumes no topic ${topic}`);
-      const outcome = await replayDeadLetters(options.kafka, { topic, position, group: options.groupId });
+      const outcome = await replayDeadLetters(options.kafka, {
+        topic,
+        position,
+        group: options.groupId,
+        by,
+      });
       // Who replayed what, in the log every other line of the system is in.
       log.warn(
         {

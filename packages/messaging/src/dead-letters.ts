@@ -50,6 +50,8 @@ export interface ReplaySelection {
   position?: string | undefined;
   ceId?: string | undefined;
   group?: string | undefined;
+  /** Who asks, kept in the ledger beside when. */
+  by: string;
   timeoutMs?: number;
 }
 
@@ -109,9 +111,11 @@ export async function replayDeadLetters(kafka: Kafka, selection: ReplaySelection
       await producer.send({
         topic: `${topic}${LEDGER_SUFFIX}`,
         acks: -1,
-        messages: [{ key: letter.position, value: JSON.stringify({ ceId: letter.id, replayedAt }) }],
+        messages: [
+          { key: letter.position, value: JSON.stringify({ ceId: letter.id, replayedAt, by: selection.by }) },
+        ],
       });
-      replayed.push({ ...letter, replayedAt });
+      replayed.push({ ...letter, replayedAt, replayedBy: selection.by });
     }
   } finally {
     await producer.disconnect();
@@ -128,7 +132,7 @@ function lettersOf(topic: string, all: PositionedMessage[], group: string | unde
     .filter((letter) => group === undefined || letter.group === group);
 }
 
-function toDeadLetter(topic: string, entry: PositionedMessage, replayed: Map<string, string>): DeadLetter {
+function toDeadLetter(topic: string, entry: PositionedMessage, replayed: Map<string, Replayed>): DeadLetter {
   const { message } = entry;
   const header = (name: string) => headerOf(message.headers, name) ?? null;
   return {
@@ -141,7 +145,8 @@ function toDeadLetter(topic: string, entry: PositionedMessage, replayed: Map<str
     source: header('x-dlq-source'),
     group: header('x-dlq-group'),
     error: header('x-dlq-error'),
-    replayedAt: replayed.get(positionOf(entry)) ?? null,
+    replayedAt: replayed.get(positionOf(entry))?.at ?? null,
+    replayedBy: replayed.get(positionOf(entry))?.by ?? null,
   };
 }
 
@@ -176,20 +181,26 @@ async function ensureLedger(kafka: Kafka, topic: string, existing: Set<string>):
   }
 }
 
-/** Dead-letter position -> when it was replayed, from a ledger topic's records. */
-function ledgerOf(records: PositionedMessage[]): Map<string, string> {
-  const replayed = new Map<string, string>();
+interface Replayed {
+  at: string;
+  by: string | null;
+}
+
+/** Dead-letter position -> when and by whom it was replayed, from a ledger topic's records. */
+function ledgerOf(records: PositionedMessage[]): Map<string, Replayed> {
+  const replayed = new Map<string, Replayed>();
   for (const { message } of records) {
     // Ledgers written before positions were `<partition>@<offset>` keyed them `<partition>/<offset>`.
     const key = message.key?.toString().replace('/', '@');
     if (!key || !message.value) continue;
     try {
-      replayed.set(
-        key,
-        String((JSON.parse(message.value.toString()) as { replayedAt?: unknown }).replayedAt),
-      );
+      const record = JSON.parse(message.value.toString()) as { replayedAt?: unknown; by?: unknown };
+      replayed.set(key, {
+        at: String(record.replayedAt),
+        by: typeof record.by === 'string' ? record.by : null,
+      });
     } catch {
-      replayed.set(key, 'yes');
+      replayed.set(key, { at: 'yes', by: null });
     }
   }
   return replayed;

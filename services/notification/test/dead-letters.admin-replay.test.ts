@@ -86,6 +86,7 @@ describe('dead letters on the admin listener', () => {
       key: registered.subject,
       group: service.config.CONSUMER_GROUP,
       replayedAt: null,
+      replayedBy: null,
     });
     expect(letter.error).toMatch(/notifications/);
     expect(letter.source).toMatch(/^users\/\d+\/\d+$/);
@@ -106,9 +107,10 @@ describe('dead letters on the admin listener', () => {
     await eventually(async () => ((await mine()).length > 0 ? true : undefined), 'the welcome email');
     const after = await listed();
     expect(pendingOf(after, 'users')).toBe(before - 1);
-    expect(after.messages.find((message) => message.position === letter.position)?.replayedAt).toMatch(
-      /^\d{4}-/,
-    );
+    expect(after.messages.find((message) => message.position === letter.position)).toMatchObject({
+      replayedAt: expect.stringMatching(/^\d{4}-/),
+      replayedBy: 'ops@surge.test',
+    });
 
     // A second replay publishes nothing; the same event arriving again anyway (two
     // replays racing) is absorbed by the inbox: one notification, one email.

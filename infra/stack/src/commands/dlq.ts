@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   DLQ_SUFFIX,
@@ -47,7 +48,8 @@ export async function dlq(args: string[], opts: DlqOptions = {}): Promise<void> 
     const id = idAt >= 0 ? rest[idAt + 1] : undefined;
     if (idAt >= 0 && !id) throw new Error(`--id needs a ce_id\n${USAGE}`);
     const topic = sourceTopicOf(topicArg);
-    const outcome = await replayDeadLetters(kafka, { topic, ceId: id, timeoutMs });
+    const by = `npm run stack -- dlq (${userInfo().username})`;
+    const outcome = await replayDeadLetters(kafka, { topic, ceId: id, timeoutMs, by });
     for (const letter of outcome.replayed) {
       out(
         `replayed ${topic}${DLQ_SUFFIX}/${letter.position} ce_type=${letter.type ?? '-'} ce_id=${letter.id ?? '-'} -> ${topic}`,
@@ -108,5 +110,6 @@ function describe(letter: DeadLetter, out: (line: string) => void): void {
   );
   out(`      source: ${letter.source ?? '-'} (group ${letter.group ?? '-'})`);
   out(`      error:  ${letter.error ?? '-'}`);
-  if (letter.replayedAt) out(`      replayed: ${letter.replayedAt}`);
+  if (letter.replayedAt)
+    out(`      replayed: ${letter.replayedAt}${letter.replayedBy ? ` by ${letter.replayedBy}` : ''}`);
 }

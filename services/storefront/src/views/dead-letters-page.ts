@@ -32,7 +32,8 @@ function messageRow(ctx: PageContext, service: string, letter: DeadLetter) {
       html`${letter.type ?? '(no type)'}<br /><span class="muted">${letter.id ?? '(no id)'}</span>`,
       letter.error ?? '',
       letter.replayedAt
-        ? html`replayed ${formatDate(letter.replayedAt)}`
+        ? html`replayed
+          ${formatDate(letter.replayedAt)}${letter.replayedBy ? html`<br />by ${letter.replayedBy}` : ''}`
         : replayForm(
             ctx,
             { service, topic: letter.topic, position: letter.position },
