@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
-import { uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { newEvent, toKafkaMessage } from '@surge/messaging';
+import { testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { startStack, type StackProcess } from '../src/chaos/stack-process';
 import { offsetPorts, TEST_ADMIN, testStackEnv } from './support/stack-env';
 import { axeViolations, launchBrowser, screenshotForDocs } from './browser/browser-kit';
@@ -113,6 +116,36 @@ async function traceServices(traceId: string): Promise<Set<string>> {
   return new Set(trace ? trace.spans.map((span) => trace.processes[span.processID]?.serviceName ?? '?') : []);
 }
 
+/** Waits until a trace holds spans of every service named; says which were there when it gives up. */
+async function traceWith(traceId: string, wanted: string[]): Promise<Set<string>> {
+  let found = new Set<string>();
+  try {
+    return await eventually(async () => {
+      found = await traceServices(traceId);
+      return wanted.every((name) => found.has(name)) && found;
+    }, 60_000);
+  } catch {
+    throw new Error(
+      `trace ${traceId} has spans of ${[...found].join(', ') || 'nothing'}; wanted ${wanted.join(', ')}`,
+    );
+  }
+}
+
+/** Mail Mailpit caught for an address. */
+async function mailTo(address: string): Promise<Array<{ Subject: string }>> {
+  const mailpit = process.env.MAILPIT_URL ?? 'http://127.0.0.1:8025';
+  const res = await fetch(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
+  return ((await res.json()) as { messages?: Array<{ Subject: string }> }).messages ?? [];
+}
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await visit(page, `${shop}/login?next=%2Fops`);
+  await page.getByLabel('Email').fill(TEST_ADMIN.email);
+  await page.getByLabel('Password').fill(TEST_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Operations' }).waitFor();
+}
+
 async function orderRows(page: Page): Promise<number> {
   await page.goto(`${shop}/orders`);
   return page.locator('table.lines tbody tr').count();
@@ -217,11 +250,21 @@ describe('the storefront and the operations console in a real browser', () => {
     await page.getByRole('link', { name: 'Go to checkout' }).click();
     await checkA11y(page);
     await fillAddress(page);
+    const placed = page.waitForRequest(
+      (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/checkout',
+    );
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByText('Thank you! Your order is paid.').waitFor();
     expect(await page.locator('#order-status').getAttribute('data-status')).toBe('PAID');
     await checkA11y(page);
     await screenshotForDocs(page, 'storefront-order');
+
+    // The click started its trace in the browser (trace.js posted the form with a
+    // traceparent of its own); the browser's span, the storefront and every service
+    // behind, down to the receipt's consumer, are in that one trace.
+    const checkoutTrace = (await (await placed).headerValue('traceparent'))?.split('-')[1];
+    expect(checkoutTrace).toMatch(/^[0-9a-f]{32}$/);
+    await traceWith(checkoutTrace!, ['browser', 'gateway', 'storefront', 'order', 'payment', 'notification']);
 
     // The receipt in the SMTP sink, found by this shopper's unique address.
     const mailpit = process.env.MAILPIT_URL ?? 'http://127.0.0.1:8025';
@@ -296,11 +339,7 @@ describe('the storefront and the operations console in a real browser', () => {
   it('during a payment outage the order page shows pending, then paid without a reload; the console shows the breaker open', async () => {
     const adminContext = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     const console = await adminContext.newPage();
-    await visit(console, `${shop}/login?next=%2Fops`);
-    await console.getByLabel('Email').fill(TEST_ADMIN.email);
-    await console.getByLabel('Password').fill(TEST_ADMIN.password);
-    await console.getByRole('button', { name: 'Sign in' }).click();
-    await console.getByRole('heading', { name: 'Operations' }).waitFor();
+    await signInAsAdmin(console);
     await checkA11y(console);
 
     // The outage, switched from the console: every payment request fails.
@@ -353,6 +392,77 @@ describe('the storefront and the operations console in a real browser', () => {
     await context.close();
     await adminContext.close();
   }, 180_000);
+
+  it('an admin replays a dead letter from the console: its count falls and its email arrives', async () => {
+    // A registration the stack's notification consumer (group `notification`) gave up on,
+    // written to users.dlq as EventConsumer writes dead letters. (A consumer failing for
+    // real, then replayed once fixed, is services/notification/test/dead-letters.admin-replay.test.ts.)
+    const email = uniqueEmail('browser-dlq');
+    const userId = randomUUID();
+    const event = newEvent('user.registered', '/surge/user', userId, {
+      userId,
+      email,
+      name: 'Dead Letter',
+      version: 1,
+    });
+    const message = toKafkaMessage(event);
+    const kafka = new Kafka({
+      clientId: 'browser-test',
+      brokers: testInfra().kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: 'users.dlq',
+        acks: -1,
+        messages: [
+          {
+            ...message,
+            headers: {
+              ...message.headers,
+              'x-dlq-error': 'Connection terminated unexpectedly (the database restarted)',
+              'x-dlq-source': 'users/0/0',
+              'x-dlq-group': 'notification',
+            },
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInAsAdmin(page);
+    await page.getByRole('link', { name: 'Dead letters: list and replay' }).click();
+    await page.getByRole('heading', { name: 'Dead letters' }).first().waitFor();
+    const row = page.locator(`tr[data-event-id="${event.id}"]`);
+    expect(await row.getAttribute('data-state')).toBe('waiting');
+    expect(await row.innerText()).toContain('the database restarted');
+    const waiting = page.locator('tr[data-dlq-topic="users"] [data-waiting]').first();
+    const before = Number(await waiting.innerText());
+    expect(before).toBeGreaterThanOrEqual(1);
+    await checkA11y(page);
+    await screenshotForDocs(page, 'ops-dead-letters');
+
+    await row.getByRole('button', { name: /Replay/ }).click();
+    await page.getByText('replayed 1 of users.dlq', { exact: false }).waitFor({ timeout: 60_000 });
+    const replayedRow = page.locator(`tr[data-event-id="${event.id}"]`);
+    expect(await replayedRow.getAttribute('data-state')).toBe('replayed');
+    expect(await replayedRow.innerText()).toContain(`by ${TEST_ADMIN.email}`);
+    expect(Number(await waiting.innerText())).toBeLessThan(before);
+    await checkA11y(page);
+
+    // The effect: the consumer applied the replayed registration and mailed its welcome.
+    const welcome = await eventually(
+      async () => (await mailTo(email)).find((m) => /welcome/i.test(m.Subject)),
+      60_000,
+    );
+    expect(welcome.Subject).toBeTruthy();
+    await context.close();
+  }, 150_000);
 
   it('a shopper who is not an admin cannot open the console', async () => {
     const context = await browser!.newContext();

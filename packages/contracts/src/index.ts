@@ -1,4 +1,5 @@
 export * from './currencies';
 export * from './cursor';
+export * from './dead-letters';
 export * from './events';
 export * from './idempotency';

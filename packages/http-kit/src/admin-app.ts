@@ -17,6 +17,8 @@ export function createAdminApp(options: {
   logger: Logger;
   registry: Registry;
   faultControl: Router | undefined;
+  /** The service's own admin operations (e.g. dead-letter replay); never on the public port. */
+  routes?: Router | undefined;
 }): Express {
   const admin = express();
   admin.disable('x-powered-by');
@@ -24,6 +26,7 @@ export function createAdminApp(options: {
   admin.set('query parser', 'simple');
   admin.use(adminHealthRoutes(options.checks, options.lifecycle, options.logger, options.registry));
   if (options.faultControl) admin.use('/_control', options.faultControl);
+  if (options.routes) admin.use(options.routes);
   admin.use(routeNotFound());
   admin.use(errorHandler(options.logger));
   return admin;

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
@@ -35,6 +35,8 @@ export interface HttpAppOptions {
    * config flag, which parseConfig refuses with NODE_ENV=production; off by default.
    */
   faultInjection?: boolean | (FaultInjectionOptions & { enabled: boolean });
+  /** Operations for the admin listener only (dead-letter replay): reachable by operators, not the public. */
+  adminRoutes?: Router;
 }
 
 export interface HttpApp {
@@ -84,6 +86,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     logger: options.logger,
     registry,
     faultControl: faults?.control,
+    routes: options.adminRoutes,
   });
   return { app, admin, registry, lifecycle };
 }

@@ -11,3 +11,15 @@ export { computeConsumerLag } from './consumer-lag';
 export type { CommittedOffset, PartitionLag, PartitionWatermarks, StartPosition } from './consumer-lag';
 export * from './consumer-lag-metrics';
 export * from './dead-letter-metrics';
+export {
+  DLQ_SUFFIX,
+  listDeadLetters,
+  replayDeadLetters,
+  sourceTopicOf,
+  type DeadLetterListing,
+  type DeadLetterQuery,
+  type ReplayOutcome,
+  type ReplaySelection,
+} from './dead-letters';
+export * from './dead-letter-admin';
+export type { DeadLetter } from '@surge/contracts';

@@ -11,6 +11,7 @@ import {
 import type { Logger } from '@surge/logger';
 import {
   createKafka,
+  deadLetterAdminRoutes,
   messagingMigrationsDir,
   registerConsumerLagMetrics,
   registerDeadLetterMetric,
@@ -72,6 +73,7 @@ export async function startNotificationService(
     audience: config.JWT_AUDIENCE,
   });
 
+  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,
@@ -82,6 +84,13 @@ export async function startNotificationService(
       app.use(authenticate(verifier));
       app.use('/api/notifications', notificationRoutes({ store }));
     },
+    // The console lists and replays this consumer's dead letters here (admin listener only).
+    adminRoutes: deadLetterAdminRoutes({
+      kafka,
+      groupId: config.CONSUMER_GROUP,
+      topics: CONSUMED_TOPICS,
+      logger,
+    }),
   });
 
   const mailer = createSmtpMailer({
@@ -95,7 +104,6 @@ export async function startNotificationService(
     metrics: createNotificationMetrics(http.registry),
     maxSendAttempts: config.SEND_MAX_ATTEMPTS,
   };
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
   const lag = registerConsumerLagMetrics({
     kafka,
     registry,

@@ -55,7 +55,27 @@ const schema = z
     JAEGER_UI_URL: z.preprocess(emptyAsUnset, httpUrl.optional()),
     /** docs/results of the checkout: the last load and chaos runs the console shows. */
     OPS_RESULTS_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
+    /** The OpenTelemetry SDK's own settings; the storefront relays browser spans by them. */
+    OTEL_SDK_DISABLED: z.preprocess(emptyAsUnset, z.string().trim().toLowerCase().optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUnset, z.string().optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(emptyAsUnset, z.string().optional()),
   })
+  .transform(
+    ({ OTEL_SDK_DISABLED, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ...env }) => {
+      // The rule of packages/telemetry's config.ts, which traces this process: browser spans
+      // go where the process's own spans go, and nowhere when it does not trace. Read here,
+      // not imported: the SDK is loaded with --require and is no dependency of the service.
+      const tracing =
+        OTEL_SDK_DISABLED === 'true' ? false : env.NODE_ENV !== 'test' || OTEL_SDK_DISABLED === 'false';
+      const base = OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+      const tracesUrl = OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${base ?? 'http://127.0.0.1:4318'}/v1/traces`;
+      // Like the SDK, a bad endpoint costs the spans, never the start.
+      return {
+        ...env,
+        BROWSER_SPANS_URL: tracing && /^https?:\/\/[^/]/.test(tracesUrl) ? tracesUrl : undefined,
+      };
+    },
+  )
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== DEV_SESSION_SECRET, {
     path: ['SESSION_SECRET'],
     message: 'production needs its own SESSION_SECRET, not the development default',

@@ -3,11 +3,14 @@ import { createHttpApp, startServer, type RunningServer } from '@surge/http-kit'
 import type { Logger } from '@surge/logger';
 import { createRedis, pingRedis } from '@surge/redis';
 import { ApiClient } from './clients/api-client';
+import { createBrowserSpanExporter } from './clients/browser-span-exporter';
 import { OpsSources } from './clients/ops-sources';
 import type { StorefrontConfig } from './config';
+import { createClickStore } from './data-access/click-store';
 import { createSessionStore } from './data-access/session-store';
 import { accountRoutes } from './entry-points/http/account-routes';
 import { assetRoutes, securityHeaders } from './entry-points/http/asset-routes';
+import { browserSpanRoutes, fetchedForms } from './entry-points/http/browser-actions';
 import { opsRoutes } from './entry-points/http/ops-routes';
 import { orderRoutes } from './entry-points/http/order-routes';
 import { pageErrors, pageNotFound } from './entry-points/http/page-errors';
@@ -27,6 +30,10 @@ export async function startStorefront(config: StorefrontConfig, logger: Logger):
     prefix: config.SESSION_KEY_PREFIX,
     ttlSeconds: config.SESSION_TTL_SECONDS,
   });
+  const clicks = createClickStore(redis, { prefix: config.SESSION_KEY_PREFIX });
+  const exporter = config.BROWSER_SPANS_URL
+    ? createBrowserSpanExporter({ tracesUrl: config.BROWSER_SPANS_URL, logger })
+    : undefined;
   const api = new ApiClient({ baseUrl: config.GATEWAY_URL, timeoutMs: config.API_TIMEOUT_MS });
   const ops = new OpsSources({
     metricsUrls: config.OPS_METRICS_URLS ?? {},
@@ -47,6 +54,10 @@ export async function startStorefront(config: StorefrontConfig, logger: Logger):
       app.use(securityHeaders);
       app.use('/assets', assetRoutes());
       app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+      // Before the session and CSRF check: a browser span carries no form token (it may
+      // follow a sign-in that changed the session), and is checked against its click instead.
+      app.use(browserSpanRoutes({ clicks, exporter, logger }));
+      app.use(fetchedForms(clicks));
       app.use(shopper({ store, api, secret: config.SESSION_SECRET, ttlSeconds: config.SESSION_TTL_SECONDS }));
       app.use(accountRoutes({ api, store, ttlSeconds: config.SESSION_TTL_SECONDS }));
       app.use(shopRoutes({ api, store }));

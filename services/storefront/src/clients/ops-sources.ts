@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  deadLetterListSchema,
+  deadLetterReplayResultSchema,
+  type DeadLetterList,
+  type DeadLetterReplayRequest,
+  type DeadLetterReplayResult,
+} from '@surge/contracts';
 import { AddressSource, resolveWithSystemDns } from '@surge/http-client';
 import { adminPortFor } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
@@ -23,6 +30,15 @@ export interface OpsSourcesOptions {
 }
 
 const TIMEOUT_MS = 1_500;
+/** Listing dead letters reads the dead-letter topics to their end: a consumer group join and a read. */
+const DEAD_LETTERS_TIMEOUT_MS = 30_000;
+
+export interface ServiceDeadLetters {
+  service: string;
+  /** Undefined when the service did not answer; its problem in `error`. */
+  list: DeadLetterList | undefined;
+  error?: string;
+}
 
 /**
  * /metrics and /_control live on each instance's admin listener, never on its public port
@@ -144,6 +160,61 @@ export class OpsSources {
       }),
     );
     return results.filter(Boolean).length;
+  }
+
+  /**
+   * The dead letters of every service that owns a consumer (the others answer 404 on
+   * their admin listener). One instance per service is asked: instances of a service
+   * share its consumer group, so each would list the same.
+   */
+  async deadLetters(): Promise<ServiceDeadLetters[]> {
+    const answers = await Promise.all(
+      this.services.map(async (service): Promise<ServiceDeadLetters | undefined> => {
+        const origin = await this.firstControlOrigin(service);
+        if (!origin) return undefined;
+        try {
+          const res = await fetch(`${adminOriginOf(origin)}/dead-letters`, {
+            signal: AbortSignal.timeout(DEAD_LETTERS_TIMEOUT_MS),
+          });
+          if (res.status === 404) return undefined;
+          if (!res.ok) return { service, list: undefined, error: `answered ${res.status}` };
+          return { service, list: deadLetterListSchema.parse(await res.json()) };
+        } catch (error) {
+          return { service, list: undefined, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    return answers.filter((answer): answer is ServiceDeadLetters => answer !== undefined);
+  }
+
+  /** Asks the service that owns the consumer to replay; its problem's detail when it refuses. */
+  async replayDeadLetters(
+    service: string,
+    request: DeadLetterReplayRequest,
+  ): Promise<{ result: DeadLetterReplayResult } | { problem: string }> {
+    const origin = await this.firstControlOrigin(service);
+    if (!origin) return { problem: `${service} has no instance to ask` };
+    try {
+      const res = await fetch(`${adminOriginOf(origin)}/dead-letters/replay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(DEAD_LETTERS_TIMEOUT_MS * 2),
+      });
+      const body: unknown = await res.json();
+      if (res.ok) return { result: deadLetterReplayResultSchema.parse(body) };
+      const detail = (body as { detail?: unknown } | null)?.detail;
+      return { problem: typeof detail === 'string' ? detail : `${service} answered ${res.status}` };
+    } catch (error) {
+      return {
+        problem: `${service} did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  }
+
+  private async firstControlOrigin(service: string): Promise<string | undefined> {
+    const targets = (await this.controlSources.get(service)?.discover()) ?? [];
+    return targets[0]?.origin;
   }
 
   /** The chaos runs on record, newest first (their audit block is the auditor's verdict). */

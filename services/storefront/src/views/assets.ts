@@ -48,13 +48,22 @@ table.lines th, table.lines td { text-align: left; padding: .5rem; border-bottom
 .ops-grid table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 .ops-grid th, .ops-grid td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #d5dae1; }
 img.plot { max-width: 100%; background: #fff; }
+.dead-letters table { border-collapse: collapse; width: 100%; margin: 0 0 1.5rem; font-size: .92rem; }
+.dead-letters caption { text-align: left; font-weight: 700; padding: .25rem 0; }
+.dead-letters th, .dead-letters td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #d5dae1; }
 @media (max-width: 40rem) { .catalog { grid-template-columns: 1fr; } }
 `;
 
 /**
- * W3C trace context from the browser: each of the page's own fetches starts a trace
- * (a random trace id, sampled), which the gateway and the storefront then continue.
- * A few lines instead of OpenTelemetry's web SDK (hundreds of kB for one header).
+ * W3C trace context from the browser, in a few lines instead of OpenTelemetry's web SDK
+ * (hundreds of kB for one header and one span):
+ * - each of the page's own fetches (the order status poll) starts a trace;
+ * - a form post is the user's action: the script posts the form itself with a fresh
+ *   traceparent, so the gateway, the storefront and every service behind continue the
+ *   browser's trace. The storefront answers a redirect as `{"location"}` (the script
+ *   navigates) and anything else as the page to show. Then the script reports its span,
+ *   from the click to the answer, to /telemetry/browser-span, in the same trace.
+ * Without JavaScript, or without fetch, forms post as they always did.
  */
 const TRACE_JS = `(function () {
   function hex(bytes) {
@@ -62,6 +71,33 @@ const TRACE_JS = `(function () {
     return Array.prototype.map.call(a, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
   }
   window.surgeTraceparent = function () { return '00-' + hex(16) + '-' + hex(8) + '-01'; };
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !window.fetch || form.method !== 'post') return;
+    event.preventDefault();
+    if (form.dataset.sending) return;
+    form.dataset.sending = 'true';
+    var traceparent = window.surgeTraceparent(), started = Date.now();
+    var action = new URL(form.action, location.href);
+    var body = new URLSearchParams(new FormData(form));
+    if (event.submitter && event.submitter.name) body.append(event.submitter.name, event.submitter.value);
+    function report(status) {
+      var span = { traceparent: traceparent, name: 'submit ' + action.pathname, path: action.pathname,
+        start: String(started), end: String(Date.now()), status: String(status) };
+      fetch('/telemetry/browser-span', { method: 'POST', keepalive: true, credentials: 'same-origin',
+        headers: { traceparent: traceparent }, body: new URLSearchParams(span) }).catch(function () {});
+    }
+    fetch(action.href, { method: 'POST', body: body, credentials: 'same-origin',
+      headers: { traceparent: traceparent, 'x-surge-navigation': 'fetch' } })
+      .then(function (res) {
+        var json = (res.headers.get('content-type') || '').indexOf('application/json') === 0;
+        return (json ? res.json() : res.text()).then(function (answer) {
+          report(res.status);
+          if (json && answer.location) return location.assign(answer.location);
+          document.open(); document.write(answer); document.close();
+        });
+      }, function () { report(0); delete form.dataset.sending; form.submit(); });
+  });
 })();`;
 
 /** A second click on a form's submit button while the first is on its way does nothing. */

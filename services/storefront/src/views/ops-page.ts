@@ -1,5 +1,6 @@
 import type { FaultState, GatewayHealth, LoadReport, RunReport } from '../clients/ops-sources';
 import type { InstanceSummary } from '../domain/ops-summary';
+import { dataTable } from './data-table';
 import { html, type SafeHtml } from './html';
 import { csrfField, layout, type PageContext } from './layout';
 
@@ -50,55 +51,31 @@ function describeFaults(faults: FaultState | undefined): string {
 function instancesSection(view: OpsView): SafeHtml {
   return html`<section aria-labelledby="instances-h">
     <h2 id="instances-h">Instances</h2>
-    <table>
-      <caption class="visually-hidden">
-        Every instance and its state
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service</th>
-          <th scope="col">Instance</th>
-          <th scope="col">Metrics</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${view.instances.map(
-          (i) =>
-            html`<tr>
-              <td>${i.service}</td>
-              <td>${i.url}</td>
-              <td class="${i.up ? 'ok' : 'bad'}">${i.up ? 'up' : 'down'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable(
+      'Every instance and its state',
+      ['Service', 'Instance', 'Metrics'],
+      view.instances.map((i) => [
+        i.service,
+        i.url,
+        { value: i.up ? 'up' : 'down', className: i.up ? 'ok' : 'bad' },
+      ]),
+      { captionHidden: true },
+    )}
     ${
       view.health
         ? html`<h3>Gateway's view</h3>
-            <table>
-              <caption class="visually-hidden">
-                Upstream instances as the gateway sees them
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Upstream</th>
-                  <th scope="col">Instance</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${Object.entries(view.health.upstreams).map(([name, upstream]) =>
-                  upstream.instances.map(
-                    (instance) =>
-                      html`<tr>
-                        <td>${name}</td>
-                        <td>${instance.id}</td>
-                        <td class="${stateClass(instance.state)}">${instance.state}</td>
-                      </tr>`,
-                  ),
-                )}
-              </tbody>
-            </table>`
+            ${dataTable(
+              'Upstream instances as the gateway sees them',
+              ['Upstream', 'Instance', 'State'],
+              Object.entries(view.health.upstreams).flatMap(([name, upstream]) =>
+                upstream.instances.map((instance) => [
+                  name,
+                  instance.id,
+                  { value: instance.state, className: stateClass(instance.state) },
+                ]),
+              ),
+              { captionHidden: true },
+            )}`
         : html`<p class="bad">The gateway's /health did not answer.</p>`
     }
   </section>`;
@@ -110,32 +87,21 @@ function breakersSection(view: OpsView): SafeHtml {
   );
   return html`<section aria-labelledby="breakers-h">
     <h2 id="breakers-h">Circuit breakers and retry budgets</h2>
-    <table id="breakers">
-      <caption class="visually-hidden">
-        Each client's breaker
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Caller</th>
-          <th scope="col">Upstream</th>
-          <th scope="col">Breaker</th>
-          <th scope="col">Retries</th>
-          <th scope="col">Budget spent</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (row) =>
-            html`<tr data-caller="${row.service}" data-upstream="${row.upstream}" data-state="${row.state}">
-              <td>${row.service}</td>
-              <td>${row.upstream}</td>
-              <td class="${stateClass(row.state)}">${row.state}</td>
-              <td>${row.retries}</td>
-              <td>${row.budgetExhausted}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable(
+      "Each client's breaker",
+      ['Caller', 'Upstream', 'Breaker', 'Retries', 'Budget spent'],
+      rows.map((row) => ({
+        attrs: { 'data-caller': row.service, 'data-upstream': row.upstream, 'data-state': row.state },
+        cells: [
+          row.service,
+          row.upstream,
+          { value: row.state, className: stateClass(row.state) },
+          row.retries,
+          row.budgetExhausted,
+        ],
+      })),
+      { id: 'breakers', captionHidden: true },
+    )}
     <p class="muted">
       Budget spent: retries not sent because the client's retry budget was used up (since start).
     </p>
@@ -150,78 +116,26 @@ function messagingSection(view: OpsView): SafeHtml {
   const dlq = view.instances.filter((i) => i.deadLettered !== undefined);
   return html`<section aria-labelledby="messaging-h">
     <h2 id="messaging-h">Outbox, consumers, dead letters</h2>
-    <table>
-      <caption>
-        Outbox backlog
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service</th>
-          <th scope="col">Pending events</th>
-          <th scope="col">Oldest (s)</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${outbox.map(
-          (i) =>
-            html`<tr>
-              <td>${i.service}</td>
-              <td>${i.outboxPending}</td>
-              <td>${Math.round(i.outboxOldestSeconds ?? 0)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <table>
-      <caption>
-        Consumer lag per group
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service</th>
-          <th scope="col">Group</th>
-          <th scope="col">Lag (messages)</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${lag.map(
-          (row) =>
-            html`<tr>
-              <td>${row.service}</td>
-              <td>${row.group}</td>
-              <td>${row.value}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable(
+      'Outbox backlog',
+      ['Service', 'Pending events', 'Oldest (s)'],
+      outbox.map((i) => [i.service, i.outboxPending, Math.round(i.outboxOldestSeconds ?? 0)]),
+    )}
+    ${dataTable(
+      'Consumer lag per group',
+      ['Service', 'Group', 'Lag (messages)'],
+      lag.map((row) => [row.service, row.group, row.value]),
+    )}
     ${
       dlq.length > 0
-        ? html`<table>
-            <caption>
-              Dead-lettered since start
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Service</th>
-                <th scope="col">Messages</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${dlq.map(
-                (i) =>
-                  html`<tr>
-                    <td>${i.service}</td>
-                    <td>${i.deadLettered}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
+        ? dataTable(
+            'Dead-lettered since start',
+            ['Service', 'Messages'],
+            dlq.map((i) => [i.service, i.deadLettered]),
+          )
         : ''
     }
-    <p class="muted">
-      Dead letters are listed and replayed with <code>npm run stack -- dlq list</code> and
-      <code>npm run stack -- dlq replay &lt;topic&gt;</code>.
-    </p>
+    <p><a href="/ops/dead-letters">Dead letters: list and replay</a></p>
   </section>`;
 }
 
@@ -233,30 +147,18 @@ function faultsSection(ctx: PageContext, view: OpsView): SafeHtml {
     </section>`;
   return html`<section aria-labelledby="faults-h">
     <h2 id="faults-h">Fault injection</h2>
-    <table>
-      <caption class="visually-hidden">
-        Faults per instance
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service</th>
-          <th scope="col">Instance</th>
-          <th scope="col">Faults</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(view.faults).map(([service, list]) =>
-          list.map(
-            (entry) =>
-              html`<tr>
-                <td>${service}</td>
-                <td>${entry.url}</td>
-                <td data-faults="${service}">${describeFaults(entry.faults)}</td>
-              </tr>`,
-          ),
-        )}
-      </tbody>
-    </table>
+    ${dataTable(
+      'Faults per instance',
+      ['Service', 'Instance', 'Faults'],
+      Object.entries(view.faults).flatMap(([service, list]) =>
+        list.map((entry) => [
+          service,
+          entry.url,
+          { value: describeFaults(entry.faults), attrs: { 'data-faults': service } },
+        ]),
+      ),
+      { captionHidden: true },
+    )}
     <form method="post" action="/ops/faults" class="stack">
       ${csrfField(ctx)}
       <label for="fault-service">Service</label>

@@ -1,4 +1,5 @@
 import type { Order, OrderStatus } from '../clients/api-schemas';
+import { dataTable } from './data-table';
 import { formatDate, formatMoney, orderStatusText } from './format';
 import { html, type SafeHtml } from './html';
 import { csrfField, layout, type PageContext } from './layout';
@@ -22,62 +23,42 @@ export function cartPage(ctx: PageContext, cart: CartView, problem?: string): Sa
     ${
       cart.lines.length === 0
         ? html`<p>Your cart is empty. <a href="/">Browse the shop</a>.</p>`
-        : html`<table class="lines">
-              <caption class="visually-hidden">
-                Products in your cart
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Quantity</th>
-                  <th scope="col">Price</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${cart.lines.map(
-                  (line) =>
-                    html`<tr>
-                      <td><a href="/products/${line.productId}">${line.name}</a></td>
-                      <td>
-                        <form method="post" action="/cart/items" class="inline">
-                          ${csrfField(ctx)}
-                          <input type="hidden" name="productId" value="${line.productId}" />
-                          <input type="hidden" name="mode" value="set" />
-                          <label class="visually-hidden" for="qty-${line.productId}"
-                            >Quantity of ${line.name}</label
-                          >
-                          <input
-                            id="qty-${line.productId}"
-                            name="quantity"
-                            type="number"
-                            min="1"
-                            max="100"
-                            value="${line.quantity}"
-                          />
-                          <button type="submit">Update</button>
-                        </form>
-                      </td>
-                      <td>${formatMoney(line.priceCents * line.quantity, cart.currency)}</td>
-                      <td>
-                        <form method="post" action="/cart/items/${line.productId}/remove" class="inline">
-                          ${csrfField(ctx)}
-                          <button type="submit">
-                            Remove<span class="visually-hidden"> ${line.name}</span>
-                          </button>
-                        </form>
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-              <tfoot>
-                <tr>
+        : html`${dataTable(
+              'Products in your cart',
+              ['Product', 'Quantity', 'Price', html`<span class="visually-hidden">Actions</span>`],
+              cart.lines.map((line) => [
+                html`<a href="/products/${line.productId}">${line.name}</a>`,
+                html`<form method="post" action="/cart/items" class="inline">
+                  ${csrfField(ctx)}
+                  <input type="hidden" name="productId" value="${line.productId}" />
+                  <input type="hidden" name="mode" value="set" />
+                  <label class="visually-hidden" for="qty-${line.productId}">Quantity of ${line.name}</label>
+                  <input
+                    id="qty-${line.productId}"
+                    name="quantity"
+                    type="number"
+                    min="1"
+                    max="100"
+                    value="${line.quantity}"
+                  />
+                  <button type="submit">Update</button>
+                </form>`,
+                formatMoney(line.priceCents * line.quantity, cart.currency),
+                html`<form method="post" action="/cart/items/${line.productId}/remove" class="inline">
+                  ${csrfField(ctx)}
+                  <button type="submit">Remove<span class="visually-hidden"> ${line.name}</span></button>
+                </form>`,
+              ]),
+              {
+                className: 'lines',
+                captionHidden: true,
+                footer: html`<tr>
                   <th scope="row" colspan="2">Total</th>
                   <td>${formatMoney(cart.totalCents, cart.currency)}</td>
                   <td></td>
-                </tr>
-              </tfoot>
-            </table>
+                </tr>`,
+              },
+            )}
             <p><a class="button" href="/checkout">Go to checkout</a></p>`
     }`;
   return layout({ title: 'Cart', ctx, body });
@@ -155,30 +136,17 @@ export function ordersPage(ctx: PageContext, orders: Order[], nextCursor: string
     ${
       orders.length === 0
         ? html`<p>No orders yet. <a href="/">Browse the shop</a>.</p>`
-        : html`<table class="lines">
-            <caption class="visually-hidden">
-              Your orders, newest first
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Status</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${orders.map(
-                (order) =>
-                  html`<tr>
-                    <td><a href="/orders/${order.id}">${order.id.slice(0, 8)}</a></td>
-                    <td>${formatDate(order.createdAt)}</td>
-                    <td>${orderStatusText(order.status)}</td>
-                    <td>${formatMoney(order.totalCents, order.currency)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
+        : dataTable(
+            'Your orders, newest first',
+            ['Order', 'Placed', 'Status', 'Total'],
+            orders.map((order) => [
+              html`<a href="/orders/${order.id}">${order.id.slice(0, 8)}</a>`,
+              formatDate(order.createdAt),
+              orderStatusText(order.status),
+              formatMoney(order.totalCents, order.currency),
+            ]),
+            { className: 'lines', captionHidden: true },
+          )
     }
     ${nextCursor ? html`<p class="paging"><a rel="next" href="/orders?cursor=${encodeURIComponent(nextCursor)}">Older orders</a></p>` : ''}`;
   return layout({ title: 'Orders', ctx, body });
@@ -223,36 +191,23 @@ export function orderPage(ctx: PageContext, view: OrderView): SafeHtml {
     </section>
     <section aria-labelledby="items-heading">
       <h2 id="items-heading">Items</h2>
-      <table class="lines">
-        <caption class="visually-hidden">
-          Items of this order
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Price</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${order.items.map(
-            (item) =>
-              html`<tr>
-                <td>
-                  <a href="/products/${item.productId}">${view.names[item.productId] ?? item.productId}</a>
-                </td>
-                <td>${item.quantity}</td>
-                <td>${formatMoney(item.priceCents * item.quantity, order.currency)}</td>
-              </tr>`,
-          )}
-        </tbody>
-        <tfoot>
-          <tr>
+      ${dataTable(
+        'Items of this order',
+        ['Product', 'Quantity', 'Price'],
+        order.items.map((item) => [
+          html`<a href="/products/${item.productId}">${view.names[item.productId] ?? item.productId}</a>`,
+          item.quantity,
+          formatMoney(item.priceCents * item.quantity, order.currency),
+        ]),
+        {
+          className: 'lines',
+          captionHidden: true,
+          footer: html`<tr>
             <th scope="row" colspan="2">Total</th>
             <td>${formatMoney(order.totalCents, order.currency)}</td>
-          </tr>
-        </tfoot>
-      </table>
+          </tr>`,
+        },
+      )}
     </section>
     <section aria-labelledby="ship-heading">
       <h2 id="ship-heading">Shipping to</h2>

@@ -4,6 +4,8 @@ import type { Logger } from '@surge/logger';
 import type { ApiClient } from '../../clients/api-client';
 import type { OpsSources } from '../../clients/ops-sources';
 import type { SessionStore } from '../../data-access/session-store';
+import { DEAD_LETTER_POSITION } from '@surge/contracts';
+import { deadLettersPage } from '../../views/dead-letters-page';
 import { errorPage } from '../../views/error-page';
 import { FAULT_PRESETS, opsPage, type FaultSwitchRecord } from '../../views/ops-page';
 import {
@@ -29,6 +31,15 @@ const faultForm = z.object({
   preset: z.enum(Object.keys(FAULT_PRESETS) as [string, ...string[]]),
 });
 const MAX_SWITCHES_SHOWN = 20;
+
+const replayForm = z.object({
+  service: z.string().max(40),
+  topic: z.string().min(1).max(200),
+  position: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(DEAD_LETTER_POSITION).optional(),
+  ),
+});
 
 /** The role comes from the session's access token, which the identity service signed. */
 function requireAdmin(deps: OpsDeps): RequestHandler {
@@ -107,6 +118,47 @@ export function opsRoutes(deps: OpsDeps): Router {
       kind: instances > 0 ? 'info' : 'error',
       text: `${form.data.service}: ${preset.label} on ${instances} instance${instances === 1 ? '' : 's'}.`,
     });
+  });
+
+  router.get('/dead-letters', async (_req, res) => {
+    sendPage(res, deadLettersPage(await pageContext(deps.store, res), await deps.ops.deadLetters()));
+  });
+
+  router.post('/dead-letters/replay', async (req, res) => {
+    const form = replayForm.safeParse(req.body);
+    if (!form.success || !deps.ops.services.includes(form.data.service)) {
+      return redirectWithFlash(deps.store, res, '/ops/dead-letters', {
+        kind: 'error',
+        text: 'That replay cannot be asked for here.',
+      });
+    }
+    const admin = signedInSession(res);
+    const { service, topic, position } = form.data;
+    const answer = await deps.ops.replayDeadLetters(service, { topic, position, by: admin.email });
+    // Who replayed what, in the log every other line of the system is in (the service logs it too).
+    deps.logger.warn(
+      {
+        adminId: admin.userId,
+        adminEmail: admin.email,
+        service,
+        topic,
+        position: position ?? 'all',
+        ...('result' in answer ? answer.result : { problem: answer.problem }),
+      },
+      'dead letters replayed from the operations console',
+    );
+    const what = position ? `${topic}.dlq ${position}` : `${topic}.dlq`;
+    await redirectWithFlash(
+      deps.store,
+      res,
+      '/ops/dead-letters',
+      'result' in answer
+        ? {
+            kind: 'info',
+            text: `${service}: replayed ${answer.result.replayed} of ${what} to ${topic}; ${answer.result.skipped} replayed before.`,
+          }
+        : { kind: 'error', text: `${service}: ${what} not replayed: ${answer.problem}` },
+    );
   });
 
   router.get(/^\/results\/(.+)$/, (req, res, next) => {
