@@ -78,7 +78,11 @@ describe('logger redaction', () => {
   it('writes lines without secrets unchanged, however deep', () => {
     const { log, lines } = captureLogger();
     log.info({ method: 'GET', status: 200, a: { b: { c: { d: { e: 'deep' } } } } }, 'request');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ method: 'GET', status: 200, a: { b: { c: { d: { e: 'deep' } } } } });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      method: 'GET',
+      status: 200,
+      a: { b: { c: { d: { e: 'deep' } } } },
+    });
   });
 
   it('adds the service name and the current request id to every line', () => {

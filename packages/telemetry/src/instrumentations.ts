@@ -44,7 +44,11 @@ export function createInstrumentations(
     // mounted at '/' (health, ...), whose spans are named after their first route. Their
     // time shows in the server span, which is named after the matched route.
     ...(options.expressRoutes
-      ? [new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] })]
+      ? [
+          new ExpressInstrumentation({
+            ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+          }),
+        ]
       : []),
     // requireParentSpan: the relay's 1 s poll, LISTEN and the recovery worker's scans would
     // otherwise each start a trace of their own every second. Parameters are never recorded.

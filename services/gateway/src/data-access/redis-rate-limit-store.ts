@@ -59,7 +59,12 @@ const GATED_COMMAND = 'gatewayRateLimitGatedHit';
 type WithHitCommand = Redis & {
   [COMMAND](key: string, windowMs: number): Promise<[number, number]>;
   [PEEK_COMMAND](key: string): Promise<[number, number]>;
-  [GATED_COMMAND](gateKey: string, key: string, windowMs: number, gateMax: number): Promise<[number, number, number]>;
+  [GATED_COMMAND](
+    gateKey: string,
+    key: string,
+    windowMs: number,
+    gateMax: number,
+  ): Promise<[number, number, number]>;
 };
 
 /** Refused unread: the gate's count had reached its max. Else the request's own count. */
@@ -116,7 +121,9 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.redis[GATED_COMMAND](`${prefix}${gateKey}`, `${prefix}${key}`, windowMs, gateMax),
       this.options.timeoutMs,
     );
-    return blocked === 1 ? { blocked: true, gate: { count, resetMs } } : { blocked: false, hit: { count, resetMs } };
+    return blocked === 1
+      ? { blocked: true, gate: { count, resetMs } }
+      : { blocked: false, hit: { count, resetMs } };
   }
 }
 
