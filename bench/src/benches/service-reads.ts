@@ -17,8 +17,6 @@ import { runWrk, type WrkResult } from '../lib/wrk';
 
 /** The issue's goal for a cached catalog read, in the product service alone. */
 const GOAL_US = 120;
-/** Measured runs per figure; the median is reported (a busy machine makes single runs noisy). */
-const REPEATS = 3;
 
 /**
  * What `k8s/base` runs (LOG_LEVEL=info; NODE_ENV=production, which samples one trace in
@@ -37,7 +35,7 @@ interface Route {
 }
 
 interface Measured extends WrkResult {
-  /** CPU time of the service per request, median of REPEATS runs, in microseconds. */
+  /** CPU time of the service per request, median of BENCH_REPEATS runs, in microseconds. */
   cpuUsPerRequest: number;
   runs: number[];
 }
@@ -108,7 +106,10 @@ export async function serviceReads(settings: BenchSettings): Promise<BenchReport
       if (index === 0) {
         const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
         if (!file) throw new Error(`the product service wrote no CPU profile into ${profileDir}`);
-        profile = { summary: summarizeProfile(path.join(profileDir, file), 20, window), file: path.join(profileDir, file) };
+        profile = {
+          summary: summarizeProfile(path.join(profileDir, file), 20, window),
+          file: path.join(profileDir, file),
+        };
       }
     }
     return buildReport(settings, rows, profile);
@@ -187,7 +188,7 @@ async function measure(
   const base = { wrk, url, connections: settings.connections, cpu: settings.clientCpu };
   if (settings.warmupSeconds > 0) await runWrk({ ...base, seconds: settings.warmupSeconds });
   const runs: Array<WrkResult & { cpuUs: number }> = [];
-  for (let i = 0; i < REPEATS; i++) {
+  for (let i = 0; i < settings.repeats; i++) {
     const before = cpuSecondsOfTree(pid);
     const result = await runWrk({ ...base, seconds: settings.seconds });
     runs.push({ ...result, cpuUs: ((cpuSecondsOfTree(pid) - before) * 1e6) / Math.max(1, result.requests) });
@@ -213,7 +214,7 @@ function buildReport(
     summary:
       `The product service alone on CPU ${settings.serverCpu} (telemetry register, access log, traces exported to a ` +
       `sink that drops them), its catalog seeded and its Redis cache warm; wrk on CPU ${settings.clientCpu} reads one ` +
-      `product by id and one list page. Each figure is the median of ${REPEATS} runs of CPU time (user + system, ` +
+      `product by id and one list page. Each figure is the median of ${settings.repeats} runs of CPU time (user + system, ` +
       `from /proc) per request: on a shared machine it is distorted far less than a throughput.`,
     goals: production.map((row) => ({
       statement: `${row.route}, production settings: CPU per request`,
@@ -245,7 +246,10 @@ function buildReport(
               markdown: [
                 `\`node --cpu-prof\` over the measured runs only (${fmt(profile.summary.totalMs)} ms sampled). Self time.`,
                 '',
-                table([['module', 'self time'], ...profile.summary.modules.map((m) => [m.name, pct(m.share)])]),
+                table([
+                  ['module', 'self time'],
+                  ...profile.summary.modules.map((m) => [m.name, pct(m.share)]),
+                ]),
                 '',
                 table([
                   ['function', 'self time'],
