@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | login-cost | all
+ *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | login-cost | service-reads | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
@@ -11,6 +11,7 @@ import { checkoutVsPgbench } from './benches/checkout-vs-pgbench';
 import { eventLatency } from './benches/event-latency';
 import { footprint } from './benches/footprint';
 import { gatewayVsNginx } from './benches/gateway-vs-nginx';
+import { serviceReads } from './benches/service-reads';
 import { storefrontPages } from './benches/storefront-pages';
 import { generatorCost } from './benches/generator-cost';
 import { loginCost } from './benches/login-cost';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>>
   'storefront-pages': storefrontPages,
   'generator-cost': generatorCost,
   'login-cost': loginCost,
+  'service-reads': serviceReads,
 };
 
 async function main(): Promise<void> {

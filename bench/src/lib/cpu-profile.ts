@@ -8,6 +8,14 @@ interface CpuProfile {
   }>;
   samples: number[];
   timeDeltas: number[];
+  /** Monotonic clock of the first sample, in microseconds (CLOCK_MONOTONIC, as process.hrtime). */
+  startTime: number;
+}
+
+/** A span of the monotonic clock (process.hrtime.bigint() / 1000n), in microseconds. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
 }
 
 export interface SelfTime {
@@ -29,14 +37,19 @@ export interface ProfileSummary {
  * package or service, Node's own internals, or V8's pseudo-frames ((garbage collector),
  * (program), (idle)).
  */
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+export function summarizeProfile(file: string, top = 15, window?: ProfileWindow): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, number>();
   const byModule = new Map<string, number>();
   let totalUs = 0;
+  // Sample i was taken at startTime + the deltas up to it; outside the window (start-up,
+  // module loading, warm-up) it is not what the load costs.
+  let at = profile.startTime;
   profile.samples.forEach((nodeId, i) => {
     const us = profile.timeDeltas[i] ?? 0;
+    at += us;
+    if (window && (at < window.fromUs || at > window.toUs)) return;
     const frame = frameOf.get(nodeId);
     if (!frame || us <= 0) return;
     totalUs += us;

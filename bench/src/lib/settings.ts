@@ -13,6 +13,11 @@ export interface BenchSettings {
   serverCpu: string;
   /** The CPU(s) the load generator and helpers are pinned to. */
   clientCpu: string;
+  /**
+   * Measured runs per figure where a benchmark repeats them (gateway-vs-nginx,
+   * service-reads): the median is reported, every run is listed.
+   */
+  repeats: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -31,6 +36,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     connections: int(env, 'BENCH_CONNECTIONS', 64),
     serverCpu: env.BENCH_SERVER_CPU ?? '0',
     clientCpu: env.BENCH_CLIENT_CPU ?? '1',
+    repeats: Math.max(1, int(env, 'BENCH_REPEATS', 3)),
   };
 }
 

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '@surge/errors';
 import { ACCESS_TOKEN_ALGORITHM, isRole, type Principal } from './claims';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-tokens';
 
 /** Where verification keys come from: a local key ring or a remote JWKS. */
 export interface KeySource {
@@ -15,7 +16,14 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Tolerated clock difference between issuer and verifier. */
   clockToleranceSeconds?: number;
+  /** Verified tokens remembered (verified-tokens.ts); `false` verifies every time. */
+  cache?: VerifiedTokenCacheOptions | false;
+  /** The clock, in epoch ms; a test may move it. */
+  now?: () => number;
 }
+
+/** About 10k users active within a minute per process; at most a few MB of tokens. */
+const DEFAULT_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 60_000 };
 
 /**
  * Verifies access tokens: RS256 only (rejects `none` and HS256 signed with the public
@@ -25,9 +33,27 @@ export interface TokenVerifierOptions {
  * clients need to know to refresh.
  */
 export class TokenVerifier {
-  constructor(private readonly options: TokenVerifierOptions) {}
+  private readonly cache: VerifiedTokenCache | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    this.cache = options.cache === false ? undefined : new VerifiedTokenCache(options.cache ?? DEFAULT_CACHE);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The principal of a token this verifier accepted before and that is still within its
+   * `exp`, without any verification work; undefined for any other token (never seen,
+   * expired, refused). The gateway uses it to settle its rate-limit checks in one Redis
+   * round trip (services/gateway token-failure-gate.ts).
+   */
+  verifiedBefore(token: string): Principal | undefined {
+    return this.cache?.get(token, this.now());
+  }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verifiedBefore(token);
+    if (known) return known;
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalid();
     const { alg, kid } = decoded.header;
@@ -58,7 +84,11 @@ export class TokenVerifier {
       !isRole(payload.role)
     )
       throw invalid();
-    return { userId: payload.sub, role: payload.role };
+    const principal: Principal = { userId: payload.sub, role: payload.role };
+    // Not before `nbf`: jsonwebtoken's clock tolerance let it through a little early.
+    if (typeof payload.nbf !== 'number' || payload.nbf * 1000 <= this.now())
+      this.cache?.set(token, principal, payload.exp, this.now());
+    return principal;
   }
 }
 

@@ -12,11 +12,10 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.header('authorization');
     if (!header) return next();
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
-    if (!match?.[1])
-      return next(new UnauthorizedError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"'));
+    const token = bearerToken(header);
+    if (!token) return next(new UnauthorizedError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"'));
     try {
-      const principal = await verifier.verify(match[1]);
+      const principal = await verifier.verify(token);
       res.locals.principal = principal;
       enrichContext({ userId: principal.userId });
       next();
@@ -24,6 +23,11 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
       next(error);
     }
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined when the header is not one. */
+export function bearerToken(header: string): string | undefined {
+  return /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header)?.[1];
 }
 
 export const requireAuth: RequestHandler = (_req, res, next) => {

@@ -2,15 +2,12 @@ import express, { type Express, type Router } from 'express';
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
-import { accessLog } from './access-log';
 import { jsonBody } from './body-parsing';
-import { deadline } from './deadline';
 import { errorHandler, routeNotFound } from './error-handler';
 import { faultInjection, type FaultInjectionOptions } from './faults/fault-injection';
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
-import { createMetricsRegistry, httpMetrics } from './http-metrics';
-import { requestId } from './request-id';
-import { securityHeaders } from './security-headers';
+import { createMetricsRegistry } from './http-metrics';
+import { requestBasics } from './request-basics';
 
 export interface HttpAppOptions {
   service: string;
@@ -49,8 +46,8 @@ export interface HttpApp {
 }
 
 /**
- * The shape every Surge HTTP service shares, in order: request id, metrics, access
- * log, deadline, liveness and plain readiness, fault injection (development only), JSON
+ * The shape every Surge HTTP service shares, in order: request id, security headers,
+ * metrics, access log and deadline (one middleware: request-basics.ts), liveness and plain readiness, fault injection (development only), JSON
  * body rules, the service's routes, a 404 problem for anything else, and the one error
  * handler. Metrics, readiness details and the fault switch are on the separate admin
  * app, which startServer serves on its own (loopback by default) listener.
@@ -62,11 +59,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(requestId());
-  app.use(httpMetrics(registry));
-  app.use(accessLog(options.logger));
-  app.use(deadline({ trustHeader: options.trustCallerDeadline !== false }));
-  app.use(securityHeaders());
+  app.use(
+    requestBasics({
+      app,
+      registry,
+      logger: options.logger,
+      trustCallerDeadline: options.trustCallerDeadline !== false,
+    }),
+  );
   app.use(healthRoutes(options.readiness, lifecycle, options.logger));
   const faultOptions = options.faultInjection;
   const faults =

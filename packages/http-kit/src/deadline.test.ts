@@ -92,7 +92,7 @@ describe('the deadline middleware', () => {
     }
   });
 
-  it('aborts res.locals.abortSignal when the client closes the connection', async () => {
+  it("aborts the request's abort signal when the client closes the connection", async () => {
     const req = request(`${app.url}/long`);
     req.on('error', () => undefined);
     req.end();
@@ -103,7 +103,7 @@ describe('the deadline middleware', () => {
     await expect(aborted).resolves.toBe('AbortError');
   });
 
-  it('aborts res.locals.abortSignal when the deadline passes', async () => {
+  it("aborts the request's abort signal when the deadline passes", async () => {
     aborted = undefined;
     const req = request(`${app.url}/long`, { headers: { [DEADLINE_HEADER]: '100' } });
     req.on('error', () => undefined);

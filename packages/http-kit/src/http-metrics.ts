@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app, so several apps in one test process do not share counters. */
@@ -21,7 +21,12 @@ export function routeLabel(req: Request, res: Response): string {
   return 'unmatched';
 }
 
-export function httpMetrics(registry: Registry): RequestHandler {
+export interface HttpMetrics {
+  /** Counts an answered request and its duration, labelled by its route template. */
+  record(req: Request, res: Response, seconds: number): void;
+}
+
+export function httpMetrics(registry: Registry): HttpMetrics {
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route and status',
@@ -35,39 +40,49 @@ export function httpMetrics(registry: Registry): RequestHandler {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    const matched = trackMatchedRoute(req);
-    res.on('finish', () => {
+  return {
+    record(req, res, seconds) {
       const route =
-        typeof res.locals.routeLabel === 'string' ? res.locals.routeLabel : (matched() ?? 'unmatched');
+        typeof res.locals.routeLabel === 'string'
+          ? res.locals.routeLabel
+          : ((req as TemplateCarrier)[ROUTE_TEMPLATE] ?? 'unmatched');
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
+      duration.observe(labels, seconds);
+    },
   };
 }
 
+const ROUTE = Symbol('route');
+const ROUTE_TEMPLATE = Symbol('routeTemplate');
+
+interface TemplateCarrier {
+  [ROUTE]?: unknown;
+  [ROUTE_TEMPLATE]?: string;
+}
+
 /**
- * The full template of the route that matched (`/api/orders/:id`), taken at the moment
- * express assigns `req.route`, while `req.baseUrl` still holds the mounted router's
- * prefix. Read later it is too late: express restores `req.baseUrl` when a router is
- * left, before the 'finish' event and before the app's error handler answers a thrown
- * error, so a 402 or a 503 would be counted under `/` instead of its route.
+ * Records the full template of the route that matches (`/api/orders/:id`), taken at the
+ * moment express assigns `req.route`, while `req.baseUrl` still holds the mounted
+ * router's prefix. Read later it is too late: express restores `req.baseUrl` when a
+ * router is left, before the 'finish' event and before the app's error handler answers
+ * a thrown error, so a 402 or a 503 would be counted under `/` instead of its route.
+ *
+ * The accessor is defined once on the app's request prototype (express gives every
+ * request of the app that prototype), not on each request: a property defined on an
+ * object of its own turns it into a slow dictionary object for the rest of the request.
  */
-function trackMatchedRoute(req: Request): () => string | undefined {
-  let route: unknown;
-  let template: string | undefined;
-  Object.defineProperty(req, 'route', {
+export function captureRouteTemplates(app: Express): void {
+  Object.defineProperty(app.request, 'route', {
     configurable: true,
     enumerable: true,
-    get: () => route,
-    set(value: unknown) {
-      route = value;
+    get(this: TemplateCarrier) {
+      return this[ROUTE];
+    },
+    set(this: TemplateCarrier & { baseUrl: string }, value: unknown) {
+      this[ROUTE] = value;
       const path = (value as { path?: unknown } | undefined)?.path;
-      if (typeof path === 'string') template = `${req.baseUrl}${path}`;
+      if (typeof path === 'string') this[ROUTE_TEMPLATE] = `${this.baseUrl}${path}`;
     },
   });
-  return () => template;
 }

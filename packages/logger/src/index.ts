@@ -1,3 +1,3 @@
 export * from './create-logger';
 export * from './request-context';
-export { redactPaths } from './redaction';
+export { redactSecrets } from './redaction';

@@ -47,6 +47,44 @@ describe('logger redaction', () => {
     expect(output).toContain('charge failed');
   });
 
+  it('redacts inside errors as the error serializer shows them, and keeps their type and message', () => {
+    const { log, lines } = captureLogger();
+    const cause = Object.assign(new Error('provider refused'), { request: { token: 'tok_secret6' } });
+    const error = Object.assign(new TypeError('charge failed', { cause }), {
+      config: { headers: { authorization: 'Bearer secret7' } },
+    });
+    log.error({ err: error }, 'payment failed');
+    const output = lines.join('');
+    expect(output).not.toMatch(/secret/);
+    const line = JSON.parse(lines[0] ?? '{}') as { err: { type: string; message: string; stack: string } };
+    expect(line.err.type).toBe('TypeError');
+    expect(line.err.message).toContain('charge failed');
+    expect(line.err.stack).toContain('TypeError');
+  });
+
+  it('redacts x-internal-token under headers and secrets in arrays, and never changes the logged objects', () => {
+    const { log, lines } = captureLogger();
+    const fields = {
+      headers: { 'x-internal-token': 'svc-secret8', accept: 'application/json' },
+      items: [{ token: 'tok_secret9' }],
+    };
+    log.info(fields, 'outgoing call');
+    expect(lines.join('')).not.toMatch(/secret/);
+    expect(lines.join('')).toContain('application/json');
+    expect(fields.headers['x-internal-token']).toBe('svc-secret8');
+    expect(fields.items[0]?.token).toBe('tok_secret9');
+  });
+
+  it('writes lines without secrets unchanged, however deep', () => {
+    const { log, lines } = captureLogger();
+    log.info({ method: 'GET', status: 200, a: { b: { c: { d: { e: 'deep' } } } } }, 'request');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      method: 'GET',
+      status: 200,
+      a: { b: { c: { d: { e: 'deep' } } } },
+    });
+  });
+
   it('adds the service name and the current request id to every line', () => {
     const { log, lines } = captureLogger();
     runWithContext({ requestId: 'req-123', userId: 'user-9' }, () =>

@@ -50,7 +50,8 @@ export function startTelemetry(
     ...(options.spanProcessors
       ? { spanProcessors: options.spanProcessors }
       : { traceExporter: new OTLPTraceExporter({ url: config.tracesUrl }) }),
-    instrumentations: options.instrumentations ?? createInstrumentations(),
+    instrumentations:
+      options.instrumentations ?? createInstrumentations({ expressRoutes: config.serviceName !== 'gateway' }),
     // Traces only: metrics stay on prom-client's /metrics, logs on stdout. Without these
     // the SDK would also push metrics and logs over OTLP, which Jaeger refuses.
     metricReaders: [],

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '@surge/logger';
 import { CallGuard } from './call-guard';
@@ -64,14 +64,49 @@ export async function attemptInstance(
       guard.settle();
     }
     res.writeHead(upstream.statusCode, clientResponseHeaders(upstream.headers, instance.origin));
-    await pipeline(upstream.body, res).catch((error: unknown) => {
-      // Headers are out: the only honest signal left is a cut connection.
-      if (!guard.clientGone)
-        options.logger.warn({ err: error, instance: instance.id }, 'upstream response interrupted');
-    });
+    const interrupted = await relayBody(upstream.body, res);
+    // Headers are out: the only honest signal left is a cut connection.
+    if (interrupted && !guard.clientGone)
+      options.logger.warn({ err: interrupted, instance: instance.id }, 'upstream response interrupted');
     return { kind: 'answered' };
   } finally {
     instance.inflight -= 1;
     guard.release();
   }
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Streams the upstream's body to the client, as `stream.pipeline` would: an upstream
+ * error cuts the client's connection, a client that hangs up stops the upstream's body.
+ * Not `pipeline` itself: in Node 20 it makes an AbortController per call and aborts it
+ * when done, which builds a DOMException for every proxied answer (2 % of the gateway's
+ * CPU in its profile). Resolves when the answer is sent, or with what cut it short.
+ */
+function relayBody(body: Readable, res: ServerResponse): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    // Errors after the outcome is known (a destroyed body) must not go unhandled.
+    body.on('error', ignore);
+    const settle = (error?: Error) => {
+      body.off('error', onBodyError);
+      res.off('finish', onFinish);
+      res.off('close', onClose);
+      resolve(error);
+    };
+    const onBodyError = (error: Error) => {
+      res.destroy(error);
+      settle(error);
+    };
+    const onFinish = () => settle();
+    const onClose = () => {
+      if (res.writableFinished) return settle();
+      body.destroy();
+      settle(new Error('the client closed the connection before the answer was sent'));
+    };
+    body.once('error', onBodyError);
+    res.once('finish', onFinish);
+    res.once('close', onClose);
+    body.pipe(res);
+  });
 }

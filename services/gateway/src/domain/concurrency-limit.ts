@@ -35,15 +35,20 @@ export class ConcurrencyLimit {
     return this.waiters.length;
   }
 
+  /** A slot at once when one is free (the release function), else undefined: then `acquire` may queue. */
+  tryAcquire(): Release | undefined {
+    if (this.active >= this.options.maxInflight) return undefined;
+    this.active += 1;
+    return this.releaser();
+  }
+
   /**
    * Resolves to a release function, or to undefined when the request is refused.
    * `signal` withdraws a waiting request (its client went away).
    */
   acquire(signal?: AbortSignal): Promise<Release | undefined> {
-    if (this.active < this.options.maxInflight) {
-      this.active += 1;
-      return Promise.resolve(this.releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     const mayWait = this.options.maxWaitMs > 0 && this.waiters.length < this.options.maxQueued;
     if (!mayWait || signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {

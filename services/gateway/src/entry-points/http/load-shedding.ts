@@ -44,6 +44,12 @@ export function loadShedding(deps: LoadSheddingDeps): RequestHandler {
   });
 
   return async (_req, res, next) => {
+    // The usual case, a free slot, synchronously: no promise, no abort controller.
+    const free = deps.limit.tryAcquire();
+    if (free) {
+      res.once('close', free);
+      return next();
+    }
     const gone = new AbortController();
     const onClose = () => gone.abort();
     res.once('close', onClose);

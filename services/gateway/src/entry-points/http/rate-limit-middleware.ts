@@ -6,10 +6,11 @@ import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
 import {
   selectLimits,
   strictestRefusal,
+  type LimitCheck,
   type RateLimitPolicies,
   type WindowHit,
 } from '../../domain/rate-limit-policy';
-import { principalOrUndefined } from './request-locals';
+import { deferredTokenGate, principalOrUndefined, type DeferredTokenGate } from './request-locals';
 
 export interface RateLimitDeps {
   store: RateLimitStore;
@@ -51,7 +52,9 @@ export function rateLimit(deps: RateLimitDeps): RequestHandler {
     );
     let hits: WindowHit[];
     try {
-      hits = await Promise.all(checks.map((check) => deps.store.hit(check.key, check.windowMs)));
+      const gated = await countBehindGate(deps.store, deferredTokenGate(res), checks);
+      if (gated instanceof AppError) return next(gated);
+      hits = gated;
     } catch (error) {
       // Fail open: availability over limiting. With Redis down the gateway keeps serving
       // unlimited rather than refusing everybody; the counter and a warning at most
@@ -85,4 +88,27 @@ export function rateLimit(deps: RateLimitDeps): RequestHandler {
       }),
     );
   };
+}
+
+/**
+ * The request's counts, after the deferred bad-token check when there is one: in one
+ * round trip for the usual single limit, else a peek first (a token sent to login, say).
+ * The gate's 429 when the address is over its bad-token limit, nothing counted then.
+ */
+async function countBehindGate(
+  store: RateLimitStore,
+  gate: DeferredTokenGate | undefined,
+  checks: LimitCheck[],
+): Promise<WindowHit[] | AppError> {
+  const only = checks.length === 1 ? checks[0] : undefined;
+  if (gate && only) {
+    const result = await store.hitUnlessGated(gate.key, gate.max, only.key, only.windowMs);
+    return result.blocked ? gate.refuse(result.gate) : [result.hit];
+  }
+  if (gate) {
+    // As the gate itself does: a failed peek fails open.
+    const seen = await store.peek(gate.key).catch(() => undefined);
+    if (seen && seen.count >= gate.max) return gate.refuse(seen);
+  }
+  return Promise.all(checks.map((check) => store.hit(check.key, check.windowMs)));
 }

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { Principal } from '@surge/auth';
+import type { AppError } from '@surge/errors';
+import type { WindowHit } from '../../domain/rate-limit-policy';
 import type { RouteRule } from '../../domain/route-table';
 
 /**
@@ -24,4 +26,23 @@ export function matchedRoute(res: Response): RouteRule {
   const rule = res.locals.gatewayRoute as RouteRule | undefined;
   if (!rule) throw new Error('matchedRoute called before the route guard');
   return rule;
+}
+
+/**
+ * The bad-token check of a request whose token was verified before (token-failure-gate.ts),
+ * left to the rate limit, which settles it and the request's own limit in one Redis round
+ * trip. `refuse` builds the gate's 429 (and counts it).
+ */
+export interface DeferredTokenGate {
+  key: string;
+  max: number;
+  refuse(seen: WindowHit): AppError;
+}
+
+export function deferTokenGate(res: Response, gate: DeferredTokenGate): void {
+  res.locals.gatewayTokenGate = gate;
+}
+
+export function deferredTokenGate(res: Response): DeferredTokenGate | undefined {
+  return res.locals.gatewayTokenGate as DeferredTokenGate | undefined;
 }

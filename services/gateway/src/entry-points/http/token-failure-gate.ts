@@ -2,11 +2,12 @@ import type { RequestHandler } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import type { TokenVerifier } from '@surge/auth';
 import { AppError, isAppError } from '@surge/errors';
-import { authenticate } from '@surge/http-kit';
-import type { Logger } from '@surge/logger';
+import { authenticate, bearerToken } from '@surge/http-kit';
+import { enrichContext, type Logger } from '@surge/logger';
 import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
 import { rateLimitSubject } from '../../domain/client-ip';
-import type { WindowLimit } from '../../domain/rate-limit-policy';
+import type { WindowHit, WindowLimit } from '../../domain/rate-limit-policy';
+import { deferTokenGate } from './request-locals';
 
 const TOKEN_REFUSALS = new Set(['INVALID_TOKEN', 'TOKEN_EXPIRED', 'UNAUTHORIZED']);
 
@@ -29,6 +30,11 @@ export interface TokenFailureGateDeps {
  * that carries a token is answered 429 with Retry-After, unread, until the window ends.
  * Requests without a token are not affected (the anonymous per-IP limit covers them).
  * Redis down: fail open, as the general limit does.
+ *
+ * A token this gateway verified before (and still within its exp) costs no verification
+ * work, so it needs no protection in front of it: its principal is taken at once and the
+ * address's check is deferred to the rate limit, which settles both in one Redis round
+ * trip (rate-limit-middleware.ts) with the same outcome, 429 unread included.
  */
 export function authenticateBehindFailureLimit(deps: TokenFailureGateDeps): RequestHandler {
   const verify = authenticate(deps.verifier);
@@ -38,22 +44,33 @@ export function authenticateBehindFailureLimit(deps: TokenFailureGateDeps): Requ
     registers: [deps.registry],
   });
   const keyOf = (ip: string) => `bad-token:${rateLimitSubject(ip)}`;
+  const refuse = (seen: WindowHit) => {
+    refusals.inc();
+    return new AppError('RATE_LIMITED', 'Too many invalid tokens from this address; retry later', {
+      retriable: true,
+      retryAfterSeconds: Math.max(1, Math.ceil(seen.resetMs / 1000)),
+    });
+  };
 
   return async (req, res, next) => {
-    if (req.headers.authorization === undefined) {
+    const header = req.headers.authorization;
+    if (header === undefined) {
       await verify(req, res, next);
       return;
     }
     const key = keyOf(req.ip ?? req.socket.remoteAddress ?? '');
+    const token = bearerToken(header);
+    const known = token === undefined ? undefined : deps.verifier.verifiedBefore(token);
+    if (known) {
+      res.locals.principal = known;
+      enrichContext({ userId: known.userId });
+      deferTokenGate(res, { key, max: deps.limit.max, refuse });
+      next();
+      return;
+    }
     const seen = await deps.store.peek(key).catch(() => undefined);
     if (seen && seen.count >= deps.limit.max) {
-      refusals.inc();
-      next(
-        new AppError('RATE_LIMITED', 'Too many invalid tokens from this address; retry later', {
-          retriable: true,
-          retryAfterSeconds: Math.max(1, Math.ceil(seen.resetMs / 1000)),
-        }),
-      );
+      next(refuse(seen));
       return;
     }
     await verify(req, res, (error?: unknown) => {
