@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@surge/logger';
-import { provisionTestDatabase, testInfra } from '@surge/testing';
+import { provisionTestDatabase, testInfra, testRedisUrl } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
 import { loadConfig, type UserConfig } from '../src/config';
 import { startUserService } from '../src/service';
@@ -24,7 +24,7 @@ export async function startTestUserService(overrides: Record<string, string> = {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
-    REDIS_URL: infra.redisUrl,
+    REDIS_URL: testRedisUrl('user'),
     KAFKA_BROKERS: infra.kafkaBrokers,
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
     // Lower than production's cost: tests check behaviour, and the hash format records the cost.
