@@ -83,8 +83,8 @@ export const REDIS_HEALTHCHECK_RULES = ['resetkeys', 'resetchannels', '-@all', '
 export function redisAclFile(passwords: (user: string) => string): string {
   const line = (name: string, rules: string[]) =>
     `user ${name} on #${redisPasswordHash(passwords(name))} ${rules.join(' ')}`;
+  // No comment line: Redis refuses an ACL file with anything but `user` lines.
   return [
-    '# Redis ACL users of Surge, from infra/stack/src/native/redis-acl.ts (keep them equal).',
     'user default off resetpass resetkeys resetchannels -@all',
     line(REDIS_ADMIN_USER, REDIS_ADMIN_RULES),
     `user ${REDIS_HEALTHCHECK_USER} on nopass ${REDIS_HEALTHCHECK_RULES.join(' ')}`,
