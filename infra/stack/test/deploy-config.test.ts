@@ -109,7 +109,9 @@ describe('docker compose environment', () => {
       const env = nativeEquivalent(compose.services[name]?.environment ?? {});
       // A compose host left with its port (`//redis:6379`, `@redis:6379`); `//user:` alone is
       // the user service's Redis user name, not a host.
-      expect(Object.values(env).join(' ')).not.toMatch(/(\/\/|@)(postgres|redis|mailpit|jaeger|user|product):\d/);
+      expect(Object.values(env).join(' ')).not.toMatch(
+        /(\/\/|@)(postgres|redis|mailpit|jaeger|user|product):\d/,
+      );
       expectAccepted(PARSERS[name]!, env);
     },
   );

@@ -75,11 +75,7 @@ describe('Redis ACL users', () => {
   it.each(SERVICES)('lets %s read and write its own keys, with the commands it uses', async (service) => {
     const redis = connect(testRedisUrl(service));
     const key = `${service}:acl-test:${uniqueSuffix()}`;
-    await redis
-      .multi()
-      .set(key, '1', 'EX', 60)
-      .incr(key)
-      .exec();
+    await redis.multi().set(key, '1', 'EX', 60).incr(key).exec();
     expect(await redis.get(key)).toBe('2');
     expect(await redis.pttl(key)).toBeGreaterThan(0);
     await redis.del(key);

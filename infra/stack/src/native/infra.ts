@@ -119,7 +119,10 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
         JAEGER_QUERY_URL: jaeger.value.queryUrl,
         JAEGER_UI_URL: jaeger.value.uiUrl,
         ...Object.fromEntries(
-          Object.entries(redis.value.serviceUrls).map(([service, url]) => [redisServiceUrlVariable(service), url]),
+          Object.entries(redis.value.serviceUrls).map(([service, url]) => [
+            redisServiceUrlVariable(service),
+            url,
+          ]),
         ),
       },
     };

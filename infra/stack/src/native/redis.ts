@@ -62,7 +62,11 @@ export async function ensureRedis(opts: EnsureOptions = {}): Promise<RedisHandle
   const external = o.env['REDIS_URL'];
   if (external) return useExternal(external, o);
   const port = portFromEnv(o.env, 'SURGE_REDIS_PORT', REDIS_DEFAULT_PORT);
-  const url = redisUrlAs(`redis://${REDIS_HOST}:${port}`, REDIS_ADMIN_USER, redisDevPassword(REDIS_ADMIN_USER));
+  const url = redisUrlAs(
+    `redis://${REDIS_HOST}:${port}`,
+    REDIS_ADMIN_USER,
+    redisDevPassword(REDIS_ADMIN_USER),
+  );
   return withLock(o.paths, 'redis', o.log, async () => {
     const record = liveRecord(o.paths, 'redis');
     if (record) {
@@ -95,7 +99,7 @@ async function useExternal(url: string, o: Resolved): Promise<RedisHandle> {
     throw new InfraError(
       'redis',
       `cannot use REDIS_URL: ${errorMessage(err)}`,
-      'REDIS_URL must log in as a user that may run ACL SETUSER (it creates the services\' users); fix it, or unset it to let Surge run its own Redis',
+      "REDIS_URL must log in as a user that may run ACL SETUSER (it creates the services' users); fix it, or unset it to let Surge run its own Redis",
     );
   }
 }
@@ -248,7 +252,15 @@ export async function provisionRedisUsers(adminUrl: string): Promise<void> {
       const hash = redisPasswordHash(redisDevPassword(user.name));
       await client.call('ACL', 'SETUSER', user.name, 'reset', 'on', `#${hash}`, ...redisServiceRules(user));
     }
-    await client.call('ACL', 'SETUSER', REDIS_HEALTHCHECK_USER, 'reset', 'on', 'nopass', ...REDIS_HEALTHCHECK_RULES);
+    await client.call(
+      'ACL',
+      'SETUSER',
+      REDIS_HEALTHCHECK_USER,
+      'reset',
+      'on',
+      'nopass',
+      ...REDIS_HEALTHCHECK_RULES,
+    );
   } finally {
     client.disconnect();
   }
@@ -269,7 +281,9 @@ function handle(
     startedByUs: source === 'started',
     source,
     url,
-    serviceUrls: Object.fromEntries(REDIS_SERVICE_USERS.map((user) => [user.name, redisServiceUrl(url, user.name)])),
+    serviceUrls: Object.fromEntries(
+      REDIS_SERVICE_USERS.map((user) => [user.name, redisServiceUrl(url, user.name)]),
+    ),
     version,
   };
 }
