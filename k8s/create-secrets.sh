@@ -7,7 +7,9 @@
 #
 # postgres-superuser, postgres-service-passwords (read by the init SQL on the first start
 # of the in-cluster Postgres), <service>-database (DATABASE_URL) and surge-user-secrets
-# (RS256 signing key, admin account), surge-storefront-secrets (session cookie key). Existing Secrets are left alone: a database that
+# (RS256 signing key, admin account), surge-storefront-secrets (session cookie key),
+# redis-users (Redis's ACL file, password hashes only), redis-admin and <service>-redis
+# (REDIS_URL as the service's own Redis user). Existing Secrets are left alone: a database that
 # was initialised with a password keeps it. Needs kubectl and openssl. Prints the admin
 # password once; nothing else is shown or written to disk.
 set -eu
@@ -74,4 +76,55 @@ else
   kubectl -n "$NAMESPACE" create secret generic surge-storefront-secrets \
     --from-literal=session-secret="$(random)$(random)" >/dev/null
   echo "surge-storefront-secrets: created"
+fi
+
+# Redis: one ACL user per service, limited to its own `<service>:` keys, with the rules of
+# infra/stack/src/native/redis-acl.ts (infra/stack/test/redis-acl-files.test.ts keeps the
+# two equal); `default` off, so a client without a password gets NOAUTH. The Secret
+# redis-users holds the ACL file with password hashes only; each service's REDIS_URL
+# carries its own password.
+REDIS_SERVICES="gateway user product order storefront"
+REDIS_COMMON_RULES="-@all +@connection +@transaction +@read +@write"
+REDIS_SCRIPTING_RULES="+@scripting -function -script|flush -script|kill"
+REDIS_TAIL_RULES="-@dangerous -@admin -scan -randomkey +info"
+
+sha256() { printf %s "$1" | openssl dgst -sha256 -r | cut -d' ' -f1; }
+
+redis_rules() {
+  case "$1" in
+    gateway | product) scripting="$REDIS_SCRIPTING_RULES " ;;
+    *) scripting="" ;;
+  esac
+  echo "resetkeys ~$1:* resetchannels $REDIS_COMMON_RULES $scripting$REDIS_TAIL_RULES"
+}
+
+if exists redis-users; then
+  echo "redis-users: exists, kept (the <service>-redis Secrets must match it)"
+else
+  acl="$(mktemp)"
+  trap 'rm -f "$acl" "${key:-}"' EXIT
+  admin_password="$(random)"
+  {
+    echo "user default off resetpass resetkeys resetchannels -@all"
+    echo "user admin on #$(sha256 "$admin_password") ~* &* +@all"
+    echo "user healthcheck on nopass resetkeys resetchannels -@all +ping"
+  } >"$acl"
+  for service in $REDIS_SERVICES; do
+    password="$(random)"
+    echo "user $service on #$(sha256 "$password") $(redis_rules "$service")" >>"$acl"
+    if exists "$service-redis"; then
+      echo "$service-redis: exists; delete it too, or the service cannot log in"
+    else
+      kubectl -n "$NAMESPACE" create secret generic "$service-redis" \
+        --from-literal=REDIS_URL="redis://$service:$password@redis:6379" >/dev/null
+      echo "$service-redis: created"
+    fi
+  done
+  kubectl -n "$NAMESPACE" create secret generic redis-users --from-file=users.acl="$acl" >/dev/null
+  echo "redis-users: created"
+  if exists redis-admin; then
+    kubectl -n "$NAMESPACE" delete secret redis-admin >/dev/null
+  fi
+  kubectl -n "$NAMESPACE" create secret generic redis-admin --from-literal=password="$admin_password" >/dev/null
+  echo "redis-admin: created (the admin user's password, for an operator: kubectl -n $NAMESPACE get secret redis-admin)"
 fi

@@ -69,7 +69,7 @@ export async function gatewayVsNginx(settings: BenchSettings): Promise<BenchRepo
     results.nginx = await measure(ctx, 'nginx', nginxPort, nginx.pid);
     await nginx.stop();
 
-    const gatewayEnv = gatewayEnvironment(ctx, upstreamPort, redis.url);
+    const gatewayEnv = gatewayEnvironment(ctx, upstreamPort, redis.serviceUrls['gateway'] ?? redis.url);
     // The gateway as the stack runs it, then without tracing and without the access log:
     // the differences say what each costs per request.
     for (const [label, overrides] of GATEWAY_VARIANTS) {

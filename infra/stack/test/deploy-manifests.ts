@@ -20,7 +20,7 @@ export type Env = Record<string, string>;
 /** Enough of a StackContext for a ServiceSpec's env() to name its variables (their values are not used). */
 export const NATIVE_CONTEXT = {
   paths: { stateDir: '/state' },
-  infraEnv: { SURGE_PG_ADMIN_URL: '', REDIS_URL: '', KAFKA_BROKERS: '', SMTP_URL: '' },
+  infraEnv: { SURGE_PG_ADMIN_URL: '', REDIS_URL: 'redis://127.0.0.1:6379', KAFKA_BROKERS: '', SMTP_URL: '' },
   databases: {},
   urls: {},
   serviceUrls: {},
@@ -275,4 +275,11 @@ export const OPERATOR_SECRETS = {
     'admin-password': 'a-long-random-password',
   },
   'surge-storefront-secrets': { 'session-secret': 'a-long-random-session-secret' },
+  // Each Redis-using service's own ACL user, as k8s/create-secrets.sh creates it.
+  ...Object.fromEntries(
+    ['gateway', 'user', 'product', 'order', 'storefront'].map((service) => [
+      `${service}-redis`,
+      { REDIS_URL: `redis://${service}:a-random-${service}-password@redis:6379` },
+    ]),
+  ),
 };

@@ -9,6 +9,8 @@ describe('production and the development passwords the repository publishes', ()
     ['DATABASE_URL', 'postgres://surge_user:surge_user-dev-password@db:5432/surge_user'],
     ['SURGE_PG_ADMIN_URL', 'postgres://postgres:postgres@db:5432/postgres'],
     ['REDIS_URL', 'redis://:postgres@redis:6379'],
+    ['REDIS_URL', 'redis://gateway:gateway-redis-dev-password@redis:6379'],
+    ['REDIS_URL', 'redis://storefront:storefront-redis-dev-password@redis:6379'],
     ['ADMIN_PASSWORD', 'surge-admin-dev'],
     ['POSTGRES_PASSWORD', 'postgres'],
   ])('refuses %s holding one', (name, value) => {
@@ -24,7 +26,7 @@ describe('production and the development passwords the repository publishes', ()
       parseConfig(schema, {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgres://surge_user:Zq8rT1vX0pL3mN5b@db:5432/surge_user',
-        REDIS_URL: 'redis://redis:6379',
+        REDIS_URL: 'redis://order:Hk2vQ9sW4xY7zA1c@redis:6379',
       }),
     ).not.toThrow();
   });

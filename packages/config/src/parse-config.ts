@@ -26,7 +26,14 @@ export function parseConfig<S extends z.ZodType>(
  * Passwords the repository publishes for development (native stack, compose, the dev
  * overlay): anyone can read them, so production refuses them wherever they appear.
  */
-const DEVELOPMENT_PASSWORDS = [/^surge_[a-z]+-dev-password$/, /^postgres$/, /^surge-admin-dev$/, /^admin$/];
+const DEVELOPMENT_PASSWORDS = [
+  /^surge_[a-z]+-dev-password$/,
+  /^postgres$/,
+  /^surge-admin-dev$/,
+  /^admin$/,
+  // Redis ACL users (infra/stack/src/native/redis-acl.ts): `<user>-redis-dev-password`.
+  /^[a-z-]+-redis-dev-password$/,
+];
 
 const isDevelopmentPassword = (password: string) =>
   DEVELOPMENT_PASSWORDS.some((pattern) => pattern.test(decodeURIComponentSafe(password)));

@@ -1,7 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
-/** Addresses the jest global setup put in the environment. */
+/** Redis users with keys of their own (infra/stack/src/native/redis-acl.ts). */
+export type RedisService = 'gateway' | 'user' | 'product' | 'order' | 'storefront';
+
+/**
+ * A service's own REDIS_URL (its ACL user, limited to `<service>:` keys), as the jest
+ * global setup provisioned it: a service under test connects as itself, never as admin.
+ */
+export function testRedisUrl(service: RedisService): string {
+  const variable = `SURGE_REDIS_URL_${service.toUpperCase()}`;
+  const url = process.env[variable];
+  if (!url)
+    throw new Error(
+      `${variable} is not set: run tests through \`npm test\` or \`npm run jest\` (jest global setup)`,
+    );
+  return url;
+}
+
+/**
+ * Addresses the jest global setup put in the environment. `redisUrl` logs in as Redis's
+ * admin user: for a test's own assertions, never as a service's REDIS_URL (testRedisUrl).
+ */
 export function testInfra(): { adminUrl: string; redisUrl: string; kafkaBrokers: string } {
   const adminUrl = process.env.SURGE_PG_ADMIN_URL;
   const redisUrl = process.env.REDIS_URL;

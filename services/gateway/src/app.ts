@@ -100,7 +100,8 @@ function connectDependencies(
 ): { deps: GatewayDeps; cleanups: Array<() => Promise<unknown>> } {
   const openapi = loadOpenApiDocument();
   const registry = createMetricsRegistry(SERVICE_NAME);
-  const redis = createRedis({ url: config.redisUrl, logger });
+  // Every key under `gateway:`: the gateway's Redis user may touch nothing else (docs/security.md).
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: 'gateway:', logger });
   const upstreams = createUpstreamPools(config, logger, registry, options);
   const userGroup = upstreams.get('user');
   const userUrl = config.upstreams.user[0];

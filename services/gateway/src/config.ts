@@ -79,7 +79,8 @@ const gatewayEnv = z
     JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
     JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
     JWKS_MIN_REFRESH_INTERVAL_MS: positiveInt(10_000),
-    RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('gw:rl:'),
+    /** After the client's own `gateway:` prefix, the one the gateway's Redis user is limited to. */
+    RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('rl:'),
     RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt(250),
     RATE_LIMIT_USER_MAX: positiveInt(1_000),
     RATE_LIMIT_USER_WINDOW_MS: positiveInt(1_000),

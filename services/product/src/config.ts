@@ -26,10 +26,13 @@ const schema = z.object({
   DATABASE_URL: postgresUrl,
   PG_POOL_MAX: int(1, 200, 10),
   REDIS_URL: redisUrl,
-  /** Every cache key starts with it; tests give each instance its own. */
+  /**
+   * Every cache key starts with it; tests give each instance its own. Under `product:`,
+   * the only keys the product service's Redis user may touch (docs/security.md).
+   */
   REDIS_KEY_PREFIX: z
     .string()
-    .regex(/^[\w.:-]{1,64}$/)
+    .regex(/^product:[\w.:-]{0,56}$/, 'must start with product: (its Redis user may touch nothing else)')
     .default('product:'),
   /** Optional: without brokers the outbox keeps events until a relay with Kafka runs. */
   KAFKA_BROKERS: z.preprocess(emptyAsUnset, brokerList.optional()),

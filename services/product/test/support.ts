@@ -7,6 +7,7 @@ import {
   serveJwks,
   signTestToken,
   testInfra,
+  testRedisUrl,
   uniqueSuffix,
 } from '@surge/testing';
 import { loadConfig, type ProductConfig } from '../src/config';
@@ -39,8 +40,8 @@ export async function startTestProductService(
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_product_test'),
-    REDIS_URL: infra.redisUrl,
-    REDIS_KEY_PREFIX: `product-test-${uniqueSuffix()}:`,
+    REDIS_URL: testRedisUrl('product'),
+    REDIS_KEY_PREFIX: `product:test-${uniqueSuffix()}:`,
     KAFKA_BROKERS: infra.kafkaBrokers,
     USER_SERVICE_URL: jwks.url,
     SHUTDOWN_GRACE_MS: '1000',

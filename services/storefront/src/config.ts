@@ -43,7 +43,14 @@ const schema = z
       .int()
       .min(60)
       .default(8 * 3_600),
-    SESSION_KEY_PREFIX: z.string().min(1).default('storefront:session:'),
+    /** Under `storefront:`, the only keys the storefront's Redis user may touch. */
+    SESSION_KEY_PREFIX: z
+      .string()
+      .regex(
+        /^storefront:[\w.:-]{1,64}$/,
+        'must start with storefront: (its Redis user may touch nothing else)',
+      )
+      .default('storefront:session:'),
     /** Signs CSRF tokens; the same on every instance, so a form rendered by one posts to another. */
     SESSION_SECRET: z.string().min(16).default(DEV_SESSION_SECRET),
     /** The gateway in front; more when a load balancer sits before it (X-Forwarded-Proto decides Secure cookies). */

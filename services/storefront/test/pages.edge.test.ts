@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { createLogger } from '@surge/logger';
 import type { RunningServer } from '@surge/http-kit';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testRedisUrl, uniqueSuffix } from '@surge/testing';
 import { loadConfig } from '../src/config';
 import { startStorefront } from '../src/service';
 
@@ -28,10 +28,10 @@ describe('the storefront edge', () => {
       NODE_ENV: 'test',
       PORT: '0',
       LOG_LEVEL: 'silent',
-      REDIS_URL: testInfra().redisUrl,
+      REDIS_URL: testRedisUrl('storefront'),
       GATEWAY_URL: `http://127.0.0.1:${await closedPort()}`,
       API_TIMEOUT_MS: '1000',
-      SESSION_KEY_PREFIX: `storefront-test-${uniqueSuffix()}:`,
+      SESSION_KEY_PREFIX: `storefront:test-${uniqueSuffix()}:`,
       SHUTDOWN_GRACE_MS: '1000',
     });
     running = await startStorefront(config, createLogger({ service: 'storefront', level: 'silent' }));

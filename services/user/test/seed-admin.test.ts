@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createScratchDatabase, type ScratchDatabase } from '@surge/testing';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from '../src/config';
-import { call, startTestUserService } from './support';
+import { call, productionRedisUrl, startTestUserService } from './support';
 
 /**
  * The admin the configuration names is the admin that logs in: a changed ADMIN_PASSWORD
@@ -55,7 +55,12 @@ describe('the configured admin', () => {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       FAULT_INJECTION: 'false',
+      // Production refuses the development Redis password, as it should.
+      REDIS_URL: '',
     };
+    beforeAll(async () => {
+      production.REDIS_URL = await productionRedisUrl();
+    });
 
     it('refuses to start while the development admin still logs in with the development password', async () => {
       const dev = await startWith({ ADMIN_EMAIL: DEV_ADMIN_EMAIL, ADMIN_PASSWORD: DEV_ADMIN_PASSWORD });

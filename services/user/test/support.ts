@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@surge/logger';
-import { provisionTestDatabase, testInfra } from '@surge/testing';
+import { createRedis } from '@surge/redis';
+import { provisionTestDatabase, testInfra, testRedisUrl } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
 import { loadConfig, type UserConfig } from '../src/config';
 import { startUserService } from '../src/service';
@@ -24,7 +25,7 @@ export async function startTestUserService(overrides: Record<string, string> = {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
-    REDIS_URL: infra.redisUrl,
+    REDIS_URL: testRedisUrl('user'),
     KAFKA_BROKERS: infra.kafkaBrokers,
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
     // Lower than production's cost: tests check behaviour, and the hash format records the cost.
@@ -34,6 +35,25 @@ export async function startTestUserService(overrides: Record<string, string> = {
   });
   const running = await startUserService(config, createLogger({ service: 'user', level: 'silent' }));
   return { url: running.url, adminUrl: running.adminUrl, config, running, stop: () => running.stop() };
+}
+
+/**
+ * The user service's Redis user with a password that is not a published development one,
+ * for starts with NODE_ENV=production (parseConfig refuses `user-redis-dev-password`).
+ * Added beside the development password on the test Redis; the next global setup's
+ * provisioning resets the user to its development password alone.
+ */
+export async function productionRedisUrl(): Promise<string> {
+  const password = 'user-redis-production-test-7Kq2vX9w';
+  const admin = createRedis({ url: testInfra().redisUrl });
+  try {
+    await admin.call('ACL', 'SETUSER', 'user', `>${password}`);
+  } finally {
+    admin.disconnect();
+  }
+  const url = new URL(testRedisUrl('user'));
+  url.password = password;
+  return url.toString();
 }
 
 /** JSON calls to the service under test (shared across services' tests). */

@@ -19,6 +19,7 @@ import {
   ensureRedis,
   stopRedis,
 } from './redis';
+import { redisServiceUrlVariable } from './redis-acl';
 import { type RunRecord, isOurLiveServer, readRunRecord } from './run-state';
 import {
   type ToxiproxyHandle,
@@ -43,6 +44,7 @@ export interface Infra {
   /** What services read to find the infrastructure; pass it into their environment. */
   env: {
     SURGE_PG_ADMIN_URL: string;
+    /** Redis as its admin user (setup and test assertions); services get their own below. */
     REDIS_URL: string;
     KAFKA_BROKERS: string;
     SMTP_URL: string;
@@ -54,6 +56,9 @@ export interface Infra {
     JAEGER_QUERY_URL: string;
     /** Jaeger's web UI; '' when Jaeger has no UI build to serve (see native/jaeger-ui.ts). */
     JAEGER_UI_URL: string;
+  } & {
+    /** Each service's own REDIS_URL (its ACL user), e.g. SURGE_REDIS_URL_GATEWAY: tests read them. */
+    [variable: `SURGE_REDIS_URL_${string}`]: string;
   };
 }
 
@@ -113,6 +118,12 @@ export async function ensureInfra(opts: InfraOptions = {}): Promise<Infra> {
         OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.value.otlpEndpoint,
         JAEGER_QUERY_URL: jaeger.value.queryUrl,
         JAEGER_UI_URL: jaeger.value.uiUrl,
+        ...Object.fromEntries(
+          Object.entries(redis.value.serviceUrls).map(([service, url]) => [
+            redisServiceUrlVariable(service),
+            url,
+          ]),
+        ),
       },
     };
   }

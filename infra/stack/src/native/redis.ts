@@ -21,34 +21,58 @@ import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './
 import { type SurgePaths, logFile, surgePaths } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
 import { spawnDaemon } from './process';
+import {
+  REDIS_ADMIN_USER,
+  REDIS_HEALTHCHECK_RULES,
+  REDIS_HEALTHCHECK_USER,
+  REDIS_SERVICE_USERS,
+  redisAclFile,
+  redisDevPassword,
+  redisPasswordHash,
+  redisServiceRules,
+  redisServiceUrl,
+  redisUrlAs,
+} from './redis-acl';
 import { whoAmI, withLock, writeRunRecord } from './run-state';
 
 export const REDIS_HOST = '127.0.0.1';
 export const REDIS_DEFAULT_PORT = 6379;
 export const REDIS_PACKAGE = 'redis-server';
-const REDIS_MIN_MAJOR = 6;
+// ACL subcommand rules (-script|flush) and resetchannels need Redis 7.
+const REDIS_MIN_MAJOR = 7;
 
 export interface RedisHandle extends BaseHandle {
   component: 'redis';
+  /** Logged in as the admin user: for setup, tooling and test assertions, never a service. */
   url: string;
+  /** Each service's own REDIS_URL (its ACL user), by service name. */
+  serviceUrls: Record<string, string>;
   version: string;
 }
 
 /**
  * Makes a Redis reachable: REDIS_URL if set; else one this project already runs; else a
- * server on the port that answers PING; else our own redis-server with data in .surge/redis.
+ * server on the port that lets our admin user in; else our own redis-server with data in
+ * .surge/redis. Every server it hands out has the ACL users of redis-acl.ts: ours from
+ * its ACL file, a reused one by ACL SETUSER (idempotent, like provisionDatabase), so a
+ * server started by an older checkout gets today's rules.
  */
 export async function ensureRedis(opts: EnsureOptions = {}): Promise<RedisHandle> {
   const o = resolveOptions('redis', opts, 20_000);
   const external = o.env['REDIS_URL'];
   if (external) return useExternal(external, o);
   const port = portFromEnv(o.env, 'SURGE_REDIS_PORT', REDIS_DEFAULT_PORT);
-  const url = `redis://${REDIS_HOST}:${port}`;
+  const url = redisUrlAs(
+    `redis://${REDIS_HOST}:${port}`,
+    REDIS_ADMIN_USER,
+    redisDevPassword(REDIS_ADMIN_USER),
+  );
   return withLock(o.paths, 'redis', o.log, async () => {
     const record = liveRecord(o.paths, 'redis');
     if (record) {
       assertSamePort(record, port, 'SURGE_REDIS_PORT');
       const version = await ping(url);
+      await provisionRedisUsers(url);
       o.log(
         `reusing the server Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${REDIS_HOST}:${port}`,
       );
@@ -63,6 +87,7 @@ async function useExternal(url: string, o: Resolved): Promise<RedisHandle> {
   const parsed = new URL(url);
   try {
     const version = await ping(url);
+    await provisionRedisUsers(url);
     o.log(
       `using REDIS_URL (${parsed.hostname}:${parsed.port || REDIS_DEFAULT_PORT}, Redis ${version}); nothing to start`,
     );
@@ -74,7 +99,7 @@ async function useExternal(url: string, o: Resolved): Promise<RedisHandle> {
     throw new InfraError(
       'redis',
       `cannot use REDIS_URL: ${errorMessage(err)}`,
-      'fix the URL, or unset it to let Surge run its own Redis',
+      "REDIS_URL must log in as a user that may run ACL SETUSER (it creates the services' users); fix it, or unset it to let Surge run its own Redis",
     );
   }
 }
@@ -82,15 +107,25 @@ async function useExternal(url: string, o: Resolved): Promise<RedisHandle> {
 async function reuseExisting(url: string, port: number, o: Resolved): Promise<RedisHandle> {
   try {
     const version = await ping(url);
+    await provisionRedisUsers(url);
     o.log(
       `reusing the Redis ${version} already listening on ${REDIS_HOST}:${port} (not started by us, will not be stopped)`,
     );
     return handle(url, port, version, 'existing', null);
   } catch (err) {
+    const open = await ping(`redis://${REDIS_HOST}:${port}`).then(
+      () => true,
+      () => false,
+    );
+    // A server anyone may use without a password is not one to put service users on:
+    // the isolation they give would be a pretence while `default` can read every key.
+    const problem = open
+      ? 'is a Redis that lets clients in without a password (its default user is on), so per-service ACL users would isolate nothing'
+      : `is taken by something that does not let Surge's Redis admin user in${describePortOwner(port)}: ${errorMessage(err)}`;
     throw new InfraError(
       'redis',
-      `port ${REDIS_HOST}:${port} is taken by something that does not answer PING without a password${describePortOwner(port)}: ${errorMessage(err)}`,
-      `set REDIS_URL=redis://:PASSWORD@${REDIS_HOST}:${port} to use that server, or SURGE_REDIS_PORT=${port + 1} to run Surge's own Redis beside it`,
+      `port ${REDIS_HOST}:${port} ${problem}`,
+      `set SURGE_REDIS_PORT=${port + 1} to run Surge's own Redis beside it, or REDIS_URL=redis://ADMIN_USER:PASSWORD@${REDIS_HOST}:${port} to use that server with an admin user`,
     );
   }
 }
@@ -109,6 +144,7 @@ async function startOwn(url: string, port: number, o: Resolved): Promise<RedisHa
       );
   }
   const conf = writeConfig(o.paths, port);
+  writeAclFile(o.paths);
   const log = logFile(o.paths, 'redis');
   o.log(`starting ${bin.version} on ${REDIS_HOST}:${port} (data: ${o.paths.redisDir}, log: ${log})`);
   const started = Date.now();
@@ -178,10 +214,56 @@ function writeConfig(paths: SurgePaths, port: number): string {
     'save ""',
     'maxmemory 256mb',
     'maxmemory-policy noeviction',
+    // The users (redis-acl.ts): default off, so a client without a password gets NOAUTH.
+    `aclfile ${JSON.stringify(aclFilePath(paths))}`,
     '',
   ];
   fs.writeFileSync(conf, lines.join('\n'));
   return conf;
+}
+
+function aclFilePath(paths: SurgePaths): string {
+  return path.join(paths.redisDir, 'users.acl');
+}
+
+/** Rewritten on every start (with the development passwords), so new rules apply. */
+function writeAclFile(paths: SurgePaths): void {
+  fs.writeFileSync(aclFilePath(paths), redisAclFile(redisDevPassword), { mode: 0o600 });
+}
+
+/**
+ * Creates or resets every service user and the health check user on a running server
+ * (ACL SETUSER ... reset: the rules are exactly today's, whatever an older run set). The
+ * admin user and `default` are left as they are: the server's owner set them.
+ */
+export async function provisionRedisUsers(adminUrl: string): Promise<void> {
+  const client = new Redis(adminUrl, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    // One command per user: each is atomic, so a client never sees a half-set user.
+    for (const user of REDIS_SERVICE_USERS) {
+      const hash = redisPasswordHash(redisDevPassword(user.name));
+      await client.call('ACL', 'SETUSER', user.name, 'reset', 'on', `#${hash}`, ...redisServiceRules(user));
+    }
+    await client.call(
+      'ACL',
+      'SETUSER',
+      REDIS_HEALTHCHECK_USER,
+      'reset',
+      'on',
+      'nopass',
+      ...REDIS_HEALTHCHECK_RULES,
+    );
+  } finally {
+    client.disconnect();
+  }
 }
 
 function handle(
@@ -199,6 +281,9 @@ function handle(
     startedByUs: source === 'started',
     source,
     url,
+    serviceUrls: Object.fromEntries(
+      REDIS_SERVICE_USERS.map((user) => [user.name, redisServiceUrl(url, user.name)]),
+    ),
     version,
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findRepoRoot } from '../native/paths';
 import type { SurgePaths } from '../native/paths';
+import { redisServiceUrl } from '../native/redis-acl';
 import { instancePort } from './instances';
 
 /** What the stack knows about the infrastructure when it starts services. */
@@ -9,6 +10,7 @@ export interface StackContext {
   paths: SurgePaths;
   infraEnv: {
     SURGE_PG_ADMIN_URL: string;
+    /** As the admin user; each service gets its own ACL user (redisServiceUrl). */
     REDIS_URL: string;
     KAFKA_BROKERS: string;
     SMTP_URL?: string;
@@ -58,7 +60,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     database: 'surge_user',
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_user ?? '',
-      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'user'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
       DEV_KEYS_DIR: path.join(ctx.paths.stateDir, 'keys', 'user'),
     }),
@@ -70,7 +72,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     database: 'surge_product',
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_product ?? '',
-      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'product'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       // The deterministic development catalog (idempotent: existing SKUs are kept).
@@ -105,7 +107,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     database: 'surge_order',
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_order ?? '',
-      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'order'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       PRODUCT_SERVICE_URL: ctx.serviceUrls.product ?? '',
@@ -134,7 +136,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     dir: 'services/gateway',
     defaultPort: 8080,
     env: (ctx) => ({
-      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'gateway'),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       PRODUCT_SERVICE_URL: ctx.serviceUrls.product ?? '',
       ORDER_SERVICE_URL: ctx.serviceUrls.order ?? '',
@@ -148,7 +150,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     dir: 'services/storefront',
     defaultPort: 3006,
     env: (ctx) => ({
-      REDIS_URL: ctx.infraEnv.REDIS_URL,
+      REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'storefront'),
       // The public API, as a browser's client would reach it: through the gateway.
       GATEWAY_URL: ctx.urls.gateway ?? '',
       // The console reads every service's /metrics and /_control through the addresses

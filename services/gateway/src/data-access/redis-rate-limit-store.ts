@@ -79,7 +79,7 @@ export interface RateLimitStore {
 }
 
 export interface RedisRateLimitStoreOptions {
-  /** Prepended to every counter key (`gw:rl:` in production, unique per test file). */
+  /** Prepended to every counter key after the client's `gateway:` (`rl:` in production, unique per test file). */
   keyPrefix: string;
   /** A rate-limit check may not slow a request down by more than this. */
   timeoutMs: number;

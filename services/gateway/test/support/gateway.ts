@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@surge/logger';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testRedisUrl, uniqueSuffix } from '@surge/testing';
 import { startGateway, type StartGatewayOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
 
@@ -23,14 +23,14 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   options: Omit<StartGatewayOptions, 'logger'> = {},
 ): Promise<TestGateway> {
-  const keyPrefix = env.RATE_LIMIT_KEY_PREFIX ?? `gw:test:${uniqueSuffix()}:`;
+  const keyPrefix = env.RATE_LIMIT_KEY_PREFIX ?? `rl-test:${uniqueSuffix()}:`;
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_MS: '1000',
-    REDIS_URL: testInfra().redisUrl,
+    REDIS_URL: testRedisUrl('gateway'),
     ...env,
     RATE_LIMIT_KEY_PREFIX: keyPrefix,
   });

@@ -9,6 +9,7 @@ import {
   serveJwks,
   signTestToken,
   testInfra,
+  testRedisUrl,
   type JwksServer,
 } from '@surge/testing';
 import { loadConfig, type OrderConfig } from '../../src/config';
@@ -42,7 +43,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
-    REDIS_URL: infra.redisUrl,
+    REDIS_URL: testRedisUrl('order'),
     KAFKA_BROKERS: infra.kafkaBrokers,
     USER_SERVICE_URL: jwks.url,
     PRODUCT_SERVICE_URL: product.url,
