@@ -1,5 +1,6 @@
 import { AppError } from '@surge/errors';
 import { z } from 'zod';
+import { kafkaSaslProblems } from './kafka-sasl-env';
 
 /**
  * Parses the environment once at start with a zod schema and returns a frozen, typed
@@ -12,7 +13,7 @@ export function parseConfig<S extends z.ZodType>(
 ): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   const problems = result.success
-    ? productionProblems(env)
+    ? [...kafkaSaslProblems(env), ...productionProblems(env)]
     : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
   if (!result.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {
@@ -26,7 +27,13 @@ export function parseConfig<S extends z.ZodType>(
  * Passwords the repository publishes for development (native stack, compose, the dev
  * overlay): anyone can read them, so production refuses them wherever they appear.
  */
-const DEVELOPMENT_PASSWORDS = [/^surge_[a-z]+-dev-password$/, /^postgres$/, /^surge-admin-dev$/, /^admin$/];
+const DEVELOPMENT_PASSWORDS = [
+  /^surge_[a-z]+-dev-password$/,
+  /^kafka-[a-z-]+-dev-password$/,
+  /^postgres$/,
+  /^surge-admin-dev$/,
+  /^admin$/,
+];
 
 const isDevelopmentPassword = (password: string) =>
   DEVELOPMENT_PASSWORDS.some((pattern) => pattern.test(decodeURIComponentSafe(password)));

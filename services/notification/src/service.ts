@@ -1,5 +1,5 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { upstreamBreakerOptions } from '@surge/config';
+import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
@@ -95,7 +95,12 @@ export async function startNotificationService(
     metrics: createNotificationMetrics(http.registry),
     maxSendAttempts: config.SEND_MAX_ATTEMPTS,
   };
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
+  const kafka = createKafka({
+    brokers: [...config.KAFKA_BROKERS],
+    clientId: SERVICE_NAME,
+    logger,
+    sasl: kafkaSaslOf(config),
+  });
   const lag = registerConsumerLagMetrics({
     kafka,
     registry,

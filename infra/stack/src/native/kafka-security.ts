@@ -1,0 +1,231 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  KAFKA_ACCESS,
+  KAFKA_ADMIN_PRINCIPAL,
+  KAFKA_TEST_PRINCIPAL,
+  allKafkaAclRules,
+  provisionedTopics,
+  type KafkaAclRule,
+} from '@surge/contracts';
+import { devKafkaPassword } from '@surge/config';
+import {
+  type Admin,
+  type AclFilter,
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  ResourcePatternTypes,
+  logLevel,
+} from 'kafkajs';
+
+import { runCommand } from './exec';
+import { InfraError, type Log } from './log';
+import { type SurgePaths, logFile } from './paths';
+
+/**
+ * Kafka security of the native stack (docs/security.md): SCRAM-SHA-512 principals with
+ * their development passwords, and the ACLs of @surge/contracts KAFKA_ACCESS. The same
+ * table feeds docker compose and Kubernetes (infra/containers/images/kafka/bin).
+ */
+
+export interface KafkaCredentials {
+  username: string;
+  password: string;
+}
+
+/** The admin principal with its development password (the super user). */
+export function adminCredentials(env: NodeJS.ProcessEnv = process.env): KafkaCredentials {
+  return {
+    username: KAFKA_ADMIN_PRINCIPAL,
+    password: env['SURGE_KAFKA_ADMIN_PASSWORD'] || devKafkaPassword(KAFKA_ADMIN_PRINCIPAL),
+  };
+}
+
+/** Every principal the native broker knows, with its development password. */
+export function nativePrincipals(env: NodeJS.ProcessEnv = process.env): KafkaCredentials[] {
+  const names = [KAFKA_TEST_PRINCIPAL, ...Object.keys(KAFKA_ACCESS)];
+  return [
+    adminCredentials(env),
+    ...names.map((username) => ({ username, password: devKafkaPassword(username) })),
+  ];
+}
+
+/** `kafka-storage format` arguments that store every principal's SCRAM credentials. */
+export function formatScramArgs(principals: KafkaCredentials[]): string[] {
+  return principals.flatMap(({ username, password }) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${username},password=${password}]`,
+  ]);
+}
+
+/**
+ * server.properties lines: SASL_PLAINTEXT with SCRAM-SHA-512 for clients and the broker
+ * itself, the KRaft StandardAuthorizer, and deny-by-default. The controller listener
+ * stays PLAINTEXT on loopback: the broker registers with the controller over it as
+ * User:ANONYMOUS, which therefore must be a super user. No client can reach that
+ * principal any other way (the client listener refuses unauthenticated connections);
+ * whoever can reach the loopback controller port can already read the data directory.
+ */
+export function securityProperties(admin: KafkaCredentials): string[] {
+  return [
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=false',
+    `super.users=User:${admin.username};User:ANONYMOUS`,
+  ];
+}
+
+/**
+ * Stores SCRAM credentials through the controller listener, for a data directory
+ * formatted before the broker had SASL (new ones get them at format time). Done once:
+ * a marker file records which principals were added.
+ */
+export async function addMissingScramCredentials(opts: {
+  java: string;
+  classpath: string;
+  jvmLogging: string[];
+  controller: string;
+  paths: SurgePaths;
+  log: Log;
+  principals: KafkaCredentials[];
+}): Promise<void> {
+  const marker = scramMarker(opts.paths);
+  const wanted = opts.principals.map((p) => p.username).join(',');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === wanted) return;
+  opts.log(`adding SCRAM credentials of ${wanted} to a data directory formatted without them`);
+  for (const { username, password } of opts.principals) {
+    const res = await runCommand(
+      opts.java,
+      [
+        ...opts.jvmLogging,
+        '-cp',
+        opts.classpath,
+        'kafka.admin.ConfigCommand',
+        '--bootstrap-controller',
+        opts.controller,
+        '--alter',
+        '--add-config',
+        `SCRAM-SHA-512=[password=${password}]`,
+        '--entity-type',
+        'users',
+        '--entity-name',
+        username,
+      ],
+      { cwd: opts.paths.kafkaDir, logFile: logFile(opts.paths, 'kafka-scram') },
+    );
+    if (res.code !== 0) {
+      throw new InfraError(
+        'kafka',
+        `adding the SCRAM credentials of ${username} failed (exit ${res.code}):\n${res.output.trim()}`,
+        `see ${logFile(opts.paths, 'kafka-scram')}`,
+      );
+    }
+  }
+  writeScramMarker(opts.paths, opts.principals);
+}
+
+export function writeScramMarker(paths: SurgePaths, principals: KafkaCredentials[]): void {
+  fs.writeFileSync(scramMarker(paths), `${principals.map((p) => p.username).join(',')}\n`);
+}
+
+function scramMarker(paths: SurgePaths): string {
+  return path.join(paths.kafkaData, 'surge-scram-principals');
+}
+
+/** A quiet kafkajs client of the admin principal. */
+export function adminClient(brokers: string[], admin: KafkaCredentials): Kafka {
+  return new Kafka({
+    clientId: 'surge-infra',
+    brokers,
+    sasl: { mechanism: 'scram-sha-512', username: admin.username, password: admin.password },
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+}
+
+/**
+ * Creates every topic (with its dead-letter topic) and makes each service principal's
+ * ALLOW rules exactly those of KAFKA_ACCESS: missing ones are added, ones no longer in the
+ * table removed. The test principal gets every topic and group. Safe to run again.
+ */
+export async function provisionKafkaAccess(brokers: string[], admin: KafkaCredentials): Promise<void> {
+  const client = adminClient(brokers, admin).admin();
+  await client.connect();
+  try {
+    const existing = new Set(await client.listTopics());
+    const missing = provisionedTopics().filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await client.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+      });
+    }
+    await client.createAcls({ acl: [...allKafkaAclRules(), ...testPrincipalRules()].map(toAcl) });
+    await removeStaleRules(client);
+  } finally {
+    await client.disconnect();
+  }
+}
+
+function testPrincipalRules(): Array<Omit<KafkaAclRule, 'operation'> & { operation: 'ALL' }> {
+  return (['topic', 'group'] as const).map((resource) => ({
+    principal: KAFKA_TEST_PRINCIPAL,
+    resource,
+    name: '*',
+    pattern: 'literal',
+    operation: 'ALL',
+  }));
+}
+
+type Rule = Omit<KafkaAclRule, 'operation'> & { operation: KafkaAclRule['operation'] | 'ALL' };
+
+function toAcl(rule: Rule) {
+  return {
+    resourceType: rule.resource === 'topic' ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
+    resourceName: rule.name,
+    resourcePatternType:
+      rule.pattern === 'literal' ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+    principal: `User:${rule.principal}`,
+    host: '*',
+    operation: AclOperationTypes[rule.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}
+
+/** Deletes service principals' ACLs that the table no longer grants (a narrowed access). */
+async function removeStaleRules(client: Admin): Promise<void> {
+  const wanted = new Set(allKafkaAclRules().map((rule) => JSON.stringify(toAcl(rule))));
+  const stale: AclFilter[] = [];
+  for (const principal of Object.keys(KAFKA_ACCESS)) {
+    const { resources } = await client.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal: `User:${principal}`,
+      host: '*',
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    for (const resource of resources) {
+      for (const acl of resource.acls) {
+        const binding = {
+          resourceType: resource.resourceType,
+          resourceName: resource.resourceName,
+          resourcePatternType: resource.resourcePatternType,
+          principal: acl.principal,
+          host: acl.host,
+          operation: acl.operation,
+          permissionType: acl.permissionType,
+        };
+        if (!wanted.has(JSON.stringify(binding))) stale.push(binding);
+      }
+    }
+  }
+  if (stale.length > 0) await client.deleteAcls({ filters: stale });
+}
