@@ -16,6 +16,7 @@ import {
   type JwksServer,
   type TestKeyPair,
   type TestTokenOptions,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type PaymentConfig } from '../src/config';
 import { startPaymentService } from '../src/service';
@@ -58,6 +59,7 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_payment_test'),
     KAFKA_BROKERS: testInfra().kafkaBrokers,
+    ...serviceKafkaEnv('payment'),
     USER_SERVICE_URL: jwks.url,
     PAYMENT_PROVIDER_URL: provider.url,
     PAYMENT_PROVIDER_TIMEOUT_MS: '500',

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@surge/logger';
-import { provisionTestDatabase, testInfra } from '@surge/testing';
+import { provisionTestDatabase, testInfra, serviceKafkaEnv } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
 import { loadConfig, type UserConfig } from '../src/config';
 import { startUserService } from '../src/service';
@@ -26,6 +26,7 @@ export async function startTestUserService(overrides: Record<string, string> = {
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
     REDIS_URL: infra.redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('user'),
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
     // Lower than production's cost: tests check behaviour, and the hash format records the cost.
     PASSWORD_HASH_COST: '12',

@@ -44,6 +44,11 @@ export function adminCredentials(env: NodeJS.ProcessEnv = process.env): KafkaCre
   };
 }
 
+/** The test principal with its development password (benches, test tooling). */
+export function testPrincipalCredentials(): KafkaCredentials {
+  return { username: KAFKA_TEST_PRINCIPAL, password: devKafkaPassword(KAFKA_TEST_PRINCIPAL) };
+}
+
 /** Every principal the native broker knows, with its development password. */
 export function nativePrincipals(env: NodeJS.ProcessEnv = process.env): KafkaCredentials[] {
   const names = [KAFKA_TEST_PRINCIPAL, ...Object.keys(KAFKA_ACCESS)];

@@ -9,6 +9,7 @@ import {
   signTestToken,
   testInfra,
   type JwksServer,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type OrderConfig } from '../../src/config';
 import { startOrderService } from '../../src/service';
@@ -43,6 +44,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     DATABASE_URL: database.url,
     REDIS_URL: infra.redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('order'),
     USER_SERVICE_URL: jwks.url,
     PRODUCT_SERVICE_URL: product.url,
     PAYMENT_SERVICE_URL: payment.url,
