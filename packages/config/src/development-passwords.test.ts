@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseServiceEnv } from './env-schemas';
-import { devKafkaPassword } from './kafka-sasl-env';
+import { devKafkaPassword, kafkaSaslEnv } from './kafka-sasl-env';
 import { parseConfig } from './parse-config';
 
 const schema = z.object({ ...baseServiceEnv }).loose();
@@ -34,6 +34,12 @@ describe('production and the development passwords the repository publishes', ()
 
 describe('Kafka credentials', () => {
   const broker = { KAFKA_BROKERS: 'kafka:9092' };
+  const schema = z.object({ ...baseServiceEnv, ...kafkaSaslEnv }).loose();
+
+  it('are not asked of a service that does not use Kafka', () => {
+    const withoutKafka = z.object({ ...baseServiceEnv }).loose();
+    expect(() => parseConfig(withoutKafka, { NODE_ENV: 'production', ...broker })).not.toThrow();
+  });
 
   it('are required in production wherever a broker is configured', () => {
     expect(() => parseConfig(schema, { NODE_ENV: 'production', ...broker })).toThrow(

@@ -13,7 +13,7 @@ export function parseConfig<S extends z.ZodType>(
 ): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   const problems = result.success
-    ? [...kafkaSaslProblems(env), ...productionProblems(env)]
+    ? [...(readsKafkaSasl(schema) ? kafkaSaslProblems(env) : []), ...productionProblems(env)]
     : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
   if (!result.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {
@@ -21,6 +21,14 @@ export function parseConfig<S extends z.ZodType>(
     });
   }
   return deepFreeze(result.data) as Readonly<z.infer<S>>;
+}
+
+/**
+ * Whether a service authenticates to Kafka (its schema has kafkaSaslEnv). Kubernetes hands
+ * KAFKA_BROKERS to every service through one ConfigMap, also to those that never use it.
+ */
+function readsKafkaSasl(schema: z.ZodType): boolean {
+  return schema instanceof z.ZodObject && 'KAFKA_SASL_USERNAME' in schema.shape;
 }
 
 /**

@@ -234,3 +234,24 @@ async function removeStaleRules(client: Admin): Promise<void> {
   }
   if (stale.length > 0) await client.deleteAcls({ filters: stale });
 }
+
+/**
+ * The provisioning steps of the Kafka container image (compose, Kubernetes), generated
+ * from KAFKA_ACCESS so the two cannot drift: infra/containers/images/kafka/bin/
+ * surge-provision.sh is this text, and a test compares them. Calls the image's
+ * `create_topic` and `allow` shell functions (docker-entrypoint.sh).
+ */
+export function containerProvisionScript(): string {
+  const lines = [
+    '#!/bin/bash',
+    '# Generated from @surge/contracts KAFKA_ACCESS by containerProvisionScript()',
+    '# (infra/stack/src/native/kafka-security.ts); a test fails when they differ.',
+    '# Sourced by docker-entrypoint.sh, which defines create_topic and allow.',
+    ...provisionedTopics().map((topic) => `create_topic ${topic}`),
+    ...allKafkaAclRules().map(
+      (rule) =>
+        `allow ${rule.principal} ${rule.resource} ${rule.name} ${rule.pattern} ${rule.operation.toLowerCase()}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
