@@ -21,9 +21,7 @@ import {
   logLevel,
 } from 'kafkajs';
 
-import { runCommand } from './exec';
-import { InfraError, type Log } from './log';
-import { type SurgePaths, logFile } from './paths';
+import type { SurgePaths } from './paths';
 
 /**
  * Kafka security of the native stack (docs/security.md): SCRAM-SHA-512 principals with
@@ -86,56 +84,21 @@ export function securityProperties(admin: KafkaCredentials): string[] {
 }
 
 /**
- * Stores SCRAM credentials through the controller listener, for a data directory
- * formatted before the broker had SASL (new ones get them at format time). Done once:
- * a marker file records which principals were added.
+ * Whether the data directory was formatted with these principals' credentials. A new
+ * principal in KAFKA_ACCESS needs a fresh data directory natively (kafka.ts moves the old
+ * one aside), since Kafka takes the first credentials only at format time.
  */
-export async function addMissingScramCredentials(opts: {
-  java: string;
-  classpath: string;
-  jvmLogging: string[];
-  controller: string;
-  paths: SurgePaths;
-  log: Log;
-  principals: KafkaCredentials[];
-}): Promise<void> {
-  const marker = scramMarker(opts.paths);
-  const wanted = opts.principals.map((p) => p.username).join(',');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === wanted) return;
-  opts.log(`adding SCRAM credentials of ${wanted} to a data directory formatted without them`);
-  for (const { username, password } of opts.principals) {
-    const res = await runCommand(
-      opts.java,
-      [
-        ...opts.jvmLogging,
-        '-cp',
-        opts.classpath,
-        'kafka.admin.ConfigCommand',
-        '--bootstrap-controller',
-        opts.controller,
-        '--alter',
-        '--add-config',
-        `SCRAM-SHA-512=[password=${password}]`,
-        '--entity-type',
-        'users',
-        '--entity-name',
-        username,
-      ],
-      { cwd: opts.paths.kafkaDir, logFile: logFile(opts.paths, 'kafka-scram') },
-    );
-    if (res.code !== 0) {
-      throw new InfraError(
-        'kafka',
-        `adding the SCRAM credentials of ${username} failed (exit ${res.code}):\n${res.output.trim()}`,
-        `see ${logFile(opts.paths, 'kafka-scram')}`,
-      );
-    }
-  }
-  writeScramMarker(opts.paths, opts.principals);
+export function hasScramMarker(paths: SurgePaths, principals: KafkaCredentials[]): boolean {
+  const marker = scramMarker(paths);
+  return fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === principalList(principals);
 }
 
 export function writeScramMarker(paths: SurgePaths, principals: KafkaCredentials[]): void {
-  fs.writeFileSync(scramMarker(paths), `${principals.map((p) => p.username).join(',')}\n`);
+  fs.writeFileSync(scramMarker(paths), `${principalList(principals)}\n`);
+}
+
+function principalList(principals: KafkaCredentials[]): string {
+  return principals.map((p) => p.username).join(',');
 }
 
 function scramMarker(paths: SurgePaths): string {

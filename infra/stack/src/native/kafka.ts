@@ -18,7 +18,7 @@ import { runCommand } from './exec';
 import { ensureJava, ensureKafkaJars } from './kafka-jars';
 import {
   type KafkaCredentials,
-  addMissingScramCredentials,
+  hasScramMarker,
   adminClient,
   adminCredentials,
   formatScramArgs,
@@ -135,7 +135,7 @@ async function startOwn(
     `-Dkafka.logs.dir=${o.paths.logsDir}`,
   ];
   const principals = nativePrincipals(o.env);
-  const { clusterId, fresh } = await formatStorage(java, classpath, jvmLogging, props, principals, o);
+  const clusterId = await formatStorage(java, classpath, jvmLogging, props, principals, o);
 
   const log = logFile(o.paths, 'kafka');
   o.log(
@@ -176,31 +176,11 @@ async function startOwn(
     logFile: log,
     marker: props,
   });
-  // A data directory formatted before SASL has no credentials yet: they are added through
-  // the loopback controller listener as soon as it answers (once; see kafka-security.ts).
-  let credentialsReady = fresh;
-  const ready = async (): Promise<boolean> => {
-    if (!credentialsReady) {
-      if (!(await isPortOpen(KAFKA_HOST, controllerPort))) return false;
-      const controller = `${KAFKA_HOST}:${controllerPort}`;
-      await addMissingScramCredentials({
-        java,
-        classpath,
-        jvmLogging,
-        controller,
-        paths: o.paths,
-        log: o.log,
-        principals,
-      });
-      credentialsReady = true;
-    }
-    return roundTrip(brokers, admin);
-  };
   await readyOrStop(
     o,
     'kafka',
     pid,
-    waitUntil(ready, {
+    waitUntil(() => roundTrip(brokers, admin), {
       component: 'kafka',
       what: `the broker on ${brokers[0]} to create and describe a topic`,
       timeoutMs: o.timeoutMs,
@@ -268,7 +248,13 @@ function writeServerProperties(
 
 /**
  * Formats the log dir once, with every principal's SCRAM credentials; returns the cluster
- * id (kept in .surge/kafka/cluster-id) and whether it formatted just now.
+ * id (kept in .surge/kafka/cluster-id).
+ *
+ * A data directory formatted before the broker had SASL has no credentials, and Kafka
+ * stores the first ones only at format time or through an authenticated broker (the
+ * controller listener refuses AlterUserScramCredentials), so nobody could ever log in to
+ * it. It holds development data only (the outboxes keep what was published): it is moved
+ * aside, not deleted, and a fresh one formatted.
  */
 async function formatStorage(
   java: string,
@@ -277,11 +263,17 @@ async function formatStorage(
   props: string,
   principals: KafkaCredentials[],
   o: Resolved,
-): Promise<{ clusterId: string; fresh: boolean }> {
+): Promise<string> {
   const meta = path.join(o.paths.kafkaData, 'meta.properties');
+  if (fs.existsSync(meta) && !hasScramMarker(o.paths, principals)) {
+    const aside = `${o.paths.kafkaData}.before-sasl-${Date.now()}`;
+    o.log(`${o.paths.kafkaData} was formatted without SCRAM credentials (before SASL): moved to ${aside}`);
+    fs.renameSync(o.paths.kafkaData, aside);
+    fs.mkdirSync(o.paths.kafkaData, { recursive: true });
+  }
   if (fs.existsSync(meta)) {
     const id = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(meta, 'utf8'))?.[1]?.trim();
-    if (id) return { clusterId: id, fresh: false };
+    if (id) return id;
   }
   const clusterId = randomKafkaUuid();
   fs.writeFileSync(path.join(o.paths.kafkaDir, 'cluster-id'), `${clusterId}\n`);
@@ -313,7 +305,7 @@ async function formatStorage(
     );
   }
   writeScramMarker(o.paths, principals);
-  return { clusterId, fresh: true };
+  return clusterId;
 }
 
 /**

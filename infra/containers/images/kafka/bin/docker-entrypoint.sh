@@ -6,8 +6,8 @@
 # - SURGE_KAFKA_PRINCIPALS: the SCRAM principals (space-separated); each one's password
 #   in SURGE_KAFKA_PASSWORD_<NAME> (upper case, '-' as '_'), from a Secret in Kubernetes.
 #   The first is the super user the broker itself and provisioning use.
-# - A fresh volume is formatted with their credentials; an existing one gets them (again,
-#   so a changed Secret applies) through the loopback controller listener.
+# - A fresh volume is formatted with their credentials; on an existing one the services'
+#   passwords are stored again as the admin (so a changed Secret applies after a restart).
 # - Topics and ACLs (surge-provision.sh, generated from @surge/contracts KAFKA_ACCESS)
 #   are applied once per version of that file; then /tmp/surge-kafka-provisioned exists,
 #   which the health checks require, so no service starts against a broker without them.
@@ -76,19 +76,26 @@ allow() { # principal topic|group name literal|prefixed operation
 }
 
 provision() {
+  local tries=0
   until "${tool[@]}" org.apache.kafka.tools.BrokerApiVersionsCommand --bootstrap-server localhost:9092 \
     --command-config "$conf_dir/admin.properties" > /dev/null 2>&1; do
-    if [ "$fresh" = false ] && [ -z "${scram_done:-}" ]; then
-      # A volume formatted before (or with other passwords): (re)store the credentials.
-      for p in "${principals[@]}"; do
-        "${tool[@]}" kafka.admin.ConfigCommand --bootstrap-controller 127.0.0.1:9093 --alter \
-          --add-config "SCRAM-SHA-512=[password=$(password_of "$p")]" --entity-type users --entity-name "$p" > /dev/null 2>&1 || true
-      done
-      scram_done=1
-    fi
     kill -0 "$broker" 2>/dev/null || return 1
+    tries=$((tries + 1))
+    if [ "$fresh" = false ] && [ $((tries % 15)) = 0 ]; then
+      # Kafka stores the first SCRAM credentials only at format time: a volume formatted
+      # before Surge's Kafka had SASL (or with another admin password) admits nobody.
+      echo "kafka: $admin cannot log in yet; if this volume predates SASL, drop it (docker compose down -v, or delete the PVC)" >&2
+    fi
     sleep 2
   done
+  if [ "$fresh" = false ]; then
+    # An existing volume: store the services' passwords again, so a changed Secret applies.
+    for p in "${principals[@]:1}"; do
+      "${tool[@]}" kafka.admin.ConfigCommand --bootstrap-server localhost:9092 \
+        --command-config "$conf_dir/admin.properties" --alter --entity-type users --entity-name "$p" \
+        --add-config "SCRAM-SHA-512=[password=$(password_of "$p")]" > /dev/null || failed="$failed scram:$p"
+    done
+  fi
   local version marker="$data_dir/surge-provisioned"
   version="$(sha256sum /opt/kafka/bin/surge-provision.sh | cut -d' ' -f1)"
   if [ "$(cat "$marker" 2>/dev/null || true)" != "$version" ]; then
