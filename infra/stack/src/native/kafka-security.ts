@@ -209,12 +209,48 @@ export function containerProvisionScript(): string {
     '#!/bin/bash',
     '# Generated from @surge/contracts KAFKA_ACCESS by containerProvisionScript()',
     '# (infra/stack/src/native/kafka-security.ts); a test fails when they differ.',
-    '# Sourced by docker-entrypoint.sh, which defines create_topic and allow.',
+    '# Sourced by docker-entrypoint.sh, which defines create_topic and allow',
+    '# (allow <principal> <topic|group> <literal|prefixed> <operations,...> <names...>).',
     ...provisionedTopics().map((topic) => `create_topic ${topic}`),
-    ...allKafkaAclRules().map(
-      (rule) =>
-        `allow ${rule.principal} ${rule.resource} ${rule.name} ${rule.pattern} ${rule.operation.toLowerCase()}`,
+    ...batchedRules().map(
+      ({ principal, resource, pattern, operations, names }) =>
+        `allow ${principal} ${resource} ${pattern} ${operations.join(',')} ${names.join(' ')}`,
     ),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The ACL rules in as few kafka-acls calls as possible (each starts a JVM, seconds on a
+ * busy machine): one per principal, resource type and pattern whose operations apply to
+ * the same names; kafka-acls adds every operation on every name it is given.
+ */
+function batchedRules(): Array<{
+  principal: string;
+  resource: string;
+  pattern: string;
+  operations: string[];
+  names: string[];
+}> {
+  const byOperation = new Map<string, { rule: KafkaAclRule; names: string[] }>();
+  for (const rule of allKafkaAclRules()) {
+    const key = [rule.principal, rule.resource, rule.pattern, rule.operation].join(' ');
+    const entry = byOperation.get(key) ?? { rule, names: [] };
+    entry.names.push(rule.name);
+    byOperation.set(key, entry);
+  }
+  const byNames = new Map<string, { rule: KafkaAclRule; names: string[]; operations: string[] }>();
+  for (const { rule, names } of byOperation.values()) {
+    const key = [rule.principal, rule.resource, rule.pattern, ...names].join(' ');
+    const entry = byNames.get(key) ?? { rule, names, operations: [] };
+    entry.operations.push(rule.operation.toLowerCase());
+    byNames.set(key, entry);
+  }
+  return [...byNames.values()].map(({ rule, names, operations }) => ({
+    principal: rule.principal,
+    resource: rule.resource,
+    pattern: rule.pattern,
+    operations,
+    names,
+  }));
 }

@@ -69,10 +69,14 @@ create_topic() {
     --command-config "$conf_dir/admin.properties" --create --if-not-exists --topic "$1" \
     --partitions 6 --replication-factor 1 > /dev/null || failed="$failed topic:$1"
 }
-allow() { # principal topic|group name literal|prefixed operation
+allow() { # principal topic|group literal|prefixed operation[,operation...] name...
+  local principal="$1" resource="$2" pattern="$3" operations="$4" args=() op
+  shift 4
+  for op in ${operations//,/ }; do args+=(--operation "$op"); done
+  for name in "$@"; do args+=("--$resource" "$name"); done
   "${tool[@]}" org.apache.kafka.tools.AclCommand --bootstrap-server localhost:9092 \
-    --command-config "$conf_dir/admin.properties" --add --allow-principal "User:$1" \
-    "--$2" "$3" --resource-pattern-type "$4" --operation "$5" > /dev/null || failed="$failed acl:$1/$3/$5"
+    --command-config "$conf_dir/admin.properties" --add --allow-principal "User:$principal" \
+    --resource-pattern-type "$pattern" "${args[@]}" > /dev/null || failed="$failed acl:$principal/$*"
 }
 
 provision() {
