@@ -56,6 +56,28 @@ else
   echo "postgres-service-passwords: created"
 fi
 
+# Kafka SCRAM principals: the broker stores every password (kafka-credentials, read by
+# its start script); each service gets its own (<service>-kafka).
+KAFKA_SERVICES="user product order payment notification"
+if exists kafka-credentials; then
+  echo "kafka-credentials: exists, kept (the <service>-kafka Secrets must match it)"
+else
+  args="--from-literal=SURGE_KAFKA_PASSWORD_SURGE_ADMIN=$(random)"
+  for service in $KAFKA_SERVICES; do
+    password="$(random)"
+    args="$args --from-literal=SURGE_KAFKA_PASSWORD_$(echo "$service" | tr '[:lower:]-' '[:upper:]_')=$password"
+    if exists "$service-kafka"; then
+      echo "$service-kafka: exists; delete it too, or the service cannot authenticate"
+    else
+      kubectl -n "$NAMESPACE" create secret generic "$service-kafka" \
+        --from-literal=KAFKA_SASL_PASSWORD="$password" >/dev/null
+      echo "$service-kafka: created"
+    fi
+  done
+  kubectl -n "$NAMESPACE" create secret generic kafka-credentials $args >/dev/null
+  echo "kafka-credentials: created"
+fi
+
 if exists surge-user-secrets; then
   echo "surge-user-secrets: exists, kept"
 else

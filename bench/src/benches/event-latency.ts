@@ -12,6 +12,7 @@ import {
 } from '@surge/messaging';
 import { createPool, runMigrations, withTransaction } from '@surge/postgres';
 import { ensureKafka, stopKafka } from '../../../infra/stack/src/native/kafka';
+import { testPrincipalCredentials } from '../../../infra/stack/src/native/kafka-security';
 import { ensurePostgres, stopPostgres } from '../../../infra/stack/src/native/postgres';
 import { provisionDatabase } from '../../../infra/stack/src/native/provision';
 import { sleep } from '../lib/processes';
@@ -52,7 +53,13 @@ export async function eventLatency(settings: BenchSettings): Promise<BenchReport
   await pool.query(
     'CREATE TABLE IF NOT EXISTS bench_effect (event_id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );
-  const kafka = createKafka({ brokers: kafkaHandle.brokers, clientId: 'bench-events', logger });
+  const kafka = createKafka({
+    brokers: kafkaHandle.brokers,
+    clientId: 'bench-events',
+    logger,
+    // Its own topic and group: the test principal's rights, not a service's.
+    sasl: testPrincipalCredentials(),
+  });
   await ensureTopics(kafka, ['products']);
   const timings = new Map<string, Timing>();
   const latencies: number[] = [];

@@ -151,10 +151,20 @@ describe('docker compose', () => {
     expect(compose.services['product']?.environment?.FAULT_INJECTION).toBe('true');
   });
 
-  it('lets the services create the Kafka topics, not the broker', () => {
-    expect(compose.services['kafka']?.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
-    const relay = read('packages/messaging/src/start-outbox-relay.ts');
-    expect(relay).toMatch(/ensureTopics\(kafka, TOPICS\)/);
+  it('runs Kafka with SASL/SCRAM, deny-by-default ACLs and a read-only root filesystem', () => {
+    const kafka = compose.services['kafka'];
+    const env = kafka?.environment ?? {};
+    // Topics come from the broker's provisioning as the admin, never from auto-creation.
+    expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+    expect(env.KAFKA_LISTENERS).toMatch(
+      /^SASL_PLAINTEXT:\/\/0\.0\.0\.0:9092,CONTROLLER:\/\/127\.0\.0\.1:9093$/,
+    );
+    expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
+    expect(env.KAFKA_AUTHORIZER_CLASS_NAME).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(kafka?.read_only).toBe(true);
+    for (const name of ['user', 'product', 'order', 'payment', 'notification']) {
+      expect(compose.services[name]?.environment?.KAFKA_SASL_USERNAME).toBe(name);
+    }
   });
 
   it('has Prometheus scrape every service of the native stack on its admin port (port + 1000)', () => {
@@ -296,10 +306,17 @@ describe.each([
         expect(product.env.FAULT_INJECTION ?? 'false').toBe(mode === 'production' ? 'false' : 'true');
       });
 
-      it('lets the services create the Kafka topics, not the broker', () => {
+      it('runs Kafka with SASL/SCRAM, deny-by-default ACLs and a read-only root filesystem', () => {
         const kafka = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'kafka');
-        const env = kafka?.spec?.template?.spec.containers[0]?.env ?? [];
+        const container = kafka?.spec?.template?.spec.containers[0];
+        const env = container?.env ?? [];
         expect(env).toContainEqual({ name: 'KAFKA_AUTO_CREATE_TOPICS_ENABLE', value: 'false' });
+        expect(env).toContainEqual({ name: 'KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND', value: 'false' });
+        expect(env).toContainEqual({
+          name: 'KAFKA_LISTENERS',
+          value: 'SASL_PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093',
+        });
+        expect(JSON.stringify(container)).toMatch(/"readOnlyRootFilesystem":true/);
       });
     },
   );

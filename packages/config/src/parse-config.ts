@@ -1,5 +1,6 @@
 import { AppError } from '@surge/errors';
 import { z } from 'zod';
+import { kafkaSaslProblems } from './kafka-sasl-env';
 
 /**
  * Parses the environment once at start with a zod schema and returns a frozen, typed
@@ -12,7 +13,7 @@ export function parseConfig<S extends z.ZodType>(
 ): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   const problems = result.success
-    ? productionProblems(env)
+    ? [...(readsKafkaSasl(schema) ? kafkaSaslProblems(env) : []), ...productionProblems(env)]
     : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
   if (!result.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {
@@ -20,6 +21,14 @@ export function parseConfig<S extends z.ZodType>(
     });
   }
   return deepFreeze(result.data) as Readonly<z.infer<S>>;
+}
+
+/**
+ * Whether a service authenticates to Kafka (its schema has kafkaSaslEnv). Kubernetes hands
+ * KAFKA_BROKERS to every service through one ConfigMap, also to those that never use it.
+ */
+function readsKafkaSasl(schema: z.ZodType): boolean {
+  return schema instanceof z.ZodObject && 'KAFKA_SASL_USERNAME' in schema.shape;
 }
 
 /**
@@ -33,6 +42,7 @@ const DEVELOPMENT_PASSWORDS = [
   /^admin$/,
   // Redis ACL users (infra/stack/src/native/redis-acl.ts): `<user>-redis-dev-password`.
   /^[a-z-]+-redis-dev-password$/,
+  /^kafka-[a-z-]+-dev-password$/,
 ];
 
 const isDevelopmentPassword = (password: string) =>

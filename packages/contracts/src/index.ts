@@ -3,3 +3,4 @@ export * from './cursor';
 export * from './dead-letters';
 export * from './events';
 export * from './idempotency';
+export * from './kafka-access';

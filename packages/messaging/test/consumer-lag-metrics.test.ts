@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { createLogger } from '@surge/logger';
-import { testInfra } from '@surge/testing';
+import { testInfra, testKafkaCredentials } from '@surge/testing';
 import { createKafka, ensureTopics, registerConsumerLagMetrics, type ConsumerLagMetrics } from '../src';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'lag-test', logger });
+const kafka = createKafka({
+  brokers: testInfra().kafkaBrokers.split(','),
+  clientId: 'lag-test',
+  logger,
+  sasl: testKafkaCredentials(),
+});
 // A topic and a group of this file's own, on one partition so the offsets are exact.
 const topic = `lag-test-${randomUUID().slice(0, 8)}`;
 const groupId = `lag-test-${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { createKafka, ensureTopics } from '@surge/messaging';
 import { createLogger } from '@surge/logger';
-import { createScratchDatabase, testInfra, uniqueSuffix, type ScratchDatabase } from '@surge/testing';
+import {
+  createScratchDatabase,
+  testInfra,
+  uniqueSuffix,
+  type ScratchDatabase,
+  testKafkaCredentials,
+} from '@surge/testing';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { eventually, startTracedProcess, type TracedProcess } from './support/traced-process';
 
@@ -26,12 +32,16 @@ beforeAll(async () => {
     brokers: kafkaBrokers.split(','),
     clientId: 'telemetry-test',
     logger: createLogger({ service: 'telemetry-test', level: 'warn' }),
+    sasl: testKafkaCredentials(),
   });
   await ensureTopics(kafka, [topic], 1);
   const common = {
     OTEL_SDK_DISABLED: 'false',
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     KAFKA_BROKERS: kafkaBrokers,
+    // Both fixtures publish or read this file's own topic: the test principal may.
+    KAFKA_SASL_USERNAME: testKafkaCredentials().username,
+    KAFKA_SASL_PASSWORD: testKafkaCredentials().password,
     TEST_TOPIC: topic,
   };
   back = await startTracedProcess(path.join(fixtures, 'back-service.ts'), {

@@ -3,3 +3,4 @@ export * from './test-infra';
 export * from './call-json';
 export * from './tampered-cursors';
 export * from './eventually';
+export * from './test-kafka';

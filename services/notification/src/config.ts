@@ -3,6 +3,7 @@ import {
   baseServiceEnv,
   upstreamBreakerEnv,
   brokerList,
+  kafkaSaslEnv,
   parseConfig,
   port,
   postgresUrl,
@@ -19,6 +20,8 @@ const schema = z.object({
   DATABASE_URL: postgresUrl,
   /** Consuming events is this service's job, so Kafka is required (unlike the user service's relay). */
   KAFKA_BROKERS: brokerList,
+  /** This service's Kafka principal (SASL/SCRAM-SHA-512); required in production. */
+  ...kafkaSaslEnv,
   /** The consumer group reading users, orders and payments. Tests give each file its own. */
   CONSUMER_GROUP: z
     .string()

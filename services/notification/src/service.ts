@@ -1,5 +1,5 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { upstreamBreakerOptions } from '@surge/config';
+import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
@@ -73,7 +73,12 @@ export async function startNotificationService(
     audience: config.JWT_AUDIENCE,
   });
 
-  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: SERVICE_NAME, logger });
+  const kafka = createKafka({
+    brokers: [...config.KAFKA_BROKERS],
+    clientId: SERVICE_NAME,
+    logger,
+    sasl: kafkaSaslOf(config),
+  });
   const http = createHttpApp({
     service: SERVICE_NAME,
     logger,

@@ -1,6 +1,6 @@
 import { createLogger } from '@surge/logger';
 import { createKafka, ensureTopics, toKafkaMessage, type CloudEvent, type Kafka } from '@surge/messaging';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testInfra, uniqueSuffix, testKafkaCredentials } from '@surge/testing';
 import { CONSUMED_TOPICS } from '../src/entry-points/kafka/event-consumer';
 
 /** The real broker, as the tests drive it: publishing like an outbox relay, watching topics, placing groups. */
@@ -10,6 +10,7 @@ let sharedKafka: Kafka | undefined;
 export function kafka(): Kafka {
   sharedKafka ??= createKafka({
     brokers: testInfra().kafkaBrokers.split(','),
+    sasl: testKafkaCredentials(),
     clientId: 'notification-test',
     logger,
   });

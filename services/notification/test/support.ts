@@ -9,6 +9,7 @@ import {
   uniqueSuffix,
   type JwksServer,
   type TestKeyPair,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type NotificationConfig } from '../src/config';
 import { CONSUMED_TOPICS } from '../src/entry-points/kafka/event-consumer';
@@ -56,6 +57,7 @@ export async function startTestNotificationService(
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_notification_test'),
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('notification'),
     SMTP_URL: mailInfra().smtpUrl,
     USER_SERVICE_URL: jwks.url,
     CONSUMER_GROUP: group,

@@ -4,6 +4,7 @@ import {
   upstreamBreakerEnv,
   booleanFlag,
   brokerList,
+  kafkaSaslEnv,
   serviceUrls,
   parseConfig,
   port,
@@ -18,6 +19,8 @@ const schema = z.object({
   DATABASE_URL: postgresUrl,
   REDIS_URL: redisUrl,
   KAFKA_BROKERS: brokerList.optional(),
+  /** This service's Kafka principal (SASL/SCRAM-SHA-512); required in production. */
+  ...kafkaSaslEnv,
   OUTBOX_RELAY: booleanFlag(true),
   USER_SERVICE_URL: serviceUrls,
   PRODUCT_SERVICE_URL: serviceUrls,

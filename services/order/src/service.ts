@@ -1,3 +1,4 @@
+import { kafkaSaslOf } from '@surge/config';
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
 import {
   authenticate,
@@ -83,6 +84,7 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     service: SERVICE_NAME,
     pool,
     brokers: config.KAFKA_BROKERS,
+    sasl: kafkaSaslOf(config),
     enabled: config.OUTBOX_RELAY,
     logger,
   });

@@ -5,6 +5,7 @@ import {
   upstreamBreakerEnv,
   booleanFlag,
   brokerList,
+  kafkaSaslEnv,
   serviceUrls,
   parseConfig,
   port,
@@ -21,6 +22,8 @@ const schema = z.object({
   DATABASE_URL: postgresUrl,
   /** Optional: without brokers the outbox keeps events until a relay with Kafka runs. */
   KAFKA_BROKERS: brokerList.optional(),
+  /** This service's Kafka principal (SASL/SCRAM-SHA-512); required in production. */
+  ...kafkaSaslEnv,
   OUTBOX_RELAY: booleanFlag(true),
   /** Tokens are verified against the user service's JWKS. */
   USER_SERVICE_URL: serviceUrls.default('http://127.0.0.1:3001'),

@@ -1,5 +1,5 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { upstreamBreakerOptions } from '@surge/config';
+import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
@@ -104,6 +104,7 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     service: SERVICE_NAME,
     pool,
     brokers: config.KAFKA_BROKERS,
+    sasl: kafkaSaslOf(config),
     enabled: config.OUTBOX_RELAY,
     logger,
   });

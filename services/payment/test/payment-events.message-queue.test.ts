@@ -1,6 +1,6 @@
 import { createLogger } from '@surge/logger';
 import { createKafka, EventConsumer, type CloudEvent } from '@surge/messaging';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testInfra, uniqueSuffix, testKafkaCredentials } from '@surge/testing';
 import { charge, newChargeRequest, startPaymentTestEnv, type PaymentTestEnv } from './support';
 
 let env: PaymentTestEnv;
@@ -18,6 +18,7 @@ describe('payment.captured through the outbox and the real Kafka broker', () => 
     const logger = createLogger({ service: 'payment-test', level: 'silent' });
     const kafka = createKafka({
       brokers: testInfra().kafkaBrokers.split(','),
+      sasl: testKafkaCredentials(),
       clientId: 'payment-test',
       logger,
     });

@@ -16,6 +16,7 @@ import {
   type JwksServer,
   type TestKeyPair,
   type TestTokenOptions,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type PaymentConfig } from '../src/config';
 import { startPaymentService } from '../src/service';
@@ -62,6 +63,7 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
     LOG_LEVEL: 'silent',
     DATABASE_URL: await provisionTestDatabase('surge_payment_test'),
     KAFKA_BROKERS: testInfra().kafkaBrokers,
+    ...serviceKafkaEnv('payment'),
     USER_SERVICE_URL: jwks.url,
     PAYMENT_PROVIDER_URL: provider.url,
     // Roomy: on a busy CI machine a healthy capture took over 500 ms, answered 504 and the

@@ -4,6 +4,7 @@ import {
   upstreamBreakerEnv,
   booleanFlag,
   brokerList,
+  kafkaSaslEnv,
   serviceUrls,
   parseConfig,
   port,
@@ -36,6 +37,8 @@ const schema = z.object({
     .default('product:'),
   /** Optional: without brokers the outbox keeps events until a relay with Kafka runs. */
   KAFKA_BROKERS: z.preprocess(emptyAsUnset, brokerList.optional()),
+  /** This service's Kafka principal (SASL/SCRAM-SHA-512); required in production. */
+  ...kafkaSaslEnv,
   OUTBOX_RELAY: booleanFlag(true),
   /** Tokens are verified against the user service's JWKS at `/api/auth/jwks`. */
   USER_SERVICE_URL: z.preprocess(emptyAsUnset, serviceUrls.default('http://127.0.0.1:3001')),

@@ -1,5 +1,5 @@
 import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { upstreamBreakerOptions } from '@surge/config';
+import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
@@ -96,6 +96,7 @@ export async function startProductService(config: ProductConfig, logger: Logger)
     service: SERVICE_NAME,
     pool,
     brokers: config.KAFKA_BROKERS,
+    sasl: kafkaSaslOf(config),
     enabled: config.OUTBOX_RELAY,
     logger,
   });

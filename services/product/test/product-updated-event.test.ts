@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@surge/logger';
 import { createKafka, EventConsumer, type CloudEvent } from '@surge/messaging';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testInfra, uniqueSuffix, testKafkaCredentials } from '@surge/testing';
 import { call, createProduct, startTestProductService, type TestProductService } from './support';
 
 let service: TestProductService;
@@ -19,6 +19,7 @@ describe('product.updated through the outbox and the real Kafka broker', () => {
     const logger = createLogger({ service: 'product-test', level: 'silent' });
     const kafka = createKafka({
       brokers: testInfra().kafkaBrokers.split(','),
+      sasl: testKafkaCredentials(),
       clientId: 'product-test',
       logger,
     });

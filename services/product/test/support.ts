@@ -9,6 +9,7 @@ import {
   testInfra,
   testRedisUrl,
   uniqueSuffix,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type ProductConfig } from '../src/config';
 import { startProductService } from '../src/service';
@@ -43,6 +44,7 @@ export async function startTestProductService(
     REDIS_URL: testRedisUrl('product'),
     REDIS_KEY_PREFIX: `product:test-${uniqueSuffix()}:`,
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('product'),
     USER_SERVICE_URL: jwks.url,
     SHUTDOWN_GRACE_MS: '1000',
     // Production gives the cache 150 ms before reading the database instead; on a test

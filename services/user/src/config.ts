@@ -3,6 +3,7 @@ import {
   baseServiceEnv,
   booleanFlag,
   brokerList,
+  kafkaSaslEnv,
   parseConfig,
   port,
   postgresUrl,
@@ -22,6 +23,8 @@ const schema = z
     REDIS_URL: redisUrl,
     /** Optional: without brokers the outbox keeps events until a relay with Kafka runs. */
     KAFKA_BROKERS: brokerList.optional(),
+    /** This service's Kafka principal (SASL/SCRAM-SHA-512); required in production. */
+    ...kafkaSaslEnv,
     OUTBOX_RELAY: booleanFlag(true),
     JWT_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
     JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),

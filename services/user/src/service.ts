@@ -1,3 +1,4 @@
+import { kafkaSaslOf } from '@surge/config';
 import { StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
@@ -66,6 +67,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     service: SERVICE_NAME,
     pool,
     brokers: config.KAFKA_BROKERS,
+    sasl: kafkaSaslOf(config),
     enabled: config.OUTBOX_RELAY,
     logger,
   });

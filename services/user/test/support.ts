@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@surge/logger';
 import { createRedis } from '@surge/redis';
-import { provisionTestDatabase, testInfra, testRedisUrl } from '@surge/testing';
+import { provisionTestDatabase, serviceKafkaEnv, testInfra, testRedisUrl } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
 import { loadConfig, type UserConfig } from '../src/config';
 import { startUserService } from '../src/service';
@@ -27,6 +27,7 @@ export async function startTestUserService(overrides: Record<string, string> = {
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
     REDIS_URL: testRedisUrl('user'),
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('user'),
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
     // Lower than production's cost: tests check behaviour, and the hash format records the cost.
     PASSWORD_HASH_COST: '12',

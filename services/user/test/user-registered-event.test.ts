@@ -1,6 +1,6 @@
 import { createLogger } from '@surge/logger';
 import { createKafka, EventConsumer, type CloudEvent } from '@surge/messaging';
-import { testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { testInfra, uniqueEmail, uniqueSuffix, testKafkaCredentials } from '@surge/testing';
 import { call, startTestUserService, type TestUserService } from './support';
 
 let service: TestUserService;
@@ -18,6 +18,7 @@ describe('user.registered through the outbox and the real Kafka broker', () => {
     const logger = createLogger({ service: 'user-test', level: 'silent' });
     const kafka = createKafka({
       brokers: testInfra().kafkaBrokers.split(','),
+      sasl: testKafkaCredentials(),
       clientId: 'user-test',
       logger,
     });

@@ -9,6 +9,7 @@ import {
 } from '@surge/messaging';
 import { portFromEnv } from '../native/daemon';
 import { KAFKA_DEFAULT_PORT, KAFKA_HOST } from '../native/kafka';
+import { adminCredentials } from '../native/kafka-security';
 
 /** The event topics (packages/contracts TOPICS); `list` also finds any other `*.dlq` on the broker. */
 const EVENT_TOPICS = ['users', 'orders', 'payments', 'products'];
@@ -36,6 +37,9 @@ export async function dlq(args: string[], opts: DlqOptions = {}): Promise<void> 
   const kafka = new Kafka({
     clientId: 'surge-dlq',
     brokers: brokersFrom(env),
+    // An operator's tool: it reads every dead-letter topic and republishes to any topic,
+    // so it runs as the admin principal (SURGE_KAFKA_ADMIN_PASSWORD, else the dev one).
+    sasl: { mechanism: 'scram-sha-512', ...adminCredentials(env) },
     // Errors surface as exceptions with a message; kafkajs' own console logging would only repeat them.
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3_000,

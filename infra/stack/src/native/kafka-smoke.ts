@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 
 import { type Consumer, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel } from 'kafkajs';
 
+import { adminCredentials } from './kafka-security';
 import { type Log, consoleLog, errorMessage } from './log';
 
 export interface SmokeResult {
@@ -37,6 +38,8 @@ export async function kafkaSmoke(
   const kafka = new Kafka({
     clientId: 'surge-kafka-smoke',
     brokers,
+    // Creates a topic, and uses transactions: the admin principal's work.
+    sasl: { mechanism: 'scram-sha-512', ...adminCredentials() },
     logLevel: process.env['KAFKAJS_DEBUG'] ? logLevel.DEBUG : logLevel.WARN,
     retry: { retries: 3 },
   });

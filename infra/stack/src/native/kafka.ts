@@ -2,8 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Kafka, logLevel } from 'kafkajs';
-
 import {
   type BaseHandle,
   type EnsureOptions,
@@ -18,6 +16,17 @@ import {
 } from './daemon';
 import { runCommand } from './exec';
 import { ensureJava, ensureKafkaJars } from './kafka-jars';
+import {
+  type KafkaCredentials,
+  hasScramMarker,
+  adminClient,
+  adminCredentials,
+  formatScramArgs,
+  nativePrincipals,
+  provisionKafkaAccess,
+  securityProperties,
+  writeScramMarker,
+} from './kafka-security';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
 import { KAFKA_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
 import { describePortOwner, isPortOpen, waitUntil } from './ports';
@@ -40,7 +49,12 @@ export interface KafkaHandle extends BaseHandle {
 /**
  * Makes a Kafka reachable: KAFKA_BROKERS if set; else the broker this project already
  * runs; else a broker on the port that kafkajs can describe; else our own single-node
- * KRaft broker (Kafka 4.1.1 jars from Maven, data in .surge/kafka).
+ * KRaft broker (Kafka 4.1.1 jars from Maven, data in .surge/kafka). SURGE_KAFKA_PORT
+ * moves our broker (and where we look for one) off 9092, e.g. to run a second one.
+ *
+ * Every broker is used through SASL/SCRAM-SHA-512 as the admin principal (its password:
+ * SURGE_KAFKA_ADMIN_PASSWORD, default the development one), and provisioned before it is
+ * handed out: topics created, service ACLs made those of KAFKA_ACCESS (kafka-security.ts).
  */
 export async function ensureKafka(opts: EnsureOptions = {}): Promise<KafkaHandle> {
   const o = resolveOptions('kafka', opts, 90_000);
@@ -53,7 +67,8 @@ export async function ensureKafka(opts: EnsureOptions = {}): Promise<KafkaHandle
     const record = liveRecord(o.paths, 'kafka');
     if (record) {
       assertSamePort(record, port, 'SURGE_KAFKA_PORT');
-      const info = await describeCluster(brokers);
+      const info = await describeCluster(brokers, adminCredentials(o.env));
+      await provisionKafkaAccess(brokers, adminCredentials(o.env));
       o.log(
         `reusing the broker Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${brokers[0]}`,
       );
@@ -73,7 +88,8 @@ export async function ensureKafka(opts: EnsureOptions = {}): Promise<KafkaHandle
 
 async function useExternal(brokers: string[], o: Resolved): Promise<KafkaHandle> {
   try {
-    const info = await describeCluster(brokers);
+    const info = await describeCluster(brokers, adminCredentials(o.env));
+    await provisionKafkaAccess(brokers, adminCredentials(o.env));
     o.log(`using KAFKA_BROKERS (${brokers.join(',')}, cluster ${info.clusterId}); nothing to start`);
     const [host, port] = splitBroker(brokers[0] ?? '');
     return { ...handle(brokers, port, null, info.clusterId, 'external', null), host };
@@ -81,14 +97,15 @@ async function useExternal(brokers: string[], o: Resolved): Promise<KafkaHandle>
     throw new InfraError(
       'kafka',
       `cannot use KAFKA_BROKERS: ${errorMessage(err)}`,
-      'fix it, or unset it to let Surge run its own Kafka',
+      'fix it (Surge needs SASL/SCRAM-SHA-512 and the admin principal surge-admin, password SURGE_KAFKA_ADMIN_PASSWORD), or unset it to let Surge run its own Kafka',
     );
   }
 }
 
 async function reuseExisting(brokers: string[], port: number, o: Resolved): Promise<KafkaHandle> {
   try {
-    const info = await describeCluster(brokers);
+    const info = await describeCluster(brokers, adminCredentials(o.env));
+    await provisionKafkaAccess(brokers, adminCredentials(o.env));
     o.log(
       `reusing the Kafka broker already listening on ${brokers[0]} (cluster ${info.clusterId}; not started by us, will not be stopped)`,
     );
@@ -96,8 +113,8 @@ async function reuseExisting(brokers: string[], port: number, o: Resolved): Prom
   } catch (err) {
     throw new InfraError(
       'kafka',
-      `port ${KAFKA_HOST}:${port} is taken by something that does not answer as a Kafka broker${describePortOwner(port)}: ${errorMessage(err)}`,
-      `set KAFKA_BROKERS=host:port to use an existing broker, or SURGE_KAFKA_PORT=${port + 10} to run Surge's own Kafka elsewhere`,
+      `port ${KAFKA_HOST}:${port} is taken by something that does not answer as a Kafka broker with SASL/SCRAM and ACLs${describePortOwner(port)}: ${errorMessage(err)}`,
+      `a broker started before Surge's Kafka had SASL must be restarted (\`npm run stack -- down\` in the checkout that started it, then start again); or set SURGE_KAFKA_PORT=${port + 10} to run Surge's own Kafka elsewhere`,
     );
   }
 }
@@ -111,12 +128,14 @@ async function startOwn(
   const java = await ensureJava(o.paths, o.log, o.sink);
   const libs = await ensureKafkaJars(o.paths, o.log, o.sink);
   const classpath = `${libs}/*`;
-  const props = writeServerProperties(o.paths, port, controllerPort);
+  const admin = adminCredentials(o.env);
+  const props = writeServerProperties(o.paths, port, controllerPort, admin);
   const jvmLogging = [
     `-Dlog4j2.configurationFile=${o.paths.kafkaLog4j}`,
     `-Dkafka.logs.dir=${o.paths.logsDir}`,
   ];
-  const clusterId = await formatStorage(java, classpath, jvmLogging, props, o);
+  const principals = nativePrincipals(o.env);
+  const clusterId = await formatStorage(java, classpath, jvmLogging, props, principals, o);
 
   const log = logFile(o.paths, 'kafka');
   o.log(
@@ -161,7 +180,7 @@ async function startOwn(
     o,
     'kafka',
     pid,
-    waitUntil(() => roundTrip(brokers), {
+    waitUntil(() => roundTrip(brokers, admin), {
       component: 'kafka',
       what: `the broker on ${brokers[0]} to create and describe a topic`,
       timeoutMs: o.timeoutMs,
@@ -171,7 +190,10 @@ async function startOwn(
       ...(o.signal ? { signal: o.signal } : {}),
     }),
   );
-  o.log(`ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  await readyOrStop(o, 'kafka', pid, provisionKafkaAccess(brokers, admin));
+  o.log(
+    `ready on ${brokers[0]} (SASL/SCRAM-SHA-512, ACLs on) in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`,
+  );
   return handle(brokers, port, controllerPort, clusterId, 'started', pid);
 }
 
@@ -180,7 +202,12 @@ async function startOwn(
  * `--standalone` quorum) because they keep no endpoint in the metadata log, so changing
  * SURGE_KAFKA_CONTROLLER_PORT later still works with the same data.
  */
-function writeServerProperties(paths: SurgePaths, port: number, controllerPort: number): string {
+function writeServerProperties(
+  paths: SurgePaths,
+  port: number,
+  controllerPort: number,
+  admin: KafkaCredentials,
+): string {
   fs.mkdirSync(paths.kafkaData, { recursive: true });
   const file = path.join(paths.kafkaDir, 'server.properties');
   const esc = (v: string): string => v.replace(/\\/g, '\\\\');
@@ -189,11 +216,12 @@ function writeServerProperties(paths: SurgePaths, port: number, controllerPort: 
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${KAFKA_HOST}:${controllerPort}`,
-    `listeners=PLAINTEXT://${KAFKA_HOST}:${port},CONTROLLER://${KAFKA_HOST}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${KAFKA_HOST}:${port}`,
+    `listeners=SASL_PLAINTEXT://${KAFKA_HOST}:${port},CONTROLLER://${KAFKA_HOST}:${controllerPort}`,
+    `advertised.listeners=SASL_PLAINTEXT://${KAFKA_HOST}:${port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    ...securityProperties(admin),
     `log.dirs=${esc(paths.kafkaData)}`,
     'num.partitions=6',
     'default.replication.factor=1',
@@ -212,19 +240,37 @@ function writeServerProperties(paths: SurgePaths, port: number, controllerPort: 
     'group.initial.rebalance.delay.ms=0',
     '',
   ];
-  fs.writeFileSync(file, lines.join('\n'));
+  // It holds the admin password: readable by its owner only.
+  fs.writeFileSync(file, lines.join('\n'), { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   return file;
 }
 
-/** Formats the log dir once; returns the cluster id (kept in .surge/kafka/cluster-id). */
+/**
+ * Formats the log dir once, with every principal's SCRAM credentials; returns the cluster
+ * id (kept in .surge/kafka/cluster-id).
+ *
+ * A data directory formatted before the broker had SASL has no credentials, and Kafka
+ * stores the first ones only at format time or through an authenticated broker (the
+ * controller listener refuses AlterUserScramCredentials), so nobody could ever log in to
+ * it. It holds development data only (the outboxes keep what was published): it is moved
+ * aside, not deleted, and a fresh one formatted.
+ */
 async function formatStorage(
   java: string,
   classpath: string,
   jvmLogging: string[],
   props: string,
+  principals: KafkaCredentials[],
   o: Resolved,
 ): Promise<string> {
   const meta = path.join(o.paths.kafkaData, 'meta.properties');
+  if (fs.existsSync(meta) && !hasScramMarker(o.paths, principals)) {
+    const aside = `${o.paths.kafkaData}.before-sasl-${Date.now()}`;
+    o.log(`${o.paths.kafkaData} was formatted without SCRAM credentials (before SASL): moved to ${aside}`);
+    fs.renameSync(o.paths.kafkaData, aside);
+    fs.mkdirSync(o.paths.kafkaData, { recursive: true });
+  }
   if (fs.existsSync(meta)) {
     const id = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(meta, 'utf8'))?.[1]?.trim();
     if (id) return id;
@@ -246,7 +292,9 @@ async function formatStorage(
       clusterId,
       '-c',
       props,
+      ...formatScramArgs(principals),
     ],
+    // The log gets the command line; the passwords in it are the published development ones.
     { cwd: o.paths.kafkaDir, logFile: formatLog },
   );
   if (res.code !== 0) {
@@ -256,6 +304,7 @@ async function formatStorage(
       `see ${formatLog}; to start over: rm -rf ${o.paths.kafkaDir}`,
     );
   }
+  writeScramMarker(o.paths, principals);
   return clusterId;
 }
 
@@ -304,22 +353,12 @@ function handle(
   };
 }
 
-function client(brokers: string[]): Kafka {
-  // Quiet and no retries: the caller polls, and connection errors while the broker boots are expected.
-  return new Kafka({
-    clientId: 'surge-infra',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2_000,
-    requestTimeout: 5_000,
-    retry: { retries: 0 },
-  });
-}
-
 export async function describeCluster(
   brokers: string[],
+  credentials: KafkaCredentials = adminCredentials(),
 ): Promise<{ clusterId: string; brokerCount: number }> {
-  const admin = client(brokers).admin();
+  // Quiet and no retries: the caller polls, and connection errors while the broker boots are expected.
+  const admin = adminClient(brokers, credentials).admin();
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();
@@ -330,8 +369,8 @@ export async function describeCluster(
 }
 
 /** Broker answers, and can create a topic and elect its leader (i.e. the controller works). */
-async function roundTrip(brokers: string[]): Promise<boolean> {
-  const admin = client(brokers).admin();
+async function roundTrip(brokers: string[], credentials: KafkaCredentials): Promise<boolean> {
+  const admin = adminClient(brokers, credentials).admin();
   await admin.connect();
   try {
     await admin.describeCluster();

@@ -4,6 +4,12 @@ import { findRepoRoot } from '../native/paths';
 import type { SurgePaths } from '../native/paths';
 import { redisServiceUrl } from '../native/redis-acl';
 import { instancePort } from './instances';
+import { devKafkaPassword } from '@surge/config';
+
+/** A service's own Kafka principal with its development password (kafka-security.ts). */
+function kafkaPrincipalEnv(service: string): Record<string, string> {
+  return { KAFKA_SASL_USERNAME: service, KAFKA_SASL_PASSWORD: devKafkaPassword(service) };
+}
 
 /** What the stack knows about the infrastructure when it starts services. */
 export interface StackContext {
@@ -62,6 +68,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_user ?? '',
       REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'user'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      ...kafkaPrincipalEnv('user'),
       DEV_KEYS_DIR: path.join(ctx.paths.stateDir, 'keys', 'user'),
     }),
   },
@@ -74,6 +81,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_product ?? '',
       REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'product'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      ...kafkaPrincipalEnv('product'),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       // The deterministic development catalog (idempotent: existing SKUs are kept).
       SEED_CATALOG: 'true',
@@ -95,6 +103,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_payment ?? '',
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      ...kafkaPrincipalEnv('payment'),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       PAYMENT_PROVIDER_URL: ctx.serviceUrls['payment-provider'] ?? '',
     }),
@@ -109,6 +118,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_order ?? '',
       REDIS_URL: redisServiceUrl(ctx.infraEnv.REDIS_URL, 'order'),
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      ...kafkaPrincipalEnv('order'),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       PRODUCT_SERVICE_URL: ctx.serviceUrls.product ?? '',
       PAYMENT_SERVICE_URL: ctx.serviceUrls.payment ?? '',
@@ -122,6 +132,7 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
     env: (ctx) => ({
       DATABASE_URL: ctx.databases.surge_notification ?? '',
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
+      ...kafkaPrincipalEnv('notification'),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       SMTP_URL: ctx.infraEnv.SMTP_URL ?? '',
     }),

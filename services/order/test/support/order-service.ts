@@ -11,6 +11,7 @@ import {
   testInfra,
   testRedisUrl,
   type JwksServer,
+  serviceKafkaEnv,
 } from '@surge/testing';
 import { loadConfig, type OrderConfig } from '../../src/config';
 import { startOrderService } from '../../src/service';
@@ -45,6 +46,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     DATABASE_URL: database.url,
     REDIS_URL: testRedisUrl('order'),
     KAFKA_BROKERS: infra.kafkaBrokers,
+    ...serviceKafkaEnv('order'),
     USER_SERVICE_URL: jwks.url,
     PRODUCT_SERVICE_URL: product.url,
     PAYMENT_SERVICE_URL: payment.url,

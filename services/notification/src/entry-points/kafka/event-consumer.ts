@@ -1,3 +1,4 @@
+import { KAFKA_ACCESS } from '@surge/contracts';
 import type { Logger } from '@surge/logger';
 import { EventConsumer, type CloudEvent, type Kafka } from '@surge/messaging';
 import type { DeliveryDeps } from '../../domain/deliver-notification';
@@ -13,7 +14,8 @@ export interface EventConsumerDeps {
   onDeadLetter?: (topic: string) => void;
 }
 
-export const CONSUMED_TOPICS = ['users', 'orders', 'payments'] as const;
+/** What this service may read (its Kafka ACLs are generated from the same table). */
+export const CONSUMED_TOPICS = KAFKA_ACCESS.notification.consumes.topics;
 
 /**
  * One consumer group for `users`, `orders` and `payments`.
