@@ -11,6 +11,7 @@ describe('production and the development passwords the repository publishes', ()
     ['REDIS_URL', 'redis://:postgres@redis:6379'],
     ['ADMIN_PASSWORD', 'surge-admin-dev'],
     ['POSTGRES_PASSWORD', 'postgres'],
+    ['SERVICE_CLIENT_SECRET', 'surge-order-dev-client-secret'],
   ])('refuses %s holding one', (name, value) => {
     expect(() => parseConfig(schema, { NODE_ENV: 'production', [name]: value })).toThrow(
       new RegExp(`${name}: holds a development password`),

@@ -1,3 +1,4 @@
 export * from './parse-config';
 export * from './env-schemas';
 export * from './upstream-breaker-env';
+export * from './service-client-env';

@@ -1,5 +1,6 @@
 import { AppError } from '@surge/errors';
 import { z } from 'zod';
+import { DEVELOPMENT_CLIENT_SECRET_PATTERN } from './service-client-env';
 
 /**
  * Parses the environment once at start with a zod schema and returns a frozen, typed
@@ -26,7 +27,13 @@ export function parseConfig<S extends z.ZodType>(
  * Passwords the repository publishes for development (native stack, compose, the dev
  * overlay): anyone can read them, so production refuses them wherever they appear.
  */
-const DEVELOPMENT_PASSWORDS = [/^surge_[a-z]+-dev-password$/, /^postgres$/, /^surge-admin-dev$/, /^admin$/];
+const DEVELOPMENT_PASSWORDS = [
+  /^surge_[a-z]+-dev-password$/,
+  /^postgres$/,
+  /^surge-admin-dev$/,
+  /^admin$/,
+  DEVELOPMENT_CLIENT_SECRET_PATTERN,
+];
 
 const isDevelopmentPassword = (password: string) =>
   DEVELOPMENT_PASSWORDS.some((pattern) => pattern.test(decodeURIComponentSafe(password)));
@@ -62,7 +69,7 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
     problems.push('FAULT_INJECTION: must be off when NODE_ENV=production (it is for development only)');
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
-    const password = name.endsWith('PASSWORD') ? value : urlPassword(value);
+    const password = name.endsWith('PASSWORD') || name.endsWith('_SECRET') ? value : urlPassword(value);
     if (password !== undefined && isDevelopmentPassword(password))
       problems.push(`${name}: holds a development password, refused when NODE_ENV=production`);
   }

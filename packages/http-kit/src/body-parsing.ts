@@ -2,24 +2,41 @@ import express, { type RequestHandler } from 'express';
 import { AppError, ValidationError } from '@surge/errors';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
  * JSON bodies only, up to `limit`. A body of another type is 415; requests without a
  * body (a bare POST /cancel) pass. Parse and size failures surface as AppErrors so
- * the error handler answers 400 / 413 problems.
+ * the error handler answers 400 / 413 problems. The paths in `formPaths` take
+ * `application/x-www-form-urlencoded` too (flat: no nested keys), for the clients of a
+ * standard that requires it (an OAuth 2.0 token endpoint, RFC 6749 §4.4.2).
  */
-export function jsonBody(limit: string): RequestHandler[] {
+export function jsonBody(limit: string, formPaths: readonly string[] = []): RequestHandler[] {
+  const forms = new Set(formPaths);
   const requireJson: RequestHandler = (req, _res, next) => {
     // No body at all (req.is() is null) or an empty one (`Content-Length: 0`, as fetch
     // sends for a bare POST) needs no content type.
     const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
-    if (!empty && req.is(JSON_TYPES) === false) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
+    const form = forms.has(req.path) && req.is(FORM_TYPE) !== false && req.is(FORM_TYPE) !== null;
+    if (!empty && !form && req.is(JSON_TYPES) === false) {
+      next(
+        new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          forms.has(req.path)
+            ? `Request bodies must be application/json or ${FORM_TYPE}`
+            : 'Request bodies must be application/json',
+        ),
+      );
       return;
     }
     next();
   };
-  return [requireJson, express.json({ limit, type: JSON_TYPES, strict: true }), refuseReservedKeys];
+  const parsers: RequestHandler[] = [requireJson, express.json({ limit, type: JSON_TYPES, strict: true })];
+  if (forms.size > 0) {
+    const parseForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 32 });
+    parsers.push((req, res, next) => (forms.has(req.path) ? parseForm(req, res, next) : next()));
+  }
+  return [...parsers, refuseReservedKeys];
 }
 
 /**
@@ -64,6 +81,9 @@ export function fromBodyParserError(error: unknown): AppError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset', { cause: error });
+    case 'parameters.too.many':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body has too many parameters', { cause: error });
+    case 'querystring.parse.rangeError':
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':

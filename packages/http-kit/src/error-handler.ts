@@ -6,7 +6,7 @@ import { internalError, sendProblem } from './problem-details';
 
 export function routeNotFound(): RequestHandler {
   return (req, _res, next) => {
-    next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+    next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   };
 }
 

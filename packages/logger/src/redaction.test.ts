@@ -22,6 +22,9 @@ describe('logger redaction', () => {
         body: { password: 'p4ss-secret', refreshToken: 'rt-secret', payment: { token: 'tok_visa_secret' } },
         req: { headers: { authorization: 'Bearer abc.def.secret', cookie: 'sid=secret' } },
         accessToken: 'at-secret',
+        tokenRequest: { client_id: 'order', client_secret: 'cs-secret' },
+        tokenAnswer: { access_token: 'svc-secret' },
+        SERVICE_CLIENT_SECRET: 'env-secret',
       },
       'login attempt',
     );

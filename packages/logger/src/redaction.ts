@@ -18,6 +18,11 @@ const secretKeys = [
   'email',
   'ADMIN_PASSWORD',
   'JWT_PRIVATE_KEY',
+  // OAuth client credentials of services (the token endpoint's body, their config).
+  'client_secret',
+  'access_token',
+  'SERVICE_CLIENT_SECRET',
+  'SERVICE_CLIENT_SECRETS',
 ];
 
 export const redactPaths: string[] = [

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  MIN_PRODUCTION_SECRET_LENGTH,
+  developmentClientSecret,
   baseServiceEnv,
   upstreamBreakerEnv,
   booleanFlag,
@@ -12,7 +14,10 @@ import {
 } from '@surge/config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 
-const schema = z.object({
+/** Its OAuth client id at the user service, and the `sub` of its service tokens. */
+export const CLIENT_ID = 'order';
+
+const fields = z.object({
   ...baseServiceEnv,
   PORT: port(3003),
   DATABASE_URL: postgresUrl,
@@ -41,10 +46,28 @@ const schema = z.object({
   PAYMENT_RETRY_MAX_MS: z.coerce.number().int().min(10).default(10_000),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   RECOVERY_WORKER: booleanFlag(true),
+  /**
+   * Its client secret for service tokens (calls to product and payment need one, see
+   * docs/security.md). Development derives a published one; production must set its own.
+   */
+  SERVICE_CLIENT_SECRET: z.string().min(16).max(512),
+});
+
+const schema = fields.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && env.SERVICE_CLIENT_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVICE_CLIENT_SECRET'],
+      message: `production needs a random secret of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters`,
+    });
 });
 
 export type OrderConfig = Readonly<z.infer<typeof schema>>;
 
+/** Outside production a missing client secret is the published development one. */
 export function loadConfig(env: Record<string, string | undefined>): OrderConfig {
-  return parseConfig(schema, env);
+  const withDefaults = { ...env };
+  if ((env.NODE_ENV ?? 'development') !== 'production')
+    withDefaults.SERVICE_CLIENT_SECRET ||= developmentClientSecret(CLIENT_ID);
+  return parseConfig(schema, withDefaults);
 }

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface StubServer {
   url: string;
+  /** The Authorization header of every request that reached the stub, in order. */
+  authorizations: Array<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -65,9 +67,10 @@ export interface ProductStub extends StubServer {
 export async function startProductStub(): Promise<ProductStub> {
   const products = new Map<string, StubProduct>();
   const reservations: ProductStub['reservations'] = new Map();
-  const stub = { down: false } as ProductStub;
+  const stub = { down: false, authorizations: [] as Array<string | undefined> } as ProductStub;
   const { server, url } = await listen(async (req, res) => {
     if (stub.down) return void res.destroy();
+    stub.authorizations.push(req.headers.authorization);
     const path = req.url ?? '';
     const body = await readJson(req);
     if (path === '/internal/products/lookup') {
@@ -186,8 +189,14 @@ export interface PaymentStub extends StubServer {
 }
 
 export async function startPaymentStub(): Promise<PaymentStub> {
-  const stub = { mode: 'normal', payments: new Map(), chargeCalls: [] } as unknown as PaymentStub;
+  const stub = {
+    mode: 'normal',
+    payments: new Map(),
+    chargeCalls: [],
+    authorizations: [],
+  } as unknown as PaymentStub;
   const { server, url } = await listen(async (req, res) => {
+    stub.authorizations.push(req.headers.authorization);
     const body = await readJson(req);
     const orderId = body.orderId as string;
     if (req.url === '/internal/payments/charge') {
