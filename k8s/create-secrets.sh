@@ -7,7 +7,9 @@
 #
 # postgres-superuser, postgres-service-passwords (read by the init SQL on the first start
 # of the in-cluster Postgres), <service>-database (DATABASE_URL) and surge-user-secrets
-# (RS256 signing key, admin account), surge-storefront-secrets (session cookie key). Existing Secrets are left alone: a database that
+# (RS256 signing key, admin account), surge-storefront-secrets (session cookie key),
+# surge-service-clients (order's client secret for service tokens, and for the user
+# service only its SHA-256 digest). Existing Secrets are left alone: a database that
 # was initialised with a password keeps it. Needs kubectl and openssl. Prints the admin
 # password once; nothing else is shown or written to disk.
 set -eu
@@ -74,4 +76,17 @@ else
   kubectl -n "$NAMESPACE" create secret generic surge-storefront-secrets \
     --from-literal=session-secret="$(random)$(random)" >/dev/null
   echo "surge-storefront-secrets: created"
+fi
+
+if exists surge-service-clients; then
+  echo "surge-service-clients: exists, kept"
+else
+  # The caller holds its secret; the issuer (user) only the digest, so a leak of the
+  # user service's environment does not let anyone act as order.
+  order_secret="$(random)$(random)"
+  order_digest="$(printf '%s' "$order_secret" | openssl dgst -sha256 -r | cut -d' ' -f1)"
+  kubectl -n "$NAMESPACE" create secret generic surge-service-clients \
+    --from-literal=order-client-secret="$order_secret" \
+    --from-literal=user-client-secrets="order=sha256:$order_digest" >/dev/null
+  echo "surge-service-clients: created"
 fi
