@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
-  MIN_PRODUCTION_SECRET_LENGTH,
+  DEVELOPMENT_CLIENT_SECRET_PATTERN,
+  clientSecretProblems,
   developmentClientSecret,
   baseServiceEnv,
   upstreamBreakerEnv,
@@ -50,15 +51,24 @@ const fields = z.object({
    * Its client secret for service tokens (calls to product and payment need one, see
    * docs/security.md). Development derives a published one; production must set its own.
    */
-  SERVICE_CLIENT_SECRET: z.string().min(16).max(512),
+  SERVICE_CLIENT_SECRET: z
+    .string({ error: 'required: the client secret of its service tokens (docs/security.md)' })
+    .min(16)
+    .max(512),
 });
 
 const schema = fields.superRefine((env, ctx) => {
-  if (env.NODE_ENV === 'production' && env.SERVICE_CLIENT_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH)
+  if (env.NODE_ENV !== 'production') return;
+  const secret = env.SERVICE_CLIENT_SECRET;
+  const credential = {
+    isDevelopmentValue: DEVELOPMENT_CLIENT_SECRET_PATTERN.test(secret),
+    secretLength: secret.length,
+  };
+  for (const message of clientSecretProblems(credential, 'it'))
     ctx.addIssue({
       code: 'custom',
       path: ['SERVICE_CLIENT_SECRET'],
-      message: `production needs a random secret of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters`,
+      message: `production refuses: ${message}`,
     });
 });
 

@@ -73,7 +73,7 @@ const schema = z
      * this service never holds the secret) or `order=<secret>`. Development derives one
      * per DEV_SERVICE_CLIENTS entry; production needs them configured (docs/security.md).
      */
-    SERVICE_CLIENT_SECRETS: clientSecretList,
+    SERVICE_CLIENT_SECRETS: z.string().default('').pipe(clientSecretList),
     /** The services a token may be asked for: those with internal routes. */
     SERVICE_TOKEN_AUDIENCES: z
       .string()
