@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createScratchDatabase, type ScratchDatabase } from '@surge/testing';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from '../src/config';
 import { call, startTestUserService } from './support';
@@ -55,6 +55,8 @@ describe('the configured admin', () => {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       FAULT_INJECTION: 'false',
+      // Production needs its service clients too (service tokens, docs/security.md).
+      SERVICE_CLIENT_SECRETS: `order=${randomBytes(24).toString('base64url')}`,
     };
 
     it('refuses to start while the development admin still logs in with the development password', async () => {
