@@ -9,7 +9,9 @@
 # of the in-cluster Postgres), <service>-database (DATABASE_URL) and surge-user-secrets
 # (RS256 signing key, admin account), surge-storefront-secrets (session cookie key),
 # redis-users (Redis's ACL file, password hashes only), redis-admin and <service>-redis
-# (REDIS_URL as the service's own Redis user). Existing Secrets are left alone: a database that
+# (REDIS_URL as the service's own Redis user), surge-service-clients (order's client secret
+# for service tokens, and for the user service only its SHA-256 digest). Existing Secrets
+# are left alone: a database that
 # was initialised with a password keeps it. Needs kubectl and openssl. Prints the admin
 # password once; nothing else is shown or written to disk.
 set -eu
@@ -149,4 +151,17 @@ else
   fi
   kubectl -n "$NAMESPACE" create secret generic redis-admin --from-literal=password="$admin_password" >/dev/null
   echo "redis-admin: created (the admin user's password, for an operator: kubectl -n $NAMESPACE get secret redis-admin)"
+fi
+
+if exists surge-service-clients; then
+  echo "surge-service-clients: exists, kept"
+else
+  # The caller holds its secret; the issuer (user) only the digest, so a leak of the
+  # user service's environment does not let anyone act as order.
+  order_secret="$(random)$(random)"
+  order_digest="$(printf '%s' "$order_secret" | openssl dgst -sha256 -r | cut -d' ' -f1)"
+  kubectl -n "$NAMESPACE" create secret generic surge-service-clients \
+    --from-literal=order-client-secret="$order_secret" \
+    --from-literal=user-client-secrets="order=sha256:$order_digest" >/dev/null
+  echo "surge-service-clients: created"
 fi

@@ -295,4 +295,9 @@ export const OPERATOR_SECRETS = {
       { REDIS_URL: `redis://${service}:a-random-${service}-password@redis:6379` },
     ]),
   ),
+  // As k8s/create-secrets.sh makes it: order's secret, and its SHA-256 for the user service.
+  'surge-service-clients': {
+    'order-client-secret': 'Qm3vX8kR2tW9zL4nB7cY1dF6hJ0pS5gA',
+    'user-client-secrets': 'order=sha256:0c1f2d7e3b8a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5',
+  },
 };

@@ -228,6 +228,38 @@ describe('the whole stack, as npm start runs it', () => {
     240_000,
   );
 
+  it('inside the network, internal routes refuse a caller without a service token, and a user token', async () => {
+    // As a compromised process next to the services would try: straight to product and
+    // payment, past the gateway (docs/security.md, "Trust between services").
+    const email = uniqueEmail('insider');
+    expect(
+      (
+        await api('POST', '/api/auth/register', {
+          body: { email, password: 'insider-pass-123', name: 'In Sider' },
+        })
+      ).status,
+    ).toBe(201);
+    const userToken = await login(email, 'insider-pass-123');
+    const attempts = [
+      [PORTS.PRODUCT, '/internal/reservations', { orderId: randomUUID(), items: [] }],
+      [PORTS.PAYMENT, '/internal/payments/refund', { orderId: randomUUID() }],
+    ] as const;
+    for (const [port, path, body] of attempts)
+      for (const authorization of [undefined, `Bearer ${userToken}`]) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify(body),
+        });
+        await res.body?.cancel();
+        expect([path, authorization !== undefined, res.status]).toEqual([
+          path,
+          authorization !== undefined,
+          401,
+        ]);
+      }
+  });
+
   it('npm run load -- smoke: Locust calls every public endpoint once and every check passes', async () => {
     // The same command a developer runs; it finds this test's stack on SURGE_GATEWAY_PORT.
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {

@@ -1,4 +1,6 @@
 export * from './claims';
 export * from './jwk';
 export * from './token-verifier';
+export * from './service-token-verifier';
+export * from './service-tokens';
 export * from './remote-jwks';

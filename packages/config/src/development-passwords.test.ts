@@ -15,6 +15,7 @@ describe('production and the development passwords the repository publishes', ()
     ['ADMIN_PASSWORD', 'surge-admin-dev'],
     ['POSTGRES_PASSWORD', 'postgres'],
     ['KAFKA_SASL_PASSWORD', 'kafka-order-dev-password'],
+    ['SERVICE_CLIENT_SECRET', 'surge-order-dev-client-secret'],
   ])('refuses %s holding one', (name, value) => {
     expect(() => parseConfig(schema, { NODE_ENV: 'production', [name]: value })).toThrow(
       new RegExp(`${name}: holds a development password`),

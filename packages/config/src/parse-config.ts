@@ -1,6 +1,7 @@
 import { AppError } from '@surge/errors';
 import { z } from 'zod';
 import { kafkaSaslProblems } from './kafka-sasl-env';
+import { DEVELOPMENT_CLIENT_SECRET_PATTERN } from './service-client-env';
 
 /**
  * Parses the environment once at start with a zod schema and returns a frozen, typed
@@ -43,6 +44,7 @@ const DEVELOPMENT_PASSWORDS = [
   // Redis ACL users (infra/stack/src/native/redis-acl.ts): `<user>-redis-dev-password`.
   /^[a-z-]+-redis-dev-password$/,
   /^kafka-[a-z-]+-dev-password$/,
+  DEVELOPMENT_CLIENT_SECRET_PATTERN,
 ];
 
 const isDevelopmentPassword = (password: string) =>
@@ -79,7 +81,7 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
     problems.push('FAULT_INJECTION: must be off when NODE_ENV=production (it is for development only)');
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
-    const password = name.endsWith('PASSWORD') ? value : urlPassword(value);
+    const password = name.endsWith('PASSWORD') || name.endsWith('_SECRET') ? value : urlPassword(value);
     if (password !== undefined && isDevelopmentPassword(password))
       problems.push(`${name}: holds a development password, refused when NODE_ENV=production`);
   }

@@ -18,3 +18,12 @@ export interface CallResult<T> {
   headers: Record<string, string | string[] | undefined>;
   body: T;
 }
+
+/**
+ * What a typed client of another service needs: one `call`. A ServiceClient is one; so
+ * is a ServiceClient wrapped to add the caller's service token (@surge/auth's
+ * withServiceToken).
+ */
+export interface ServiceCaller {
+  call<T = unknown>(options: CallOptions): Promise<CallResult<T>>;
+}

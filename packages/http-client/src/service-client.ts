@@ -18,7 +18,7 @@ import type { ResolveHost } from './upstreams/address-source';
 import { isConnectionFailure } from './upstreams/connection-failures';
 import type { EjectionPolicy } from './upstreams/ejection-policy';
 
-export type { CallOptions, CallResult } from './call-types';
+export type { CallOptions, CallResult, ServiceCaller } from './call-types';
 
 export interface ServiceClientOptions {
   /** Name of the upstream, used in errors, logs and the `upstream` metric label. */

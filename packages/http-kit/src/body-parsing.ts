@@ -2,17 +2,23 @@ import express, { type RequestHandler } from 'express';
 import { AppError, ValidationError } from '@surge/errors';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
  * JSON bodies only, up to `limit`. A body of another type is 415; requests without a
  * body (a bare POST /cancel) pass. Parse and size failures surface as AppErrors so
- * the error handler answers 400 / 413 problems.
+ * the error handler answers 400 / 413 problems. The paths in `formPaths` take
+ * `application/x-www-form-urlencoded` too (flat: no nested keys), for the clients of a
+ * standard that requires it (an OAuth 2.0 token endpoint, RFC 6749 §4.4.2).
  *
  * One middleware, and a request without a body (every GET) leaves at its first line:
  * three express layers for each read were a measurable share of a cached read's CPU.
  */
-export function jsonBody(limit: string): RequestHandler {
-  const parse = express.json({ limit, type: JSON_TYPES, strict: true });
+export function jsonBody(limit: string, formPaths: readonly string[] = []): RequestHandler {
+  const parseJson = express.json({ limit, type: JSON_TYPES, strict: true });
+  const forms = new Set(formPaths);
+  const parseForm =
+    forms.size > 0 ? express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 32 }) : undefined;
   return (req, res, next) => {
     const length = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
@@ -20,10 +26,20 @@ export function jsonBody(limit: string): RequestHandler {
     if (!chunked && length === undefined) return next();
     // An empty one (`Content-Length: 0`, as fetch sends for a bare POST) needs no content type.
     const empty = length === '0' && !chunked;
-    if (!empty && req.is(JSON_TYPES) === false) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
+    const formPath = parseForm !== undefined && forms.has(req.path);
+    const form = formPath && req.is(FORM_TYPE) !== false && req.is(FORM_TYPE) !== null;
+    if (!empty && !form && req.is(JSON_TYPES) === false) {
+      next(
+        new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          formPath
+            ? `Request bodies must be application/json or ${FORM_TYPE}`
+            : 'Request bodies must be application/json',
+        ),
+      );
       return;
     }
+    const parse = form ? parseForm! : parseJson;
     parse(req, res, (error?: unknown) => (error ? next(error) : refuseReservedKeys(req, res, next)));
   };
 }
@@ -70,6 +86,9 @@ export function fromBodyParserError(error: unknown): AppError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset', { cause: error });
+    case 'parameters.too.many':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body has too many parameters', { cause: error });
+    case 'querystring.parse.rangeError':
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':

@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   /** Mounts the service's routes; runs after the common middleware, before 404 and errors. */
   routes: (app: Express, kit: { registry: Registry }) => void;
   bodyLimit?: string;
+  /** Paths (as mounted, e.g. `/internal/auth/token`) that accept form bodies besides JSON. */
+  formBodyPaths?: readonly string[];
   /** The gateway proxies raw bodies and parses nothing itself. */
   parseJson?: boolean;
   registry?: Registry;
@@ -73,7 +75,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     faultOptions === true || (typeof faultOptions === 'object' && faultOptions.enabled)
       ? faultInjection(typeof faultOptions === 'object' ? faultOptions : {})
       : undefined;
-  if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb'));
+  if (options.parseJson !== false) app.use(jsonBody(options.bodyLimit ?? '1mb', options.formBodyPaths));
   // After the body is read: a request whose caller gave up during injected latency is
   // still handled, as on a real slow server.
   if (faults) app.use(faults.inject);

@@ -20,7 +20,7 @@ export function routeNotFound(): RequestHandler {
       );
       return;
     }
-    next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+    next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   };
 }
 

@@ -8,3 +8,5 @@ export { abortSignalOf, deadline } from './deadline';
 export { createMetricsRegistry, routeLabel } from './http-metrics';
 export { markNothingCommitted, type FaultInjectionOptions } from './faults/fault-injection';
 export { FaultSwitch, NO_FAULTS, faultsBody, type Faults } from './faults/fault-switch';
+export { allowCallers, callerOf, requireServiceToken } from './service-auth';
+export { routeNotFound } from './error-handler';

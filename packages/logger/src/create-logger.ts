@@ -36,6 +36,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       const fields: Record<string, unknown> = {};
       if (context?.requestId) fields.requestId = context.requestId;
       if (context?.userId) fields.userId = context.userId;
+      if (context?.caller) fields.caller = context.caller;
       for (const source of fieldSources) Object.assign(fields, source());
       return fields;
     },

@@ -14,6 +14,21 @@ function captureLogger() {
 }
 
 describe('logger redaction', () => {
+  it('never writes client credentials of services or their tokens', () => {
+    const { log, lines } = captureLogger();
+    log.info(
+      {
+        tokenRequest: { client_id: 'order', client_secret: 'cs-value-1' },
+        tokenAnswer: { access_token: 'at-value-2' },
+        env: { SERVICE_CLIENT_SECRET: 'env-value-3', SERVICE_CLIENT_SECRETS: 'order=env-value-4' },
+      },
+      'token request',
+    );
+    const output = lines.join('');
+    expect(output).not.toMatch(/value-\d/);
+    expect(output).toContain('"client_id":"order"');
+  });
+
   it('never writes passwords, tokens or authorization headers', () => {
     const { log, lines } = captureLogger();
     log.info(

@@ -18,6 +18,11 @@ const SECRET_KEYS = new Set([
   'email',
   'ADMIN_PASSWORD',
   'JWT_PRIVATE_KEY',
+  // OAuth client credentials of services (the token endpoint's body, their config).
+  'client_secret',
+  'access_token',
+  'SERVICE_CLIENT_SECRET',
+  'SERVICE_CLIENT_SECRETS',
 ]);
 
 /** Secrets sit at most this deep: `token`, `body.token`, `req.headers.authorization`, `err.request.body.paymentToken`. */

@@ -7,6 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   requestId?: string;
   userId?: string;
+  /** The calling service, on internal routes (its verified service token's subject). */
+  caller?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -2,7 +2,15 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, toPublicJwk, type Role } from '@surge/auth';
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
+  SERVICE_TOKEN_PATH,
+  SERVICE_TOKEN_USE,
+  TOKEN_USE_CLAIM,
+  toPublicJwk,
+  type Role,
+} from '@surge/auth';
 
 export interface TestKeyPair {
   kid: string;
@@ -37,18 +45,55 @@ export function signTestToken(keys: TestKeyPair, options: TestTokenOptions = {})
   });
 }
 
+/** Signs a real RS256 service token, as the user service's token endpoint does. */
+export function signTestServiceToken(
+  keys: TestKeyPair,
+  options: { service: string; audience: string; expiresInSeconds?: number; issuer?: string },
+): string {
+  return jwt.sign({ [TOKEN_USE_CLAIM]: SERVICE_TOKEN_USE, client_id: options.service }, keys.privateKey, {
+    algorithm: 'RS256',
+    keyid: keys.kid,
+    subject: options.service,
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    audience: options.audience,
+    expiresIn: options.expiresInSeconds ?? 300,
+    jwtid: randomUUID(),
+  });
+}
+
 export interface JwksServer {
   url: string;
   server: Server;
+  /** The client ids and audiences of the service tokens it issued, in order. */
+  tokenRequests: Array<{ clientId: string; audience: string }>;
   close(): Promise<void>;
 }
 
-/** Serves `GET /api/auth/jwks` for the given keys on a port of its own (port 0). */
+/**
+ * Stands in for the user service as a service depends on it: `GET /api/auth/jwks` for
+ * the given keys, and the service token endpoint, which signs with the first key for
+ * any client (the real endpoint's checks are the user service's own tests).
+ */
 export async function serveJwks(keys: TestKeyPair[]): Promise<JwksServer> {
   const body = JSON.stringify({ keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)) });
+  const tokenRequests: JwksServer['tokenRequests'] = [];
   const server = createServer((req, res) => {
     if (req.url === '/api/auth/jwks') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    } else if (req.url === SERVICE_TOKEN_PATH && req.method === 'POST' && keys[0]) {
+      const signer = keys[0];
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const form = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
+        const clientId = String(form.client_id);
+        const audience = String(form.audience);
+        tokenRequests.push({ clientId, audience });
+        const token = signTestServiceToken(signer, { service: clientId, audience, expiresInSeconds: 300 });
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 300 }));
+      });
     } else {
       res.writeHead(404).end();
     }
@@ -58,6 +103,7 @@ export async function serveJwks(keys: TestKeyPair[]): Promise<JwksServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    tokenRequests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -58,6 +58,19 @@ describe('routing', () => {
     expect(stub.requests.length).toBe(before);
   });
 
+  it('never routes the service token endpoint: client credentials stay inside the network', async () => {
+    const before = stub.requests.length;
+
+    const answer = await send(gateway.url, '/internal/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=order&client_secret=guess&audience=payment',
+    });
+
+    expect(answer.status).toBe(404);
+    expect(stub.requests.length).toBe(before);
+  });
+
   it('answers a 404 problem for a path that climbs out of its route with dot segments', async () => {
     const answer = await send(gateway.url, '/api/products/%2e%2e/%2e%2e/internal/stock');
 

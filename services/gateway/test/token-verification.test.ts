@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestKeyPair, signTestToken } from '@surge/testing';
+import { createTestKeyPair, signTestServiceToken, signTestToken } from '@surge/testing';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { send } from './support/http';
 import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
@@ -104,6 +104,17 @@ describe('forged and broken tokens', () => {
 
     expect(answer.status).toBe(401);
     expect(answer.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+
+  it('answers 401 for a service token, even one minted for the users audience', async () => {
+    const before = stub.requestsTo('/api/users').length;
+    const token = signTestServiceToken(keys, { service: 'order', audience: 'surge' });
+
+    const answer = await send(gateway.url, '/api/users/me', { headers: bearer(token) });
+
+    expect(answer.status).toBe(401);
+    expect(answer.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+    expect(stub.requestsTo('/api/users')).toHaveLength(before);
   });
 
   it('answers 401 for an Authorization header that is not a bearer token', async () => {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import {
+  DEVELOPMENT_CLIENT_SECRET_PATTERN,
+  clientSecretProblems,
+  developmentClientSecret,
   baseServiceEnv,
   upstreamBreakerEnv,
   booleanFlag,
@@ -13,7 +16,10 @@ import {
 } from '@surge/config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 
-const schema = z.object({
+/** Its OAuth client id at the user service, and the `sub` of its service tokens. */
+export const CLIENT_ID = 'order';
+
+const fields = z.object({
   ...baseServiceEnv,
   PORT: port(3003),
   DATABASE_URL: postgresUrl,
@@ -44,10 +50,37 @@ const schema = z.object({
   PAYMENT_RETRY_MAX_MS: z.coerce.number().int().min(10).default(10_000),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   RECOVERY_WORKER: booleanFlag(true),
+  /**
+   * Its client secret for service tokens (calls to product and payment need one, see
+   * docs/security.md). Development derives a published one; production must set its own.
+   */
+  SERVICE_CLIENT_SECRET: z
+    .string({ error: 'required: the client secret of its service tokens (docs/security.md)' })
+    .min(16)
+    .max(512),
+});
+
+const schema = fields.superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return;
+  const secret = env.SERVICE_CLIENT_SECRET;
+  const credential = {
+    isDevelopmentValue: DEVELOPMENT_CLIENT_SECRET_PATTERN.test(secret),
+    secretLength: secret.length,
+  };
+  for (const message of clientSecretProblems(credential, 'it'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVICE_CLIENT_SECRET'],
+      message: `production refuses: ${message}`,
+    });
 });
 
 export type OrderConfig = Readonly<z.infer<typeof schema>>;
 
+/** Outside production a missing client secret is the published development one. */
 export function loadConfig(env: Record<string, string | undefined>): OrderConfig {
-  return parseConfig(schema, env);
+  const withDefaults = { ...env };
+  if ((env.NODE_ENV ?? 'development') !== 'production')
+    withDefaults.SERVICE_CLIENT_SECRET ||= developmentClientSecret(CLIENT_ID);
+  return parseConfig(schema, withDefaults);
 }

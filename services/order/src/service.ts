@@ -1,5 +1,5 @@
 import { kafkaSaslOf } from '@surge/config';
-import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { RemoteJwks, ServiceTokens, TokenVerifier, withServiceToken } from '@surge/auth';
 import {
   authenticate,
   createHttpApp,
@@ -14,7 +14,7 @@ import { createRedis } from '@surge/redis';
 import { createPaymentClient } from './clients/payment-client';
 import { createProductClient } from './clients/product-client';
 import { createUpstreamClients } from './clients/upstream-clients';
-import type { OrderConfig } from './config';
+import { CLIENT_ID, type OrderConfig } from './config';
 import { createCartStore } from './data-access/cart-store';
 import { migrationsDir } from './data-access/migrations-dir';
 import { createOrderRepository } from './data-access/order-repository';
@@ -59,10 +59,18 @@ export async function startOrderService(config: OrderConfig, logger: Logger): Pr
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
+  // Every call to product and payment carries a service token for that service
+  // (docs/security.md, "Trust between services"), fetched from the user service and cached.
+  const tokens = new ServiceTokens({
+    issuer: clients.user,
+    clientId: CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    logger,
+  });
   const deps: SagaDeps = {
     store: createOrderRepository(pool),
-    inventory: createProductClient(clients.product),
-    payments: createPaymentClient(clients.payment),
+    inventory: createProductClient(withServiceToken(clients.product, tokens, 'product')),
+    payments: createPaymentClient(withServiceToken(clients.payment, tokens, 'payment')),
     logger,
     metrics: createSagaMetrics(registry),
     policy: {

@@ -1,9 +1,11 @@
-import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { RemoteJwks, ServiceTokenVerifier, TokenVerifier } from '@surge/auth';
 import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
   createHttpApp,
+  requireServiceToken,
+  routeNotFound,
   createMetricsRegistry,
   startServer,
   type RunningServer,
@@ -57,11 +59,10 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     registry,
     logger,
   });
-  const verifier = new TokenVerifier({
-    keys: new RemoteJwks({ client: userClient, path: '/api/auth/jwks', logger }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const keys = new RemoteJwks({ client: userClient, path: '/api/auth/jwks', logger });
+  const verifier = new TokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  // Internal routes take service tokens minted for this service, from the same JWKS.
+  const services = new ServiceTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: SERVICE_NAME });
   // No retries inside the client: a retry is the caller's decision, made with the same key.
   // The breaker keeps the charge's invariant: an open breaker is a DependencyError before
   // any call, exactly like a provider that did not answer, so the payment stays PENDING
@@ -93,9 +94,12 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     // it, and a charge it cannot answer is a clear 503 for the caller to retry.
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
+      // Before `authenticate`, which takes user tokens only: a service token is checked here.
+      app.use('/internal', requireServiceToken(services));
+      app.use('/internal/payments', internalRoutes(deps));
+      app.use('/internal', routeNotFound());
       app.use(authenticate(verifier));
       app.use('/api/payments', paymentRoutes({ payments }));
-      app.use('/internal/payments', internalRoutes(deps));
     },
   });
   metrics.registerOn(http.registry);

@@ -105,7 +105,10 @@ describe('POST /internal/payments/cancel', () => {
   });
 
   it('answers 400 for a malformed order id', async () => {
-    const res = await call(env.url, 'POST', '/internal/payments/cancel', { body: { orderId: 'nope' } });
+    const res = await call(env.url, 'POST', '/internal/payments/cancel', {
+      token: env.orderToken,
+      body: { orderId: 'nope' },
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -69,8 +69,12 @@ describe('POST /internal/payments/charge', () => {
 
   it('without an Idempotency-Key, or with one that is not the order id, answers 400', async () => {
     const request = newChargeRequest();
-    const missing = await call(env.url, 'POST', '/internal/payments/charge', { body: request });
+    const missing = await call(env.url, 'POST', '/internal/payments/charge', {
+      token: env.orderToken,
+      body: request,
+    });
     const other = await call(env.url, 'POST', '/internal/payments/charge', {
+      token: env.orderToken,
       body: request,
       headers: { 'idempotency-key': randomUUID() },
     });
@@ -94,6 +98,7 @@ describe('POST /internal/payments/charge', () => {
       'POST',
       '/internal/payments/charge',
       {
+        token: env.orderToken,
         body: request,
         headers: { 'idempotency-key': request.orderId },
       },

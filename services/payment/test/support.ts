@@ -11,6 +11,7 @@ import {
   createTestKeyPair,
   provisionTestDatabase,
   serveJwks,
+  signTestServiceToken,
   signTestToken,
   testInfra,
   type JwksServer,
@@ -32,6 +33,10 @@ export interface PaymentTestEnv {
   db: Pool;
   providerDb: Pool;
   token(options?: TestTokenOptions): string;
+  /** A service token of order for payment: what the internal routes take from their one caller. */
+  orderToken: string;
+  /** A service token of `service` for `audience` (default payment), signed by the issuer's key. */
+  serviceToken(service: string, audience?: string): string;
   stop(): Promise<void>;
 }
 
@@ -86,6 +91,8 @@ export async function startPaymentTestEnv(overrides: Record<string, string> = {}
     db,
     providerDb,
     token: (options) => signTestToken(keys, options),
+    orderToken: signTestServiceToken(keys, { service: 'order', audience: 'payment' }),
+    serviceToken: (service, audience = 'payment') => signTestServiceToken(keys, { service, audience }),
     async stop() {
       await running.stop();
       await provider.stop();
@@ -124,17 +131,18 @@ export function newChargeRequest(overrides: Partial<ChargeRequest> = {}): Charge
 /** POST /internal/payments/charge with the order id as the Idempotency-Key, as the order service calls it. */
 export function charge(env: PaymentTestEnv, request: ChargeRequest) {
   return call(env.url, 'POST', '/internal/payments/charge', {
+    token: env.orderToken,
     body: request,
     headers: { 'idempotency-key': request.orderId },
   });
 }
 
 export function cancel(env: PaymentTestEnv, orderId: string) {
-  return call(env.url, 'POST', '/internal/payments/cancel', { body: { orderId } });
+  return call(env.url, 'POST', '/internal/payments/cancel', { token: env.orderToken, body: { orderId } });
 }
 
 export function refund(env: PaymentTestEnv, orderId: string) {
-  return call(env.url, 'POST', '/internal/payments/refund', { body: { orderId } });
+  return call(env.url, 'POST', '/internal/payments/refund', { token: env.orderToken, body: { orderId } });
 }
 
 export async function setFaults(env: PaymentTestEnv, faults: Record<string, unknown>): Promise<void> {

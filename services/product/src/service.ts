@@ -1,9 +1,11 @@
-import { RemoteJwks, TokenVerifier } from '@surge/auth';
+import { RemoteJwks, ServiceTokenVerifier, TokenVerifier } from '@surge/auth';
 import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
 import {
   authenticate,
   createHttpApp,
+  requireServiceToken,
+  routeNotFound,
   createMetricsRegistry,
   startServer,
   type RunningServer,
@@ -78,16 +80,15 @@ export async function startProductService(config: ProductConfig, logger: Logger)
     registry,
     logger,
   });
-  const verifier = new TokenVerifier({
-    keys: new RemoteJwks({
-      client: users,
-      path: '/api/auth/jwks',
-      minRefreshIntervalMs: config.JWKS_MIN_REFRESH_INTERVAL_MS,
-      logger,
-    }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
+  const keys = new RemoteJwks({
+    client: users,
+    path: '/api/auth/jwks',
+    minRefreshIntervalMs: config.JWKS_MIN_REFRESH_INTERVAL_MS,
+    logger,
   });
+  const verifier = new TokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  // Internal routes take service tokens minted for this service, from the same JWKS.
+  const services = new ServiceTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: SERVICE_NAME });
   const products = createProductRepository(pool);
   const inventory = createInventoryRepository(pool);
   const flights = new SingleFlight();
@@ -111,10 +112,12 @@ export async function startProductService(config: ProductConfig, logger: Logger)
     readiness: { postgres: () => pingPostgres(pool) },
     routes: (app) => {
       const deps = { products, cache, flights, metrics: createCacheMetrics(registry) };
+      // Before `authenticate`, which takes user tokens only: a service token is checked here.
+      app.use('/internal', requireServiceToken(services), internalRoutes({ ...deps, inventory }));
+      app.use('/internal', routeNotFound());
       app.use(authenticate(verifier));
       app.use('/api/products', productRoutes(deps));
       app.use('/api/categories', categoryRoutes(deps));
-      app.use('/internal', internalRoutes({ ...deps, inventory }));
     },
   });
   return startServer(http, {

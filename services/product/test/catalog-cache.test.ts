@@ -106,6 +106,7 @@ describe('cached list pages', () => {
     const path = `/api/products?category=${category}`;
     await call(service.url, 'GET', path);
     await call(service.url, 'POST', '/internal/reservations', {
+      token: service.orderToken,
       body: { orderId: randomUUID(), items: [{ productId: product.id, quantity: 4 }] },
     });
     const hitsBefore = await lookups('list', 'hit');

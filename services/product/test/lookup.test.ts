@@ -16,6 +16,7 @@ describe('POST /internal/products/lookup', () => {
       createProduct(service, { priceCents: 275, stock: 0, currency: 'EUR' }),
     ]);
     const res = await call<Lookup>(service.url, 'POST', '/internal/products/lookup', {
+      token: service.orderToken,
       body: { ids: [b.id, randomUUID(), a.id, a.id] },
     });
     expect(res.status).toBe(200);
@@ -29,8 +30,12 @@ describe('POST /internal/products/lookup', () => {
 
   it('reflects reservations and price changes at once', async () => {
     const product = await createProduct(service, { priceCents: 100, stock: 10 });
-    await call(service.url, 'POST', '/internal/products/lookup', { body: { ids: [product.id] } });
+    await call(service.url, 'POST', '/internal/products/lookup', {
+      token: service.orderToken,
+      body: { ids: [product.id] },
+    });
     await call(service.url, 'POST', '/internal/reservations', {
+      token: service.orderToken,
       body: { orderId: randomUUID(), items: [{ productId: product.id, quantity: 3 }] },
     });
     await call(service.url, 'PATCH', `/api/products/${product.id}`, {
@@ -38,6 +43,7 @@ describe('POST /internal/products/lookup', () => {
       body: { priceCents: 90 },
     });
     const res = await call<Lookup>(service.url, 'POST', '/internal/products/lookup', {
+      token: service.orderToken,
       body: { ids: [product.id] },
     });
     expect(res.body.items[0]).toMatchObject({ priceCents: 90, stock: 7 });
@@ -49,7 +55,10 @@ describe('POST /internal/products/lookup', () => {
     ['a malformed id', { ids: ['not-a-uuid'] }],
     ['ids that are not a list', { ids: 'x' }],
   ])('answers %s with 400', async (_label, body) => {
-    const res = await call(service.url, 'POST', '/internal/products/lookup', { body });
+    const res = await call(service.url, 'POST', '/internal/products/lookup', {
+      token: service.orderToken,
+      body,
+    });
     expect(res.status).toBe(400);
   });
 });

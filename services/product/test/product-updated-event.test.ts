@@ -42,6 +42,7 @@ describe('product.updated through the outbox and the real Kafka broker', () => {
 
     const product = await createProduct(service, { sku, stock: 8, priceCents: 1_500 });
     await call(service.url, 'POST', '/internal/reservations', {
+      token: service.orderToken,
       body: { orderId: randomUUID(), items: [{ productId: product.id, quantity: 3 }] },
     });
     await received;

@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 const reserve = (orderId: string, items: Array<{ productId: string; quantity: number }>) =>
-  call(service.url, 'POST', '/internal/reservations', { body: { orderId, items } });
+  call(service.url, 'POST', '/internal/reservations', {
+    token: service.orderToken,
+    body: { orderId, items },
+  });
 const counters = async (ids: string[]) =>
   queryDb<{
     id: string;
@@ -110,7 +113,7 @@ describe('reservations under contention', () => {
       fate: (['committed', 'released', 'returned', 'reserved'] as const)[i % 4]!,
     }));
     const post = (orderId: string, verb: string) =>
-      call(service.url, 'POST', `/internal/reservations/${orderId}/${verb}`);
+      call(service.url, 'POST', `/internal/reservations/${orderId}/${verb}`, { token: service.orderToken });
     await Promise.all(
       orders.map((order) => reserve(order.id, [{ productId: order.productId, quantity: order.quantity }])),
     );

@@ -8,9 +8,14 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 const reserve = (orderId: string, items: Array<{ productId: string; quantity: number }>) =>
-  call(service.url, 'POST', '/internal/reservations', { body: { orderId, items } });
-const commit = (orderId: string) => call(service.url, 'POST', `/internal/reservations/${orderId}/commit`);
-const release = (orderId: string) => call(service.url, 'POST', `/internal/reservations/${orderId}/release`);
+  call(service.url, 'POST', '/internal/reservations', {
+    token: service.orderToken,
+    body: { orderId, items },
+  });
+const commit = (orderId: string) =>
+  call(service.url, 'POST', `/internal/reservations/${orderId}/commit`, { token: service.orderToken });
+const release = (orderId: string) =>
+  call(service.url, 'POST', `/internal/reservations/${orderId}/release`, { token: service.orderToken });
 const inventory = async (productId: string) =>
   (
     await queryDb(service, 'SELECT stock, reserved, sold, version FROM products WHERE id = $1', [productId])
@@ -113,7 +118,10 @@ describe('POST /internal/reservations', () => {
       },
     ],
   ])('answers %s with 400', async (_label, body) => {
-    const res = await call(service.url, 'POST', '/internal/reservations', { body });
+    const res = await call(service.url, 'POST', '/internal/reservations', {
+      token: service.orderToken,
+      body,
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
   });

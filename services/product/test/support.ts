@@ -5,6 +5,7 @@ import {
   createTestKeyPair,
   provisionTestDatabase,
   serveJwks,
+  signTestServiceToken,
   signTestToken,
   testInfra,
   testRedisUrl,
@@ -22,6 +23,10 @@ export interface TestProductService {
   running: RunningServer;
   adminToken: string;
   customerToken: string;
+  /** A service token of order for product: what the internal routes take from their one caller. */
+  orderToken: string;
+  /** A service token of `service` for `audience` (default product), signed by the issuer's key. */
+  serviceToken(service: string, audience?: string): string;
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,8 @@ export async function startTestProductService(
     running,
     adminToken: signTestToken(keys, { role: 'admin' }),
     customerToken: signTestToken(keys, { role: 'customer' }),
+    orderToken: signTestServiceToken(keys, { service: 'order', audience: 'product' }),
+    serviceToken: (service, audience = 'product') => signTestServiceToken(keys, { service, audience }),
     stop: async () => {
       await running.stop();
       await jwks.close();

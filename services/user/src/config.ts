@@ -4,6 +4,9 @@ import {
   booleanFlag,
   brokerList,
   kafkaSaslEnv,
+  clientSecretList,
+  clientSecretProblems,
+  developmentClientSecret,
   parseConfig,
   port,
   postgresUrl,
@@ -14,6 +17,8 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@surge/auth';
 /** Documented development defaults; production refuses to start with them. */
 export const DEV_ADMIN_EMAIL = 'admin@surge.local';
 export const DEV_ADMIN_PASSWORD = 'surge-admin-dev';
+/** The services that call others' internal routes, and get development client secrets. */
+export const DEV_SERVICE_CLIENTS = ['order'];
 
 const schema = z
   .object({
@@ -66,9 +71,40 @@ const schema = z
       .int()
       .min(1_000)
       .default(60 * 60_000),
+    /**
+     * Service clients (OAuth 2.0 client credentials): `order=sha256:<hex>` (a digest, so
+     * this service never holds the secret) or `order=<secret>`. Development derives one
+     * per DEV_SERVICE_CLIENTS entry; production needs them configured (docs/security.md).
+     */
+    SERVICE_CLIENT_SECRETS: z.string().default('').pipe(clientSecretList),
+    /** The services a token may be asked for: those with internal routes. */
+    SERVICE_TOKEN_AUDIENCES: z
+      .string()
+      .default('product,payment')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    /** Service tokens live minutes: callers cache them and ask again before expiry. */
+    SERVICE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(300),
+    /** Failed client authentications per caller address per window, then 429 (token endpoint). */
+    SERVICE_TOKEN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
+    SERVICE_TOKEN_FAILURE_WINDOW_MS: z.coerce.number().int().min(1_000).default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
+    const clients = Object.entries(env.SERVICE_CLIENT_SECRETS);
+    if (clients.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SERVICE_CLIENT_SECRETS'],
+        message: 'production needs the service clients (order=sha256:<hex>, ...)',
+      });
+    for (const [name, credential] of clients)
+      for (const message of clientSecretProblems(credential, name))
+        ctx.addIssue({ code: 'custom', path: ['SERVICE_CLIENT_SECRETS'], message });
     if (!env.JWT_PRIVATE_KEY && !env.JWT_PRIVATE_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -93,12 +129,16 @@ const schema = z
 
 export type UserConfig = Readonly<z.infer<typeof schema>>;
 
-/** Development fills in the documented admin; production must configure its own. */
+/** Development fills in the documented admin and client secrets; production must configure its own. */
 export function loadConfig(env: Record<string, string | undefined>): UserConfig {
   const withDefaults = { ...env };
   if ((env.NODE_ENV ?? 'development') === 'development') {
     withDefaults.ADMIN_EMAIL ??= DEV_ADMIN_EMAIL;
     withDefaults.ADMIN_PASSWORD ??= DEV_ADMIN_PASSWORD;
   }
+  if ((env.NODE_ENV ?? 'development') !== 'production')
+    withDefaults.SERVICE_CLIENT_SECRETS ||= DEV_SERVICE_CLIENTS.map(
+      (name) => `${name}=${developmentClientSecret(name)}`,
+    ).join(',');
   return parseConfig(schema, withDefaults);
 }

@@ -1,5 +1,5 @@
 import { kafkaSaslOf } from '@surge/config';
-import { StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
+import { SERVICE_TOKEN_PATH, StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
 import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
@@ -11,12 +11,15 @@ import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
 import { createUserRepository } from './data-access/user-repository';
 import { migrationsDir } from './data-access/migrations-dir';
+import { FailureWindow } from './domain/failure-window';
 import { DEFAULT_LOGIN_THROTTLE } from './domain/login-throttle';
 import { createScryptHasher } from './domain/password-hasher';
 import { assertNoDevelopmentAdmin, seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
+import { serviceTokenRoutes } from './entry-points/http/service-token-routes';
 import { userRoutes } from './entry-points/http/user-routes';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
+import { createServiceTokenSigner } from './security/service-token-signer';
 import { loadKeyRing } from './security/signing-keys';
 
 export const SERVICE_NAME = 'user';
@@ -76,9 +79,26 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     logger,
     faultInjection: config.FAULT_INJECTION,
     readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
+    formBodyPaths: [SERVICE_TOKEN_PATH],
     routes: (app, { registry }) => {
       registerPoolMetrics(registry, pool);
       registerOutboxMetrics(registry, pool, logger);
+      // Before `authenticate`: clients authenticate here with their secret (HTTP Basic or
+      // the body), not with a bearer token.
+      app.use(
+        '/internal/auth',
+        serviceTokenRoutes({
+          clients: { digests: config.SERVICE_CLIENT_SECRETS, audiences: config.SERVICE_TOKEN_AUDIENCES },
+          signer: createServiceTokenSigner(key, {
+            issuer: config.JWT_ISSUER,
+            ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+          }),
+          failures: new FailureWindow({
+            limit: config.SERVICE_TOKEN_FAILURE_LIMIT,
+            windowMs: config.SERVICE_TOKEN_FAILURE_WINDOW_MS,
+          }),
+        }),
+      );
       app.use(authenticate(verifier));
       app.use(
         '/api/auth',

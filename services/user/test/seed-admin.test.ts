@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createScratchDatabase, type ScratchDatabase } from '@surge/testing';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from '../src/config';
 import { call, productionRedisUrl, startTestUserService } from './support';
@@ -57,6 +57,8 @@ describe('the configured admin', () => {
       FAULT_INJECTION: 'false',
       // Production refuses the development Redis password, as it should.
       REDIS_URL: '',
+      // Production needs its service clients too (service tokens, docs/security.md).
+      SERVICE_CLIENT_SECRETS: `order=${randomBytes(24).toString('base64url')}`,
     };
     beforeAll(async () => {
       production.REDIS_URL = await productionRedisUrl();

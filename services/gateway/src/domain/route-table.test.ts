@@ -98,7 +98,15 @@ describe('the storefront rule', () => {
   it("takes page paths, never the API, the docs or the gateway's own endpoints", () => {
     for (const page of ['/', '/products/abc', '/ops', '/cart'])
       expect(matchStorefront(page)?.upstream).toBe('storefront');
-    for (const reserved of ['/api', '/api/nope', '/docs', '/health/ready', '/metrics', '/_control/faults'])
+    for (const reserved of [
+      '/api',
+      '/api/nope',
+      '/docs',
+      '/health/ready',
+      '/metrics',
+      '/_control/faults',
+      '/internal/auth/token',
+    ])
       expect(matchStorefront(reserved)).toBeUndefined();
   });
 

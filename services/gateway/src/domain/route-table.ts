@@ -39,8 +39,12 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
  */
 export const STOREFRONT_RULE: RouteRule = { prefix: '/', upstream: 'storefront', access: 'public' };
 
-/** Paths that stay the gateway's or the API's even when a storefront is configured. */
-const NOT_STOREFRONT = ['/api', '/docs', '/health', '/metrics', '/_control'];
+/**
+ * Paths that stay the gateway's or the API's even when a storefront is configured.
+ * `/internal` too: service-to-service routes (the service token endpoint among them) are
+ * a 404 at the public port, never forwarded anywhere.
+ */
+const NOT_STOREFRONT = ['/api', '/docs', '/health', '/metrics', '/_control', '/internal'];
 
 /**
  * The storefront rule for a path no API rule matched, or undefined (`/api/nope` stays a

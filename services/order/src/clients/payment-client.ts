@@ -1,5 +1,5 @@
 import { DependencyError } from '@surge/errors';
-import type { ServiceClient } from '@surge/http-client';
+import type { ServiceCaller } from '@surge/http-client';
 import type { ChargeOutcome, Payments } from '../domain/ports';
 
 /**
@@ -10,7 +10,7 @@ import type { ChargeOutcome, Payments } from '../domain/ports';
  *
  * Every call is idempotent by order id, so the client may retry each one.
  */
-export function createPaymentClient(client: ServiceClient): Payments {
+export function createPaymentClient(client: ServiceCaller): Payments {
   return {
     async charge(input): Promise<ChargeOutcome> {
       try {

@@ -1,5 +1,5 @@
 import { DependencyError } from '@surge/errors';
-import type { ServiceClient } from '@surge/http-client';
+import type { ServiceCaller } from '@surge/http-client';
 import type { Inventory, ProductInfo, ReserveResult } from '../domain/ports';
 
 /** A reservation (201/200) or a problem document (409/404), as the product service answers. */
@@ -15,7 +15,7 @@ interface ReservationAnswer {
  * The product service's internal API (docs/internal-apis.md). Every call is idempotent
  * (by order id, or a read), so the client may retry each one.
  */
-export function createProductClient(client: ServiceClient): Inventory {
+export function createProductClient(client: ServiceCaller): Inventory {
   const unexpected = (what: string, status: number) =>
     new DependencyError('product', `${what} answered ${status}`);
   return {

@@ -24,6 +24,8 @@ export interface OrderHarness {
   config: OrderConfig;
   product: ProductStub;
   payment: PaymentStub;
+  /** The user service's stand-in: JWKS and the service token endpoint (tokenRequests). */
+  issuer: JwksServer;
   /** A real RS256 token for a new customer (or the given user / role). */
   token(options?: { userId?: string; role?: 'customer' | 'admin' }): { token: string; userId: string };
   query<R extends Record<string, unknown>>(sql: string, values?: unknown[]): Promise<R[]>;
@@ -72,6 +74,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     config,
     product,
     payment,
+    issuer: jwks,
     token(options = {}) {
       const userId = options.userId ?? randomUUID();
       return { userId, token: signTestToken(keys, { userId, role: options.role ?? 'customer' }) };

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface StubServer {
   url: string;
+  /** The Authorization header of every request that reached the stub, in order. */
+  authorizations: Array<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ export interface ProductStub extends StubServer {
   reservations: Map<string, { status: string; items: Array<{ productId: string; quantity: number }> }>;
   addProduct(priceCents: number, stock: number, currency?: string): StubProduct;
   down: boolean;
+  /** This many next requests are answered 401, as a callee refusing the caller's token would. */
+  refuseTokens: number;
   /** Runs after a new reservation is made, before it is answered (e.g. to cut the order database off). */
   afterReserve?: () => Promise<void>;
 }
@@ -65,9 +69,18 @@ export interface ProductStub extends StubServer {
 export async function startProductStub(): Promise<ProductStub> {
   const products = new Map<string, StubProduct>();
   const reservations: ProductStub['reservations'] = new Map();
-  const stub = { down: false } as ProductStub;
+  const stub = {
+    down: false,
+    refuseTokens: 0,
+    authorizations: [] as Array<string | undefined>,
+  } as ProductStub;
   const { server, url } = await listen(async (req, res) => {
     if (stub.down) return void res.destroy();
+    stub.authorizations.push(req.headers.authorization);
+    if (stub.refuseTokens > 0) {
+      stub.refuseTokens -= 1;
+      return send(res, 401, { code: 'INVALID_TOKEN' });
+    }
     const path = req.url ?? '';
     const body = await readJson(req);
     if (path === '/internal/products/lookup') {
@@ -186,8 +199,14 @@ export interface PaymentStub extends StubServer {
 }
 
 export async function startPaymentStub(): Promise<PaymentStub> {
-  const stub = { mode: 'normal', payments: new Map(), chargeCalls: [] } as unknown as PaymentStub;
+  const stub = {
+    mode: 'normal',
+    payments: new Map(),
+    chargeCalls: [],
+    authorizations: [],
+  } as unknown as PaymentStub;
   const { server, url } = await listen(async (req, res) => {
+    stub.authorizations.push(req.headers.authorization);
     const body = await readJson(req);
     const orderId = body.orderId as string;
     if (req.url === '/internal/payments/charge') {

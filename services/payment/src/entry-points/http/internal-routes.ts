@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ValidationError } from '@surge/errors';
-import { validate } from '@surge/http-kit';
+import { allowCallers, validate } from '@surge/http-kit';
 import { cancelPayment } from '../../domain/cancel-payment';
 import { chargePayment } from '../../domain/charge-payment';
 import type { PaymentDeps } from '../../domain/ports';
@@ -9,12 +9,14 @@ import { chargeBody, idempotencyHeaders, orderBody } from './schemas';
 
 /**
  * `/internal/payments/*` (docs/internal-apis.md), called by the order service. The
- * gateway never routes here; the network is the boundary, so there is no token.
+ * gateway never routes here, and every request carries a service token for `payment`
+ * (requireServiceToken where this router is mounted); each route names the services
+ * allowed to call it (docs/security.md).
  */
 export function internalRoutes(deps: PaymentDeps): Router {
   const router = Router();
 
-  router.post('/charge', async (req, res) => {
+  router.post('/charge', allowCallers('order'), async (req, res) => {
     const body = validate(chargeBody, req.body);
     const headers = validate(
       idempotencyHeaders,
@@ -39,12 +41,12 @@ export function internalRoutes(deps: PaymentDeps): Router {
     });
   });
 
-  router.post('/cancel', async (req, res) => {
+  router.post('/cancel', allowCallers('order'), async (req, res) => {
     const { orderId } = validate(orderBody, req.body);
     res.json(await cancelPayment(deps, orderId));
   });
 
-  router.post('/refund', async (req, res) => {
+  router.post('/refund', allowCallers('order'), async (req, res) => {
     const { orderId } = validate(orderBody, req.body);
     res.json(await refundPayment(deps, orderId));
   });

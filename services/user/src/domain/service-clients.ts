@@ -1,0 +1,73 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '@surge/errors';
+
+/**
+ * OAuth 2.0 client credentials for services (RFC 6749 §4.4): a service proves who it is
+ * with its client secret and gets a short-lived token for one audience, the service it
+ * is about to call. The callee checks the token and its own per-route allow-list
+ * (docs/security.md, "Trust between services").
+ *
+ * Errors carry RFC 6749 §5.2's `error` and `error_description` as members of the
+ * problem document, so a standard OAuth client reads them as it expects.
+ */
+export interface ServiceClientRegistry {
+  /** Client id → SHA-256 of its secret (hex). */
+  digests: Readonly<Record<string, { digest: string }>>;
+  /** The services tokens may be asked for. */
+  audiences: readonly string[];
+}
+
+export interface ServiceTokenSigner {
+  sign(claims: { service: string; audience: string }): { token: string; expiresIn: number };
+}
+
+export interface ServiceTokenRequest {
+  grantType: string;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+}
+
+export interface ServiceTokenAnswer {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export type OAuthErrorCode =
+  'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_target' | 'unauthorized_client';
+
+/** A refused token request, as RFC 6749 §5.2 names it, with our stable code for the status. */
+export function oauthError(error: OAuthErrorCode, description: string): AppError {
+  const code = error === 'invalid_client' ? 'INVALID_CREDENTIALS' : 'VALIDATION_FAILED';
+  return new AppError(code, description, { details: { error, error_description: description } });
+}
+
+// Compared with when the client id is unknown, so a wrong id costs what a wrong secret does.
+const DECOY_DIGEST = createHash('sha256').update('no such client').digest();
+
+/**
+ * Issues a token when the client is known, its secret matches (digests compared in
+ * constant time) and the audience is one of the services. Never says which of id or
+ * secret was wrong.
+ */
+export function issueServiceToken(
+  deps: { clients: ServiceClientRegistry; signer: ServiceTokenSigner },
+  request: ServiceTokenRequest,
+): ServiceTokenAnswer {
+  if (request.grantType !== 'client_credentials')
+    throw oauthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported');
+  const stored = Object.hasOwn(deps.clients.digests, request.clientId)
+    ? deps.clients.digests[request.clientId]
+    : undefined;
+  const expected = stored ? Buffer.from(stored.digest, 'hex') : DECOY_DIGEST;
+  const presented = createHash('sha256').update(request.clientSecret, 'utf8').digest();
+  if (!timingSafeEqual(expected, presented) || !stored)
+    throw oauthError('invalid_client', 'Client authentication failed');
+  if (!deps.clients.audiences.includes(request.audience))
+    throw oauthError('invalid_target', `Tokens are issued for ${deps.clients.audiences.join(', ')}`);
+  if (request.audience === request.clientId)
+    throw oauthError('invalid_target', 'A service does not need a token for itself');
+  const { token, expiresIn } = deps.signer.sign({ service: request.clientId, audience: request.audience });
+  return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+}

@@ -1,0 +1,109 @@
+import { Router, type Request } from 'express';
+import { AppError } from '@surge/errors';
+import {
+  issueServiceToken,
+  oauthError,
+  type ServiceClientRegistry,
+  type ServiceTokenRequest,
+  type ServiceTokenSigner,
+} from '../../domain/service-clients';
+import type { FailureWindow } from '../../domain/failure-window';
+
+export interface ServiceTokenRouteDeps {
+  clients: ServiceClientRegistry;
+  signer: ServiceTokenSigner;
+  /** Failed client authentications per caller address. */
+  failures: FailureWindow;
+}
+
+/**
+ * `POST /internal/auth/token`: the OAuth 2.0 token endpoint for services (client
+ * credentials, RFC 6749 §4.4), under /internal so the gateway never routes it.
+ * Takes a form (as the RFC requires) or JSON: `grant_type=client_credentials`,
+ * `audience` (or `resource`) = the service to call, and the client's id and secret in
+ * the body (`client_id`, `client_secret`) or as HTTP Basic (§2.3.1). Answers
+ * `{ access_token, token_type: "Bearer", expires_in }`, or a problem document that also
+ * has §5.2's `error` and `error_description`.
+ *
+ * Guessing is bounded before any secret is compared: an address with too many failed
+ * authentications in the window is answered 429 with Retry-After. The address is the
+ * socket's own: callers are inside the network, and a forwarded-for header would let a
+ * guesser pick a new one per request.
+ */
+export function serviceTokenRoutes(deps: ServiceTokenRouteDeps): Router {
+  const router = Router();
+  router.post('/token', (req, res) => {
+    res.set('cache-control', 'no-store').set('pragma', 'no-cache');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = deps.failures.retryAfterSeconds(address);
+    if (wait !== undefined)
+      throw new AppError('RATE_LIMITED', 'Too many failed client authentications; try again later', {
+        retryAfterSeconds: wait,
+      });
+    const request = tokenRequestOf(req);
+    try {
+      res.json(issueServiceToken(deps, request));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
+        deps.failures.recordFailure(address);
+        res.set('www-authenticate', 'Basic realm="surge-internal"');
+      }
+      throw error;
+    }
+  });
+  return router;
+}
+
+/** The request's parameters, from the body and the Basic header, each at most once. */
+function tokenRequestOf(req: Request): ServiceTokenRequest {
+  const body: unknown = req.body ?? {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw oauthError('invalid_request', 'The body must be a form or a JSON object');
+  const field = (name: string): string | undefined => {
+    const value = (body as Record<string, unknown>)[name];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' || value.length > 1024)
+      throw oauthError('invalid_request', `${name} must be given once, as a string`);
+    return value;
+  };
+  const grantType = field('grant_type');
+  if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
+  const basic = basicCredentials(req.header('authorization'));
+  const bodyId = field('client_id');
+  const bodySecret = field('client_secret');
+  if (basic && bodySecret)
+    throw oauthError('invalid_request', 'Authenticate the client one way: HTTP Basic or client_secret');
+  if (basic && bodyId && bodyId !== basic.clientId)
+    throw oauthError('invalid_request', 'client_id differs from the Basic credentials');
+  const clientId = basic?.clientId ?? bodyId;
+  const clientSecret = basic?.clientSecret ?? bodySecret;
+  if (!clientId || !clientSecret)
+    throw oauthError('invalid_client', 'Client authentication is required (client_id and client_secret)');
+  const audience = field('audience');
+  const resource = field('resource');
+  if (audience && resource && audience !== resource)
+    throw oauthError('invalid_request', 'audience and resource name different services');
+  const target = audience ?? resource;
+  if (!target) throw oauthError('invalid_request', 'audience is required: the service the token is for');
+  return { grantType, clientId, clientSecret, audience: target };
+}
+
+/** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`. */
+function basicCredentials(
+  header: string | undefined,
+): { clientId: string; clientSecret: string } | undefined {
+  if (!header) return undefined;
+  const match = /^Basic ([A-Za-z0-9+/=]{1,2048})$/i.exec(header);
+  if (!match?.[1]) throw oauthError('invalid_request', 'Authorization must be "Basic <credentials>"');
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) throw oauthError('invalid_client', 'Client authentication failed');
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
+  } catch {
+    throw oauthError('invalid_request', 'The Basic credentials are not URL-encoded');
+  }
+}
