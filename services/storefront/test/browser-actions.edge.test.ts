@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningServer } from '@surge/http-kit';
 import { createLogger } from '@surge/logger';
-import { testInfra, uniqueSuffix } from '@surge/testing';
+import { testRedisUrl, uniqueSuffix } from '@surge/testing';
 import { loadConfig } from '../src/config';
 import { startStorefront } from '../src/service';
 
@@ -35,9 +35,9 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
     PORT: '0',
     LOG_LEVEL: 'silent',
-    REDIS_URL: testInfra().redisUrl,
+    REDIS_URL: testRedisUrl('storefront'),
     GATEWAY_URL: 'http://127.0.0.1:9',
-    SESSION_KEY_PREFIX: `storefront-test-${uniqueSuffix()}:`,
+    SESSION_KEY_PREFIX: `storefront:test-${uniqueSuffix()}:`,
     SHUTDOWN_GRACE_MS: '1000',
   });
   running = await startStorefront(config, createLogger({ service: 'storefront', level: 'silent' }));
