@@ -19,6 +19,8 @@ describe('the configured admin', () => {
     await db.drop();
   });
 
+  const UNSET = undefined as unknown as string;
+
   async function startWith(env: Record<string, string>) {
     return startTestUserService({ DATABASE_URL: db.url, ...env });
   }
@@ -57,6 +59,11 @@ describe('the configured admin', () => {
       FAULT_INJECTION: 'false',
       // Production refuses the development Redis password, as it should.
       REDIS_URL: '',
+      // Production refuses the development Kafka password too; these starts need no broker
+      // (undefined: as if the variables were not set at all).
+      KAFKA_BROKERS: UNSET,
+      KAFKA_SASL_USERNAME: UNSET,
+      KAFKA_SASL_PASSWORD: UNSET,
       // Production needs its service clients too (service tokens, docs/security.md).
       SERVICE_CLIENT_SECRETS: `order=${randomBytes(24).toString('base64url')}`,
     };
