@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { newEvent, toKafkaMessage } from '@surge/messaging';
-import { testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { kafkaSaslOptions, testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { startStack, type StackProcess } from '../src/chaos/stack-process';
 import { offsetPorts, TEST_ADMIN, testStackEnv } from './support/stack-env';
 import { axeViolations, launchBrowser, screenshotForDocs } from './browser/browser-kit';
@@ -409,6 +409,8 @@ describe('the storefront and the operations console in a real browser', () => {
     const kafka = new Kafka({
       clientId: 'browser-test',
       brokers: testInfra().kafkaBrokers.split(','),
+      // The broker refuses anonymous clients: write as the test principal.
+      sasl: kafkaSaslOptions(),
       logLevel: logLevel.NOTHING,
     });
     const producer = kafka.producer();
