@@ -24,10 +24,22 @@ describe('Kafka provisioning', () => {
     ]);
   });
 
-  it('grants a consumer READ on what it consumes and its groups, and WRITE on their dead-letter topics only', () => {
+  it('grants a consumer READ on what it consumes and its groups, WRITE on their dead-letter topics and ledgers, and a replay back into them only', () => {
     const rules = kafkaAclRules('notification');
     const writes = rules.filter((rule) => rule.operation === 'WRITE').map((rule) => rule.name);
-    expect(writes.sort()).toEqual(['orders.dlq', 'payments.dlq', 'users.dlq']);
+    expect(writes.sort()).toEqual([
+      'orders',
+      'orders.dlq',
+      'orders.dlq.replayed',
+      'payments',
+      'payments.dlq',
+      'payments.dlq.replayed',
+      'users',
+      'users.dlq',
+      'users.dlq.replayed',
+    ]);
+    const creates = rules.filter((rule) => rule.operation === 'CREATE').map((rule) => rule.name);
+    expect(creates.sort()).toEqual(['orders.dlq.replayed', 'payments.dlq.replayed', 'users.dlq.replayed']);
     expect(rules).toContainEqual({
       principal: 'notification',
       resource: 'group',

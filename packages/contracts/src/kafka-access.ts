@@ -49,7 +49,10 @@ export function provisionedTopics(): string[] {
   return TOPICS.flatMap((topic) => [topic, `${topic}${DEAD_LETTER_SUFFIX}`]);
 }
 
-export type KafkaOperation = 'READ' | 'WRITE' | 'DESCRIBE';
+export type KafkaOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'CREATE';
+
+/** Where a consumer's dead-letter replays are recorded (@surge/messaging dead-letters.ts). */
+export const REPLAY_LEDGER_SUFFIX = '.dlq.replayed';
 
 /** One ALLOW rule, in the vocabulary of kafka-acls and the admin API. */
 export interface KafkaAclRule {
@@ -80,7 +83,23 @@ export function kafkaAclRules(principal: KafkaServicePrincipal): KafkaAclRule[] 
   ]);
   if (access.consumes) {
     for (const topic of access.consumes.topics) {
-      rules.push(rule('topic', topic, 'READ'), rule('topic', `${topic}${DEAD_LETTER_SUFFIX}`, 'WRITE'));
+      const deadLetters = `${topic}${DEAD_LETTER_SUFFIX}`;
+      const ledger = `${topic}${REPLAY_LEDGER_SUFFIX}`;
+      rules.push(
+        rule('topic', topic, 'READ'),
+        rule('topic', deadLetters, 'WRITE'),
+        // Its dead letters, listed and replayed from its admin listener (the operations
+        // console): it reads them and their replay ledger, and keeps the ledger.
+        rule('topic', deadLetters, 'READ'),
+        rule('topic', ledger, 'READ'),
+        rule('topic', ledger, 'WRITE'),
+        rule('topic', ledger, 'CREATE'),
+        // A replay republishes a dead letter to the topic it failed on. The one exception
+        // to "each producer writes its own topic": the consumer writes back only topics it
+        // consumes, so a forged event could reach no consumer but itself in this table
+        // (kafka-acls.security.test.ts keeps it off every other topic).
+        rule('topic', topic, 'WRITE'),
+      );
     }
     rules.push(rule('group', access.consumes.groups, 'READ', 'prefixed'));
   }

@@ -26,10 +26,12 @@ export async function readToEnd(
   kafka: Kafka,
   topics: string[],
   timeoutMs: number,
+  /** The reader's group id starts with it: a service may join only groups under its own prefix. */
+  groupPrefix = 'surge',
 ): Promise<PositionedMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `surge-dlq-read-${randomUUID()}`;
+  const groupId = `${groupPrefix}-dlq-read-${randomUUID()}`;
   try {
     const ends = new Map<string, bigint>();
     for (const topic of topics) {

@@ -1,12 +1,12 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import type { DeadLetter } from '@surge/contracts';
+import { REPLAY_LEDGER_SUFFIX, type DeadLetter } from '@surge/contracts';
 import { AppError } from '@surge/errors';
 import { headerOf, listTopicNames, readToEnd, type PositionedMessage } from './dead-letter-reader';
 
 /** EventConsumer copies a message that keeps failing to `<topic>.dlq` (event-consumer.ts). */
 export const DLQ_SUFFIX = '.dlq';
 /** Where a replay records what it republished, keyed by the dead letter's position. */
-const LEDGER_SUFFIX = '.dlq.replayed';
+const LEDGER_SUFFIX = REPLAY_LEDGER_SUFFIX;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** `orders` and `orders.dlq` both mean the orders topic. */
@@ -38,7 +38,7 @@ export async function listDeadLetters(kafka: Kafka, query: DeadLetterQuery): Pro
   const toRead = topics
     .flatMap((topic) => [`${topic}${DLQ_SUFFIX}`, `${topic}${LEDGER_SUFFIX}`])
     .filter((name) => existing.has(name));
-  const all = await readToEnd(kafka, toRead, query.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const all = await readToEnd(kafka, toRead, query.timeoutMs ?? DEFAULT_TIMEOUT_MS, query.group);
   const letters = topics.flatMap((topic) => lettersOf(topic, all, query.group));
   return { missing: topics.filter((topic) => !existing.has(`${topic}${DLQ_SUFFIX}`)), letters };
 }
@@ -79,6 +79,7 @@ export async function replayDeadLetters(kafka: Kafka, selection: ReplaySelection
     kafka,
     [dlqTopic, `${topic}${LEDGER_SUFFIX}`],
     selection.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    selection.group,
   );
   const selected = lettersOf(topic, all, selection.group).filter(
     (letter) =>

@@ -125,8 +125,8 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     expect(refusalType(refusal)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
-  it('refuses a producer that writes a topic it only consumes', async () => {
-    const refusal = await sendAs(credentialsOf('notification'), 'orders').catch((error: unknown) => error);
+  it('refuses a consumer that writes a topic it does not consume (it writes back only what it replays)', async () => {
+    const refusal = await sendAs(credentialsOf('notification'), 'products').catch((error: unknown) => error);
     expect(refusalType(refusal)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 

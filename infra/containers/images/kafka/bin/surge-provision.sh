@@ -15,6 +15,7 @@ allow user topic literal write,describe users
 allow product topic literal write,describe products
 allow order topic literal write,describe orders
 allow payment topic literal write,describe payments
-allow notification topic literal read users orders payments
-allow notification topic literal write users.dlq orders.dlq payments.dlq
+allow notification topic literal read users users.dlq users.dlq.replayed orders orders.dlq orders.dlq.replayed payments payments.dlq payments.dlq.replayed
+allow notification topic literal write users.dlq users.dlq.replayed users orders.dlq orders.dlq.replayed orders payments.dlq payments.dlq.replayed payments
+allow notification topic literal create users.dlq.replayed orders.dlq.replayed payments.dlq.replayed
 allow notification group prefixed read notification
