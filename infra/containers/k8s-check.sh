@@ -40,6 +40,13 @@ cleanup() {
   if [ "$rc" != 0 ] && [ -f "$KUBECONFIG" ]; then
     kubectl get pods -A -o wide 2>/dev/null || true
     kubectl -n surge get events --sort-by=.lastTimestamp 2>/dev/null | tail -30 || true
+    # The services' own words, for a failure that no event explains (a consumer that never
+    # received, a mail never sent): the last lines of each, warnings and errors first.
+    for service in notification order user payment; do
+      echo "--- $service (last warnings and errors)" >&2
+      kubectl -n surge logs "deploy/$service" --all-containers --tail=400 2>/dev/null |
+        grep -E '"level":(40|50|60)' | tail -15 >&2 || true
+    done
   fi
   stop_cluster
   stop_own_dockerd
