@@ -35,6 +35,9 @@ export interface EventConsumerOptions {
  * context from the `traceparent` header; dead-letter copies keep that header, so a
  * replayed message joins the original trace again.
  */
+/** Pause before a crashed consumer that kafkajs gave up on is started again. */
+const RESTART_AFTER_CRASH_MS = 5_000;
+
 export class EventConsumer {
   private consumer: Consumer | undefined;
 
@@ -44,10 +47,20 @@ export class EventConsumer {
     const { kafka, groupId, topics } = this.options;
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
-      this.options.logger.error({ err: payload.error, groupId }, 'consumer crashed'),
-    );
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = consumer;
+    this.stopped = false;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.options.logger.error(
+        { err: payload.error, groupId, restart: payload.restart },
+        'consumer crashed',
+      );
+      // kafkajs restarts a consumer only after a retriable error. After any other (an
+      // authorisation refused while the broker's ACLs are still being provisioned, a topic
+      // not there yet) it leaves it disconnected for good, and the service would look
+      // healthy while it never consumed again: start it afresh after a pause instead.
+      if (!payload.restart) this.restartLater(consumer, producer);
+    });
     await this.consumer.connect();
     // Subscribing to a topic that does not exist yet lets the broker auto-create it while
     // the group joins: the first assignment can then hold no partition of it, and the
@@ -66,10 +79,33 @@ export class EventConsumer {
   }
 
   private stopProducer: () => Promise<void> = async () => undefined;
+  private stopped = false;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     await this.consumer?.disconnect();
     await this.stopProducer();
+  }
+
+  private restartLater(crashed: Consumer, producer: { disconnect(): Promise<void> }): void {
+    if (this.stopped || this.consumer !== crashed) return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopped || this.consumer !== crashed) return;
+      void (async () => {
+        await crashed.disconnect().catch(() => undefined);
+        await producer.disconnect().catch(() => undefined);
+        if (this.stopped) return;
+        await this.start();
+        this.options.logger.warn({ groupId: this.options.groupId }, 'consumer restarted after a crash');
+      })().catch((error: unknown) => {
+        this.options.logger.error({ err: error, groupId: this.options.groupId }, 'consumer restart failed');
+        if (this.consumer) this.restartLater(this.consumer, producer);
+      });
+    }, RESTART_AFTER_CRASH_MS);
+    this.restartTimer.unref();
   }
 
   private async process(payload: EachMessagePayload, deadLetter: DeadLetter): Promise<void> {
