@@ -237,14 +237,7 @@ function writeAclFile(paths: SurgePaths): void {
  * admin user and `default` are left as they are: the server's owner set them.
  */
 export async function provisionRedisUsers(adminUrl: string): Promise<void> {
-  const client = new Redis(adminUrl, {
-    lazyConnect: true,
-    connectTimeout: 2_000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
+  const client = oneShotClient(adminUrl);
   try {
     await client.connect();
     // One command per user: each is atomic, so a client never sees a half-set user.
@@ -288,8 +281,8 @@ function handle(
   };
 }
 
-/** One PING with no retries; resolves with the server version. */
-async function ping(url: string): Promise<string> {
+/** A client that connects once, retries nothing and queues nothing: for checks and setup. */
+function oneShotClient(url: string): Redis {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 2_000,
@@ -298,6 +291,12 @@ async function ping(url: string): Promise<string> {
     retryStrategy: () => null,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+/** One PING with no retries; resolves with the server version. */
+async function ping(url: string): Promise<string> {
+  const client = oneShotClient(url);
   try {
     await client.connect();
     const pong = await client.ping();
