@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import {
   call,
@@ -69,10 +68,9 @@ describe('checkout while the payment breaker is open', () => {
     // Open: a call reaching payment now would hang for its full second. None does.
     h.payment.mode = 'hang';
     const hitsWhenOpened = proxy.hits;
+    // (proxy.hits, below, is the proof: a call let through would be counted there.)
     for (let i = 0; i < 3; i += 1) {
-      const started = performance.now();
       const res = await checkout();
-      expect(performance.now() - started).toBeLessThan(500);
       expect(res.status).toBe(202);
       expect(res.body.status).toBe('PAYMENT_PENDING');
       orderIds.push(res.body.id);

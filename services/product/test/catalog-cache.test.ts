@@ -155,12 +155,10 @@ describe('when Redis is down', () => {
 
   it('reads, lists and writes still work, and the service stays ready', async () => {
     const product = await createProduct(cacheless);
-    const started = Date.now();
     expect((await call(cacheless.url, 'GET', `/api/products/${product.id}`)).body).toEqual(product);
     const list = await call<Page>(cacheless.url, 'GET', `/api/products?category=${product.category}`);
     expect(list.body.items.map((item) => item.id)).toEqual([product.id]);
     expect((await call(cacheless.url, 'GET', '/api/categories')).status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1_000);
     const ready = await call(cacheless.adminUrl, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'up', checks: { postgres: 'up' } });
