@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { newEvent, toKafkaMessage } from '@surge/messaging';
-import { kafkaSaslOptions, testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
+import { eventually, kafkaSaslOptions, testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { startStack, type StackProcess } from '../src/chaos/stack-process';
 import { offsetPorts, TEST_ADMIN, testStackEnv } from './support/stack-env';
 import { axeViolations, launchBrowser, screenshotForDocs } from './browser/browser-kit';
@@ -27,16 +27,6 @@ const PORTS = offsetPorts({
 });
 const shop = `http://127.0.0.1:${PORTS.GATEWAY}`;
 const password = 'a long enough password';
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function api<T>(
   method: string,
@@ -120,10 +110,13 @@ async function traceServices(traceId: string): Promise<Set<string>> {
 async function traceWith(traceId: string, wanted: string[]): Promise<Set<string>> {
   let found = new Set<string>();
   try {
-    return await eventually(async () => {
-      found = await traceServices(traceId);
-      return wanted.every((name) => found.has(name)) && found;
-    }, 60_000);
+    return await eventually(
+      async () => {
+        found = await traceServices(traceId);
+        return wanted.every((name) => found.has(name)) && found;
+      },
+      { timeoutMs: 60_000 },
+    );
   } catch {
     throw new Error(
       `trace ${traceId} has spans of ${[...found].join(', ') || 'nothing'}; wanted ${wanted.join(', ')}`,
@@ -268,13 +261,16 @@ describe('the storefront and the operations console in a real browser', () => {
 
     // The receipt in the SMTP sink, found by this shopper's unique address.
     const mailpit = process.env.MAILPIT_URL ?? 'http://127.0.0.1:8025';
-    const receipt = await eventually(async () => {
-      const res = await fetch(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`);
-      const found = (await res.json()) as { messages?: Array<{ Subject: string }> };
-      return found.messages?.find(
-        (message) => /order/i.test(message.Subject) && /paid|receipt|confirm/i.test(message.Subject),
-      );
-    }, 60_000);
+    const receipt = await eventually(
+      async () => {
+        const res = await fetch(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`);
+        const found = (await res.json()) as { messages?: Array<{ Subject: string }> };
+        return found.messages?.find(
+          (message) => /order/i.test(message.Subject) && /paid|receipt|confirm/i.test(message.Subject),
+        );
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(receipt.Subject).toBeTruthy();
 
     // Cancel the paid order: cancelled at once, and the page follows the refund by itself.
@@ -365,18 +361,24 @@ describe('the storefront and the operations console in a real browser', () => {
       const poll = await page.waitForRequest(/\/orders\/[0-9a-f-]+\/status$/);
       const traceId = (await poll.headerValue('traceparent'))?.split('-')[1];
       expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-      const services = await eventually(async () => {
-        const found = await traceServices(traceId!);
-        return ['gateway', 'storefront', 'order'].every((name) => found.has(name)) && found;
-      }, 60_000);
+      const services = await eventually(
+        async () => {
+          const found = await traceServices(traceId!);
+          return ['gateway', 'storefront', 'order'].every((name) => found.has(name)) && found;
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(services.has('storefront')).toBe(true);
 
       // The console sees order's breaker towards payment open.
       const breaker = console.locator('#breakers tr[data-caller="order"][data-upstream="payment"]');
-      await eventually(async () => {
-        await console.goto(`${shop}/ops`);
-        return (await breaker.getAttribute('data-state')) === 'open';
-      }, 60_000);
+      await eventually(
+        async () => {
+          await console.goto(`${shop}/ops`);
+          return (await breaker.getAttribute('data-state')) === 'open';
+        },
+        { timeoutMs: 60_000 },
+      );
       await checkA11y(console);
       await screenshotForDocs(console, 'ops-console');
     } finally {
@@ -460,7 +462,7 @@ describe('the storefront and the operations console in a real browser', () => {
     // The effect: the consumer applied the replayed registration and mailed its welcome.
     const welcome = await eventually(
       async () => (await mailTo(email)).find((m) => /welcome/i.test(m.Subject)),
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(welcome.Subject).toBeTruthy();
     await context.close();

@@ -2,6 +2,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@surge/logger';
 import { DEADLINE_HEADER, ServiceClient, remainingBudgetMs } from '@surge/http-client';
+import { eventually } from '@surge/testing';
 import { abortSignalOf, createHttpApp, startServer, type RunningServer } from './index';
 
 /** The deadline middleware through a real app on port 0 (it sits beside the code it tests). */
@@ -96,7 +97,7 @@ describe('the deadline middleware', () => {
     const req = request(`${app.url}/long`);
     req.on('error', () => undefined);
     req.end();
-    await waitFor(() => aborted !== undefined);
+    await eventually(() => aborted !== undefined);
 
     req.destroy();
 
@@ -108,13 +109,9 @@ describe('the deadline middleware', () => {
     const req = request(`${app.url}/long`, { headers: { [DEADLINE_HEADER]: '100' } });
     req.on('error', () => undefined);
     req.end();
-    await waitFor(() => aborted !== undefined);
+    await eventually(() => aborted !== undefined);
 
     await expect(aborted).resolves.toBe('TimeoutError');
     req.destroy();
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-}

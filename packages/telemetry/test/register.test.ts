@@ -1,6 +1,7 @@
+import { eventually } from '@surge/testing';
 import path from 'node:path';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver';
-import { eventually, nodeWithRegister, startTracedProcess } from './support/traced-process';
+import { nodeWithRegister, startTracedProcess } from './support/traced-process';
 
 /** What `node --require <register>` does to a process, seen from outside it. */
 const hello = path.join(__dirname, 'fixtures', 'hello-service.ts');
@@ -43,9 +44,9 @@ describe('the telemetry register', () => {
     });
     const answer = await fetch(`${service.url}/hello`);
     expect(answer.status).toBe(200);
-    const logged = await eventually('the request log line', () =>
-      service.lines.find((line) => line.msg === 'saying hello'),
-    );
+    const logged = await eventually(() => service.lines.find((line) => line.msg === 'saying hello'), {
+      what: 'the request log line',
+    });
 
     expect(await service.stop()).toBe(0);
 

@@ -7,9 +7,10 @@ import {
   uniqueSuffix,
   type ScratchDatabase,
   testKafkaCredentials,
+  eventually,
 } from '@surge/testing';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
-import { eventually, startTracedProcess, type TracedProcess } from './support/traced-process';
+import { startTracedProcess, type TracedProcess } from './support/traced-process';
 
 /**
  * One checkout, one trace: two real processes under the telemetry register, an HTTP call
@@ -78,18 +79,23 @@ describe('a checkout across two services and Kafka', () => {
     expect(answer.status).toBe(201);
     const { eventId } = (await answer.json()) as { eventId: string };
 
-    const consumer = await eventually('the consumer span', () =>
-      receiver.spans.find((s) => s.kind === 'consumer' && s.attributes['messaging.message.id'] === eventId),
+    const consumer = await eventually(
+      () =>
+        receiver.spans.find((s) => s.kind === 'consumer' && s.attributes['messaging.message.id'] === eventId),
+      { what: 'the consumer span' },
     );
     // Each process exports on its own schedule: wait until both have sent their part.
-    const trace = await eventually('both processes to export the trace', () => {
-      const spans = receiver.spans.filter((s) => s.traceId === consumer.traceId);
-      const complete =
-        spans.some((s) => s.spanId === consumer.parentSpanId) &&
-        spans.some((s) => s.service === 'back' && s.kind === 'server') &&
-        spans.some((s) => s.service === 'front' && s.kind === 'server');
-      return complete ? spans : undefined;
-    });
+    const trace = await eventually(
+      () => {
+        const spans = receiver.spans.filter((s) => s.traceId === consumer.traceId);
+        const complete =
+          spans.some((s) => s.spanId === consumer.parentSpanId) &&
+          spans.some((s) => s.service === 'back' && s.kind === 'server') &&
+          spans.some((s) => s.service === 'front' && s.kind === 'server');
+        return complete ? spans : undefined;
+      },
+      { what: 'both processes to export the trace' },
+    );
     const byId = new Map(trace.map((s) => [s.spanId, s]));
 
     const root = only(trace, 'root span', (s) => s.parentSpanId === '');
@@ -124,11 +130,14 @@ describe('a checkout across two services and Kafka', () => {
     const answer = await fetch(`${front.url}/checkout`, { method: 'POST' });
     const { eventId } = (await answer.json()) as { eventId: string };
 
-    const handled = await eventually('the handler log line', () =>
-      front.lines.find((line) => line.msg === 'event handled' && line.eventId === eventId),
+    const handled = await eventually(
+      () => front.lines.find((line) => line.msg === 'event handled' && line.eventId === eventId),
+      { what: 'the handler log line' },
     );
-    const consumer = await eventually('the consumer span', () =>
-      receiver.spans.find((s) => s.kind === 'consumer' && s.attributes['messaging.message.id'] === eventId),
+    const consumer = await eventually(
+      () =>
+        receiver.spans.find((s) => s.kind === 'consumer' && s.attributes['messaging.message.id'] === eventId),
+      { what: 'the consumer span' },
     );
     expect(handled).toMatchObject({ trace_id: consumer.traceId, span_id: consumer.spanId });
     const written = back.lines.find((line) => line.msg === 'order written' && line.eventId === eventId);

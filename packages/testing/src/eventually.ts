@@ -38,20 +38,13 @@ export async function eventually<T>(
 }
 
 /**
- * Waits until `assertion` stops throwing (an `expect` about an effect that happens on
- * the system's own schedule) and returns what it returned; fails with its last error.
+ * The same wait for a check written as assertions (`expect` about an effect that happens
+ * on the system's own schedule): done once it stops throwing; returns what it returned.
  */
 export async function eventuallyPasses<T>(
   assertion: () => T | Promise<T>,
-  { timeoutMs = 30_000, intervalMs = 50 }: Omit<EventuallyOptions, 'what'> = {},
+  options: EventuallyOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
+  const passed = await eventually(async () => ({ value: await assertion() }), options);
+  return passed.value;
 }

@@ -4,3 +4,4 @@ export * from './call-json';
 export * from './tampered-cursors';
 export * from './eventually';
 export * from './test-kafka';
+export * from './test-service';

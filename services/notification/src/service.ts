@@ -1,24 +1,14 @@
-import { RemoteJwks, TokenVerifier } from '@surge/auth';
-import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
-import { ServiceClient } from '@surge/http-client';
-import {
-  authenticate,
-  createHttpApp,
-  createMetricsRegistry,
-  startServer,
-  type RunningServer,
-} from '@surge/http-kit';
+import { upstreamBreakerOptions } from '@surge/config';
+import { authenticate, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import {
-  createKafka,
   deadLetterAdminRoutes,
-  messagingMigrationsDir,
   registerConsumerLagMetrics,
   registerDeadLetterMetric,
 } from '@surge/messaging';
-import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
+import { startService, type ServiceDefinition } from '@surge/service-runtime';
 import { createSmtpMailer } from './clients/smtp-mailer';
-import type { NotificationConfig } from './config';
+import { loadConfig, type NotificationConfig } from './config';
 import { migrationsDir } from './data-access/migrations-dir';
 import { createNotificationRepository } from './data-access/notification-repository';
 import type { DeliveryDeps } from './domain/deliver-notification';
@@ -44,121 +34,73 @@ export async function startNotificationService(
   config: NotificationConfig,
   logger: Logger,
 ): Promise<NotificationService> {
-  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
-  await runMigrations({
-    databaseUrl: config.DATABASE_URL,
-    dir: messagingMigrationsDir,
-    logger,
-    table: 'schema_migrations_messaging',
-  });
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
-  const store = createNotificationRepository(pool);
-  // The client's metrics go to the registry the app serves on /metrics, so it exists first.
-  const registry = createMetricsRegistry(SERVICE_NAME);
-  registerPoolMetrics(registry, pool);
-  // JWKS reads only: a GET, retried; an open breaker fails token checks of unknown keys at
-  // once (503) while cached keys keep verifying. Mail delivery never calls the user service.
-  const users = new ServiceClient({
-    name: 'user',
-    baseUrl: config.USER_SERVICE_URL,
-    timeoutMs: 2_000,
-    breaker: upstreamBreakerOptions(config),
-    retry: true,
-    registry,
-    logger,
-  });
-  const verifier = new TokenVerifier({
-    keys: new RemoteJwks({ client: users, path: '/api/auth/jwks', logger }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-
-  const kafka = createKafka({
-    brokers: [...config.KAFKA_BROKERS],
-    clientId: SERVICE_NAME,
-    logger,
-    sasl: kafkaSaslOf(config),
-  });
-  const http = createHttpApp({
-    service: SERVICE_NAME,
-    logger,
-    registry,
-    faultInjection: config.FAULT_INJECTION,
-    readiness: { postgres: () => pingPostgres(pool) },
-    routes: (app) => {
-      app.use(authenticate(verifier));
-      app.use('/api/notifications', notificationRoutes({ store }));
-    },
-    // The console lists and replays this consumer's dead letters here (admin listener only).
-    adminRoutes: deadLetterAdminRoutes({
+  return startService(SERVICE_NAME, logger, async (kit) => {
+    const pool = await kit.postgres({ databaseUrl: config.DATABASE_URL, migrationsDir, messaging: true });
+    const store = createNotificationRepository(pool);
+    // For token checks only: mail delivery never calls the user service.
+    const users = kit.userClient({
+      url: config.USER_SERVICE_URL,
+      timeoutMs: 2_000,
+      breaker: upstreamBreakerOptions(config),
+      retry: true,
+    });
+    const verify = kit.verifiers(users, config);
+    const kafka = kit.kafka(config);
+    const groupId = config.CONSUMER_GROUP;
+    const lag = registerConsumerLagMetrics({
       kafka,
-      groupId: config.CONSUMER_GROUP,
+      registry: kit.registry,
+      groupId,
       topics: CONSUMED_TOPICS,
       logger,
-    }),
-  });
-
-  const mailer = createSmtpMailer({
-    url: config.SMTP_URL,
-    from: config.MAIL_FROM,
-    timeoutMs: config.SMTP_TIMEOUT_MS,
-  });
-  const delivery: DeliveryDeps = {
-    store,
-    mailer,
-    metrics: createNotificationMetrics(http.registry),
-    maxSendAttempts: config.SEND_MAX_ATTEMPTS,
-  };
-  const lag = registerConsumerLagMetrics({
-    kafka,
-    registry,
-    groupId: config.CONSUMER_GROUP,
-    topics: CONSUMED_TOPICS,
-    logger,
-  });
-  const consumers = startConsumers(
-    kafka,
-    [
-      createEventConsumer({
-        kafka,
-        logger,
-        delivery,
-        groupId: config.CONSUMER_GROUP,
-        maxAttempts: config.EVENT_MAX_ATTEMPTS,
-        onDeadLetter: registerDeadLetterMetric(registry, config.CONSUMER_GROUP),
-      }),
-    ],
-    logger,
-  );
-  const retryJob = startRetryPendingJob(
-    delivery,
-    logger.child({ component: 'retry-pending' }),
-    config.SEND_RETRY_INTERVAL_MS,
-  );
-
-  // Run in reverse: the job and consumers stop before SMTP, the JWKS client and the pool close.
-  const cleanups = [
-    () => pool.end(),
-    () => users.close(),
-    () => lag.stop(),
-    async () => mailer.close(),
-    () => consumers.stop(),
-    () => retryJob.stop(),
-  ];
-  try {
-    const running = await startServer(http, {
-      port: config.PORT,
-      host: config.HOST,
-      adminHost: config.ADMIN_HOST,
-      adminPort: config.ADMIN_PORT,
+    });
+    kit.onStop('consumer lag metrics', () => lag.stop());
+    const mailer = createSmtpMailer({
+      url: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      timeoutMs: config.SMTP_TIMEOUT_MS,
+    });
+    kit.onStop('smtp mailer', async () => mailer.close());
+    const delivery: DeliveryDeps = {
+      store,
+      mailer,
+      metrics: createNotificationMetrics(kit.registry),
+      maxSendAttempts: config.SEND_MAX_ATTEMPTS,
+    };
+    // The consumers and the job stop before SMTP, the JWKS client and the pool close.
+    const consumer = createEventConsumer({
+      kafka,
       logger,
-      graceMs: config.SHUTDOWN_GRACE_MS,
-      cleanups,
+      delivery,
+      groupId,
+      maxAttempts: config.EVENT_MAX_ATTEMPTS,
+      onDeadLetter: registerDeadLetterMetric(kit.registry, groupId),
+    });
+    const consumers = startConsumers(kafka, [consumer], logger);
+    kit.onStop('event consumers', () => consumers.stop());
+    const retryJob = startRetryPendingJob(
+      delivery,
+      logger.child({ component: 'retry-pending' }),
+      config.SEND_RETRY_INTERVAL_MS,
+    );
+    kit.onStop('retry-pending job', () => retryJob.stop());
+
+    const running = await kit.serve(config, {
+      faultInjection: config.FAULT_INJECTION,
+      routes: (app) => {
+        app.use(authenticate(verify.user));
+        app.use('/api/notifications', notificationRoutes({ store }));
+      },
+      // The console lists and replays this consumer's dead letters here (admin listener only).
+      adminRoutes: deadLetterAdminRoutes({ kafka, groupId, topics: CONSUMED_TOPICS, logger }),
     });
     return { ...running, consumersStarted: consumers.started };
-  } catch (error) {
-    // The port was taken, say: release what already runs, or it would outlive the failed start.
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    throw error;
-  }
+  });
 }
+
+/** What runMain and the test harness start. */
+export const notificationService: ServiceDefinition<NotificationConfig, NotificationService> = {
+  name: SERVICE_NAME,
+  loadConfig,
+  start: startNotificationService,
+};

@@ -1,9 +1,9 @@
+import { eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
   publish,
   startTestNotificationService,
-  eventually,
   type TestNotificationService,
 } from './support';
 
@@ -33,11 +33,14 @@ describe('GET /metrics of the notification service', () => {
   it('reports the consumer lag of its group on every consumed topic, back to zero once an event is handled', async () => {
     await publish('users', events.userRegistered({ name: 'Lag Watcher' }));
 
-    const lag = await eventually(async () => {
-      const current = await lagByTopic();
-      const settled = current.size === 3 && [...current.values()].every((value) => value === 0);
-      return settled ? current : undefined;
-    }, 'the lag of every topic to be measured and back to zero');
+    const lag = await eventually(
+      async () => {
+        const current = await lagByTopic();
+        const settled = current.size === 3 && [...current.values()].every((value) => value === 0);
+        return settled ? current : undefined;
+      },
+      { what: 'the lag of every topic to be measured and back to zero' },
+    );
 
     expect([...lag.keys()].sort()).toEqual(['orders', 'payments', 'users']);
   });

@@ -1,10 +1,9 @@
 import { deadLetterListSchema, deadLetterReplayResultSchema, type DeadLetter } from '@surge/contracts';
 import { createPool, type Pool } from '@surge/postgres';
-import { provisionTestDatabase } from '@surge/testing';
+import { provisionTestDatabase, eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
-  eventually,
   mailTo,
   notificationsFor,
   publish,
@@ -75,7 +74,7 @@ describe('dead letters on the admin listener', () => {
       await publish('users', registered);
       letter = await eventually(
         async () => (await listed()).messages.find((message) => message.id === registered.id),
-        'the event in users.dlq',
+        { what: 'the event in users.dlq' },
       );
     } finally {
       await db.query('ALTER TABLE notifications_gone RENAME TO notifications');
@@ -98,13 +97,18 @@ describe('dead letters on the admin listener', () => {
     expect(deadLetterReplayResultSchema.parse(await first.json())).toEqual({ replayed: 1, skipped: 0 });
 
     // By Message-ID: on a shared Mailpit, other stacks consuming `users` mail this address too.
-    const [row] = await eventually(async () => {
-      const rows = await notificationsFor(service.db, registered.id);
-      return rows.length > 0 ? rows : undefined;
-    }, 'the notification after the replay');
+    const [row] = await eventually(
+      async () => {
+        const rows = await notificationsFor(service.db, registered.id);
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the notification after the replay' },
+    );
     const mine = async () =>
       (await mailTo(registered.data.email)).filter((mail) => mail.MessageID.startsWith(row!.id));
-    await eventually(async () => ((await mine()).length > 0 ? true : undefined), 'the welcome email');
+    await eventually(async () => ((await mine()).length > 0 ? true : undefined), {
+      what: 'the welcome email',
+    });
     const after = await listed();
     expect(pendingOf(after, 'users')).toBe(before - 1);
     expect(after.messages.find((message) => message.position === letter.position)).toMatchObject({
@@ -118,10 +122,9 @@ describe('dead letters on the admin listener', () => {
     expect(deadLetterReplayResultSchema.parse(await second.json())).toEqual({ replayed: 0, skipped: 1 });
     const duplicates = await duplicatesCounted();
     await publish('users', registered);
-    await eventually(
-      async () => ((await duplicatesCounted()) > duplicates ? true : undefined),
-      'the repeated event seen by the inbox as a duplicate',
-    );
+    await eventually(async () => ((await duplicatesCounted()) > duplicates ? true : undefined), {
+      what: 'the repeated event seen by the inbox as a duplicate',
+    });
     expect(await notificationsFor(service.db, registered.id)).toHaveLength(1);
     expect(await mine()).toHaveLength(1);
   }, 60_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { testInfra } from '@surge/testing';
+import { testInfra, eventually } from '@surge/testing';
 import { dlq } from '../../../infra/stack/src/commands/dlq';
-import { closeKafka, events, eventually, publishRaw, toHeaders, watchTopic } from './support';
+import { closeKafka, events, publishRaw, toHeaders, watchTopic } from './support';
 
 /**
  * `npm run stack -- dlq` against the real broker. (It lives here because the CLI's own tests
@@ -65,10 +65,9 @@ describe('npm run stack -- dlq', () => {
       expect(second.at(-1)).toBe(
         'replayed 0 message(s) from orders.dlq to orders; 1 already replayed before',
       );
-      const copy = await eventually(
-        async () => orders.seen.find((m) => m.headers.ce_id === id),
-        'the replayed message on orders',
-      );
+      const copy = await eventually(async () => orders.seen.find((m) => m.headers.ce_id === id), {
+        what: 'the replayed message on orders',
+      });
       expect(copy.headers.ce_type).toBe('order.created');
       expect(Object.keys(copy.headers).filter((name) => name.startsWith('x-dlq-'))).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 1_000));

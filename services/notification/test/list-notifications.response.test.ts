@@ -1,8 +1,8 @@
+import { eventually } from '@surge/testing';
 import { randomUUID } from 'node:crypto';
 import {
   closeKafka,
   events,
-  eventually,
   publish,
   startTestNotificationService,
   type TestNotificationService,
@@ -58,14 +58,17 @@ describe('GET /api/notifications', () => {
     await publish('users', me, other);
     await eventually(
       async () => ((await list(service.tokenFor(me.data.userId))).body.items.length ? true : undefined),
-      'welcome',
+      { what: 'welcome' },
     );
     await publish('orders', paid);
 
-    const page = await eventually(async () => {
-      const res = await list(service.tokenFor(me.data.userId));
-      return res.body.items.length === 2 ? res : undefined;
-    }, 'both notifications listed');
+    const page = await eventually(
+      async () => {
+        const res = await list(service.tokenFor(me.data.userId));
+        return res.body.items.length === 2 ? res : undefined;
+      },
+      { what: 'both notifications listed' },
+    );
 
     expect(page.status).toBe(200);
     expect(page.body.nextCursor).toBeNull();
@@ -78,10 +81,13 @@ describe('GET /api/notifications', () => {
       eventId: paid.id,
       sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
-    const theirs = await eventually(async () => {
-      const res = await list(service.tokenFor(other.data.userId));
-      return res.body.items.length ? res : undefined;
-    }, 'the other user listing');
+    const theirs = await eventually(
+      async () => {
+        const res = await list(service.tokenFor(other.data.userId));
+        return res.body.items.length ? res : undefined;
+      },
+      { what: 'the other user listing' },
+    );
     expect(theirs.body.items.map((item) => item.eventId)).toEqual([other.id]);
   });
 

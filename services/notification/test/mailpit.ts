@@ -1,4 +1,4 @@
-import { eventually } from './eventually';
+import { eventually } from '@surge/testing';
 
 /**
  * Mailpit's addresses, which the jest global setup puts in the environment next to
@@ -33,10 +33,9 @@ export async function mailTo(address: string): Promise<MailpitMessage[]> {
 
 /** Waits until mail to `address` reached Mailpit, then a little longer so a duplicate would show too. */
 export async function settledMailTo(address: string, count = 1): Promise<MailpitMessage[]> {
-  await eventually(
-    async () => ((await mailTo(address)).length >= count ? true : undefined),
-    `mail to ${address}`,
-  );
+  await eventually(async () => ((await mailTo(address)).length >= count ? true : undefined), {
+    what: `mail to ${address}`,
+  });
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   return mailTo(address);
 }

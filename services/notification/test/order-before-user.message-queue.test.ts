@@ -1,7 +1,7 @@
+import { eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
-  eventually,
   mailTo,
   notificationsFor,
   publish,
@@ -31,28 +31,31 @@ describe('an order event that arrives before its user is known', () => {
     const paid = events.orderPaid(late.data.userId);
     const known = events.userRegistered();
     await publish('users', known);
-    await eventually(async () => ((await mailTo(known.data.email)).length ? true : undefined), 'welcome');
+    await eventually(async () => ((await mailTo(known.data.email)).length ? true : undefined), {
+      what: 'welcome',
+    });
 
     await publish('orders', paid);
-    await eventually(
-      async () => ((await parked(paid.id)) ? true : undefined),
-      'the order event to be parked',
-    );
+    await eventually(async () => ((await parked(paid.id)) ? true : undefined), {
+      what: 'the order event to be parked',
+    });
     // The consumer moved on: a known user's order behind it is handled right away.
     const other = events.orderPaid(known.data.userId);
     await publish('orders', other);
-    await eventually(
-      async () => ((await mailTo(known.data.email)).length === 2 ? true : undefined),
-      'receipt',
-    );
+    await eventually(async () => ((await mailTo(known.data.email)).length === 2 ? true : undefined), {
+      what: 'receipt',
+    });
     expect(await notificationsFor(service.db, paid.id)).toHaveLength(0);
 
     await publish('users', late);
 
-    const rows = await eventually(async () => {
-      const found = await notificationsFor(service.db, paid.id);
-      return found[0]?.status === 'SENT' ? found : undefined;
-    }, 'the parked receipt to be sent');
+    const rows = await eventually(
+      async () => {
+        const found = await notificationsFor(service.db, paid.id);
+        return found[0]?.status === 'SENT' ? found : undefined;
+      },
+      { what: 'the parked receipt to be sent' },
+    );
     expect(rows).toHaveLength(1);
     expect(await parked(paid.id)).toBe(false);
     const subjects = (await settledMailTo(late.data.email, 2)).map((message) => message.Subject).sort();
@@ -74,7 +77,7 @@ describe('an order event that arrives before its user is known', () => {
     const paid = events.orderPaid(late.data.userId);
 
     await publish('orders', paid, paid);
-    await eventually(async () => ((await parked(paid.id)) ? true : undefined), 'parked');
+    await eventually(async () => ((await parked(paid.id)) ? true : undefined), { what: 'parked' });
     await publish('users', late);
 
     const mail = await settledMailTo(late.data.email, 2);

@@ -1,8 +1,8 @@
+import { eventually } from '@surge/testing';
 import { randomUUID } from 'node:crypto';
 import {
   closeKafka,
   events,
-  eventually,
   mailTo,
   publish,
   publishRaw,
@@ -40,10 +40,9 @@ describe('poison messages on the orders topic', () => {
   it('go to orders.dlq with the error, and the consumer goes on to the next event', async () => {
     const registered = events.userRegistered();
     await publish('users', registered);
-    await eventually(
-      async () => ((await mailTo(registered.data.email)).length ? true : undefined),
-      'welcome',
-    );
+    await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), {
+      what: 'welcome',
+    });
     const paid = events.orderPaid(registered.data.userId);
     const notJson = randomUUID();
     const unknownType = randomUUID();
@@ -58,10 +57,13 @@ describe('poison messages on the orders topic', () => {
       deadLetters.seen.find(
         (m) => m.headers.ce_id === id && m.headers['x-dlq-group'] === service.config.CONSUMER_GROUP,
       );
-    const [first, second] = await eventually(async () => {
-      const found = [mine(notJson), mine(unknownType)];
-      return found.every(Boolean) ? found : undefined;
-    }, 'both poison messages in orders.dlq');
+    const [first, second] = await eventually(
+      async () => {
+        const found = [mine(notJson), mine(unknownType)];
+        return found.every(Boolean) ? found : undefined;
+      },
+      { what: 'both poison messages in orders.dlq' },
+    );
     expect(first).toMatchObject({
       key,
       value: '{"orderId": oops',

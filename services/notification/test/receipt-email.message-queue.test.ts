@@ -1,3 +1,4 @@
+import { eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
@@ -5,7 +6,6 @@ import {
   publish,
   settledMailTo,
   startTestNotificationService,
-  eventually,
   type TestNotificationService,
 } from './support';
 
@@ -22,7 +22,9 @@ afterAll(async () => {
 async function knownUser() {
   const registered = events.userRegistered({ name: 'Alan Test' });
   await publish('users', registered);
-  await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), 'welcome');
+  await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), {
+    what: 'welcome',
+  });
   return registered.data;
 }
 

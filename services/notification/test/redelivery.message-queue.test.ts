@@ -1,7 +1,7 @@
+import { eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
-  eventually,
   notificationsFor,
   publish,
   settledMailTo,
@@ -52,7 +52,7 @@ describe('an event Kafka delivers more than once', () => {
     ]);
     await eventually(
       async () => ((await notificationsFor(service.db, paid.id)).length === 1 ? true : undefined),
-      'the receipt row',
+      { what: 'the receipt row' },
     );
     expect(await notificationsFor(service.db, reEmitted.id)).toHaveLength(0);
   });

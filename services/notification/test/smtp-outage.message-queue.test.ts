@@ -1,10 +1,10 @@
+import { eventually } from '@surge/testing';
 import { createSmtpMailer } from '../src/clients/smtp-mailer';
 import { createNotificationRepository } from '../src/data-access/notification-repository';
 import { notifyForEvent } from '../src/domain/notify-for-event';
 import {
   closeKafka,
   events,
-  eventually,
   notificationsFor,
   settledMailTo,
   startTestNotificationService,
@@ -57,8 +57,7 @@ describe('an email that cannot be sent when its event is handled', () => {
         const found = await notificationsFor(service.db, registered.id);
         return found[0]?.status === 'SENT' ? found : undefined;
       },
-      'the retry job to send it',
-      30_000,
+      { what: 'the retry job to send it', timeoutMs: 30_000 },
     );
     expect(sent).toHaveLength(1);
     expect(await settledMailTo(registered.data.email)).toHaveLength(1);

@@ -10,32 +10,27 @@ import {
   type JwksServer,
   type TestKeyPair,
   serviceKafkaEnv,
+  startTestService,
+  type TestService,
 } from '@surge/testing';
-import { loadConfig, type NotificationConfig } from '../src/config';
+import type { NotificationConfig } from '../src/config';
 import { CONSUMED_TOPICS } from '../src/entry-points/kafka/event-consumer';
-import { startNotificationService, type NotificationService } from '../src/service';
+import { notificationService, type NotificationService } from '../src/service';
 import { kafka, startGroupsAtEnd } from './kafka';
 import { mailInfra } from './mailpit';
 
 export { events } from './events';
-export { eventually } from './eventually';
 export { closeKafka, publish, publishRaw, toHeaders, watchTopic, type SeenMessage } from './kafka';
 export { mailInfra, mailTo, settledMailTo, type MailpitMessage } from './mailpit';
 
 const logger = createLogger({ service: 'notification-test', level: 'silent' });
 
-export interface TestNotificationService {
-  url: string;
-  /** The admin listener: readiness details, /metrics, /_control. */
-  adminUrl: string;
-  config: NotificationConfig;
-  running: NotificationService;
+export interface TestNotificationService extends TestService<NotificationConfig, NotificationService> {
   keys: TestKeyPair;
   /** A pool on the test database, for assertions on rows. */
   db: Pool;
   /** A real RS256 token for `userId`, verified by the service through its JWKS. */
   tokenFor(userId: string): string;
-  stop(): Promise<void>;
 }
 
 /**
@@ -47,40 +42,37 @@ export interface TestNotificationService {
 export async function startTestNotificationService(
   overrides: Record<string, string> = {},
 ): Promise<TestNotificationService> {
-  const infra = testInfra();
   const keys = createTestKeyPair();
   const jwks: JwksServer = await serveJwks([keys]);
   const group = overrides.CONSUMER_GROUP ?? `notification-test-${uniqueSuffix()}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: await provisionTestDatabase('surge_notification_test'),
-    KAFKA_BROKERS: infra.kafkaBrokers,
-    ...serviceKafkaEnv('notification'),
-    SMTP_URL: mailInfra().smtpUrl,
-    USER_SERVICE_URL: jwks.url,
-    CONSUMER_GROUP: group,
-    SEND_RETRY_INTERVAL_MS: '200',
-    SHUTDOWN_GRACE_MS: '1000',
-    ...overrides,
-  });
   await startGroupsAtEnd(kafka(), [{ groupId: group, topics: [...CONSUMED_TOPICS] }]);
-  const running = await startNotificationService(config, logger);
-  await running.consumersStarted;
-  const db = createPool({ connectionString: config.DATABASE_URL, applicationName: 'notification-test' });
+  const service = await startTestService(
+    notificationService,
+    {
+      DATABASE_URL: await provisionTestDatabase('surge_notification_test'),
+      KAFKA_BROKERS: testInfra().kafkaBrokers,
+      ...serviceKafkaEnv('notification'),
+      SMTP_URL: mailInfra().smtpUrl,
+      USER_SERVICE_URL: jwks.url,
+      CONSUMER_GROUP: group,
+      SEND_RETRY_INTERVAL_MS: '200',
+      ...overrides,
+    },
+    { logger, alsoStop: [() => jwks.close()] },
+  );
+  await service.running.consumersStarted;
+  const db = createPool({
+    connectionString: service.config.DATABASE_URL,
+    applicationName: 'notification-test',
+  });
   return {
-    url: running.url,
-    adminUrl: running.adminUrl,
-    config,
-    running,
+    ...service,
     keys,
     db,
     tokenFor: (userId) => signTestToken(keys, { userId }),
     async stop() {
-      await running.stop();
+      await service.stop();
       await db.end();
-      await jwks.close();
     },
   };
 }

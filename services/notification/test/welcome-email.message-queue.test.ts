@@ -1,3 +1,4 @@
+import { eventually } from '@surge/testing';
 import {
   closeKafka,
   events,
@@ -6,7 +7,6 @@ import {
   publish,
   settledMailTo,
   startTestNotificationService,
-  eventually,
   type TestNotificationService,
 } from './support';
 
@@ -31,10 +31,13 @@ describe('user.registered on the users topic', () => {
       Subject: 'Welcome to Surge, Grace Hopper',
       To: [{ Address: registered.data.email }],
     });
-    const rows = await eventually(async () => {
-      const found = await notificationsFor(service.db, registered.id);
-      return found[0]?.status === 'SENT' ? found : undefined;
-    }, 'the notification to be marked SENT');
+    const rows = await eventually(
+      async () => {
+        const found = await notificationsFor(service.db, registered.id);
+        return found[0]?.status === 'SENT' ? found : undefined;
+      },
+      { what: 'the notification to be marked SENT' },
+    );
     expect(rows).toEqual([
       expect.objectContaining({ type: 'user.registered', user_id: registered.data.userId, status: 'SENT' }),
     ]);
@@ -45,14 +48,19 @@ describe('user.registered on the users topic', () => {
   it('counts the sent email in notifications_total', async () => {
     const registered = events.userRegistered();
     await publish('users', registered);
-    await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), 'mail');
+    await eventually(async () => ((await mailTo(registered.data.email)).length ? true : undefined), {
+      what: 'mail',
+    });
 
-    const metrics = await eventually(async () => {
-      const text = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
-      return /notifications_total\{[^}]*type="user.registered"[^}]*outcome="sent"[^}]*\} [1-9]/.test(text)
-        ? text
-        : undefined;
-    }, 'the counter');
+    const metrics = await eventually(
+      async () => {
+        const text = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
+        return /notifications_total\{[^}]*type="user.registered"[^}]*outcome="sent"[^}]*\} [1-9]/.test(text)
+          ? text
+          : undefined;
+      },
+      { what: 'the counter' },
+    );
     expect(metrics).toContain('# TYPE notifications_total counter');
   });
 });

@@ -1,8 +1,8 @@
+import { eventually } from '@surge/testing';
 import { randomUUID } from 'node:crypto';
 import {
   call,
   checkoutBody,
-  eventually,
   placeOrder,
   startOrderHarness,
   type OrderHarness,

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { testInfra } from '@surge/testing';
-import {
-  checkoutBody,
-  eventually,
-  placeOrder,
-  startOrderHarness,
-  type OrderHarness,
-} from './support/order-service';
+import { testInfra, eventually } from '@surge/testing';
+import { checkoutBody, placeOrder, startOrderHarness, type OrderHarness } from './support/order-service';
 
 /**
  * The order database becomes unreachable between the reservation (product service) and

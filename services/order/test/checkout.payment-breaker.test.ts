@@ -1,8 +1,8 @@
+import { eventually } from '@surge/testing';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import {
   call,
   checkoutBody,
-  eventually,
   placeOrder,
   startOrderHarness,
   type OrderHarness,
@@ -80,7 +80,7 @@ describe('checkout while the payment breaker is open', () => {
 
     // Payment recovers; after the reset timeout one trial call goes through and closes it.
     h.payment.mode = 'normal';
-    await eventually(async () => (await paymentBreakerState()) === 0, RESET_MS + 10_000);
+    await eventually(async () => (await paymentBreakerState()) === 0, { timeoutMs: RESET_MS + 10_000 });
     for (const id of orderIds) await eventually(async () => (await orderStatus(token, id)) === 'PAID');
     await eventually(async () => product.sold === orderIds.length);
     expect(product).toMatchObject({ stock: 20 - orderIds.length, reserved: 0 });

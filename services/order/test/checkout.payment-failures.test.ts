@@ -1,7 +1,7 @@
+import { eventually } from '@surge/testing';
 import {
   call,
   checkoutBody,
-  eventually,
   placeOrder,
   startOrderHarness,
   type OrderHarness,

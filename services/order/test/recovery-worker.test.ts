@@ -1,5 +1,6 @@
+import { eventually } from '@surge/testing';
 import { randomUUID } from 'node:crypto';
-import { call, eventually, startOrderHarness, type OrderHarness } from './support/order-service';
+import { call, startOrderHarness, type OrderHarness } from './support/order-service';
 
 let h: OrderHarness;
 beforeAll(async () => {

@@ -1,3 +1,3 @@
 /** For in-process use by other workspaces' tests (the payment service starts a simulator on port 0). */
 export { loadConfig, type ProviderConfig } from './config';
-export { SERVICE_NAME, startProviderService } from './service';
+export { SERVICE_NAME, providerService, startProviderService } from './service';

@@ -1,7 +1,7 @@
-import { createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import type { RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
-import type { ProviderConfig } from './config';
+import { startService, type ServiceDefinition } from '@surge/service-runtime';
+import { loadConfig, type ProviderConfig } from './config';
 import { createChargeRepository } from './data-access/charge-repository';
 import { migrationsDir } from './data-access/migrations-dir';
 import { chargeRoutes } from './entry-points/http/charge-routes';
@@ -14,31 +14,26 @@ export const SERVICE_NAME = 'payment-provider';
  * with credentials of its own, not a Surge service.
  */
 export async function startProviderService(config: ProviderConfig, logger: Logger): Promise<RunningServer> {
-  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
-  const charges = createChargeRepository(pool);
-
-  const http = createHttpApp({
-    service: SERVICE_NAME,
-    logger,
-    faultInjection: {
-      enabled: config.FAULT_INJECTION,
-      // The lost answer callers must survive is a capture's (dropAfterCapture, its older
-      // name); refunds and reads are always answered.
-      dropsAnswerOf: (req) => req.method === 'POST' && req.originalUrl.split('?')[0] === '/v1/charges',
-    },
-    readiness: { postgres: () => pingPostgres(pool) },
-    routes: (app) => {
-      app.use('/v1', chargeRoutes({ charges }));
-    },
-  });
-  return startServer(http, {
-    port: config.PORT,
-    host: config.HOST,
-    adminHost: config.ADMIN_HOST,
-    adminPort: config.ADMIN_PORT,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    cleanups: [() => pool.end()],
+  return startService(SERVICE_NAME, logger, async (kit) => {
+    const pool = await kit.postgres({ databaseUrl: config.DATABASE_URL, migrationsDir });
+    const charges = createChargeRepository(pool);
+    return kit.serve(config, {
+      faultInjection: {
+        enabled: config.FAULT_INJECTION,
+        // The lost answer callers must survive is a capture's (dropAfterCapture, its older
+        // name); refunds and reads are always answered.
+        dropsAnswerOf: (req) => req.method === 'POST' && req.originalUrl.split('?')[0] === '/v1/charges',
+      },
+      routes: (app) => {
+        app.use('/v1', chargeRoutes({ charges }));
+      },
+    });
   });
 }
+
+/** What runMain and the test harness start. */
+export const providerService: ServiceDefinition<ProviderConfig> = {
+  name: SERVICE_NAME,
+  loadConfig,
+  start: startProviderService,
+};

@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createLogger } from '@surge/logger';
-import { provisionTestDatabase } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
-import { loadConfig, type ProviderConfig } from '../src/config';
-import { startProviderService } from '../src/service';
+import { provisionTestDatabase, startTestService, type TestService } from '@surge/testing';
+import type { ProviderConfig } from '../src/config';
+import { providerService } from '../src/service';
 
-export interface TestProvider {
-  url: string;
-  /** The admin listener: readiness details, /metrics, /_control. */
-  adminUrl: string;
-  config: ProviderConfig;
-  running: RunningServer;
-  stop(): Promise<void>;
-}
+export type TestProvider = TestService<ProviderConfig, RunningServer>;
 
 /** The real simulator on port 0 against its test database. */
 export async function startTestProvider(overrides: Record<string, string> = {}): Promise<TestProvider> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
+  return startTestService(providerService, {
     DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
     // Hung requests are cut after this when a test stops the simulator.
     SHUTDOWN_GRACE_MS: '500',
@@ -28,8 +17,6 @@ export async function startTestProvider(overrides: Record<string, string> = {}):
     FAULT_INJECTION: 'true',
     ...overrides,
   });
-  const running = await startProviderService(config, createLogger({ service: 'provider', level: 'silent' }));
-  return { url: running.url, adminUrl: running.adminUrl, config, running, stop: () => running.stop() };
 }
 
 /** JSON calls to the service under test (shared across services' tests). */

@@ -1,4 +1,3 @@
-import { eventually as waitFor } from '@surge/testing';
 import type { PaymentTestEnv } from './support';
 
 /** Reads straight from the databases: what was really stored, not what the API says. */
@@ -41,9 +40,4 @@ export async function providerChargeCalls(env: PaymentTestEnv): Promise<number> 
     .filter((line) => line.startsWith('http_requests_total{'))
     .filter((line) => line.includes('method="POST"') && line.includes('route="/v1/charges"'))
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
-
-/** Polls until `check` returns a value other than undefined (the suite's one helper, @surge/testing). */
-export function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  return waitFor(check, { timeoutMs, intervalMs: 100 }) as Promise<T>;
 }

@@ -1,5 +1,6 @@
+import { eventually } from '@surge/testing';
 import { createServer } from 'node:net';
-import { eventually, outboxEvents, paymentRows, providerCharges } from './assertions';
+import { outboxEvents, paymentRows, providerCharges } from './assertions';
 import {
   charge,
   clearFaults,

@@ -1,5 +1,5 @@
-import { createScratchDatabase, type ScratchDatabase } from '@surge/testing';
-import { eventually, outboxEvents, paymentRows, providerCharges } from './assertions';
+import { createScratchDatabase, type ScratchDatabase, eventually } from '@surge/testing';
+import { outboxEvents, paymentRows, providerCharges } from './assertions';
 import {
   cancel,
   charge,

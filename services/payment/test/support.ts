@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createLogger } from '@surge/logger';
-import type { RunningServer } from '@surge/http-kit';
-import {
-  loadConfig as loadProviderConfig,
-  startProviderService,
-  type ProviderConfig,
-} from '@surge/payment-provider';
+import { providerService, type ProviderConfig } from '@surge/payment-provider';
 import {
   createTestKeyPair,
   provisionTestDatabase,
@@ -18,9 +12,10 @@ import {
   type TestKeyPair,
   type TestTokenOptions,
   serviceKafkaEnv,
+  startTestService,
 } from '@surge/testing';
-import { loadConfig, type PaymentConfig } from '../src/config';
-import { startPaymentService } from '../src/service';
+import type { PaymentConfig } from '../src/config';
+import { paymentService } from '../src/service';
 
 export interface PaymentTestEnv {
   url: string;
@@ -50,53 +45,48 @@ export const SHORT_PROVIDER_TIMEOUT = { PAYMENT_PROVIDER_TIMEOUT_MS: '1000' };
 export const LATENCY_BEYOND_TIMEOUT_MS = 3_000;
 
 export async function startPaymentTestEnv(overrides: Record<string, string> = {}): Promise<PaymentTestEnv> {
-  const silent = (service: string) => createLogger({ service, level: 'silent' });
-  const providerConfig = loadProviderConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
+  const provider = await startTestService(providerService, {
     DATABASE_URL: await provisionTestDatabase('surge_provider_test'),
     SHUTDOWN_GRACE_MS: '500',
     // The tests make the provider fail through /_control/faults (development only).
     FAULT_INJECTION: 'true',
   });
-  const provider = await startProviderService(providerConfig, silent('payment-provider'));
   const keys: TestKeyPair = createTestKeyPair();
   const jwks: JwksServer = await serveJwks([keys]);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: await provisionTestDatabase('surge_payment_test'),
-    KAFKA_BROKERS: testInfra().kafkaBrokers,
-    ...serviceKafkaEnv('payment'),
-    USER_SERVICE_URL: jwks.url,
-    PAYMENT_PROVIDER_URL: provider.url,
-    // Roomy: on a busy CI machine a healthy capture took over 500 ms, answered 504 and the
-    // test waiting for its event timed out. Files that inject latency set their own.
-    PAYMENT_PROVIDER_TIMEOUT_MS: '5000',
-    RECONCILER: 'false',
-    SHUTDOWN_GRACE_MS: '1000',
-    ...overrides,
-  });
-  const running: RunningServer = await startPaymentService(config, silent('payment'));
-  const db = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
-  const providerDb = new Pool({ connectionString: providerConfig.DATABASE_URL, max: 2 });
+  const service = await startTestService(
+    paymentService,
+    {
+      DATABASE_URL: await provisionTestDatabase('surge_payment_test'),
+      KAFKA_BROKERS: testInfra().kafkaBrokers,
+      ...serviceKafkaEnv('payment'),
+      USER_SERVICE_URL: jwks.url,
+      PAYMENT_PROVIDER_URL: provider.url,
+      // Roomy: on a busy CI machine a healthy capture took over 500 ms, answered 504 and the
+      // test waiting for its event timed out. Files that inject latency set their own.
+      PAYMENT_PROVIDER_TIMEOUT_MS: '5000',
+      RECONCILER: 'false',
+      ...overrides,
+    },
+    {
+      alsoStop: [() => provider.stop(), () => jwks.close()],
+    },
+  );
+  const db = new Pool({ connectionString: service.config.DATABASE_URL, max: 2 });
+  const providerDb = new Pool({ connectionString: provider.config.DATABASE_URL, max: 2 });
   return {
-    url: running.url,
-    adminUrl: running.adminUrl,
+    url: service.url,
+    adminUrl: service.adminUrl,
     providerUrl: provider.url,
     providerAdminUrl: provider.adminUrl,
-    config,
-    providerConfig,
+    config: service.config,
+    providerConfig: provider.config,
     db,
     providerDb,
     token: (options) => signTestToken(keys, options),
     orderToken: signTestServiceToken(keys, { service: 'order', audience: 'payment' }),
-    serviceToken: (service, audience = 'payment') => signTestServiceToken(keys, { service, audience }),
+    serviceToken: (name, audience = 'payment') => signTestServiceToken(keys, { service: name, audience }),
     async stop() {
-      await running.stop();
-      await provider.stop();
-      await jwks.close();
+      await service.stop();
       await db.end();
       await providerDb.end();
     },

@@ -1,20 +1,10 @@
-import { RemoteJwks, ServiceTokenVerifier, TokenVerifier } from '@surge/auth';
-import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
-import { ServiceClient } from '@surge/http-client';
-import {
-  authenticate,
-  createHttpApp,
-  requireServiceToken,
-  routeNotFound,
-  createMetricsRegistry,
-  startServer,
-  type RunningServer,
-} from '@surge/http-kit';
+import { upstreamBreakerOptions } from '@surge/config';
+import { authenticate, requireServiceToken, routeNotFound, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, registerPoolMetrics, runMigrations, type Pool } from '@surge/postgres';
-import { createRedis, pingRedis, type Redis } from '@surge/redis';
-import type { ProductConfig } from './config';
+import type { Pool } from '@surge/postgres';
+import { pingRedis, type Redis } from '@surge/redis';
+import { migrateServiceDatabase, startService, type ServiceDefinition } from '@surge/service-runtime';
+import { loadConfig, type ProductConfig } from './config';
 import { createCatalogCache } from './data-access/catalog-cache';
 import { seedCatalog } from './data-access/catalog-seeder';
 import { createInventoryRepository } from './data-access/inventory-repository';
@@ -30,14 +20,8 @@ import { createCacheMetrics } from './telemetry/cache-metrics';
 export const SERVICE_NAME = 'product';
 
 /** Applies this service's migrations and the outbox's; the seed script uses it too. */
-export async function migrate(databaseUrl: string, logger: Logger): Promise<void> {
-  await runMigrations({ databaseUrl, dir: migrationsDir, logger });
-  await runMigrations({
-    databaseUrl,
-    dir: messagingMigrationsDir,
-    logger,
-    table: 'schema_migrations_messaging',
-  });
+export function migrate(databaseUrl: string, logger: Logger): Promise<void> {
+  return migrateServiceDatabase({ databaseUrl, migrationsDir, messaging: true, logger });
 }
 
 /**
@@ -46,96 +30,64 @@ export async function migrate(databaseUrl: string, logger: Logger): Promise<void
  * call it with their own config on port 0.
  */
 export async function startProductService(config: ProductConfig, logger: Logger): Promise<RunningServer> {
-  await migrate(config.DATABASE_URL, logger);
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    applicationName: SERVICE_NAME,
-    max: config.PG_POOL_MAX,
-    logger,
-  });
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, logger });
-  await awaitCache(redis, logger);
-  const cache = createCatalogCache(redis, {
-    productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
-    listTtlSeconds: config.LIST_CACHE_TTL_SECONDS,
-    staleTtlSeconds: config.STALE_CACHE_TTL_SECONDS,
-    timeoutMs: config.CACHE_TIMEOUT_MS,
-    logger: logger.child({ component: 'catalog-cache' }),
-  });
-  if (config.SEED_CATALOG) await seed(pool, cache, config.SEED_CATALOG_SIZE, logger);
+  return startService(SERVICE_NAME, logger, async (kit) => {
+    const pool = await kit.postgres({
+      databaseUrl: config.DATABASE_URL,
+      migrationsDir,
+      messaging: true,
+      pool: { max: config.PG_POOL_MAX },
+    });
+    // Not a readiness check: Redis is a cache here. Without it every read still answers
+    // (from the database), so a Redis outage must not take all instances out of rotation
+    // at once, which would turn a slower catalog into no catalog.
+    const redis = kit.redis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, readiness: false });
+    await awaitCache(redis, logger);
+    const cache = createCatalogCache(redis, {
+      productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+      listTtlSeconds: config.LIST_CACHE_TTL_SECONDS,
+      staleTtlSeconds: config.STALE_CACHE_TTL_SECONDS,
+      timeoutMs: config.CACHE_TIMEOUT_MS,
+      logger: logger.child({ component: 'catalog-cache' }),
+    });
+    if (config.SEED_CATALOG) await seed(pool, cache, config.SEED_CATALOG_SIZE, logger);
 
-  // The client's metrics go to the registry the app serves on /metrics, so it exists first.
-  const registry = createMetricsRegistry(SERVICE_NAME);
-  registerPoolMetrics(registry, pool);
-  registerOutboxMetrics(registry, pool, logger);
-  // JWKS reads: a GET, retried; an open breaker fails token checks of unknown keys at once
-  // (503), while cached keys keep verifying, and public catalog reads need no token.
-  const users = new ServiceClient({
-    name: 'user',
-    baseUrl: config.USER_SERVICE_URL,
-    timeoutMs: 2_000,
-    connections: 4,
-    breaker: upstreamBreakerOptions(config),
-    retry: true,
-    registry,
-    logger,
-  });
-  const keys = new RemoteJwks({
-    client: users,
-    path: '/api/auth/jwks',
-    minRefreshIntervalMs: config.JWKS_MIN_REFRESH_INTERVAL_MS,
-    logger,
-  });
-  const verifier = new TokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  // Internal routes take service tokens minted for this service, from the same JWKS.
-  const services = new ServiceTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: SERVICE_NAME });
-  const products = createProductRepository(pool);
-  const inventory = createInventoryRepository(pool);
-  const flights = new SingleFlight();
+    // Public catalog reads need no token: only writes and /internal depend on the JWKS.
+    const users = kit.userClient({
+      url: config.USER_SERVICE_URL,
+      timeoutMs: 2_000,
+      connections: 4,
+      breaker: upstreamBreakerOptions(config),
+      retry: true,
+    });
+    const verify = kit.verifiers(users, config, {
+      minRefreshIntervalMs: config.JWKS_MIN_REFRESH_INTERVAL_MS,
+    });
+    const products = createProductRepository(pool);
+    const inventory = createInventoryRepository(pool);
+    const flights = new SingleFlight();
 
-  const relay = await startOutboxRelay({
-    service: SERVICE_NAME,
-    pool,
-    brokers: config.KAFKA_BROKERS,
-    sasl: kafkaSaslOf(config),
-    enabled: config.OUTBOX_RELAY,
-    logger,
-  });
-  const http = createHttpApp({
-    service: SERVICE_NAME,
-    logger,
-    registry,
-    faultInjection: config.FAULT_INJECTION,
-    // Postgres only. Redis is a cache here: without it every read still answers (from
-    // the database), so a Redis outage must not take all instances out of rotation at
-    // once, which would turn a slower catalog into no catalog.
-    readiness: { postgres: () => pingPostgres(pool) },
-    routes: (app) => {
-      const deps = { products, cache, flights, metrics: createCacheMetrics(registry) };
-      // Before `authenticate`, which takes user tokens only: a service token is checked here.
-      app.use('/internal', requireServiceToken(services), internalRoutes({ ...deps, inventory }));
-      app.use('/internal', routeNotFound());
-      app.use(authenticate(verifier));
-      app.use('/api/products', productRoutes(deps));
-      app.use('/api/categories', categoryRoutes(deps));
-    },
-  });
-  return startServer(http, {
-    port: config.PORT,
-    host: config.HOST,
-    adminHost: config.ADMIN_HOST,
-    adminPort: config.ADMIN_PORT,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    cleanups: [
-      () => pool.end(),
-      // quit() waits for a connection that may never come back; a dead link is just dropped.
-      async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()),
-      () => users.close(),
-      ...(relay ? [() => relay.stop()] : []),
-    ],
+    await kit.outboxRelay(pool, config);
+    return kit.serve(config, {
+      faultInjection: config.FAULT_INJECTION,
+      routes: (app) => {
+        const deps = { products, cache, flights, metrics: createCacheMetrics(kit.registry) };
+        // Before `authenticate`, which takes user tokens only: a service token is checked here.
+        app.use('/internal', requireServiceToken(verify.service), internalRoutes({ ...deps, inventory }));
+        app.use('/internal', routeNotFound());
+        app.use(authenticate(verify.user));
+        app.use('/api/products', productRoutes(deps));
+        app.use('/api/categories', categoryRoutes(deps));
+      },
+    });
   });
 }
+
+/** What runMain and the test harness start. */
+export const productService: ServiceDefinition<ProductConfig> = {
+  name: SERVICE_NAME,
+  loadConfig,
+  start: startProductService,
+};
 
 /** Gives Redis a moment to connect, so the first requests use the cache; never fails the start. */
 async function awaitCache(redis: Redis, logger: Logger): Promise<void> {

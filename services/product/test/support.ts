@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { createLogger } from '@surge/logger';
 import type { RunningServer } from '@surge/http-kit';
 import {
   createTestKeyPair,
@@ -11,23 +10,19 @@ import {
   testRedisUrl,
   uniqueSuffix,
   serviceKafkaEnv,
+  startTestService,
+  type TestService,
 } from '@surge/testing';
-import { loadConfig, type ProductConfig } from '../src/config';
-import { startProductService } from '../src/service';
+import type { ProductConfig } from '../src/config';
+import { productService } from '../src/service';
 
-export interface TestProductService {
-  url: string;
-  /** The admin listener: readiness details, /metrics, /_control. */
-  adminUrl: string;
-  config: ProductConfig;
-  running: RunningServer;
+export interface TestProductService extends TestService<ProductConfig, RunningServer> {
   adminToken: string;
   customerToken: string;
   /** A service token of order for product: what the internal routes take from their one caller. */
   orderToken: string;
   /** A service token of `service` for `audience` (default product), signed by the issuer's key. */
   serviceToken(service: string, audience?: string): string;
-  stop(): Promise<void>;
 }
 
 /**
@@ -38,40 +33,31 @@ export interface TestProductService {
 export async function startTestProductService(
   overrides: Record<string, string> = {},
 ): Promise<TestProductService> {
-  const infra = testInfra();
   const keys = createTestKeyPair();
   const jwks = await serveJwks([keys]);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: await provisionTestDatabase('surge_product_test'),
-    REDIS_URL: testRedisUrl('product'),
-    REDIS_KEY_PREFIX: `product:test-${uniqueSuffix()}:`,
-    KAFKA_BROKERS: infra.kafkaBrokers,
-    ...serviceKafkaEnv('product'),
-    USER_SERVICE_URL: jwks.url,
-    SHUTDOWN_GRACE_MS: '1000',
-    // Production gives the cache 150 ms before reading the database instead; on a test
-    // machine busy with parallel suites that fires spuriously, and the cache tests assert
-    // exact load counts.
-    CACHE_TIMEOUT_MS: '2000',
-    ...overrides,
-  });
-  const running = await startProductService(config, createLogger({ service: 'product', level: 'silent' }));
+  const service = await startTestService(
+    productService,
+    {
+      DATABASE_URL: await provisionTestDatabase('surge_product_test'),
+      REDIS_URL: testRedisUrl('product'),
+      REDIS_KEY_PREFIX: `product:test-${uniqueSuffix()}:`,
+      KAFKA_BROKERS: testInfra().kafkaBrokers,
+      ...serviceKafkaEnv('product'),
+      USER_SERVICE_URL: jwks.url,
+      // Production gives the cache 150 ms before reading the database instead; on a test
+      // machine busy with parallel suites that fires spuriously, and the cache tests assert
+      // exact load counts.
+      CACHE_TIMEOUT_MS: '2000',
+      ...overrides,
+    },
+    { alsoStop: [() => jwks.close()] },
+  );
   return {
-    url: running.url,
-    adminUrl: running.adminUrl,
-    config,
-    running,
+    ...service,
     adminToken: signTestToken(keys, { role: 'admin' }),
     customerToken: signTestToken(keys, { role: 'customer' }),
     orderToken: signTestServiceToken(keys, { service: 'order', audience: 'product' }),
-    serviceToken: (service, audience = 'product') => signTestServiceToken(keys, { service, audience }),
-    stop: async () => {
-      await running.stop();
-      await jwks.close();
-    },
+    serviceToken: (name, audience = 'product') => signTestServiceToken(keys, { service: name, audience }),
   };
 }
 

@@ -1,11 +1,8 @@
-import { kafkaSaslOf } from '@surge/config';
 import { SERVICE_TOKEN_PATH, StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import { authenticate, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
-import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
-import { createRedis, pingRedis } from '@surge/redis';
-import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, type UserConfig } from './config';
+import { startService, type ServiceDefinition } from '@surge/service-runtime';
+import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, loadConfig, type UserConfig } from './config';
 import { createLoginAttemptStore } from './data-access/login-attempt-store';
 import { createProfileCache } from './data-access/profile-cache';
 import { createRefreshTokenRepository } from './data-access/refresh-token-repository';
@@ -30,108 +27,88 @@ export const SERVICE_NAME = 'user';
  * port 0.
  */
 export async function startUserService(config: UserConfig, logger: Logger): Promise<RunningServer> {
-  await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger });
-  await runMigrations({
-    databaseUrl: config.DATABASE_URL,
-    dir: messagingMigrationsDir,
-    logger,
-    table: 'schema_migrations_messaging',
-  });
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME, logger });
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, logger });
+  return startService(SERVICE_NAME, logger, async (kit) => {
+    const pool = await kit.postgres({
+      databaseUrl: config.DATABASE_URL,
+      migrationsDir,
+      messaging: true,
+    });
+    // Sessions, login throttling and the profile cache: not ready without it.
+    const redis = kit.redis({ url: config.REDIS_URL, keyPrefix: `${SERVICE_NAME}:`, readiness: true });
 
-  const ring = loadKeyRing(config, logger);
-  const key = ring.current;
-  const verificationKeys = [{ kid: key.kid, publicKey: key.publicKey }, ...ring.previous];
-  const verifier = new TokenVerifier({
-    keys: new StaticKeys(new Map(verificationKeys.map((entry) => [entry.kid, entry.publicKey]))),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-  const users = createUserRepository(pool, `/surge/${SERVICE_NAME}`);
-  const tokens = createRefreshTokenRepository(pool);
-  const cache = createProfileCache(redis, config.PROFILE_CACHE_TTL_SECONDS);
-  const hasher = createScryptHasher(config.PASSWORD_HASH_COST);
-  const issuer = createAccessTokenIssuer(key, {
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  });
-
-  try {
+    const ring = loadKeyRing(config, logger);
+    const key = ring.current;
+    const verificationKeys = [{ kid: key.kid, publicKey: key.publicKey }, ...ring.previous];
+    const verifier = new TokenVerifier({
+      keys: new StaticKeys(new Map(verificationKeys.map((entry) => [entry.kid, entry.publicKey]))),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    const users = createUserRepository(pool, `/surge/${SERVICE_NAME}`);
+    const tokens = createRefreshTokenRepository(pool);
+    const cache = createProfileCache(redis, config.PROFILE_CACHE_TTL_SECONDS);
+    const hasher = createScryptHasher(config.PASSWORD_HASH_COST);
+    const issuer = createAccessTokenIssuer(key, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    // Nothing listens yet if this fails: the kit releases the pool and Redis.
     await settleAdmin(config, { users, hasher, cache }, logger);
-  } catch (error) {
-    // Nothing listens yet: release what was opened, so the caller sees only the reason.
-    await Promise.allSettled([pool.end(), redis.quit()]);
-    throw error;
-  }
 
-  const relay = await startOutboxRelay({
-    service: SERVICE_NAME,
-    pool,
-    brokers: config.KAFKA_BROKERS,
-    sasl: kafkaSaslOf(config),
-    enabled: config.OUTBOX_RELAY,
-    logger,
-  });
-  const http = createHttpApp({
-    service: SERVICE_NAME,
-    logger,
-    faultInjection: config.FAULT_INJECTION,
-    readiness: { postgres: () => pingPostgres(pool), redis: () => pingRedis(redis) },
-    formBodyPaths: [SERVICE_TOKEN_PATH],
-    routes: (app, { registry }) => {
-      registerPoolMetrics(registry, pool);
-      registerOutboxMetrics(registry, pool, logger);
-      // Before `authenticate`: clients authenticate here with their secret (HTTP Basic or
-      // the body), not with a bearer token.
-      app.use(
-        '/internal/auth',
-        serviceTokenRoutes({
-          clients: { digests: config.SERVICE_CLIENT_SECRETS, audiences: config.SERVICE_TOKEN_AUDIENCES },
-          signer: createServiceTokenSigner(key, {
-            issuer: config.JWT_ISSUER,
-            ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+    await kit.outboxRelay(pool, config);
+    return kit.serve(config, {
+      faultInjection: config.FAULT_INJECTION,
+      formBodyPaths: [SERVICE_TOKEN_PATH],
+      routes: (app) => {
+        // Before `authenticate`: clients authenticate here with their secret (HTTP Basic or
+        // the body), not with a bearer token.
+        app.use(
+          '/internal/auth',
+          serviceTokenRoutes({
+            clients: { digests: config.SERVICE_CLIENT_SECRETS, audiences: config.SERVICE_TOKEN_AUDIENCES },
+            signer: createServiceTokenSigner(key, {
+              issuer: config.JWT_ISSUER,
+              ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+            }),
+            failures: new FailureWindow({
+              limit: config.SERVICE_TOKEN_FAILURE_LIMIT,
+              windowMs: config.SERVICE_TOKEN_FAILURE_WINDOW_MS,
+            }),
           }),
-          failures: new FailureWindow({
-            limit: config.SERVICE_TOKEN_FAILURE_LIMIT,
-            windowMs: config.SERVICE_TOKEN_FAILURE_WINDOW_MS,
+        );
+        app.use(authenticate(verifier));
+        app.use(
+          '/api/auth',
+          authRoutes({
+            users,
+            tokens,
+            issuer,
+            hasher,
+            refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+            attempts: createLoginAttemptStore(redis),
+            throttle: {
+              ...DEFAULT_LOGIN_THROTTLE,
+              freeFailures: config.LOGIN_FREE_FAILURES,
+              maxDelayMs: config.LOGIN_MAX_BACKOFF_MS,
+              accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
+              accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
+            },
+            jwks: { keys: verificationKeys.map((entry) => toPublicJwk(entry.publicKey, entry.kid)) },
           }),
-        }),
-      );
-      app.use(authenticate(verifier));
-      app.use(
-        '/api/auth',
-        authRoutes({
-          users,
-          tokens,
-          issuer,
-          hasher,
-          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-          attempts: createLoginAttemptStore(redis),
-          throttle: {
-            ...DEFAULT_LOGIN_THROTTLE,
-            freeFailures: config.LOGIN_FREE_FAILURES,
-            maxDelayMs: config.LOGIN_MAX_BACKOFF_MS,
-            accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
-            accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
-          },
-          jwks: { keys: verificationKeys.map((entry) => toPublicJwk(entry.publicKey, entry.kid)) },
-        }),
-      );
-      app.use('/api/users', userRoutes({ users, cache }));
-    },
-  });
-  return startServer(http, {
-    port: config.PORT,
-    host: config.HOST,
-    adminHost: config.ADMIN_HOST,
-    adminPort: config.ADMIN_PORT,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    cleanups: [() => pool.end(), () => redis.quit(), ...(relay ? [() => relay.stop()] : [])],
+        );
+        app.use('/api/users', userRoutes({ users, cache }));
+      },
+    });
   });
 }
+
+/** What runMain and the test harness start. */
+export const userService: ServiceDefinition<UserConfig> = {
+  name: SERVICE_NAME,
+  loadConfig,
+  start: startUserService,
+};
 
 /**
  * The configured admin is the one that logs in (a changed ADMIN_PASSWORD takes at this
@@ -151,5 +128,3 @@ async function settleAdmin(
   if (config.NODE_ENV === 'production')
     await assertNoDevelopmentAdmin(deps, { email: DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD });
 }
-
-/** The relay publishes this service's outbox; without Kafka configured, events wait in the table. */

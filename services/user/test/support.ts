@@ -1,41 +1,33 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '@surge/logger';
-import { createRedis } from '@surge/redis';
-import { provisionTestDatabase, serviceKafkaEnv, testInfra, testRedisUrl } from '@surge/testing';
 import type { RunningServer } from '@surge/http-kit';
-import { loadConfig, type UserConfig } from '../src/config';
-import { startUserService } from '../src/service';
+import { createRedis } from '@surge/redis';
+import {
+  provisionTestDatabase,
+  serviceKafkaEnv,
+  startTestService,
+  testInfra,
+  testRedisUrl,
+  type TestService,
+} from '@surge/testing';
+import type { UserConfig } from '../src/config';
+import { userService } from '../src/service';
 
-export interface TestUserService {
-  url: string;
-  /** The admin listener: readiness details, /metrics, /_control. */
-  adminUrl: string;
-  config: UserConfig;
-  running: RunningServer;
-  stop(): Promise<void>;
-}
+export type TestUserService = TestService<UserConfig, RunningServer>;
 
 /** The real user service on port 0 against the test database, Redis and Kafka. */
 export async function startTestUserService(overrides: Record<string, string> = {}): Promise<TestUserService> {
-  const infra = testInfra();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
+  return startTestService(userService, {
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
     REDIS_URL: testRedisUrl('user'),
-    KAFKA_BROKERS: infra.kafkaBrokers,
+    KAFKA_BROKERS: testInfra().kafkaBrokers,
     ...serviceKafkaEnv('user'),
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),
     // Lower than production's cost: tests check behaviour, and the hash format records the cost.
     PASSWORD_HASH_COST: '12',
-    SHUTDOWN_GRACE_MS: '1000',
     ...overrides,
   });
-  const running = await startUserService(config, createLogger({ service: 'user', level: 'silent' }));
-  return { url: running.url, adminUrl: running.adminUrl, config, running, stop: () => running.stop() };
 }
 
 /**

@@ -5,10 +5,7 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  assertSamePort,
-  liveRecord,
   portFromEnv,
-  readyOrStop,
   resolveOptions,
   stopOwnedDaemon,
 } from './daemon';
@@ -16,9 +13,8 @@ import { ensureJaegerBinary } from './jaeger-binary';
 import { isUiPage, jaegerUiAssets } from './jaeger-ui';
 import { InfraError, type Log, errorMessage } from './log';
 import { JAEGER_VERSION, type SurgePaths, logFile } from './paths';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon } from './process';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner, isPortOpen } from './ports';
 
 export const JAEGER_HOST = '127.0.0.1';
 export const OTLP_HTTP_DEFAULT_PORT = 4318;
@@ -71,17 +67,16 @@ export async function ensureJaeger(opts: EnsureOptions = {}): Promise<JaegerHand
   const external = o.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   if (external) return useExternal(external, o.env['JAEGER_QUERY_URL'] ?? '', o);
   const ports = jaegerPorts(o.env);
-  return withLock(o.paths, 'jaeger', o.log, async () => {
-    const record = liveRecord(o.paths, 'jaeger');
-    if (record) {
-      assertSamePort(record, ports.otlpHttp, 'SURGE_JAEGER_OTLP_HTTP_PORT');
-      if (record.ports[2] !== ports.query) {
-        throw new InfraError(
-          'jaeger',
-          `Surge's Jaeger already serves its query API on ${record.host}:${record.ports[2]}, not on port ${ports.query}`,
-          `stop it first (\`npm run stack -- down\`), or set SURGE_JAEGER_PORT=${record.ports[2]}`,
-        );
-      }
+  return ensureDaemon(o, {
+    component: 'jaeger',
+    host: JAEGER_HOST,
+    port: ports.otlpHttp,
+    portEnv: 'SURGE_JAEGER_OTLP_HTTP_PORT',
+    otherPorts: [
+      { index: 2, port: ports.query, env: 'SURGE_JAEGER_PORT', what: 'Jaeger already serves its query API' },
+    ],
+    probePorts: [ports.otlpHttp, ports.query],
+    reuseOurs: async (record) => {
       const info = await jaegerInfo(queryUrlOf(ports));
       o.log(`reusing the Jaeger Surge process ${record.startedBy.pid} started (pid ${record.pid})`);
       if (!info.ui && jaegerUiAssets(o.paths))
@@ -89,13 +84,9 @@ export async function ensureJaeger(opts: EnsureOptions = {}): Promise<JaegerHand
           'a Jaeger UI build is there now, but this Jaeger started without it: restart the infrastructure to serve it',
         );
       return handle(ports, info, 'ours-running', record.pid);
-    }
-    const open = await Promise.all([
-      isPortOpen(JAEGER_HOST, ports.otlpHttp),
-      isPortOpen(JAEGER_HOST, ports.query),
-    ]);
-    if (open.some(Boolean)) return reuseExisting(ports, o);
-    return startOwn(ports, o);
+    },
+    reuseExisting: () => reuseExisting(ports, o),
+    startOwn: () => startOwn(ports, o),
   });
 }
 
@@ -180,45 +171,24 @@ async function startOwn(ports: JaegerPorts, o: Resolved): Promise<JaegerHandle> 
   o.log(
     `starting Jaeger ${JAEGER_VERSION}: OTLP http://${JAEGER_HOST}:${ports.otlpHttp} (gRPC ${ports.otlpGrpc}), ${uiAssets ? `UI and query API ${queryUrl} (UI from ${uiAssets})` : `query API ${queryUrl} (no UI build: \`npm run stack -- jaeger-ui\` says how)`} (log: ${log})`,
   );
-  const started = Date.now();
-  const pid = await spawnDaemon({
-    command: bin,
-    args: ['--config', config],
-    cwd: o.paths.jaegerDir,
-    logFile: log,
-  });
-  writeRunRecord(o.paths, {
+  const {
+    pid,
+    ready: info,
+    took,
+  } = await spawnOwnDaemon(o, {
     component: 'jaeger',
-    pid,
     host: JAEGER_HOST,
-    port: ports.otlpHttp,
     ports: [ports.otlpHttp, ports.otlpGrpc, ports.query, ports.queryGrpc],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
     marker: config,
+    spawn: { command: bin, args: ['--config', config], cwd: o.paths.jaegerDir, logFile: log },
+    ready: async () => {
+      const answer = await jaegerInfo(queryUrl);
+      return (await isPortOpen(JAEGER_HOST, ports.otlpHttp)) ? answer : undefined;
+    },
+    what: `Jaeger to answer ${queryUrl}/api/services and accept OTLP on ${JAEGER_HOST}:${ports.otlpHttp}`,
+    intervalMs: 100,
   });
-  const info = await readyOrStop(
-    o,
-    'jaeger',
-    pid,
-    waitUntil(
-      async () => {
-        const info = await jaegerInfo(queryUrl);
-        return (await isPortOpen(JAEGER_HOST, ports.otlpHttp)) ? info : undefined;
-      },
-      {
-        component: 'jaeger',
-        what: `Jaeger to answer ${queryUrl}/api/services and accept OTLP on ${JAEGER_HOST}:${ports.otlpHttp}`,
-        timeoutMs: o.timeoutMs,
-        intervalMs: 100,
-        pid,
-        logFile: log,
-        ...(o.signal ? { signal: o.signal } : {}),
-      },
-    ),
-  );
-  o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  o.log(`ready in ${took} (pid ${pid})`);
   return handle(ports, info, 'started', pid);
 }
 

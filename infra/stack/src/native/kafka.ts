@@ -6,10 +6,8 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  liveRecord,
   portFromEnv,
   readyOrStop,
-  assertSamePort,
   resolveOptions,
   stopPid,
   stopRecorded,
@@ -29,9 +27,8 @@ import {
 } from './kafka-security';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
 import { KAFKA_VERSION, type SurgePaths, logFile, surgePaths } from './paths';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon } from './process';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner, isPortOpen } from './ports';
 
 export const KAFKA_HOST = '127.0.0.1';
 export const KAFKA_DEFAULT_PORT = 9092;
@@ -63,26 +60,30 @@ export async function ensureKafka(opts: EnsureOptions = {}): Promise<KafkaHandle
   const port = portFromEnv(o.env, 'SURGE_KAFKA_PORT', KAFKA_DEFAULT_PORT);
   const controllerPort = portFromEnv(o.env, 'SURGE_KAFKA_CONTROLLER_PORT', port + 1);
   const brokers = [`${KAFKA_HOST}:${port}`];
-  return withLock(o.paths, 'kafka', o.log, async () => {
-    const record = liveRecord(o.paths, 'kafka');
-    if (record) {
-      assertSamePort(record, port, 'SURGE_KAFKA_PORT');
+  return ensureDaemon(o, {
+    component: 'kafka',
+    host: KAFKA_HOST,
+    port,
+    portEnv: 'SURGE_KAFKA_PORT',
+    reuseOurs: async (record) => {
       const info = await describeCluster(brokers, adminCredentials(o.env));
       await provisionKafkaAccess(brokers, adminCredentials(o.env));
       o.log(
         `reusing the broker Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${brokers[0]}`,
       );
       return handle(brokers, port, record.ports[1] ?? null, info.clusterId, 'ours-running', record.pid);
-    }
-    if (await isPortOpen(KAFKA_HOST, port)) return reuseExisting(brokers, port, o);
-    if (await isPortOpen(KAFKA_HOST, controllerPort)) {
-      throw new InfraError(
-        'kafka',
-        `the controller port ${KAFKA_HOST}:${controllerPort} is already taken${describePortOwner(controllerPort)}`,
-        'set SURGE_KAFKA_CONTROLLER_PORT to a free port',
-      );
-    }
-    return startOwn(brokers, port, controllerPort, o);
+    },
+    reuseExisting: () => reuseExisting(brokers, port, o),
+    startOwn: async () => {
+      if (await isPortOpen(KAFKA_HOST, controllerPort)) {
+        throw new InfraError(
+          'kafka',
+          `the controller port ${KAFKA_HOST}:${controllerPort} is already taken${describePortOwner(controllerPort)}`,
+          'set SURGE_KAFKA_CONTROLLER_PORT to a free port',
+        );
+      }
+      return startOwn(brokers, port, controllerPort, o);
+    },
   });
 }
 
@@ -142,54 +143,38 @@ async function startOwn(
     `starting Apache Kafka ${KAFKA_VERSION} (KRaft, cluster ${clusterId}) on ${brokers[0]}, controller ${KAFKA_HOST}:${controllerPort} (log: ${log})`,
   );
   const started = Date.now();
-  const pid = await spawnDaemon({
-    command: java,
-    args: [
-      // One development broker with a handful of small topics lives in a few tens of MB of
-      // heap; Kafka's launcher defaults (G1 with a 1 GB heap) are for production brokers.
-      // The serial collector has no G1 remembered sets or concurrent threads to pay for,
-      // and its pauses on a heap this small are a few ms (docs/benchmarks.md, footprint).
-      '-Xms32m',
-      '-Xmx256m',
-      '-XX:+UseSerialGC',
-      '-XX:MaxMetaspaceSize=128m',
-      '-XX:ReservedCodeCacheSize=64m',
-      '-Xss512k',
-      '-Djava.awt.headless=true',
-      ...jvmLogging,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      props,
-    ],
-    cwd: o.paths.kafkaDir,
-    logFile: log,
-  });
-  writeRunRecord(o.paths, {
+  const { pid } = await spawnOwnDaemon(o, {
     component: 'kafka',
-    pid,
     host: KAFKA_HOST,
-    port,
     ports: [port, controllerPort],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
     marker: props,
-  });
-  await readyOrStop(
-    o,
-    'kafka',
-    pid,
-    waitUntil(() => roundTrip(brokers, admin), {
-      component: 'kafka',
-      what: `the broker on ${brokers[0]} to create and describe a topic`,
-      timeoutMs: o.timeoutMs,
-      intervalMs: 500,
-      pid,
+    spawn: {
+      command: java,
+      args: [
+        // One development broker with a handful of small topics lives in a few tens of MB of
+        // heap; Kafka's launcher defaults (G1 with a 1 GB heap) are for production brokers.
+        // The serial collector has no G1 remembered sets or concurrent threads to pay for,
+        // and its pauses on a heap this small are a few ms (docs/benchmarks.md, footprint).
+        '-Xms32m',
+        '-Xmx256m',
+        '-XX:+UseSerialGC',
+        '-XX:MaxMetaspaceSize=128m',
+        '-XX:ReservedCodeCacheSize=64m',
+        '-Xss512k',
+        '-Djava.awt.headless=true',
+        ...jvmLogging,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        props,
+      ],
+      cwd: o.paths.kafkaDir,
       logFile: log,
-      ...(o.signal ? { signal: o.signal } : {}),
-    }),
-  );
+    },
+    ready: () => roundTrip(brokers, admin),
+    what: `the broker on ${brokers[0]} to create and describe a topic`,
+    intervalMs: 500,
+  });
   await readyOrStop(o, 'kafka', pid, provisionKafkaAccess(brokers, admin));
   o.log(
     `ready on ${brokers[0]} (SASL/SCRAM-SHA-512, ACLs on) in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`,

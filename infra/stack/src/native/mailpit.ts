@@ -5,19 +5,15 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  assertSamePort,
-  liveRecord,
   portFromEnv,
-  readyOrStop,
   resolveOptions,
   stopOwnedDaemon,
 } from './daemon';
 import { buildGoBinary } from './go-binary';
 import { InfraError, type Log, errorMessage } from './log';
 import { MAILPIT_VERSION, type SurgePaths, logFile } from './paths';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon } from './process';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner, isPortOpen } from './ports';
 
 export const MAILPIT_HOST = '127.0.0.1';
 export const SMTP_DEFAULT_PORT = 1025;
@@ -50,29 +46,24 @@ export async function ensureMailpit(opts: EnsureOptions = {}): Promise<MailpitHa
   const smtpPort = portFromEnv(o.env, 'SURGE_SMTP_PORT', SMTP_DEFAULT_PORT);
   const httpPort = portFromEnv(o.env, 'SURGE_MAILPIT_PORT', MAILPIT_DEFAULT_PORT);
   const apiUrl = `http://${MAILPIT_HOST}:${httpPort}`;
-  return withLock(o.paths, 'mailpit', o.log, async () => {
-    const record = liveRecord(o.paths, 'mailpit');
-    if (record) {
-      assertSamePort(record, smtpPort, 'SURGE_SMTP_PORT');
-      if (record.ports[1] !== httpPort) {
-        throw new InfraError(
-          'mailpit',
-          `Surge's Mailpit already serves its API on ${record.host}:${record.ports[1]}, not on port ${httpPort}`,
-          `stop it first (\`npm run stack -- down\`), or set SURGE_MAILPIT_PORT=${record.ports[1]}`,
-        );
-      }
+  return ensureDaemon(o, {
+    component: 'mailpit',
+    host: MAILPIT_HOST,
+    port: smtpPort,
+    portEnv: 'SURGE_SMTP_PORT',
+    otherPorts: [
+      { index: 1, port: httpPort, env: 'SURGE_MAILPIT_PORT', what: 'Mailpit already serves its API' },
+    ],
+    probePorts: [smtpPort, httpPort],
+    reuseOurs: async (record) => {
       const version = await mailpitInfo(apiUrl);
       o.log(
         `reusing the Mailpit Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${MAILPIT_HOST}:${smtpPort}`,
       );
       return handle(smtpPort, apiUrl, version, 'ours-running', record.pid);
-    }
-    const [smtpOpen, httpOpen] = await Promise.all([
-      isPortOpen(MAILPIT_HOST, smtpPort),
-      isPortOpen(MAILPIT_HOST, httpPort),
-    ]);
-    if (smtpOpen || httpOpen) return reuseExisting(smtpPort, httpPort, apiUrl, o);
-    return startOwn(smtpPort, httpPort, apiUrl, o);
+    },
+    reuseExisting: () => reuseExisting(smtpPort, httpPort, apiUrl, o),
+    startOwn: () => startOwn(smtpPort, httpPort, apiUrl, o),
   });
 }
 
@@ -150,63 +141,47 @@ async function startOwn(
   o.log(
     `starting Mailpit ${MAILPIT_VERSION}: SMTP ${MAILPIT_HOST}:${smtpPort}, web UI and API ${apiUrl} (log: ${log})`,
   );
-  const started = Date.now();
-  const pid = await spawnDaemon({
-    command: bin,
-    args: [
-      '--smtp',
-      `${MAILPIT_HOST}:${smtpPort}`,
-      '--listen',
-      `${MAILPIT_HOST}:${httpPort}`,
-      '--database',
-      database,
-      // The default keeps only 500 messages; parallel test files send more than that.
-      '--max',
-      '10000',
-      // Loopback only: reverse DNS of 127.0.0.1 buys nothing and can stall without a resolver.
-      '--smtp-disable-rdns',
-      // A service configured with SMTP credentials (as for a real relay) must still get through.
-      '--smtp-auth-accept-any',
-      '--smtp-auth-allow-insecure',
-      // No network here besides loopback: do not ask GitHub for newer releases.
-      '--disable-version-check',
-    ],
-    cwd: o.paths.mailpitDir,
-    logFile: log,
-  });
-  writeRunRecord(o.paths, {
+  const {
+    pid,
+    ready: version,
+    took,
+  } = await spawnOwnDaemon(o, {
     component: 'mailpit',
-    pid,
     host: MAILPIT_HOST,
-    port: smtpPort,
     ports: [smtpPort, httpPort],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
     marker: database,
+    spawn: {
+      command: bin,
+      args: [
+        '--smtp',
+        `${MAILPIT_HOST}:${smtpPort}`,
+        '--listen',
+        `${MAILPIT_HOST}:${httpPort}`,
+        '--database',
+        database,
+        // The default keeps only 500 messages; parallel test files send more than that.
+        '--max',
+        '10000',
+        // Loopback only: reverse DNS of 127.0.0.1 buys nothing and can stall without a resolver.
+        '--smtp-disable-rdns',
+        // A service configured with SMTP credentials (as for a real relay) must still get through.
+        '--smtp-auth-accept-any',
+        '--smtp-auth-allow-insecure',
+        // No network here besides loopback: do not ask GitHub for newer releases.
+        '--disable-version-check',
+      ],
+      cwd: o.paths.mailpitDir,
+      logFile: log,
+    },
+    ready: async () => {
+      const info = await mailpitInfo(apiUrl);
+      // The API comes up first; SMTP right after it.
+      return (await isPortOpen(MAILPIT_HOST, smtpPort)) ? info : undefined;
+    },
+    what: `Mailpit to answer ${apiUrl}/api/v1/info and accept SMTP on ${MAILPIT_HOST}:${smtpPort}`,
+    intervalMs: 100,
   });
-  const version = await readyOrStop(
-    o,
-    'mailpit',
-    pid,
-    waitUntil(
-      async () => {
-        const info = await mailpitInfo(apiUrl);
-        // The API comes up first; SMTP right after it.
-        return (await isPortOpen(MAILPIT_HOST, smtpPort)) ? info : undefined;
-      },
-      {
-        component: 'mailpit',
-        what: `Mailpit to answer ${apiUrl}/api/v1/info and accept SMTP on ${MAILPIT_HOST}:${smtpPort}`,
-        timeoutMs: o.timeoutMs,
-        intervalMs: 100,
-        pid,
-        logFile: log,
-        ...(o.signal ? { signal: o.signal } : {}),
-      },
-    ),
-  );
-  o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  o.log(`ready in ${took} (pid ${pid})`);
   return handle(smtpPort, apiUrl, version, 'started', pid);
 }
 

@@ -9,10 +9,7 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  liveRecord,
   portFromEnv,
-  readyOrStop,
-  assertSamePort,
   resolveOptions,
   stopPid,
   stopRecorded,
@@ -21,9 +18,9 @@ import { runCommand, isRoot } from './exec';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
 import { type SurgePaths, logFile, surgePaths } from './paths';
 import { PG_MIN_MAJOR, PG_PACKAGE, type PgUser, findPgBinaries, pgRunAs, userCanWrite } from './postgres-bin';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { commandLine, isAlive, spawnDaemon } from './process';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner } from './ports';
+import { commandLine, isAlive } from './process';
 
 export const PG_HOST = '127.0.0.1';
 export const PG_DEFAULT_PORT = 5432;
@@ -55,18 +52,20 @@ export async function ensurePostgres(opts: EnsureOptions = {}): Promise<Postgres
   const external = o.env['SURGE_PG_ADMIN_URL'];
   if (external) return useExternal(external, o);
   const port = portFromEnv(o.env, 'SURGE_PG_PORT', PG_DEFAULT_PORT);
-  return withLock(o.paths, 'postgres', o.log, async () => {
-    const record = liveRecord(o.paths, 'postgres');
-    if (record) {
-      assertSamePort(record, port, 'SURGE_PG_PORT');
+  return ensureDaemon(o, {
+    component: 'postgres',
+    host: PG_HOST,
+    port,
+    portEnv: 'SURGE_PG_PORT',
+    reuseOurs: async (record) => {
       const info = await probe(defaultAdminUrl(port));
       o.log(
         `reusing the server Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${PG_HOST}:${port}`,
       );
       return handle(port, info.version, 'ours-running', record.pid, record.marker);
-    }
-    if (await isPortOpen(PG_HOST, port)) return reuseExisting(port, o);
-    return startOwn(port, o);
+    },
+    reuseExisting: () => reuseExisting(port, o),
+    startOwn: () => startOwn(port, o),
   });
 }
 
@@ -157,39 +156,21 @@ async function startOwn(port: number, o: Resolved): Promise<PostgresHandle> {
   ];
   const log = logFile(o.paths, 'postgres');
   o.log(`starting PostgreSQL ${bins.major} on ${PG_HOST}:${port} (data: ${layout.dataDir}, log: ${log})`);
-  const started = Date.now();
-  const pid = await spawnDaemon({
-    command: args[0]!,
-    args: args.slice(1),
-    cwd: layout.baseDir,
-    logFile: log,
-  });
-  writeRunRecord(o.paths, {
-    component: 'postgres',
-    pid,
-    host: PG_HOST,
-    port,
-    ports: [port],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
-    marker: layout.dataDir,
-  });
   const url = defaultAdminUrl(port);
-  const info = await readyOrStop(
-    o,
-    'postgres',
+  const {
     pid,
-    waitUntil(() => probe(url), {
-      component: 'postgres',
-      what: `PostgreSQL to accept connections on ${PG_HOST}:${port}`,
-      timeoutMs: o.timeoutMs,
-      pid,
-      logFile: log,
-      ...(o.signal ? { signal: o.signal } : {}),
-    }),
-  );
-  o.log(`ready on ${PG_HOST}:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+    ready: info,
+    took,
+  } = await spawnOwnDaemon(o, {
+    component: 'postgres',
+    host: PG_HOST,
+    ports: [port],
+    marker: layout.dataDir,
+    spawn: { command: args[0]!, args: args.slice(1), cwd: layout.baseDir, logFile: log },
+    ready: () => probe(url),
+    what: `PostgreSQL to accept connections on ${PG_HOST}:${port}`,
+  });
+  o.log(`ready on ${PG_HOST}:${port} in ${took} (pid ${pid})`);
   return handle(port, info.version, 'started', pid, layout.dataDir);
 }
 

@@ -8,10 +8,7 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  liveRecord,
   portFromEnv,
-  readyOrStop,
-  assertSamePort,
   resolveOptions,
   stopPid,
   stopRecorded,
@@ -19,8 +16,8 @@ import {
 import { versionOf, which } from './exec';
 import { InfraError, type Log, componentLog, consoleLog, errorMessage } from './log';
 import { type SurgePaths, logFile, surgePaths } from './paths';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon } from './process';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner } from './ports';
 import {
   REDIS_ADMIN_USER,
   REDIS_HEALTHCHECK_RULES,
@@ -33,7 +30,6 @@ import {
   redisServiceUrl,
   redisUrlAs,
 } from './redis-acl';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
 
 export const REDIS_HOST = '127.0.0.1';
 export const REDIS_DEFAULT_PORT = 6379;
@@ -67,19 +63,21 @@ export async function ensureRedis(opts: EnsureOptions = {}): Promise<RedisHandle
     REDIS_ADMIN_USER,
     redisDevPassword(REDIS_ADMIN_USER),
   );
-  return withLock(o.paths, 'redis', o.log, async () => {
-    const record = liveRecord(o.paths, 'redis');
-    if (record) {
-      assertSamePort(record, port, 'SURGE_REDIS_PORT');
+  return ensureDaemon(o, {
+    component: 'redis',
+    host: REDIS_HOST,
+    port,
+    portEnv: 'SURGE_REDIS_PORT',
+    reuseOurs: async (record) => {
       const version = await ping(url);
       await provisionRedisUsers(url);
       o.log(
         `reusing the server Surge process ${record.startedBy.pid} started (pid ${record.pid}) on ${REDIS_HOST}:${port}`,
       );
       return handle(url, port, version, 'ours-running', record.pid);
-    }
-    if (await isPortOpen(REDIS_HOST, port)) return reuseExisting(url, port, o);
-    return startOwn(url, port, o);
+    },
+    reuseExisting: () => reuseExisting(url, port, o),
+    startOwn: () => startOwn(url, port, o),
   });
 }
 
@@ -147,33 +145,20 @@ async function startOwn(url: string, port: number, o: Resolved): Promise<RedisHa
   writeAclFile(o.paths);
   const log = logFile(o.paths, 'redis');
   o.log(`starting ${bin.version} on ${REDIS_HOST}:${port} (data: ${o.paths.redisDir}, log: ${log})`);
-  const started = Date.now();
-  const pid = await spawnDaemon({ command: bin.path, args: [conf], cwd: o.paths.redisDir, logFile: log });
-  writeRunRecord(o.paths, {
+  const {
+    pid,
+    ready: version,
+    took,
+  } = await spawnOwnDaemon(o, {
     component: 'redis',
-    pid,
     host: REDIS_HOST,
-    port,
     ports: [port],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
     marker: conf,
+    spawn: { command: bin.path, args: [conf], cwd: o.paths.redisDir, logFile: log },
+    ready: () => ping(url),
+    what: `Redis to answer PING on ${REDIS_HOST}:${port}`,
   });
-  const version = await readyOrStop(
-    o,
-    'redis',
-    pid,
-    waitUntil(() => ping(url), {
-      component: 'redis',
-      what: `Redis to answer PING on ${REDIS_HOST}:${port}`,
-      timeoutMs: o.timeoutMs,
-      pid,
-      logFile: log,
-      ...(o.signal ? { signal: o.signal } : {}),
-    }),
-  );
-  o.log(`ready on ${REDIS_HOST}:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+  o.log(`ready on ${REDIS_HOST}:${port} in ${took} (pid ${pid})`);
   return handle(url, port, version, 'started', pid);
 }
 

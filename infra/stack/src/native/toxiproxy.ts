@@ -5,19 +5,15 @@ import {
   type BaseHandle,
   type EnsureOptions,
   type Resolved,
-  assertSamePort,
-  liveRecord,
   portFromEnv,
-  readyOrStop,
   resolveOptions,
   stopOwnedDaemon,
 } from './daemon';
 import { buildGoBinary } from './go-binary';
 import { InfraError, type Log } from './log';
 import { TOXIPROXY_VERSION, type SurgePaths, logFile } from './paths';
-import { describePortOwner, isPortOpen, waitUntil } from './ports';
-import { spawnDaemon } from './process';
-import { whoAmI, withLock, writeRunRecord } from './run-state';
+import { ensureDaemon, spawnOwnDaemon } from './own-daemon';
+import { describePortOwner } from './ports';
 
 export const TOXIPROXY_HOST = '127.0.0.1';
 export const TOXIPROXY_DEFAULT_PORT = 8474;
@@ -51,21 +47,23 @@ export function toxiproxyApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 export async function ensureToxiproxy(opts: EnsureOptions = {}): Promise<ToxiproxyHandle> {
   const o = resolveOptions('toxiproxy', opts, 15_000);
   const port = portFromEnv(o.env, 'SURGE_TOXIPROXY_PORT', TOXIPROXY_DEFAULT_PORT);
-  return withLock(o.paths, 'toxiproxy', o.log, async () => {
-    const record = liveRecord(o.paths, 'toxiproxy');
-    if (record) {
-      assertSamePort(record, port, 'SURGE_TOXIPROXY_PORT');
+  return ensureDaemon(o, {
+    component: 'toxiproxy',
+    host: TOXIPROXY_HOST,
+    port,
+    portEnv: 'SURGE_TOXIPROXY_PORT',
+    reuseOurs: async (record) => {
       o.log(`reusing the Toxiproxy Surge process ${record.startedBy.pid} started (pid ${record.pid})`);
       return handle(port, await toxiproxyVersion(apiUrlOf(port)), 'ours-running', record.pid);
-    }
-    if (await isPortOpen(TOXIPROXY_HOST, port)) {
+    },
+    reuseExisting: async () => {
       throw new InfraError(
         'toxiproxy',
         `port ${TOXIPROXY_HOST}:${port} is in use by a server Surge did not start${describePortOwner(port)}`,
         'set SURGE_TOXIPROXY_PORT to a free port',
       );
-    }
-    return startOwn(port, o);
+    },
+    startOwn: () => startOwn(port, o),
   });
 }
 
@@ -79,39 +77,26 @@ async function startOwn(port: number, o: Resolved): Promise<ToxiproxyHandle> {
   const log = logFile(o.paths, 'toxiproxy');
   const apiUrl = apiUrlOf(port);
   o.log(`starting Toxiproxy ${TOXIPROXY_VERSION}: API ${apiUrl} (log: ${log})`);
-  const started = Date.now();
-  const pid = await spawnDaemon({
-    command: bin,
-    args: ['-host', TOXIPROXY_HOST, '-port', String(port), '-config', config],
-    cwd: o.paths.toxiproxyDir,
-    logFile: log,
-  });
-  writeRunRecord(o.paths, {
+  const {
+    pid,
+    ready: version,
+    took,
+  } = await spawnOwnDaemon(o, {
     component: 'toxiproxy',
-    pid,
     host: TOXIPROXY_HOST,
-    port,
     ports: [port],
-    startedAt: new Date().toISOString(),
-    startedBy: whoAmI(),
-    logFile: log,
     marker: config,
-  });
-  const version = await readyOrStop(
-    o,
-    'toxiproxy',
-    pid,
-    waitUntil(() => toxiproxyVersion(apiUrl), {
-      component: 'toxiproxy',
-      what: `Toxiproxy to answer ${apiUrl}/version`,
-      timeoutMs: o.timeoutMs,
-      intervalMs: 100,
-      pid,
+    spawn: {
+      command: bin,
+      args: ['-host', TOXIPROXY_HOST, '-port', String(port), '-config', config],
+      cwd: o.paths.toxiproxyDir,
       logFile: log,
-      ...(o.signal ? { signal: o.signal } : {}),
-    }),
-  );
-  o.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
+    },
+    ready: () => toxiproxyVersion(apiUrl),
+    what: `Toxiproxy to answer ${apiUrl}/version`,
+    intervalMs: 100,
+  });
+  o.log(`ready in ${took} (pid ${pid})`);
   return handle(port, version, 'started', pid);
 }
 

@@ -1,4 +1,3 @@
-import { eventually as waitFor } from '@surge/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,9 +84,4 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Polls until `find` returns something, or fails with `what` after `timeoutMs` (@surge/testing's helper). */
-export function eventually<T>(what: string, find: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  return waitFor(find, { what, timeoutMs, intervalMs: 100 }) as Promise<T>;
 }

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createLogger } from '@surge/logger';
-import type { RunningServer } from '@surge/http-kit';
 import {
   createScratchDatabase,
-  eventually as waitFor,
   createTestKeyPair,
   serveJwks,
   signTestToken,
@@ -12,9 +9,10 @@ import {
   testRedisUrl,
   type JwksServer,
   serviceKafkaEnv,
+  startTestService,
 } from '@surge/testing';
-import { loadConfig, type OrderConfig } from '../../src/config';
-import { startOrderService } from '../../src/service';
+import type { OrderConfig } from '../../src/config';
+import { orderService } from '../../src/service';
 import { startPaymentStub, startProductStub, type PaymentStub, type ProductStub } from './upstream-stubs';
 
 export interface OrderHarness {
@@ -41,37 +39,41 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
   const payment = await startPaymentStub();
   // A database of this file's own: its recovery worker must see only its own orders.
   const database = await createScratchDatabase('surge_order_test');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl('order'),
-    KAFKA_BROKERS: infra.kafkaBrokers,
-    ...serviceKafkaEnv('order'),
-    USER_SERVICE_URL: jwks.url,
-    PRODUCT_SERVICE_URL: product.url,
-    PAYMENT_SERVICE_URL: payment.url,
-    PAYMENT_TIMEOUT_MS: '300',
-    WORKER_INTERVAL_MS: '100',
-    WORKER_LEASE_SECONDS: '1',
-    PAYMENT_RETRY_BASE_MS: '50',
-    PAYMENT_RETRY_MAX_MS: '200',
-    // Outages in these tests last seconds; a breaker open for the default 30 s would outlast them.
-    UPSTREAM_BREAKER_RESET_MS: '300',
-    SHUTDOWN_GRACE_MS: '500',
-    ...overrides,
-  });
-  const running: RunningServer = await startOrderService(
-    config,
-    createLogger({ service: 'order', level: 'silent' }),
+  // For the test's own queries, on the database the service is given (an override may differ).
+  const db = new Client({ connectionString: overrides.DATABASE_URL ?? database.url });
+  const service = await startTestService(
+    orderService,
+    {
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl('order'),
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      ...serviceKafkaEnv('order'),
+      USER_SERVICE_URL: jwks.url,
+      PRODUCT_SERVICE_URL: product.url,
+      PAYMENT_SERVICE_URL: payment.url,
+      PAYMENT_TIMEOUT_MS: '300',
+      WORKER_INTERVAL_MS: '100',
+      WORKER_LEASE_SECONDS: '1',
+      PAYMENT_RETRY_BASE_MS: '50',
+      PAYMENT_RETRY_MAX_MS: '200',
+      // Outages in these tests last seconds; a breaker open for the default 30 s would outlast them.
+      UPSTREAM_BREAKER_RESET_MS: '300',
+      SHUTDOWN_GRACE_MS: '500',
+      ...overrides,
+    },
+    {
+      alsoStop: [
+        () => db.end(),
+        () => Promise.all([product.close(), payment.close(), jwks.close()]),
+        () => database.drop(),
+      ],
+    },
   );
-  const db = new Client({ connectionString: config.DATABASE_URL });
   await db.connect();
   return {
-    url: running.url,
-    adminUrl: running.adminUrl,
-    config,
+    url: service.url,
+    adminUrl: service.adminUrl,
+    config: service.config,
     product,
     payment,
     issuer: jwks,
@@ -82,12 +84,7 @@ export async function startOrderHarness(overrides: Record<string, string> = {}):
     async query(sql, values) {
       return (await db.query(sql, values)).rows;
     },
-    async stop() {
-      await running.stop();
-      await db.end();
-      await Promise.all([product.close(), payment.close(), jwks.close()]);
-      await database.drop();
-    },
+    stop: () => service.stop(),
   };
 }
 
@@ -141,12 +138,4 @@ export function placeOrder(harness: OrderHarness, token: string, body: unknown, 
       headers: { 'idempotency-key': key },
     },
   );
-}
-
-/**
- * Polls until `check` returns a truthy value (the worker runs every 100 ms in tests);
- * @surge/testing's helper underneath, so every suite waits the same way.
- */
-export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  return waitFor(async () => (await check()) || undefined, { timeoutMs }) as Promise<T>;
 }
