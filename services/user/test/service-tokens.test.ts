@@ -206,12 +206,37 @@ describe('guessing client secrets', () => {
         expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
       }
 
-      // The third failure reaches the limit: from then on every request of that address
-      // is 429 before any secret is compared, the right one included.
-      await tokenRequest({ ...orderFor('product'), client_secret: 'still-wrong' }, { from: own.url });
+      // The third failure for `order` (the unknown client counts apart) reaches the limit: from then on every request for
+      // that client from that address is 429 before any secret is compared, the right
+      // one included.
+      for (const guess of ['still-wrong', 'wrong-again'])
+        await tokenRequest({ ...orderFor('product'), client_secret: guess }, { from: own.url });
       const limited = await tokenRequest(orderFor('product'), { from: own.url });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it("one client's failures do not lock another client out on the same host", async () => {
+    // Natively every service calls from 127.0.0.1: a probe or a misconfigured caller
+    // failing as one client must not stop the others from getting their tokens.
+    const own = await startTestUserService({
+      SERVICE_CLIENT_SECRETS: `order=${ORDER_SECRET},payment=${PAYMENT_SECRET}`,
+      SERVICE_TOKEN_FAILURE_LIMIT: '2',
+    });
+    try {
+      for (const clientId of ['intruder', 'payment', 'payment'])
+        expect(
+          (await tokenRequest({ ...orderFor('product'), client_id: clientId }, { from: own.url })).status,
+        ).toBe(401);
+      expect((await tokenRequest(orderFor('product'), { from: own.url })).status).toBe(200);
+      const paymentLocked = await tokenRequest(
+        { ...orderFor('product'), client_id: 'payment', client_secret: PAYMENT_SECRET },
+        { from: own.url },
+      );
+      expect(paymentLocked.status).toBe(429);
     } finally {
       await own.stop();
     }

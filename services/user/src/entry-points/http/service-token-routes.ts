@@ -12,7 +12,7 @@ import type { FailureWindow } from '../../domain/failure-window';
 export interface ServiceTokenRouteDeps {
   clients: ServiceClientRegistry;
   signer: ServiceTokenSigner;
-  /** Failed client authentications per caller address. */
+  /** Failed client authentications per caller address and client id. */
   failures: FailureWindow;
 }
 
@@ -25,8 +25,12 @@ export interface ServiceTokenRouteDeps {
  * `{ access_token, token_type: "Bearer", expires_in }`, or a problem document that also
  * has §5.2's `error` and `error_description`.
  *
- * Guessing is bounded before any secret is compared: an address with too many failed
- * authentications in the window is answered 429 with Retry-After. The address is the
+ * Guessing is bounded before any secret is compared: a client id asked for from an
+ * address with too many failed authentications in the window is answered 429 with
+ * Retry-After. The count is per address and client id, not per address alone: natively
+ * every service calls from 127.0.0.1, and one caller's wrong secret (or a probe trying
+ * client ids) must not cut every other service on that host off from its tokens. A
+ * guesser still gets at most the limit per real client per window. The address is the
  * socket's own: callers are inside the network, and a forwarded-for header would let a
  * guesser pick a new one per request.
  */
@@ -34,18 +38,19 @@ export function serviceTokenRoutes(deps: ServiceTokenRouteDeps): Router {
   const router = Router();
   router.post('/token', (req, res) => {
     res.set('cache-control', 'no-store').set('pragma', 'no-cache');
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const wait = deps.failures.retryAfterSeconds(address);
+    // Parsing compares no secret, so it may come before the limit (it needs the client id).
+    const request = tokenRequestOf(req);
+    const caller = `${req.socket.remoteAddress ?? 'unknown'} ${request.clientId}`;
+    const wait = deps.failures.retryAfterSeconds(caller);
     if (wait !== undefined)
       throw new AppError('RATE_LIMITED', 'Too many failed client authentications; try again later', {
         retryAfterSeconds: wait,
       });
-    const request = tokenRequestOf(req);
     try {
       res.json(issueServiceToken(deps, request));
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
-        deps.failures.recordFailure(address);
+        deps.failures.recordFailure(caller);
         res.set('www-authenticate', 'Basic realm="surge-internal"');
       }
       throw error;
