@@ -140,7 +140,11 @@ async function captureCheckout(shop: Shop, adminUrl: string, pgLog: string): Pro
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const scripts = new Map<string, string>();
-  for (const database of [...new Set(checkout.map((s) => s.database))].sort()) {
+  // Only the stack's own databases: anything else the server ran meanwhile (another
+  // clone's tests on a shared PostgreSQL) is not part of a checkout.
+  const ours = /^surge_(user|product|order|payment|notification|provider)$/;
+  const databases = [...new Set(checkout.map((s) => s.database))].filter((name) => ours.test(name));
+  for (const database of databases.sort()) {
     const script = toPgbenchScript(
       checkout.filter((s) => s.database === database),
       keep,
