@@ -1,4 +1,5 @@
-import { createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import { internalOpenApi } from '@surge/contracts';
+import { createHttpApp, startServer, type RunningServer, apiDocumentRoutes } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { createPool, pingPostgres, runMigrations } from '@surge/postgres';
 import type { ProviderConfig } from './config';
@@ -19,6 +20,8 @@ export async function startProviderService(config: ProviderConfig, logger: Logge
   const charges = createChargeRepository(pool);
 
   const http = createHttpApp({
+    // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+    adminRoutes: apiDocumentRoutes(() => internalOpenApi('payment-provider')),
     service: SERVICE_NAME,
     logger,
     faultInjection: {

@@ -1,3 +1,4 @@
+import { internalOpenApi } from '@surge/contracts';
 import { RemoteJwks, ServiceTokenVerifier, TokenVerifier } from '@surge/auth';
 import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
@@ -9,6 +10,7 @@ import {
   createMetricsRegistry,
   startServer,
   type RunningServer,
+  apiDocumentRoutes,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
@@ -86,6 +88,8 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     attemptLeaseMs: config.PAYMENT_PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS,
   };
   const http = createHttpApp({
+    // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+    adminRoutes: apiDocumentRoutes(() => internalOpenApi('payment')),
     service: SERVICE_NAME,
     logger,
     registry,

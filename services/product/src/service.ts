@@ -1,3 +1,4 @@
+import { internalOpenApi } from '@surge/contracts';
 import { RemoteJwks, ServiceTokenVerifier, TokenVerifier } from '@surge/auth';
 import { kafkaSaslOf, upstreamBreakerOptions } from '@surge/config';
 import { ServiceClient } from '@surge/http-client';
@@ -9,6 +10,7 @@ import {
   createMetricsRegistry,
   startServer,
   type RunningServer,
+  apiDocumentRoutes,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
@@ -102,6 +104,8 @@ export async function startProductService(config: ProductConfig, logger: Logger)
     logger,
   });
   const http = createHttpApp({
+    // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+    adminRoutes: apiDocumentRoutes(() => internalOpenApi('product')),
     service: SERVICE_NAME,
     logger,
     registry,

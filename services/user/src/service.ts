@@ -1,6 +1,13 @@
+import { internalOpenApi } from '@surge/contracts';
 import { kafkaSaslOf } from '@surge/config';
 import { SERVICE_TOKEN_PATH, StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
-import { authenticate, createHttpApp, startServer, type RunningServer } from '@surge/http-kit';
+import {
+  authenticate,
+  createHttpApp,
+  startServer,
+  type RunningServer,
+  apiDocumentRoutes,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { messagingMigrationsDir, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
 import { createPool, pingPostgres, registerPoolMetrics, runMigrations } from '@surge/postgres';
@@ -75,6 +82,8 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
     logger,
   });
   const http = createHttpApp({
+    // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+    adminRoutes: apiDocumentRoutes(() => internalOpenApi('user')),
     service: SERVICE_NAME,
     logger,
     faultInjection: config.FAULT_INJECTION,
