@@ -108,7 +108,6 @@ export const refundChargeRoute = {
     404: problemAnswer('No such charge', ['NOT_FOUND']),
     409: problemAnswer('A declined charge took no money: nothing to refund', ['CONFLICT'], {
       chargeId: z.uuid(),
-      status: z.string(),
     }),
     ...COMMON_ANSWERS,
   },

@@ -121,6 +121,12 @@ export interface ProductStub extends StubServer {
   refuseTokens: number;
   /** Runs after a new reservation is made, before it is answered (e.g. to cut the order database off). */
   afterReserve?: () => Promise<void>;
+  /**
+   * Breaks the contract on purpose: a new reservation is made, then answered 201 with its
+   * lines in two currencies (the shape an older product service answered), which the
+   * contract refuses; the client must read it as UPSTREAM_CONTRACT_VIOLATION.
+   */
+  mixedCurrencyReservation: boolean;
 }
 
 export async function startProductStub(): Promise<ProductStub> {
@@ -128,6 +134,7 @@ export async function startProductStub(): Promise<ProductStub> {
   const reservations: ProductStub['reservations'] = new Map();
   const stub = {
     down: false,
+    mixedCurrencyReservation: false,
     refuseTokens: 0,
     authorizations: [] as Array<string | undefined>,
   } as ProductStub;
@@ -199,6 +206,12 @@ export async function startProductStub(): Promise<ProductStub> {
       }
       reservations.set(orderId, { status: 'RESERVED', items: lines });
       await stub.afterReserve?.();
+      if (stub.mixedCurrencyReservation) {
+        const body = reservationBody(products, orderId, lines);
+        const items = body.items.map((line, index) => ({ ...line, currency: index === 0 ? 'USD' : 'EUR' }));
+        // Deliberately outside the contract: not built with stubAnswer.
+        return send(res, { status: 201, body: { ...body, status: 'RESERVED', items } });
+      }
       return send(
         res,
         stubAnswer(reserveStockRoute, 201, {
@@ -233,14 +246,7 @@ export async function startProductStub(): Promise<ProductStub> {
       }
       if (action === 'commit') {
         if (reservation.status !== 'RESERVED' && reservation.status !== 'COMMITTED')
-          return send(
-            res,
-            stubAnswer(
-              commitReservationRoute,
-              409,
-              problem(409, 'CONFLICT', { status: reservation.status as 'RELEASED' | 'RETURNED' }),
-            ),
-          );
+          return send(res, stubAnswer(commitReservationRoute, 409, problem(409, 'CONFLICT')));
         reservation.status = 'COMMITTED';
         return send(res, stubAnswer(commitReservationRoute, 200, { orderId, status: 'COMMITTED' }));
       }
@@ -281,7 +287,11 @@ function reservationBody(
 
 // ---- payment --------------------------------------------------------------------
 
-export type PaymentMode = 'normal' | 'down' | 'capture-then-drop' | 'hang';
+/**
+ * `capture-then-garble` captures, then answers 201 with a body outside the contract (the
+ * payment id is not a UUID): the capture happened, but the client cannot read it.
+ */
+export type PaymentMode = 'normal' | 'down' | 'capture-then-drop' | 'capture-then-garble' | 'hang';
 
 export interface StubPayment {
   id: string;
@@ -317,11 +327,7 @@ export async function startPaymentStub(): Promise<PaymentStub> {
       if (existing?.status === 'CANCELLED')
         return send(
           res,
-          stubAnswer(
-            chargePaymentRoute,
-            409,
-            problem(409, 'CONFLICT', { paymentId: existing.id, orderId, status: existing.status }),
-          ),
+          stubAnswer(chargePaymentRoute, 409, problem(409, 'CONFLICT', { paymentId: existing.id, orderId })),
         );
       const token = charge.token;
       if (token !== 'tok_visa' && token !== 'tok_decline')
@@ -333,6 +339,9 @@ export async function startPaymentStub(): Promise<PaymentStub> {
       };
       stub.payments.set(orderId, payment);
       if (stub.mode === 'capture-then-drop') return void res.destroy();
+      if (stub.mode === 'capture-then-garble' && payment.status === 'CAPTURED')
+        // Deliberately outside the contract: not built with stubAnswer.
+        return send(res, { status: 201, body: { id: 42, orderId, status: 'CAPTURED' } });
       return send(
         res,
         payment.status === 'CAPTURED'
