@@ -55,7 +55,7 @@ describe('the payment service’s internal answers', () => {
     });
     expect(read(chargePaymentRoute, await charge(env, cancelled))).toMatchObject({
       status: 409,
-      body: { code: 'CONFLICT' },
+      body: { code: 'CONFLICT', paymentStatus: 'CANCELLED' },
     });
 
     expect(
@@ -104,6 +104,16 @@ describe('the payment service’s internal answers', () => {
       }),
     );
     expect(declined).toMatchObject({ status: 402, body: { status: 'declined' } });
+    const declinedId = declined.status === 402 ? declined.body.id : '';
+    expect(
+      read(
+        refundChargeRoute,
+        await call(env.providerUrl, 'POST', '/v1/refunds', { body: { chargeId: declinedId } }),
+      ),
+    ).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', chargeId: declinedId, chargeStatus: 'declined' },
+    });
   });
 
   it('both serve their generated OpenAPI document on the admin listener', async () => {

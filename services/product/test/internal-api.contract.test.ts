@@ -60,7 +60,7 @@ describe('the product service’s internal answers', () => {
     });
     expect(await answerOf(commitReservationRoute, `/internal/reservations/${orderId}/commit`)).toMatchObject({
       status: 409,
-      body: { code: 'CONFLICT', status: 409 },
+      body: { code: 'CONFLICT', status: 409, reservationStatus: 'RETURNED' },
     });
   });
 

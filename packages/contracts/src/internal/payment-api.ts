@@ -72,11 +72,12 @@ export const chargePaymentRoute = {
     201: { description: 'Captured (or a replay of a capture)', body: chargeAnswer },
     ...JSON_BODY_ANSWERS,
     402: problemAnswer('The card was declined', ['PAYMENT_DECLINED'], paymentRef),
-    409: problemAnswer(
-      "The order's payment was cancelled; it will never be charged",
-      ['CONFLICT'],
-      paymentRef,
-    ),
+    409: problemAnswer("The order's payment was cancelled; it will never be charged", ['CONFLICT'], {
+      ...paymentRef,
+      paymentStatus: z
+        .enum(['CANCELLED', 'REFUNDED', 'CAPTURED', 'DECLINED'])
+        .describe('The payment now: a capture that landed after the cancellation is refunded'),
+    }),
     422: problemAnswer(
       'The order was already charged with another amount, currency or user',
       ['IDEMPOTENCY_KEY_REUSED'],

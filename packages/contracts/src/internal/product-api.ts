@@ -173,8 +173,9 @@ export const commitReservationRoute = {
     200: { description: 'Committed', body: commitAnswer },
     ...JSON_BODY_ANSWERS,
     404: problemAnswer('No reservation for this order', ['NOT_FOUND']),
-    // No `status` member: a problem's `status` is the HTTP status (RFC 9457 §3.1.2).
-    409: problemAnswer('The reservation was released or returned; it cannot be committed', ['CONFLICT']),
+    409: problemAnswer('The reservation was released or returned; it cannot be committed', ['CONFLICT'], {
+      reservationStatus: z.enum(['RELEASED', 'RETURNED']),
+    }),
     ...SERVICE_AUTH_ANSWERS,
     ...COMMON_ANSWERS,
   },

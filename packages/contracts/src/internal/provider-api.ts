@@ -108,6 +108,7 @@ export const refundChargeRoute = {
     404: problemAnswer('No such charge', ['NOT_FOUND']),
     409: problemAnswer('A declined charge took no money: nothing to refund', ['CONFLICT'], {
       chargeId: z.uuid(),
+      chargeStatus: z.literal('declined'),
     }),
     ...COMMON_ANSWERS,
   },

@@ -246,7 +246,14 @@ export async function startProductStub(): Promise<ProductStub> {
       }
       if (action === 'commit') {
         if (reservation.status !== 'RESERVED' && reservation.status !== 'COMMITTED')
-          return send(res, stubAnswer(commitReservationRoute, 409, problem(409, 'CONFLICT')));
+          return send(
+            res,
+            stubAnswer(
+              commitReservationRoute,
+              409,
+              problem(409, 'CONFLICT', { reservationStatus: reservation.status as 'RELEASED' | 'RETURNED' }),
+            ),
+          );
         reservation.status = 'COMMITTED';
         return send(res, stubAnswer(commitReservationRoute, 200, { orderId, status: 'COMMITTED' }));
       }
@@ -327,7 +334,15 @@ export async function startPaymentStub(): Promise<PaymentStub> {
       if (existing?.status === 'CANCELLED')
         return send(
           res,
-          stubAnswer(chargePaymentRoute, 409, problem(409, 'CONFLICT', { paymentId: existing.id, orderId })),
+          stubAnswer(
+            chargePaymentRoute,
+            409,
+            problem(409, 'CONFLICT', {
+              paymentId: existing.id,
+              orderId,
+              paymentStatus: 'CANCELLED' as const,
+            }),
+          ),
         );
       const token = charge.token;
       if (token !== 'tok_visa' && token !== 'tok_decline')
