@@ -30,7 +30,7 @@ export const TOKEN_USE_CLAIM = 'token_use';
 export const SERVICE_TOKEN_USE = 'service';
 
 /** Where services ask the user service for tokens; under /internal, so the gateway never routes it. */
-export const SERVICE_TOKEN_PATH = '/internal/auth/token';
+export { SERVICE_TOKEN_PATH } from '@surge/contracts';
 
 /** A service name as a client id and as an audience: `order`, `payment-provider`. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

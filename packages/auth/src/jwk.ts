@@ -1,17 +1,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 
-export interface PublicJwk {
-  kty: 'RSA';
-  kid: string;
-  use: 'sig';
-  alg: 'RS256';
-  n: string;
-  e: string;
-}
+import type { PublicJwk } from '@surge/contracts';
 
-export interface Jwks {
-  keys: PublicJwk[];
-}
+/** The JWKS's shapes are the contract's (packages/contracts/src/internal/auth-api.ts). */
+export type { Jwks, PublicJwk } from '@surge/contracts';
 
 /** Publishes an RSA public key as a JWK with its key id. */
 export function toPublicJwk(publicKey: KeyObject, kid: string): PublicJwk {

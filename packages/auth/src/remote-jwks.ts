@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
+import { getJwksRoute, readAnswer } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
 import type { ServiceClient } from '@surge/http-client';
 import type { Logger } from '@surge/logger';
-import { fromPublicJwk, type Jwks } from './jwk';
+import { fromPublicJwk } from './jwk';
 import type { KeySource } from './token-verifier';
 
 export interface RemoteJwksOptions {
@@ -51,10 +52,14 @@ export class RemoteJwks implements KeySource {
   private async load(): Promise<void> {
     this.lastAttemptAt = Date.now();
     try {
-      const response = await this.options.client.call<Jwks>({ path: this.options.path });
-      if (response.status !== 200 || !Array.isArray(response.body?.keys)) {
-        throw new Error(`JWKS answered ${response.status}`);
-      }
+      // Read against the JWKS contract (auth-api.ts): a key set that does not parse is an
+      // UpstreamContractError, and the keys we have stay in use.
+      const response = readAnswer(
+        'user',
+        getJwksRoute,
+        await this.options.client.call({ path: this.options.path }),
+      );
+      if (response.status !== 200) throw new Error(`JWKS answered ${response.status}`);
       const next = new Map<string, KeyObject>();
       for (const jwk of response.body.keys) next.set(jwk.kid, fromPublicJwk(jwk));
       this.keys = next;

@@ -1,20 +1,38 @@
+import { issueServiceTokenRoute, stubAnswer } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
 import type { CallOptions, CallResult, ServiceCaller } from '@surge/http-client';
 import { ServiceTokens } from './service-tokens';
 
-/** An issuer that answers token requests in order, counting them; the clock is the test's. */
-function fakeIssuer(status = 200) {
+/**
+ * An issuer that answers token requests in order, counting them; the clock is the test's.
+ * Its answers are checked against the token endpoint's contract (stubAnswer).
+ */
+function fakeIssuer(status: 200 | 401 = 200) {
   let issued = 0;
   const requests: CallOptions[] = [];
+  const answer = () =>
+    status === 200
+      ? stubAnswer(issueServiceTokenRoute, 200, {
+          access_token: `token-${issued}`,
+          token_type: 'Bearer',
+          expires_in: 100,
+        })
+      : stubAnswer(issueServiceTokenRoute, 401, {
+          type: '/problems/invalid-credentials',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'Client authentication failed',
+          code: 'INVALID_CREDENTIALS',
+          error: 'invalid_client',
+          error_description: 'Client authentication failed',
+        });
   const issuer: ServiceCaller = {
+    // The fake speaks JSON like the real issuer: the client reads `unknown` and parses it.
     async call<T>(options: CallOptions): Promise<CallResult<T>> {
       requests.push(options);
       issued += 1;
-      const body =
-        status === 200
-          ? { access_token: `token-${issued}`, token_type: 'Bearer', expires_in: 100 }
-          : { error: 'invalid_client' };
-      return { status, headers: {}, body: body as T };
+      const { status: code, body } = answer();
+      return { status: code, headers: {}, body: body as T };
     },
   };
   return { issuer, requests };
@@ -76,5 +94,18 @@ describe('ServiceTokens', () => {
     const attempt = tokens.tokenFor('product');
     await expect(attempt).rejects.toBeInstanceOf(DependencyError);
     await expect(attempt).rejects.toThrow(/401 invalid_client/);
+  });
+
+  it('an answer outside the token contract is an upstream contract violation, not a token', async () => {
+    const issuer: ServiceCaller = {
+      async call<T>(): Promise<CallResult<T>> {
+        return { status: 200, headers: {}, body: { access_token: 'x', expires_in: '300' } as T };
+      },
+    };
+    const tokens = new ServiceTokens({ issuer, clientId: 'order', clientSecret: 's', now: clock });
+    await expect(tokens.tokenFor('product')).rejects.toMatchObject({
+      code: 'UPSTREAM_CONTRACT_VIOLATION',
+      dependency: 'user',
+    });
   });
 });

@@ -1,7 +1,7 @@
+import { issueServiceTokenRoute, readAnswer, SERVICE_TOKEN_PATH } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
 import type { CallOptions, CallResult, ServiceCaller } from '@surge/http-client';
 import type { Logger } from '@surge/logger';
-import { SERVICE_TOKEN_PATH } from './claims';
 
 export interface ServiceTokensOptions {
   /** A client of the user service (the issuer). */
@@ -14,15 +14,6 @@ export interface ServiceTokensOptions {
   timeoutMs?: number;
   logger?: Logger;
   now?: () => number;
-}
-
-/** The token endpoint's success answer (RFC 6749 §5.1). */
-interface TokenAnswer {
-  access_token?: unknown;
-  token_type?: unknown;
-  expires_in?: unknown;
-  error?: unknown;
-  error_description?: unknown;
 }
 
 interface CachedToken {
@@ -85,41 +76,41 @@ export class ServiceTokens {
 
   private async request(audience: string): Promise<string> {
     const startedAt = this.now();
-    const answer: CallResult<TokenAnswer> = await this.options.issuer.call<TokenAnswer>({
-      method: 'POST',
-      path: this.options.path ?? SERVICE_TOKEN_PATH,
-      body: {
-        grant_type: 'client_credentials',
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        audience,
-      },
-      timeoutMs: this.options.timeoutMs ?? 2_000,
-      // Asking twice only mints two tokens.
-      idempotent: true,
-    });
-    const body = answer.body ?? {};
-    const ttlSeconds = body.expires_in;
-    if (
-      answer.status !== 200 ||
-      typeof body.access_token !== 'string' ||
-      typeof ttlSeconds !== 'number' ||
-      !(ttlSeconds > 0)
-    ) {
-      const reason = typeof body.error === 'string' ? ` ${body.error}` : '';
+    // The answer is read against the token endpoint's contract (auth-api.ts): a body that
+    // does not parse is an UpstreamContractError, never a token taken on trust.
+    const answer = readAnswer(
+      'user',
+      issueServiceTokenRoute,
+      await this.options.issuer.call({
+        method: 'POST',
+        path: this.options.path ?? SERVICE_TOKEN_PATH,
+        body: {
+          grant_type: 'client_credentials',
+          client_id: this.options.clientId,
+          client_secret: this.options.clientSecret,
+          audience,
+        },
+        timeoutMs: this.options.timeoutMs ?? 2_000,
+        // Asking twice only mints two tokens.
+        idempotent: true,
+      }),
+    );
+    if (answer.status !== 200) {
+      const reason = 'error' in answer.body ? ` ${answer.body.error}` : '';
       throw new DependencyError(
         'user',
         `no service token for ${audience}: the issuer answered ${answer.status}${reason}`,
-        { retriable: answer.status >= 500 || answer.status === 429 },
+        { retriable: answer.status === 429 },
       );
     }
+    const { access_token: token, expires_in: ttlSeconds } = answer.body;
     const lifetimeMs = ttlSeconds * 1000;
     this.cache.set(audience, {
-      token: body.access_token,
+      token,
       refreshAt: startedAt + lifetimeMs * 0.75,
       usableUntil: startedAt + lifetimeMs - Math.min(10_000, lifetimeMs * 0.1),
     });
-    return body.access_token;
+    return token;
   }
 }
 

@@ -4,3 +4,5 @@ export * from './dead-letters';
 export * from './events';
 export * from './idempotency';
 export * from './kafka-access';
+export * from './ids';
+export * from './internal';

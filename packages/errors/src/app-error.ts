@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'OVERLOADED'
   | 'DEPENDENCY_UNAVAILABLE'
   | 'DEPENDENCY_TIMEOUT'
+  /** A neighbour answered something its contract (packages/contracts) does not allow. */
+  | 'UPSTREAM_CONTRACT_VIOLATION'
   | 'CONFIG_INVALID'
   | 'FAULT_INJECTED'
   | 'INTERNAL';

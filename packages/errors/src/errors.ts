@@ -38,17 +38,41 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** The codes of a DependencyError: what the caller can tell about the failed call. */
+export type DependencyErrorCode = Extract<
+  ErrorCode,
+  'DEPENDENCY_UNAVAILABLE' | 'DEPENDENCY_TIMEOUT' | 'UPSTREAM_CONTRACT_VIOLATION'
+>;
+
 /**
  * A call to another service or to infrastructure failed in a way the caller cannot
- * fix: refused, timed out, breaker open. Keeps the original as `cause` for the log.
+ * fix: refused, timed out, breaker open, or answered outside its contract. Keeps the
+ * original as `cause` for the log.
  */
 export class DependencyError extends AppError {
   readonly dependency: string;
-  constructor(dependency: string, message: string, options: AppErrorOptions & { timeout?: boolean } = {}) {
-    super(options.timeout ? 'DEPENDENCY_TIMEOUT' : 'DEPENDENCY_UNAVAILABLE', message, {
+  constructor(
+    dependency: string,
+    message: string,
+    options: AppErrorOptions & { timeout?: boolean; code?: DependencyErrorCode } = {},
+  ) {
+    const { code, timeout, ...rest } = options;
+    super(code ?? (timeout ? 'DEPENDENCY_TIMEOUT' : 'DEPENDENCY_UNAVAILABLE'), message, {
       retriable: true,
-      ...options,
+      ...rest,
     });
     this.dependency = dependency;
+  }
+}
+
+/**
+ * A neighbour answered with a status or a body its contract (packages/contracts) does
+ * not allow: a version skew or a bug on either side. It is still a dependency failure
+ * whose effect is unknown: a call that may have changed something (a charge) may have
+ * done so, and callers treat it as they treat a timeout.
+ */
+export class UpstreamContractError extends DependencyError {
+  constructor(dependency: string, message: string, options: AppErrorOptions = {}) {
+    super(dependency, message, { ...options, code: 'UPSTREAM_CONTRACT_VIOLATION' });
   }
 }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, isAppError, isConnectionFailure } from '@surge/errors';
+import { AppError, DependencyError, isAppError, isConnectionFailure, type ErrorCode } from '@surge/errors';
 import type { Logger } from '@surge/logger';
 import { allowedMethods, routerStack } from './allowed-methods';
 import { fromBodyParserError } from './body-parsing';
@@ -24,6 +24,12 @@ export function routeNotFound(): RequestHandler {
   };
 }
 
+const DEPENDENCY_CODES: ReadonlySet<ErrorCode> = new Set([
+  'DEPENDENCY_UNAVAILABLE',
+  'DEPENDENCY_TIMEOUT',
+  'UPSTREAM_CONTRACT_VIOLATION',
+]);
+
 /**
  * The last middleware. AppErrors become their problem; body-parser errors become
  * 400/413/415 problems; anything else is a bug: logged with its stack, answered as a
@@ -37,7 +43,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const known = isAppError(error) ? error : fromBodyParserError(error);
     if (known) {
-      if (known.code === 'DEPENDENCY_UNAVAILABLE' || known.code === 'DEPENDENCY_TIMEOUT') {
+      if (known instanceof DependencyError || DEPENDENCY_CODES.has(known.code)) {
         // Only under `err`: pino's error serializer walks the cause chain, while a DOMException
         // (an AbortSignal timeout) under any other key makes redaction throw.
         logger.warn({ err: known }, 'dependency failed');

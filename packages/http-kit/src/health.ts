@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { AdminReadyAnswer, ReadyAnswer } from '@surge/contracts';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
 
@@ -66,7 +67,9 @@ export function healthRoutes(
   });
   router.get('/health/ready', async (_req, res) => {
     const { ready } = await probe(checks, lifecycle, logger);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'up' : 'down' });
+    // The contract's answers (packages/contracts/src/internal/health.ts).
+    const answer: ReadyAnswer = { status: ready ? 'up' : 'down' };
+    res.status(ready ? 200 : 503).json(answer);
   });
   return router;
 }
@@ -87,9 +90,12 @@ export function adminHealthRoutes(
   });
   router.get('/health/ready', async (_req, res) => {
     const { ready, results } = await probe(checks, lifecycle, logger);
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'up' : 'down', shuttingDown: !lifecycle.ready, checks: results });
+    const answer: AdminReadyAnswer = {
+      status: ready ? 'up' : 'down',
+      shuttingDown: !lifecycle.ready,
+      checks: results,
+    };
+    res.status(ready ? 200 : 503).json(answer);
   });
   router.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

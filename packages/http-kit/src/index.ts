@@ -10,3 +10,4 @@ export { markNothingCommitted, type FaultInjectionOptions } from './faults/fault
 export { FaultSwitch, NO_FAULTS, faultsBody, type Faults } from './faults/fault-switch';
 export { allowCallers, callerOf, requireServiceToken } from './service-auth';
 export { routeNotFound } from './error-handler';
+export { apiDocumentRoutes } from './api-document';

@@ -31,6 +31,8 @@ export const statusByCode: Record<ErrorCode, number> = {
   OVERLOADED: 503,
   DEPENDENCY_UNAVAILABLE: 503,
   DEPENDENCY_TIMEOUT: 504,
+  /** RFC 9110 §15.6.3: an invalid answer from the server this one called. */
+  UPSTREAM_CONTRACT_VIOLATION: 502,
   CONFIG_INVALID: 500,
   /** A development fault switched on with `npm run stack -- fault` (faults/fault-injection.ts). */
   FAULT_INJECTED: 500,
@@ -50,6 +52,7 @@ const titleByStatus: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
+import { getJwksRoute, issueServiceTokenRoute, serviceTokenRequest, stubAnswer } from '@surge/contracts';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
@@ -75,7 +76,10 @@ export interface JwksServer {
  * any client (the real endpoint's checks are the user service's own tests).
  */
 export async function serveJwks(keys: TestKeyPair[]): Promise<JwksServer> {
-  const body = JSON.stringify({ keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)) });
+  // Answers checked against the contract (packages/contracts, auth-api.ts), as every stub's are.
+  const body = JSON.stringify(
+    stubAnswer(getJwksRoute, 200, { keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)) }).body,
+  );
   const tokenRequests: JwksServer['tokenRequests'] = [];
   const server = createServer((req, res) => {
     if (req.url === '/api/auth/jwks') {
@@ -85,14 +89,20 @@ export async function serveJwks(keys: TestKeyPair[]): Promise<JwksServer> {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const form = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
+        const form = serviceTokenRequest.parse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
         const clientId = String(form.client_id);
         const audience = String(form.audience);
         tokenRequests.push({ clientId, audience });
         const token = signTestServiceToken(signer, { service: clientId, audience, expiresInSeconds: 300 });
-        res
-          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-          .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 300 }));
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
+          JSON.stringify(
+            stubAnswer(issueServiceTokenRoute, 200, {
+              access_token: token,
+              token_type: 'Bearer',
+              expires_in: 300,
+            }).body,
+          ),
+        );
       });
     } else {
       res.writeHead(404).end();

@@ -1,4 +1,5 @@
-import type { RunningServer } from '@surge/http-kit';
+import { internalOpenApi } from '@surge/contracts';
+import { apiDocumentRoutes, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { startService, type ServiceDefinition } from '@surge/service-runtime';
 import { loadConfig, type ProviderConfig } from './config';
@@ -18,6 +19,8 @@ export async function startProviderService(config: ProviderConfig, logger: Logge
     const pool = await kit.postgres({ databaseUrl: config.DATABASE_URL, migrationsDir });
     const charges = createChargeRepository(pool);
     return kit.serve(config, {
+      // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+      adminRoutes: apiDocumentRoutes(() => internalOpenApi('payment-provider')),
       faultInjection: {
         enabled: config.FAULT_INJECTION,
         // The lost answer callers must survive is a capture's (dropAfterCapture, its older

@@ -1,5 +1,12 @@
+import { internalOpenApi } from '@surge/contracts';
 import { upstreamBreakerOptions } from '@surge/config';
-import { authenticate, requireServiceToken, routeNotFound, type RunningServer } from '@surge/http-kit';
+import {
+  apiDocumentRoutes,
+  authenticate,
+  requireServiceToken,
+  routeNotFound,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import type { Pool } from '@surge/postgres';
 import { startService, type ServiceDefinition } from '@surge/service-runtime';
@@ -57,6 +64,8 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger)
     const reconciler = startReconciler(config, deps, pool, logger);
     if (reconciler) kit.onStop('reconciler', () => reconciler.stop());
     return kit.serve(config, {
+      // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+      adminRoutes: apiDocumentRoutes(() => internalOpenApi('payment')),
       faultInjection: config.FAULT_INJECTION,
       // The provider is not a readiness check: replays, lists and the outbox work without
       // it, and a charge it cannot answer is a clear 503 for the caller to retry.

@@ -1,5 +1,12 @@
+import { internalOpenApi } from '@surge/contracts';
 import { upstreamBreakerOptions } from '@surge/config';
-import { authenticate, requireServiceToken, routeNotFound, type RunningServer } from '@surge/http-kit';
+import {
+  apiDocumentRoutes,
+  authenticate,
+  requireServiceToken,
+  routeNotFound,
+  type RunningServer,
+} from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import type { Pool } from '@surge/postgres';
 import { pingRedis, type Redis } from '@surge/redis';
@@ -68,6 +75,8 @@ export async function startProductService(config: ProductConfig, logger: Logger)
 
     await kit.outboxRelay(pool, config);
     return kit.serve(config, {
+      // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+      adminRoutes: apiDocumentRoutes(() => internalOpenApi('product')),
       faultInjection: config.FAULT_INJECTION,
       routes: (app) => {
         const deps = { products, cache, flights, metrics: createCacheMetrics(kit.registry) };

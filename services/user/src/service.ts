@@ -1,5 +1,6 @@
+import { internalOpenApi } from '@surge/contracts';
 import { SERVICE_TOKEN_PATH, StaticKeys, TokenVerifier, toPublicJwk } from '@surge/auth';
-import { authenticate, type RunningServer } from '@surge/http-kit';
+import { apiDocumentRoutes, authenticate, type RunningServer } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
 import { startService, type ServiceDefinition } from '@surge/service-runtime';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, loadConfig, type UserConfig } from './config';
@@ -58,6 +59,8 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
 
     await kit.outboxRelay(pool, config);
     return kit.serve(config, {
+      // The internal API's OpenAPI document (generated from packages/contracts), for operators.
+      adminRoutes: apiDocumentRoutes(() => internalOpenApi('user')),
       faultInjection: config.FAULT_INJECTION,
       formBodyPaths: [SERVICE_TOKEN_PATH],
       routes: (app) => {

@@ -8,6 +8,7 @@ import {
   fromPublicJwk,
   type Jwks,
 } from '@surge/auth';
+import { getJwksRoute, internalOpenApiText, issueServiceTokenRoute, readAnswer } from '@surge/contracts';
 import { call, registerAndLogin, startTestUserService, type TestUserService } from './support';
 
 /**
@@ -50,7 +51,11 @@ async function tokenRequest(
     body,
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> };
+  const answer = { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
+  // Every answer these tests see keeps the token endpoint's contract (packages/contracts,
+  // auth-api.ts): readAnswer throws UPSTREAM_CONTRACT_VIOLATION otherwise.
+  if (answer.status < 500) readAnswer('user', issueServiceTokenRoute, answer);
+  return { ...answer, headers: res.headers };
 }
 
 const orderFor = (audience: string) => ({
@@ -240,5 +245,14 @@ describe('guessing client secrets', () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe('the user service’s internal API document and key set', () => {
+  it('answers a JWKS that keeps its contract, and serves its OpenAPI document on the admin listener', async () => {
+    const jwks = await call(service.url, 'GET', '/api/auth/jwks');
+    expect(readAnswer('user', getJwksRoute, jwks).status).toBe(200);
+    const document = await fetch(`${service.adminUrl}/docs/openapi.json`).then((res) => res.text());
+    expect(document).toBe(internalOpenApiText('user'));
   });
 });

@@ -103,10 +103,10 @@ async function checkout(
     },
   );
   if (reservation.kind !== 'reserved') {
-    // Lines in two currencies: the product service refuses them and reserves nothing, but
-    // one that answered an older contract may have reserved them; releasing is harmless
-    // (idempotent, and a no-op without a reservation), so the stock is never held.
-    if (reservation.kind === 'currency-mismatch') await deps.inventory.release(orderId);
+    // Each of these answers means nothing was reserved (the contract's 404 and 409). A
+    // reservation answer with lines in two currencies breaks the contract: the client
+    // throws UPSTREAM_CONTRACT_VIOLATION and reserveOrForget releases it like any other
+    // reservation whose answer could not be read, so the stock is never held.
     const outcome: CheckoutOutcome =
       reservation.kind === 'currency-mismatch'
         ? { kind: reservation.kind, currencies: reservation.currencies }
@@ -241,9 +241,11 @@ async function cartItems(
 }
 
 /**
- * A reservation whose answer did not arrive may or may not exist. Release it (safe if
- * it never happened) and forget the key so the client can retry; if even that fails,
- * the worker does it when the lease expires.
+ * A reservation whose answer did not arrive, or arrived outside the contract
+ * (UPSTREAM_CONTRACT_VIOLATION: a DependencyError too), may or may not exist. Release it
+ * (safe if it never happened) and forget the key so the client can retry; if even that
+ * fails, the worker does it when the lease expires. Protects: stock is held only for
+ * orders that exist.
  */
 async function reserveOrForget(
   deps: SagaDeps,

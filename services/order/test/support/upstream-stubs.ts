@@ -1,11 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  cancelPaymentRoute,
+  chargePaymentRoute,
+  commitReservationRoute,
+  COMMON_ANSWERS,
+  lookupProductsRoute,
+  refundPaymentRoute,
+  releaseReservationRoute,
+  reserveStockRoute,
+  SERVICE_AUTH_ANSWERS,
+  stubAnswer,
+  type RouteContract,
+} from '@surge/contracts';
+import type { ErrorCode } from '@surge/errors';
 
 /**
- * Stand-ins for the product and payment services, speaking their internal API
- * (docs/internal-apis.md). They are other services, not infrastructure: a stub lets a
- * test put the saga in every branch on purpose (lost responses, outages, deadlines).
+ * Stand-ins for the product and payment services, speaking their internal API as its
+ * contract has it (packages/contracts/src/internal): every request is parsed with the
+ * route's schema and every answer built with stubAnswer, which checks it against the
+ * route's schema for its status. A stub that drifts from the contract fails the test
+ * loudly (see listen) instead of teaching the client a shape the service never answers.
+ * They are other services, not infrastructure: a stub lets a test put the saga in every
+ * branch on purpose (lost responses, outages, deadlines).
  */
 export interface StubServer {
   url: string;
@@ -14,22 +32,61 @@ export interface StubServer {
   close(): Promise<void>;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+/** The route's request body as its contract reads it (a client sending another shape is a bug). */
+function requestOf<R extends RouteContract & { body: NonNullable<RouteContract['body']> }>(
+  route: R,
+  body: unknown,
+) {
+  return route.body.parse(body) as ReturnType<R['body']['parse']>;
 }
 
+function send(res: ServerResponse, answer: { status: number; body: unknown }): void {
+  const type = answer.status >= 400 ? 'application/problem+json' : 'application/json';
+  res.writeHead(answer.status, { 'content-type': type }).end(JSON.stringify(answer.body));
+}
+
+/** A problem document as http-kit writes one (the codes are the contract's). */
+function problem<const C extends ErrorCode, E extends Record<string, unknown>>(
+  status: number,
+  code: C,
+  extensions?: E,
+) {
+  return {
+    type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: 'Stub',
+    status,
+    detail: `stub: ${code}`,
+    code,
+    ...(extensions ?? ({} as E)),
+  };
+}
+
+const unauthorized = () =>
+  ({ status: 401, body: SERVICE_AUTH_ANSWERS[401].body.parse(problem(401, 'INVALID_TOKEN')) }) as const;
+const unavailable = () =>
+  ({ status: 503, body: COMMON_ANSWERS[503].body.parse(problem(503, 'DEPENDENCY_UNAVAILABLE')) }) as const;
+
+/**
+ * A stub's own failure (a drifted answer, an unreadable request) fails the running test:
+ * it is thrown again outside the request, where jest reports it, besides the 500.
+ */
 async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    handler(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end();
+      setImmediate(() => {
+        throw error;
+      });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -64,6 +121,12 @@ export interface ProductStub extends StubServer {
   refuseTokens: number;
   /** Runs after a new reservation is made, before it is answered (e.g. to cut the order database off). */
   afterReserve?: () => Promise<void>;
+  /**
+   * Breaks the contract on purpose: a new reservation is made, then answered 201 with its
+   * lines in two currencies (the shape an older product service answered), which the
+   * contract refuses; the client must read it as UPSTREAM_CONTRACT_VIOLATION.
+   */
+  mixedCurrencyReservation: boolean;
 }
 
 export async function startProductStub(): Promise<ProductStub> {
@@ -71,6 +134,7 @@ export async function startProductStub(): Promise<ProductStub> {
   const reservations: ProductStub['reservations'] = new Map();
   const stub = {
     down: false,
+    mixedCurrencyReservation: false,
     refuseTokens: 0,
     authorizations: [] as Array<string | undefined>,
   } as ProductStub;
@@ -79,29 +143,41 @@ export async function startProductStub(): Promise<ProductStub> {
     stub.authorizations.push(req.headers.authorization);
     if (stub.refuseTokens > 0) {
       stub.refuseTokens -= 1;
-      return send(res, 401, { code: 'INVALID_TOKEN' });
+      return send(res, unauthorized());
     }
     const path = req.url ?? '';
-    const body = await readJson(req);
-    if (path === '/internal/products/lookup') {
-      const ids = body.ids as string[];
-      const items = ids
-        .filter((id) => products.has(id))
-        .map((id) => ({ ...products.get(id)!, sku: id, name: 'Stub' }));
-      return send(res, 200, { items });
+    const json = await readJson(req);
+    if (path === lookupProductsRoute.path) {
+      const { ids } = requestOf(lookupProductsRoute, json);
+      const items = ids.flatMap((id) => {
+        const product = products.get(id);
+        if (!product) return [];
+        const { priceCents, currency, stock } = product;
+        return [{ id, sku: `SKU-${id.slice(0, 8)}`, name: 'Stub', priceCents, currency, stock }];
+      });
+      return send(res, stubAnswer(lookupProductsRoute, 200, { items }));
     }
-    if (path === '/internal/reservations') {
-      const orderId = body.orderId as string;
-      const lines = body.items as Array<{ productId: string; quantity: number }>;
+    if (path === reserveStockRoute.path) {
+      const { orderId, items: lines } = requestOf(reserveStockRoute, json);
       const existing = reservations.get(orderId);
-      if (existing)
+      if (existing) {
+        const body = reservationBody(products, orderId, existing.items);
         return send(
           res,
-          existing.status === 'RESERVED' ? 201 : 200,
-          reservationBody(products, orderId, existing.status, existing.items),
+          existing.status === 'RESERVED'
+            ? stubAnswer(reserveStockRoute, 201, { ...body, status: 'RESERVED' })
+            : stubAnswer(reserveStockRoute, 200, {
+                ...body,
+                status: existing.status as 'COMMITTED' | 'RELEASED' | 'RETURNED',
+              }),
         );
+      }
       const unknown = lines.filter((line) => !products.has(line.productId)).map((line) => line.productId);
-      if (unknown.length) return send(res, 404, { code: 'NOT_FOUND', productIds: unknown });
+      if (unknown.length)
+        return send(
+          res,
+          stubAnswer(reserveStockRoute, 404, problem(404, 'NOT_FOUND', { productIds: unknown })),
+        );
       const short = lines
         .filter((line) => products.get(line.productId)!.stock < line.quantity)
         .map((line) => line.productId);
@@ -110,8 +186,19 @@ export async function startProductStub(): Promise<ProductStub> {
         lines.map((line) => [line.productId, products.get(line.productId)!.currency]),
       );
       if (new Set(Object.values(currencies)).size > 1)
-        return send(res, 409, { code: 'CURRENCY_MISMATCH', currencies });
-      if (short.length) return send(res, 409, { code: 'INSUFFICIENT_STOCK', productIds: short });
+        return send(
+          res,
+          stubAnswer(
+            reserveStockRoute,
+            409,
+            problem(409, 'CURRENCY_MISMATCH', { currencies, productIds: Object.keys(currencies) }),
+          ),
+        );
+      if (short.length)
+        return send(
+          res,
+          stubAnswer(reserveStockRoute, 409, problem(409, 'INSUFFICIENT_STOCK', { productIds: short })),
+        );
       for (const line of lines) {
         const product = products.get(line.productId)!;
         product.stock -= line.quantity;
@@ -119,13 +206,31 @@ export async function startProductStub(): Promise<ProductStub> {
       }
       reservations.set(orderId, { status: 'RESERVED', items: lines });
       await stub.afterReserve?.();
-      return send(res, 201, reservationBody(products, orderId, 'RESERVED', lines));
+      if (stub.mixedCurrencyReservation) {
+        const body = reservationBody(products, orderId, lines);
+        const items = body.items.map((line, index) => ({ ...line, currency: index === 0 ? 'USD' : 'EUR' }));
+        // Deliberately outside the contract: not built with stubAnswer.
+        return send(res, { status: 201, body: { ...body, status: 'RESERVED', items } });
+      }
+      return send(
+        res,
+        stubAnswer(reserveStockRoute, 201, {
+          ...reservationBody(products, orderId, lines),
+          status: 'RESERVED',
+        }),
+      );
     }
     const match = /^\/internal\/reservations\/([^/]+)\/(commit|release)$/.exec(path);
     if (match) {
-      const [, orderId, action] = match as unknown as [string, string, string];
+      const [, orderId, action] = match as unknown as [string, string, 'commit' | 'release'];
       const reservation = reservations.get(orderId);
-      if (!reservation) return send(res, action === 'release' ? 200 : 404, { orderId, status: 'NONE' });
+      if (!reservation)
+        return send(
+          res,
+          action === 'release'
+            ? stubAnswer(releaseReservationRoute, 200, { orderId, status: 'NONE' })
+            : stubAnswer(commitReservationRoute, 404, problem(404, 'NOT_FOUND')),
+        );
       for (const line of reservation.items) {
         const product = products.get(line.productId)!;
         if (action === 'commit' && reservation.status === 'RESERVED') {
@@ -139,16 +244,25 @@ export async function startProductStub(): Promise<ProductStub> {
           product.stock += line.quantity;
         }
       }
-      const next: Record<string, Record<string, string>> = {
-        commit: { RESERVED: 'COMMITTED', COMMITTED: 'COMMITTED' },
-        release: { RESERVED: 'RELEASED', COMMITTED: 'RETURNED', RELEASED: 'RELEASED', RETURNED: 'RETURNED' },
-      };
-      const status = next[action]?.[reservation.status];
-      if (!status) return send(res, 409, { code: 'CONFLICT' });
+      if (action === 'commit') {
+        if (reservation.status !== 'RESERVED' && reservation.status !== 'COMMITTED')
+          return send(
+            res,
+            stubAnswer(
+              commitReservationRoute,
+              409,
+              problem(409, 'CONFLICT', { reservationStatus: reservation.status as 'RELEASED' | 'RETURNED' }),
+            ),
+          );
+        reservation.status = 'COMMITTED';
+        return send(res, stubAnswer(commitReservationRoute, 200, { orderId, status: 'COMMITTED' }));
+      }
+      const status =
+        reservation.status === 'RESERVED' || reservation.status === 'RELEASED' ? 'RELEASED' : 'RETURNED';
       reservation.status = status;
-      return send(res, 200, { orderId, status });
+      return send(res, stubAnswer(releaseReservationRoute, 200, { orderId, status }));
     }
-    send(res, 404, { code: 'ROUTE_NOT_FOUND' });
+    res.writeHead(404).end();
   });
   return Object.assign(stub, {
     url,
@@ -166,12 +280,10 @@ export async function startProductStub(): Promise<ProductStub> {
 function reservationBody(
   products: Map<string, StubProduct>,
   orderId: string,
-  status: string,
   lines: Array<{ productId: string; quantity: number }>,
 ) {
   return {
     orderId,
-    status,
     items: lines.map((line) => ({
       ...line,
       priceCents: products.get(line.productId)?.priceCents ?? 0,
@@ -182,7 +294,11 @@ function reservationBody(
 
 // ---- payment --------------------------------------------------------------------
 
-export type PaymentMode = 'normal' | 'down' | 'capture-then-drop' | 'hang';
+/**
+ * `capture-then-garble` captures, then answers 201 with a body outside the contract (the
+ * payment id is not a UUID): the capture happened, but the client cannot read it.
+ */
+export type PaymentMode = 'normal' | 'down' | 'capture-then-drop' | 'capture-then-garble' | 'hang';
 
 export interface StubPayment {
   id: string;
@@ -207,41 +323,75 @@ export async function startPaymentStub(): Promise<PaymentStub> {
   } as unknown as PaymentStub;
   const { server, url } = await listen(async (req, res) => {
     stub.authorizations.push(req.headers.authorization);
-    const body = await readJson(req);
-    const orderId = body.orderId as string;
-    if (req.url === '/internal/payments/charge') {
-      if (stub.mode === 'down') return send(res, 503, { code: 'DEPENDENCY_UNAVAILABLE' });
+    const json = await readJson(req);
+    if (req.url === chargePaymentRoute.path) {
+      if (stub.mode === 'down') return send(res, unavailable());
       if (stub.mode === 'hang') return; // never answers; the caller's timeout fires
+      const charge = requestOf(chargePaymentRoute, json);
+      const orderId = charge.orderId;
       stub.chargeCalls.push(orderId);
       const existing = stub.payments.get(orderId);
-      if (existing?.status === 'CANCELLED') return send(res, 409, { code: 'CONFLICT' });
-      const token = body.token as string;
+      if (existing?.status === 'CANCELLED')
+        return send(
+          res,
+          stubAnswer(
+            chargePaymentRoute,
+            409,
+            problem(409, 'CONFLICT', {
+              paymentId: existing.id,
+              orderId,
+              paymentStatus: 'CANCELLED' as const,
+            }),
+          ),
+        );
+      const token = charge.token;
       if (token !== 'tok_visa' && token !== 'tok_decline')
-        return send(res, 400, { code: 'VALIDATION_FAILED', detail: 'unknown payment token' });
-      const payment = existing ?? {
+        return send(res, stubAnswer(chargePaymentRoute, 400, problem(400, 'VALIDATION_FAILED')));
+      const payment: StubPayment = existing ?? {
         id: randomUUID(),
         status: token === 'tok_visa' ? 'CAPTURED' : 'DECLINED',
-        amountCents: Number(body.amountCents),
+        amountCents: charge.amountCents,
       };
-      stub.payments.set(orderId, payment as StubPayment);
+      stub.payments.set(orderId, payment);
       if (stub.mode === 'capture-then-drop') return void res.destroy();
-      return payment.status === 'CAPTURED'
-        ? send(res, 201, { ...payment, orderId })
-        : send(res, 402, { code: 'PAYMENT_DECLINED' });
+      if (stub.mode === 'capture-then-garble' && payment.status === 'CAPTURED')
+        // Deliberately outside the contract: not built with stubAnswer.
+        return send(res, { status: 201, body: { id: 42, orderId, status: 'CAPTURED' } });
+      return send(
+        res,
+        payment.status === 'CAPTURED'
+          ? stubAnswer(chargePaymentRoute, 201, {
+              id: payment.id,
+              orderId,
+              status: 'CAPTURED',
+              amountCents: payment.amountCents,
+              currency: charge.currency,
+            })
+          : stubAnswer(
+              chargePaymentRoute,
+              402,
+              problem(402, 'PAYMENT_DECLINED', { paymentId: payment.id, orderId }),
+            ),
+      );
     }
-    if (stub.mode === 'down') return send(res, 503, { code: 'DEPENDENCY_UNAVAILABLE' });
-    const existing = stub.payments.get(orderId);
-    if (req.url === '/internal/payments/cancel') {
+    if (stub.mode === 'down') return send(res, unavailable());
+    if (req.url === cancelPaymentRoute.path) {
+      const { orderId } = requestOf(cancelPaymentRoute, json);
+      const existing = stub.payments.get(orderId);
       if (!existing || existing.status === 'DECLINED')
         stub.payments.set(orderId, { id: randomUUID(), status: 'CANCELLED', amountCents: 0 });
       else if (existing.status === 'CAPTURED') existing.status = 'REFUNDED';
-      return send(res, 200, { orderId, status: stub.payments.get(orderId)!.status });
+      const status = stub.payments.get(orderId)!.status === 'REFUNDED' ? 'REFUNDED' : 'CANCELLED';
+      return send(res, stubAnswer(cancelPaymentRoute, 200, { orderId, status }));
     }
-    if (req.url === '/internal/payments/refund') {
+    if (req.url === refundPaymentRoute.path) {
+      const { orderId } = requestOf(refundPaymentRoute, json);
+      const existing = stub.payments.get(orderId);
       if (existing?.status === 'CAPTURED') existing.status = 'REFUNDED';
-      return send(res, 200, { orderId, status: existing?.status ?? 'NONE' });
+      const status = existing?.status === 'REFUNDED' ? 'REFUNDED' : 'NONE';
+      return send(res, stubAnswer(refundPaymentRoute, 200, { orderId, status }));
     }
-    send(res, 404, { code: 'ROUTE_NOT_FOUND' });
+    res.writeHead(404).end();
   });
   return Object.assign(stub, { url, close: closer(server) });
 }

@@ -65,13 +65,16 @@ export function toChargeState(charge: Charge) {
   };
 }
 
+/** What POST /v1/refunds answers: the one refund of a refunded charge. */
 export function toRefundAnswer(charge: Charge) {
+  // refundCharge answers only a refunded charge (or throws): anything else is a bug here.
+  if (!charge.refundId || !charge.refundedAt) throw new Error(`charge ${charge.id} has no refund to answer`);
   return {
     id: charge.refundId,
     chargeId: charge.id,
     status: 'refunded' as const,
     amountCents: charge.amountCents,
     currency: charge.currency,
-    refundedAt: charge.refundedAt?.toISOString() ?? null,
+    refundedAt: charge.refundedAt.toISOString(),
   };
 }

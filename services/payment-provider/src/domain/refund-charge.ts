@@ -13,6 +13,6 @@ export async function refundCharge(deps: { charges: ChargeStore }, chargeId: str
   const charge = await deps.charges.findById(chargeId);
   if (!charge) throw new NotFoundError('Charge');
   throw new ConflictError('CONFLICT', 'Only a captured charge can be refunded', {
-    details: { chargeId, status: charge.outcome },
+    details: { chargeId, chargeStatus: charge.outcome },
   });
 }

@@ -11,7 +11,7 @@ export function paymentDeclined(payment: Payment): AppError {
 /** Cancelled (or refunded after a cancellation): this order will not be charged. */
 export function paymentClosed(payment: Payment): AppError {
   return new ConflictError('CONFLICT', "The order's payment was cancelled; it will not be charged", {
-    details: { paymentId: payment.id, orderId: payment.orderId, status: payment.status },
+    details: { paymentId: payment.id, orderId: payment.orderId, paymentStatus: payment.status },
   });
 }
 

@@ -14,7 +14,8 @@ export async function commitReservation(
   if (outcome.kind === 'not-found') throw new NotFoundError('Reservation');
   if (outcome.kind === 'conflict') {
     throw new ConflictError('CONFLICT', `The reservation is ${outcome.status} and cannot be committed`, {
-      details: { status: outcome.status },
+      // Not `status`: a problem's `status` member is the HTTP status (RFC 9457).
+      details: { reservationStatus: outcome.status },
     });
   }
   return { orderId, status: 'COMMITTED' };

@@ -1,6 +1,8 @@
+import type { ReservationStatus } from '@surge/contracts';
 import type { Product } from './product';
 
-export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RETURNED';
+/** The statuses are the internal API's (packages/contracts, product-api.ts). */
+export type { ReservationStatus };
 
 export interface ReservationLineRequest {
   productId: string;

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { OAuthErrorCode, ServiceTokenAnswer } from '@surge/contracts';
 import { AppError } from '@surge/errors';
 
 /**
@@ -27,15 +28,6 @@ export interface ServiceTokenRequest {
   clientSecret: string;
   audience: string;
 }
-
-export interface ServiceTokenAnswer {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
-
-export type OAuthErrorCode =
-  'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_target' | 'unauthorized_client';
 
 /** A refused token request, as RFC 6749 §5.2 names it, with our stable code for the status. */
 export function oauthError(error: OAuthErrorCode, description: string): AppError {

@@ -1,14 +1,20 @@
 import { Router } from 'express';
 import { ValidationError } from '@surge/errors';
+import {
+  cancelPaymentRoute,
+  chargePaymentRoute,
+  refundPaymentRoute,
+  type RouteAnswerBody,
+} from '@surge/contracts';
 import { allowCallers, validate } from '@surge/http-kit';
 import { cancelPayment } from '../../domain/cancel-payment';
 import { chargePayment } from '../../domain/charge-payment';
 import type { PaymentDeps } from '../../domain/ports';
 import { refundPayment } from '../../domain/refund-payment';
-import { chargeBody, idempotencyHeaders, orderBody } from './schemas';
 
 /**
- * `/internal/payments/*` (docs/internal-apis.md), called by the order service. The
+ * `/internal/payments/*` (docs/internal-apis.md), called by the order service; requests
+ * and answers are the contract in packages/contracts/src/internal/payment-api.ts. The
  * gateway never routes here, and every request carries a service token for `payment`
  * (requireServiceToken where this router is mounted); each route names the services
  * allowed to call it (docs/security.md).
@@ -16,10 +22,10 @@ import { chargeBody, idempotencyHeaders, orderBody } from './schemas';
 export function internalRoutes(deps: PaymentDeps): Router {
   const router = Router();
 
-  router.post('/charge', allowCallers('order'), async (req, res) => {
-    const body = validate(chargeBody, req.body);
+  router.post('/charge', allowCallers(...chargePaymentRoute.callers), async (req, res) => {
+    const body = validate(chargePaymentRoute.body, req.body);
     const headers = validate(
-      idempotencyHeaders,
+      chargePaymentRoute.headers,
       { 'idempotency-key': req.header('idempotency-key') },
       'Idempotency-Key header',
     );
@@ -31,24 +37,27 @@ export function internalRoutes(deps: PaymentDeps): Router {
     const payment = await chargePayment(deps, body);
     // A captured payment always has the terms it was charged with (checked equal to the body).
     const terms = payment.terms ?? body;
-    res.status(201).json({
+    const answer: RouteAnswerBody<typeof chargePaymentRoute, 201> = {
       id: payment.id,
       orderId: payment.orderId,
       // A 201 always reports the capture it answers, also on a replay after a refund.
       status: 'CAPTURED',
       amountCents: terms.amountCents,
       currency: terms.currency,
-    });
+    };
+    res.status(201).json(answer);
   });
 
-  router.post('/cancel', allowCallers('order'), async (req, res) => {
-    const { orderId } = validate(orderBody, req.body);
-    res.json(await cancelPayment(deps, orderId));
+  router.post('/cancel', allowCallers(...cancelPaymentRoute.callers), async (req, res) => {
+    const { orderId } = validate(cancelPaymentRoute.body, req.body);
+    const answer: RouteAnswerBody<typeof cancelPaymentRoute, 200> = await cancelPayment(deps, orderId);
+    res.json(answer);
   });
 
-  router.post('/refund', allowCallers('order'), async (req, res) => {
-    const { orderId } = validate(orderBody, req.body);
-    res.json(await refundPayment(deps, orderId));
+  router.post('/refund', allowCallers(...refundPaymentRoute.callers), async (req, res) => {
+    const { orderId } = validate(refundPaymentRoute.body, req.body);
+    const answer: RouteAnswerBody<typeof refundPaymentRoute, 200> = await refundPayment(deps, orderId);
+    res.json(answer);
   });
 
   return router;

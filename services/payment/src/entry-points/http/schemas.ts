@@ -1,25 +1,9 @@
 import { z } from 'zod';
-import { currencyCode, idempotencyKey } from '@surge/contracts';
 
-/** Request shapes of docs/internal-apis.md ("Payment service") and docs/api-contract.md (GET /api/payments). */
-// The shared ISO 4217 list: amounts are in the currency's minor unit (docs/internal-apis.md).
-const currency = currencyCode;
-
-export const chargeBody = z.strictObject({
-  orderId: z.uuid(),
-  userId: z.uuid(),
-  // Whole minor units of the currency; the bound keeps amounts exact as JavaScript numbers.
-  amountCents: z.number().int().min(0).max(1_000_000_000_000),
-  currency: currency.default('USD'),
-  token: z.string().min(1).max(200),
-});
-
-/** The key must be the order id; the route compares the two after reading the body. */
-export const idempotencyHeaders = z.object({
-  'idempotency-key': idempotencyKey,
-});
-
-export const orderBody = z.strictObject({ orderId: z.uuid() });
+/**
+ * Request shapes of docs/api-contract.md (GET /api/payments). The internal API's
+ * requests are in packages/contracts (payment-api.ts).
+ */
 
 /** Unknown query parameters are ignored; a given orderId must be a uuid. */
 export const listQuery = z.object({ orderId: z.uuid().optional() });

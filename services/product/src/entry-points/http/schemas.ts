@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { currencyCode, MAX_CURSOR_LENGTH } from '@surge/contracts';
+import { anyCaseUuid, currencyCode, MAX_CURSOR_LENGTH, MAX_PRICE_CENTS, MAX_STOCK } from '@surge/contracts';
 
 /**
- * Inputs of the catalog part of docs/api-contract.md and of docs/internal-apis.md. Public bodies
- * are strict (unknown fields are 400, as the OpenAPI document says); internal bodies
- * ignore unknown fields, so the order service can add some without a lockstep deploy.
+ * Inputs of the catalog part of docs/api-contract.md. Public bodies are strict (unknown
+ * fields are 400, as the OpenAPI document says). The internal API's requests are in
+ * packages/contracts (product-api.ts), with the price and stock bounds both share.
  */
-export const MAX_PRICE_CENTS = 1_000_000_000;
-export const MAX_STOCK = 100_000_000;
 
 // Postgres text cannot hold NUL, and control, format and lone-surrogate characters in a
 // name are spoofing or log-injection material: rejected up front, so they are a 400,
@@ -18,10 +16,8 @@ const NO_CONTROL_BUT_NEWLINES = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u;
 const line = (max: number) =>
   z.string().trim().min(1).max(max).regex(NO_CONTROL, 'must not contain control characters');
 
-export const uuid = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
-  .transform((value) => value.toLowerCase());
+/** Product ids: any case, answered in lower case (the contract's rule). */
+export const uuid = anyCaseUuid;
 
 const productFields = {
   sku: z
@@ -84,13 +80,3 @@ export const listQuery = z
       query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice,
     { path: ['maxPrice'], message: 'must not be below minPrice' },
   );
-
-export const lookupBody = z.object({ ids: z.array(uuid).min(1).max(100) });
-
-export const reserveBody = z.object({
-  orderId: uuid,
-  items: z
-    .array(z.object({ productId: uuid, quantity: z.number().int().min(1).max(MAX_STOCK) }))
-    .min(1)
-    .max(100),
-});

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { serviceTokenRequest, type ServiceTokenAnswer } from '@surge/contracts';
 import { AppError } from '@surge/errors';
 import {
   issueServiceToken,
@@ -47,7 +48,8 @@ export function serviceTokenRoutes(deps: ServiceTokenRouteDeps): Router {
         retryAfterSeconds: wait,
       });
     try {
-      res.json(issueServiceToken(deps, request));
+      const answer: ServiceTokenAnswer = issueServiceToken(deps, request);
+      res.json(answer);
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
         deps.failures.recordFailure(caller);
@@ -59,38 +61,36 @@ export function serviceTokenRoutes(deps: ServiceTokenRouteDeps): Router {
   return router;
 }
 
-/** The request's parameters, from the body and the Basic header, each at most once. */
+/**
+ * The request's parameters (the contract's serviceTokenRequest: each at most once, as a
+ * string), from the body and the Basic header, the client authenticated one way only.
+ */
 function tokenRequestOf(req: Request): ServiceTokenRequest {
   const body: unknown = req.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw oauthError('invalid_request', 'The body must be a form or a JSON object');
-  const field = (name: string): string | undefined => {
-    const value = (body as Record<string, unknown>)[name];
-    if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string' || value.length > 1024)
-      throw oauthError('invalid_request', `${name} must be given once, as a string`);
-    return value;
-  };
-  const grantType = field('grant_type');
-  if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
+  const parsed = serviceTokenRequest.safeParse(body);
+  if (!parsed.success) {
+    const name = parsed.error.issues[0]?.path.join('.') ?? 'a parameter';
+    throw oauthError('invalid_request', `${name} must be given once, as a string of at most 1024 characters`);
+  }
+  const params = parsed.data;
+  if (!params.grant_type) throw oauthError('invalid_request', 'grant_type is required');
   const basic = basicCredentials(req.header('authorization'));
-  const bodyId = field('client_id');
-  const bodySecret = field('client_secret');
-  if (basic && bodySecret)
+  if (basic && params.client_secret)
     throw oauthError('invalid_request', 'Authenticate the client one way: HTTP Basic or client_secret');
-  if (basic && bodyId && bodyId !== basic.clientId)
+  if (basic && params.client_id && params.client_id !== basic.clientId)
     throw oauthError('invalid_request', 'client_id differs from the Basic credentials');
-  const clientId = basic?.clientId ?? bodyId;
-  const clientSecret = basic?.clientSecret ?? bodySecret;
+  const clientId = basic?.clientId ?? params.client_id;
+  const clientSecret = basic?.clientSecret ?? params.client_secret;
   if (!clientId || !clientSecret)
     throw oauthError('invalid_client', 'Client authentication is required (client_id and client_secret)');
-  const audience = field('audience');
-  const resource = field('resource');
+  const { audience, resource } = params;
   if (audience && resource && audience !== resource)
     throw oauthError('invalid_request', 'audience and resource name different services');
   const target = audience ?? resource;
   if (!target) throw oauthError('invalid_request', 'audience is required: the service the token is for');
-  return { grantType, clientId, clientSecret, audience: target };
+  return { grantType: params.grant_type, clientId, clientSecret, audience: target };
 }
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`. */
