@@ -43,9 +43,12 @@ describe('POST /api/orders/:id/cancel', () => {
     h.payment.mode = 'down';
     const order = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }]));
     expect(order.status).toBe(202);
-    h.payment.mode = 'normal';
+    // Payment comes back only once the order is cancelled: were it back before, the
+    // recovery worker could charge the order first on a slow machine (its lease is short
+    // in tests), and the cancel would then refund instead.
     const res = await call(h, 'POST', `/api/orders/${order.body.id}/cancel`, { token });
     expect(res.body.status).toBe('CANCELLED');
+    h.payment.mode = 'normal';
     await eventually(async () => h.payment.payments.get(order.body.id)?.status === 'CANCELLED');
     await eventually(async () => product.stock === 3);
     // The worker does not charge it afterwards.
