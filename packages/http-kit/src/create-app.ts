@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerOptions } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
@@ -57,6 +57,8 @@ export interface HttpApp {
   faultsInjected: boolean;
   /** The public listener's request handler when it is not `app` itself (startServer uses it). */
   listener?: RequestListener;
+  /** Options of the public listener's node:http server (its request and response classes, say). */
+  serverOptions?: ServerOptions;
 }
 
 /**

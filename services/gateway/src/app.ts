@@ -18,7 +18,7 @@ import { RedisRateLimitStore, type RateLimitStore } from './data-access/redis-ra
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/route-table';
 import { mountGatewayRoutes } from './entry-points/http/gateway-routes';
 import { loadOpenApiDocument, type LoadedOpenApi } from './entry-points/http/openapi-document';
-import { proxyListener } from './entry-points/http/proxy-listener';
+import { expressServerClasses, proxyListener } from './entry-points/http/proxy-listener';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -64,7 +64,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     chain: [http.basics, mounted.cors, ...mounted.proxy],
     errorHandler: http.errorHandler,
   });
-  return { ...http, listener };
+  return { ...http, listener, serverOptions: expressServerClasses(http.app) };
 }
 
 export interface StartGatewayOptions {

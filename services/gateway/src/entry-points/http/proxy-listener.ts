@@ -1,7 +1,6 @@
-import type { RequestListener, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, type RequestListener, type ServerOptions } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { AppError } from '@surge/errors';
-import { matchRoute } from '../../domain/route-table';
 
 export interface ProxyListenerParts {
   /** The express app: the gateway's own routes (health, docs), 404s and the storefront's pages. */
@@ -32,9 +31,10 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
       app(req, res);
       return;
     }
-    // What express's app.handle does before its router (express 5, lib/application.js).
-    const request = Object.setPrototypeOf(req, app.request) as Request;
-    const response = Object.setPrototypeOf(res, app.response) as Response;
+    // What express's app.handle does before its router (express 5, lib/application.js),
+    // but the prototypes: the server made req and res with express's (expressServerClasses).
+    const request = req as Request;
+    const response = res as Response;
     request.res = response;
     response.req = request;
     response.locals = Object.create(null) as Record<string, unknown>;
@@ -46,9 +46,38 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
   };
 }
 
-/** A path in the route table's API rules; a storefront page or `/health` is express's. */
+/**
+ * Every `/api/` path: the proxy chain's route step answers those outside the table with
+ * the same 404 problem express would (the storefront never serves `/api`).
+ */
 function isApiRequest(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith('/api/') && matchRoute(pathOf(url)) !== undefined;
+  return url !== undefined && url.startsWith('/api/');
+}
+
+/**
+ * The public server's request and response classes: node:http's own, with express's
+ * request and response helpers as their prototypes from the start. express sets those
+ * prototypes on every request it handles (Object.setPrototypeOf, which changes the
+ * object's hidden class mid-life: its self time was 1.5 % of a proxied read); on objects
+ * born with them, express's own call finds them in place and changes nothing.
+ */
+export function expressServerClasses(app: Express): ServerOptions {
+  function GatewayRequest(this: IncomingMessage, socket: unknown): void {
+    (IncomingMessage as unknown as (this: IncomingMessage, socket: unknown) => void).call(this, socket);
+  }
+  GatewayRequest.prototype = app.request;
+  function GatewayResponse(this: ServerResponse, req: IncomingMessage, options: unknown): void {
+    (ServerResponse as unknown as (this: ServerResponse, ...args: unknown[]) => void).call(
+      this,
+      req,
+      options,
+    );
+  }
+  GatewayResponse.prototype = app.response;
+  return {
+    IncomingMessage: GatewayRequest as unknown as typeof IncomingMessage,
+    ServerResponse: GatewayResponse as unknown as typeof ServerResponse,
+  };
 }
 
 function pathOf(url: string): string {
