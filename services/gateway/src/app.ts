@@ -56,15 +56,16 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
       mounted = mountGatewayRoutes(app, deps, kit.registry);
     },
   });
+  const serverOptions = expressServerClasses(http.app);
   // Development fault injection is a step of express's chain: with it on, every request
   // takes that chain, so an injected fault reaches proxied routes as before.
-  if (!mounted || http.faultsInjected) return http;
+  if (!mounted || http.faultsInjected) return { ...http, serverOptions };
   const listener = proxyListener({
     app: http.app,
     chain: [http.basics, mounted.cors, ...mounted.proxy],
     errorHandler: http.errorHandler,
   });
-  return { ...http, listener, serverOptions: expressServerClasses(http.app) };
+  return { ...http, listener, serverOptions };
 }
 
 export interface StartGatewayOptions {

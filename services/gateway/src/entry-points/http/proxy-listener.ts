@@ -12,8 +12,8 @@ export interface ProxyListenerParts {
 }
 
 /**
- * The public listener. A request for an API route (`/api/...`, the route table's rules)
- * runs the proxy chain here, straight from node:http; everything else goes to express.
+ * The public listener. Every `/api/...` request runs the proxy chain here, straight from
+ * node:http; everything else goes to express.
  *
  * Why outside express: the gateway's profile put express's router (a layer match and a
  * `next` per mounted layer, the app's own layers included, for every request) among the
