@@ -23,6 +23,14 @@ export class CallGuard {
     private readonly res: ServerResponse,
     private readonly timeoutMs: number,
   ) {
+    // The client may have hung up while an earlier step waited (for Redis, say): its
+    // 'close' has been and gone, and a write to its response would wait for a drain
+    // that never comes, keeping the upstream call (and at shutdown, its pool) waiting.
+    if (res.destroyed && !res.writableFinished) {
+      this.clientGone = true;
+      this.reason = new ProxyAbort('client-gone');
+      return;
+    }
     res.once('close', this.onClose);
   }
 

@@ -78,6 +78,8 @@ class AnswerRelay extends AsyncResource implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.res.write(chunk) || this.waitingForDrain || !this.resume) return;
+    // A destroyed response never drains: stop the upstream instead of waiting for it.
+    if (this.res.destroyed) return controller.abort(new Error('the client is gone'));
     this.waitingForDrain = true;
     controller.pause();
     this.res.once('drain', this.resume);
