@@ -20,12 +20,18 @@ const GOAL = 0.35;
 /**
  * Label and environment overrides of each gateway run. The first is the goal's: what
  * `k8s/base` runs (NODE_ENV=production: one trace in ten, LOG_LEVEL=info, access log on);
- * the second is `npm start`'s (development: every trace).
+ * the second is `npm start`'s (development: every trace). NODE_ENV itself stays
+ * `development`, as in service-reads: production refuses the development Redis password
+ * the gateway's Redis user has here, and sampling and log level are all that NODE_ENV
+ * changes on this path.
  */
 const PRODUCTION = 'gateway, production settings (10% of traces)';
 const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
-  [PRODUCTION, { NODE_ENV: 'production', LOG_LEVEL: 'info' }],
-  ['gateway, development settings (every trace)', { NODE_ENV: 'development', LOG_LEVEL: 'info' }],
+  [PRODUCTION, { NODE_ENV: 'development', OTEL_TRACES_SAMPLER_ARG: '0.1', LOG_LEVEL: 'info' }],
+  [
+    'gateway, development settings (every trace)',
+    { NODE_ENV: 'development', OTEL_TRACES_SAMPLER_ARG: '1', LOG_LEVEL: 'info' },
+  ],
   ['gateway without tracing', { OTEL_SDK_DISABLED: 'true' }],
   ['gateway without tracing or access log', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }],
 ];

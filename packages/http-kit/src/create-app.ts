@@ -1,4 +1,5 @@
-import express, { type Express, type Router } from 'express';
+import type { RequestListener, ServerOptions } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
@@ -45,6 +46,19 @@ export interface HttpApp {
   admin: Express;
   registry: Registry;
   lifecycle: Lifecycle;
+  /**
+   * What every request gets first (request-basics.ts) and the one error handler, for a
+   * service that answers a hot path outside express's router (the gateway's proxy) and
+   * must treat those requests exactly as the app does.
+   */
+  basics: RequestHandler;
+  errorHandler: ErrorRequestHandler;
+  /** Whether development fault injection is on (it applies inside the app only). */
+  faultsInjected: boolean;
+  /** The public listener's request handler when it is not `app` itself (startServer uses it). */
+  listener?: RequestListener;
+  /** Options of the public listener's node:http server (its request and response classes, say). */
+  serverOptions?: ServerOptions;
 }
 
 /**
@@ -61,14 +75,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(
-    requestBasics({
-      app,
-      registry,
-      logger: options.logger,
-      trustCallerDeadline: options.trustCallerDeadline !== false,
-    }),
-  );
+  const basics = requestBasics({
+    app,
+    registry,
+    logger: options.logger,
+    trustCallerDeadline: options.trustCallerDeadline !== false,
+  });
+  app.use(basics);
   app.use(healthRoutes(options.readiness, lifecycle, options.logger));
   const faultOptions = options.faultInjection;
   const faults =
@@ -81,7 +94,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   if (faults) app.use(faults.inject);
   options.routes(app, { registry });
   app.use(routeNotFound());
-  app.use(errorHandler(options.logger));
+  const handleError = errorHandler(options.logger);
+  app.use(handleError);
   const admin = createAdminApp({
     checks: options.readiness,
     lifecycle,
@@ -90,5 +104,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     faultControl: faults?.control,
     routes: options.adminRoutes,
   });
-  return { app, admin, registry, lifecycle };
+  return {
+    app,
+    admin,
+    registry,
+    lifecycle,
+    basics,
+    errorHandler: handleError,
+    faultsInjected: faults !== undefined,
+  };
 }

@@ -44,7 +44,7 @@ export const ADMIN_PORT_DISTANCE = 1000;
 export const DEFAULT_ADMIN_HOST = '127.0.0.1';
 
 export async function startServer(http: HttpApp, options: StartServerOptions): Promise<RunningServer> {
-  const server = createServer(http.app);
+  const server = createServer(http.serverOptions ?? {}, http.listener ?? http.app);
   // Slightly above typical load-balancer idle timeouts, so the client side closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -18,6 +18,7 @@ import { RedisRateLimitStore, type RateLimitStore } from './data-access/redis-ra
 import { UPSTREAM_NAMES, type UpstreamName } from './domain/route-table';
 import { mountGatewayRoutes } from './entry-points/http/gateway-routes';
 import { loadOpenApiDocument, type LoadedOpenApi } from './entry-points/http/openapi-document';
+import { expressServerClasses, proxyListener } from './entry-points/http/proxy-listener';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -32,9 +33,13 @@ export interface GatewayDeps {
   openapi: LoadedOpenApi;
 }
 
-/** The express app over ready-made dependencies; no sockets are opened here. */
+/**
+ * The express app over ready-made dependencies, and the public listener that serves API
+ * routes outside express's router (proxy-listener.ts); no sockets are opened here.
+ */
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
-  return createHttpApp({
+  let mounted: ReturnType<typeof mountGatewayRoutes> | undefined;
+  const http = createHttpApp({
     service: SERVICE_NAME,
     logger: deps.logger,
     faultInjection: deps.config.faultInjection,
@@ -47,8 +52,20 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     readiness: {},
     // The gateway streams bodies through untouched; it enforces size and type itself.
     parseJson: false,
-    routes: (app, kit) => mountGatewayRoutes(app, deps, kit.registry),
+    routes: (app, kit) => {
+      mounted = mountGatewayRoutes(app, deps, kit.registry);
+    },
   });
+  const serverOptions = expressServerClasses(http.app);
+  // Development fault injection is a step of express's chain: with it on, every request
+  // takes that chain, so an injected fault reaches proxied routes as before.
+  if (!mounted || http.faultsInjected) return { ...http, serverOptions };
+  const listener = proxyListener({
+    app: http.app,
+    chain: [http.basics, mounted.cors, ...mounted.proxy],
+    errorHandler: http.errorHandler,
+  });
+  return { ...http, listener, serverOptions };
 }
 
 export interface StartGatewayOptions {

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '@surge/logger';
 import { CallGuard } from './call-guard';
 import { clientResponseHeaders, type CleanHeaders } from './forwarded-headers';
 import { bodyTooLarge, isTimeout } from './proxy-errors';
 import { countedBody, type OutgoingBody } from './request-body';
+import { relayAnswer } from './upstream-relay';
 import type { UpstreamInstance } from './upstream-instance';
 
 export interface AttemptOptions {
@@ -27,9 +27,9 @@ export type AttemptOutcome =
   { kind: 'answered' } | { kind: 'client-gone' } | { kind: 'failed'; error: unknown; timedOut: boolean };
 
 /**
- * Sends the request to one instance and streams its answer back. Throws only for a
- * body over the limit (413); once the status line is out, a failure can only cut the
- * response short.
+ * Sends the request to one instance and streams its answer back (upstream-relay.ts).
+ * Throws only for a body over the limit (413); once the status line is out, a failure
+ * can only cut the response short.
  */
 export async function attemptInstance(
   instance: UpstreamInstance,
@@ -43,70 +43,32 @@ export async function attemptInstance(
   if (!stream) guard.startClock();
   instance.inflight += 1;
   try {
-    let upstream: Dispatcher.ResponseData;
-    try {
-      upstream = await instance.pool.request({
+    const end = await relayAnswer(
+      instance.pool,
+      {
         method: options.method as Dispatcher.HttpMethod,
         path: options.path,
         headers: options.headers,
         body: stream ?? (body.kind === 'buffered' ? body.bytes : null),
-        signal: guard.signal,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
-      });
-    } catch (error) {
+      },
+      res,
+      guard,
+      (statusCode, headers) => res.writeHead(statusCode, clientResponseHeaders(headers, instance.origin)),
+    );
+    if (!end.answered) {
       // Whatever went wrong, the rest of the client's body no longer goes anywhere.
       if (stream) req.unpipe(stream);
-      if (stream?.exceeded) throw bodyTooLarge(options.bodyLimitBytes, error);
+      if (stream?.exceeded) throw bodyTooLarge(options.bodyLimitBytes, end.error);
       if (guard.clientGone) return { kind: 'client-gone' };
-      return { kind: 'failed', error, timedOut: isTimeout(error, guard.timedOut) };
-    } finally {
-      guard.settle();
+      return { kind: 'failed', error: end.error, timedOut: isTimeout(end.error, guard.timedOut) };
     }
-    res.writeHead(upstream.statusCode, clientResponseHeaders(upstream.headers, instance.origin));
-    const interrupted = await relayBody(upstream.body, res);
-    // Headers are out: the only honest signal left is a cut connection.
-    if (interrupted && !guard.clientGone)
-      options.logger.warn({ err: interrupted, instance: instance.id }, 'upstream response interrupted');
+    if (end.interrupted && !guard.clientGone)
+      options.logger.warn({ err: end.interrupted, instance: instance.id }, 'upstream response interrupted');
     return { kind: 'answered' };
   } finally {
     instance.inflight -= 1;
     guard.release();
   }
-}
-
-const ignore = (): void => undefined;
-
-/**
- * Streams the upstream's body to the client, as `stream.pipeline` would: an upstream
- * error cuts the client's connection, a client that hangs up stops the upstream's body.
- * Not `pipeline` itself: in Node 20 it makes an AbortController per call and aborts it
- * when done, which builds a DOMException for every proxied answer (2 % of the gateway's
- * CPU in its profile). Resolves when the answer is sent, or with what cut it short.
- */
-function relayBody(body: Readable, res: ServerResponse): Promise<Error | undefined> {
-  return new Promise((resolve) => {
-    // Errors after the outcome is known (a destroyed body) must not go unhandled.
-    body.on('error', ignore);
-    const settle = (error?: Error) => {
-      body.off('error', onBodyError);
-      res.off('finish', onFinish);
-      res.off('close', onClose);
-      resolve(error);
-    };
-    const onBodyError = (error: Error) => {
-      res.destroy(error);
-      settle(error);
-    };
-    const onFinish = () => settle();
-    const onClose = () => {
-      if (res.writableFinished) return settle();
-      body.destroy();
-      settle(new Error('the client closed the connection before the answer was sent'));
-    };
-    body.once('error', onBodyError);
-    res.once('finish', onFinish);
-    res.once('close', onClose);
-    body.pipe(res);
-  });
 }

@@ -37,7 +37,8 @@ export interface StubOptions {
 /**
  * A plain node:http server standing in for a Surge service: it serves the JWKS of
  * the given keys and `/health/ready`, and echoes every other request as JSON. Paths
- * ending in `/slow`, `/hop-headers` or `/stream` behave as their names say; a path
+ * ending in `/slow`, `/hop-headers`, `/stream` or `/large` (LARGE_ANSWER_BYTES, written as
+ * fast as the socket takes them) behave as their names say; a path
  * ending in `/status-NNN` answers status NNN, and one ending in `/hold` waits until
  * the test releases it.
  */
@@ -75,6 +76,7 @@ export async function startStubUpstream(
       if (path.endsWith('/hold')) return void holding.push(res);
       if (path.endsWith('/hop-headers')) return sendHopHeaders(res, origin);
       if (path.endsWith('/stream')) return sendStream(res);
+      if (path.endsWith('/large')) return sendLarge(res);
       const status = /\/status-(\d{3})$/.exec(path)?.[1];
       if (status) return sendJson(res, Number(status), { status: Number(status) });
       sendJson(res, 200, { method: req.method, url, headers: req.headers, bodyBytes });
@@ -144,4 +146,26 @@ function sendStream(res: ServerResponse): void {
     setTimeout(writeNext, 5);
   };
   writeNext();
+}
+
+/** The size of a `/large` answer: far more than the sockets between stub, gateway and client buffer. */
+export const LARGE_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** Byte i of a `/large` answer, so a client can check every byte arrived in order. */
+export const largeAnswerByte = (index: number): number => index % 251;
+
+function sendLarge(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': LARGE_ANSWER_BYTES });
+  const chunkBytes = 64 * 1024;
+  let sent = 0;
+  const writeMore = (): void => {
+    while (sent < LARGE_ANSWER_BYTES) {
+      const chunk = Buffer.alloc(chunkBytes, 0);
+      for (let i = 0; i < chunkBytes; i++) chunk[i] = largeAnswerByte(sent + i);
+      sent += chunkBytes;
+      if (!res.write(chunk)) return void res.once('drain', writeMore);
+    }
+    res.end();
+  };
+  writeMore();
 }

@@ -33,16 +33,33 @@ export interface GatewayRouteDeps {
  * and safe: route (404 before anything else), load shedding (503 before any work),
  * token (429 unread from an address that sent too many bad ones, else verified: 401,
  * also on public routes when a bad token is sent), access, rate limit,
- * body rules, upstream.
+ * body rules, upstream. Returns the CORS policy and the proxy chain, for the public
+ * listener that runs API routes outside express's router (proxy-listener.ts).
  */
-export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registry: Registry): void {
+export function mountGatewayRoutes(
+  app: Express,
+  deps: GatewayRouteDeps,
+  registry: Registry,
+): { cors: RequestHandler; proxy: RequestHandler[] } {
   app.set('trust proxy', deps.config.trustProxyHops > 0 ? deps.config.trustProxyHops : false);
-  app.use(corsPolicy(deps.config.corsAllowedOrigins));
+  const cors = corsPolicy(deps.config.corsAllowedOrigins);
+  app.use(cors);
   app.get('/health', healthSummaryRoute(deps.upstreams, deps.config.upstreamHealth.showAddresses));
   app.get(['/docs', '/docs/openapi.json'], docsRoute(deps.openapi));
-
+  const chain = proxyChain(deps, registry);
   const proxy = Router();
-  proxy.use(
+  proxy.use(...chain);
+  app.use(proxy);
+  return { cors, proxy: chain };
+}
+
+/**
+ * The proxy chain's steps, built once: express mounts them (the storefront's pages, and
+ * every proxied route while development fault injection is on) and the public listener
+ * runs them for API routes outside express's router (proxy-listener.ts).
+ */
+function proxyChain(deps: GatewayRouteDeps, registry: Registry): RequestHandler[] {
+  return [
     allowProxyListeners,
     resolveRoute({
       storefront: deps.config.upstreams.storefront !== undefined,
@@ -76,8 +93,7 @@ export function mountGatewayRoutes(app: Express, deps: GatewayRouteDeps, registr
       trustProxyHops: deps.config.trustProxyHops,
       logger: deps.logger,
     }),
-  );
-  app.use(proxy);
+  ];
 }
 
 /**
