@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse, type RequestListener, type ServerOptions } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { AppError } from '@surge/errors';
+import { runInRequestTrace } from '@surge/telemetry';
 
 export interface ProxyListenerParts {
   /** The express app: the gateway's own routes (health, docs), 404s and the storefront's pages. */
@@ -26,7 +27,10 @@ export interface ProxyListenerParts {
  */
 export function proxyListener(parts: ProxyListenerParts): RequestListener {
   const { app, chain, errorHandler } = parts;
-  return (req, res) => {
+  // A request the edge's dice left unsampled was not instrumented: it runs in the trace
+  // context it carries (its log lines' trace id, and "not sampled" for the services).
+  return (req, res) => runInRequestTrace(req, () => handle(req, res));
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     if (!isApiRequest(req.url)) {
       app(req, res);
       return;
@@ -43,7 +47,7 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
         error ?? new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${pathOf(req.url ?? '/')}`);
       errorHandler(failure, request, response, (unhandled?: unknown) => destroy(res, unhandled));
     });
-  };
+  }
 }
 
 /**
