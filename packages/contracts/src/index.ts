@@ -4,3 +4,4 @@ export * from './dead-letters';
 export * from './events';
 export * from './idempotency';
 export * from './kafka-access';
+export * from './public';

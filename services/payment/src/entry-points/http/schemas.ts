@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currencyCode, idempotencyKey } from '@surge/contracts';
 
-/** Request shapes of docs/internal-apis.md ("Payment service") and docs/api-contract.md (GET /api/payments). */
+/** Request shapes of docs/internal-apis.md ("Payment service") (the public GET /api/payments validates with @surge/contracts). */
 // The shared ISO 4217 list: amounts are in the currency's minor unit (docs/internal-apis.md).
 const currency = currencyCode;
 
@@ -20,6 +20,3 @@ export const idempotencyHeaders = z.object({
 });
 
 export const orderBody = z.strictObject({ orderId: z.uuid() });
-
-/** Unknown query parameters are ignored; a given orderId must be a uuid. */
-export const listQuery = z.object({ orderId: z.uuid().optional() });

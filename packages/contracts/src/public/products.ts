@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { MAX_CURSOR_LENGTH } from '../cursor';
+import {
+  anyCaseUuid,
+  blankAsAbsent,
+  blankIsAbsent,
+  currencyCode,
+  CURSOR_DESCRIPTION,
+  instant,
+  minorUnits,
+  named,
+  NO_CONTROL_BUT_NEWLINES,
+  pageOf,
+  plainLine,
+  wholeNumber,
+} from './common';
+
+/** The catalog (docs/api-contract.md, "Catalog"): products and categories. */
+export const MAX_PRICE_CENTS = 1_000_000_000;
+export const MAX_STOCK = 100_000_000;
+
+/** A product id in a path: anything that is not a UUID names no product (404, never 400). */
+export const productIdParam = anyCaseUuid;
+
+/** The fields an admin writes (admin.ts builds the create and update bodies from them). */
+export const productFields = {
+  sku: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .meta({ examples: ['SKU-00042'] }),
+  name: plainLine(200),
+  description: z.string().max(5_000).regex(NO_CONTROL_BUT_NEWLINES, 'must not contain control characters'),
+  category: plainLine(100),
+  priceCents: minorUnits(MAX_PRICE_CENTS),
+  // ISO 4217, from the one list: `priceCents` counts the currency's minor unit.
+  currency: currencyCode,
+  stock: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_STOCK)
+    .meta({ description: 'Units that can still be bought (reserved units are not in it).' }),
+};
+
+export const listProductsQuery = z
+  .object({
+    q: blankIsAbsent(plainLine(200)).meta({
+      description: 'Words to find in the name or description; blank is the same as absent.',
+    }),
+    category: blankIsAbsent(plainLine(100)).meta({ description: 'Only this category (exact name).' }),
+    minPrice: blankIsAbsent(wholeNumber(0, MAX_PRICE_CENTS)).meta({
+      description: 'Lowest `priceCents`, in minor units.',
+    }),
+    maxPrice: blankIsAbsent(wholeNumber(0, MAX_PRICE_CENTS)).meta({
+      description: 'Highest `priceCents`, in minor units; not below `minPrice` (400).',
+    }),
+    limit: z
+      .preprocess(blankAsAbsent, wholeNumber(1, 100).default(20))
+      .meta({ description: 'Page size, 1..100.' }),
+    // Not blank-as-absent: an empty cursor is not one this API handed out (400), and a
+    // client that means "first page" leaves the parameter out.
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional().meta({ description: CURSOR_DESCRIPTION }),
+  })
+  .refine(
+    (query) =>
+      query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice,
+    { path: ['maxPrice'], message: 'must not be below minPrice' },
+  );
+
+export const product = named(
+  'Product',
+  'A product of the catalog, with what can still be bought.',
+  z.object({
+    id: z.uuid(),
+    sku: z.string(),
+    name: z.string(),
+    description: z.string(),
+    category: z.string(),
+    priceCents: minorUnits(MAX_PRICE_CENTS),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .meta({ description: 'ISO 4217 code.', examples: ['USD'] }),
+    stock: productFields.stock,
+    updatedAt: instant,
+  }),
+);
+
+export const productList = named('ProductList', 'One page of products.', pageOf(product));
+
+export const category = named(
+  'Category',
+  'A category and how many products are in it.',
+  z.object({ name: z.string(), count: z.number().int().min(0) }),
+);
+
+export const categoryList = named('CategoryList', 'Every category, by name.', z.array(category));
