@@ -15,7 +15,9 @@ export function buildPublicOpenApi(): JsonSchema {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     info: INFO,
-    servers: [{ url: 'http://127.0.0.1:8080', description: 'A local gateway (`npm start`)' }],
+    // Relative: the gateway that serves the document (`npm start`'s is http://127.0.0.1:8080),
+    // so the reference page's requests stay on its own origin.
+    servers: [{ url: '/', description: 'The gateway that serves this document' }],
     tags: TAGS,
     paths,
     components: {

@@ -35,6 +35,7 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Surge public API reference</title>
+    <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
     <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
   </head>
   <body>
@@ -62,7 +63,7 @@ interface Asset {
   body: Buffer;
 }
 
-/** Read once at start: three files, served from memory with a day of caching. */
+/** Read once at start: four files, served from memory with a day of caching. */
 function loadAssets(): Map<string, Asset> {
   const fromPackage = (file: string, type: string): [string, Asset] => [
     file,
@@ -71,6 +72,7 @@ function loadAssets(): Map<string, Asset> {
   return new Map([
     fromPackage('swagger-ui.css', 'text/css; charset=utf-8'),
     fromPackage('swagger-ui-bundle.js', 'text/javascript; charset=utf-8'),
+    fromPackage('favicon-32x32.png', 'image/png'),
     ['start.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(START) }],
   ]);
 }
