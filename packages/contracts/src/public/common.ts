@@ -27,11 +27,16 @@ export function named<S extends z.ZodType>(id: string, description: string, sche
  * material, and Postgres text cannot hold NUL. Refused up front, so they are a 400.
  */
 export const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Cs}]*$/u;
+/**
+ * The same, and something besides white space: text is trimmed before it is checked, so
+ * "   " is empty; said in the pattern too, so the document promises what the check does.
+ */
+export const PRINTABLE_LINE = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Cs}]+$/u;
 export const NO_CONTROL_BUT_NEWLINES = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u;
 
 /** One line of printable text, trimmed, 1..max characters. */
 export const plainLine = (max: number) =>
-  z.string().trim().min(1).max(max).regex(NO_CONTROL, 'must not contain control or format characters');
+  z.string().trim().min(1).max(max).regex(PRINTABLE_LINE, 'must not contain control or format characters');
 
 export const uuid = z.uuid();
 

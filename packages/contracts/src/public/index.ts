@@ -1,5 +1,6 @@
 /** The public API's contract: the schemas the services validate with and the document made from them. */
 export * from './admin';
+export * from './answer-check';
 export * from './cart';
 export * from './common';
 export * from './notifications';

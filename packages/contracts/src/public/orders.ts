@@ -8,6 +8,7 @@ import {
   minorUnits,
   named,
   pageOf,
+  PRINTABLE_LINE,
 } from './common';
 import { MAX_LINE_QUANTITY } from './cart';
 
@@ -21,7 +22,7 @@ const addressText = (max: number) =>
     // Control, format (bidi overrides, zero-width) and lone-surrogate characters: an
     // address is printed on labels and in emails, where a right-to-left override makes
     // it read differently from what is stored.
-    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, 'must not contain control or format characters');
+    .regex(PRINTABLE_LINE, 'must not contain control or format characters');
 
 /** An order id in a path: a UUID, else 400 naming it. */
 export const orderIdParam = z.uuid();

@@ -9,6 +9,7 @@ import {
   instant,
   minorUnits,
   named,
+  NO_CONTROL,
   NO_CONTROL_BUT_NEWLINES,
   pageOf,
   plainLine,
@@ -21,6 +22,10 @@ export const MAX_STOCK = 100_000_000;
 
 /** A product id in a path: anything that is not a UUID names no product (404, never 400). */
 export const productIdParam = anyCaseUuid;
+
+/** A text filter: blank already means absent (blankIsAbsent), so what is left has a character. */
+const queryText = (max: number) =>
+  z.string().trim().max(max).regex(NO_CONTROL, 'must not contain control or format characters');
 
 /** The fields an admin writes (admin.ts builds the create and update bodies from them). */
 export const productFields = {
@@ -47,10 +52,10 @@ export const productFields = {
 
 export const listProductsQuery = z
   .object({
-    q: blankIsAbsent(plainLine(200)).meta({
+    q: blankIsAbsent(queryText(200)).meta({
       description: 'Words to find in the name or description; blank is the same as absent.',
     }),
-    category: blankIsAbsent(plainLine(100)).meta({ description: 'Only this category (exact name).' }),
+    category: blankIsAbsent(queryText(100)).meta({ description: 'Only this category (exact name).' }),
     minPrice: blankIsAbsent(wholeNumber(0, MAX_PRICE_CENTS)).meta({
       description: 'Lowest `priceCents`, in minor units.',
     }),

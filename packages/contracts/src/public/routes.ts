@@ -127,6 +127,38 @@ const productLinks = (pointer: string): Record<string, Link> => ({
   },
 });
 
+const WRITES = new Set(['post', 'put', 'patch']);
+
+/**
+ * Every error status a route may answer and the codes each may carry: its own, and the
+ * ones the gateway adds to every proxied route (401 for a bad token, also on public routes;
+ * 403 on admin routes; 400 for a bad query or body; 413 and 415 for bodies; 429 for rate
+ * limits; 503 for an unavailable service or load shedding; 504 for a slow one).
+ */
+export function errorsOf(route: PublicRoute): Map<number, Set<ErrorCode>> {
+  const errors = new Map<number, Set<ErrorCode>>();
+  const add = (status: number, ...codes: ErrorCode[]) => {
+    const set = errors.get(status) ?? new Set<ErrorCode>();
+    for (const code of codes) set.add(code);
+    errors.set(status, set);
+  };
+  if (route.access === 'gateway') return errors;
+  add(401, 'INVALID_TOKEN', 'TOKEN_EXPIRED');
+  if (route.access !== 'public') add(401, 'UNAUTHORIZED');
+  if (route.access === 'admin') add(403, 'FORBIDDEN');
+  if (route.query) add(400, 'VALIDATION_FAILED');
+  if (WRITES.has(route.method)) {
+    add(400, 'MALFORMED_JSON', 'VALIDATION_FAILED');
+    add(413, 'PAYLOAD_TOO_LARGE');
+    add(415, 'UNSUPPORTED_MEDIA_TYPE');
+  }
+  add(429, 'RATE_LIMITED');
+  add(503, 'OVERLOADED', 'DEPENDENCY_UNAVAILABLE');
+  add(504, 'DEPENDENCY_TIMEOUT');
+  for (const [status, codes] of Object.entries(route.errors ?? {})) add(Number(status), ...(codes ?? []));
+  return errors;
+}
+
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   {
     operationId: 'register',

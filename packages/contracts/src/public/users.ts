@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant, named } from './common';
+import { instant, named, PRINTABLE_LINE } from './common';
 
 /** Auth and users (docs/api-contract.md): strict bodies, unknown fields are a 400. */
 const email = z
@@ -17,7 +17,7 @@ export const personName = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, 'must not contain control or format characters')
+  .regex(PRINTABLE_LINE, 'must not contain control or format characters')
   .meta({ examples: ['Ada Lovelace'] });
 
 export const registerBody = named(

@@ -1,5 +1,4 @@
-import type { ErrorCode } from '@surge/errors';
-import { PUBLIC_ROUTES, type Answer, type PublicRoute } from '../routes';
+import { errorsOf, PUBLIC_ROUTES, type Answer, type PublicRoute } from '../routes';
 import { componentSchemas, propertiesOf, schemaOf, type JsonSchema } from './json-schema';
 import { COMPONENT_HEADERS, COMPONENT_PARAMETERS, INFO, SECURITY_SCHEMES, TAGS } from './document-texts';
 
@@ -28,8 +27,6 @@ export function buildPublicOpenApi(): JsonSchema {
     },
   };
 }
-
-const WRITES = new Set(['post', 'put', 'patch']);
 
 function operationOf(route: PublicRoute): JsonSchema {
   const proxied = route.access !== 'gateway';
@@ -133,33 +130,8 @@ const PROBLEM_TEXT: Record<number, string> = {
   504: 'A service behind the gateway did not answer in time.',
 };
 
-/** The statuses every proxied route may answer besides its own, with their codes. */
-function gatewayErrors(route: PublicRoute): Map<number, Set<ErrorCode>> {
-  const errors = new Map<number, Set<ErrorCode>>();
-  const add = (status: number, ...codes: ErrorCode[]) => {
-    const set = errors.get(status) ?? new Set<ErrorCode>();
-    for (const code of codes) set.add(code);
-    errors.set(status, set);
-  };
-  if (route.access === 'gateway') return errors;
-  add(401, 'INVALID_TOKEN', 'TOKEN_EXPIRED');
-  if (route.access !== 'public') add(401, 'UNAUTHORIZED');
-  if (route.access === 'admin') add(403, 'FORBIDDEN');
-  if (route.query) add(400, 'VALIDATION_FAILED');
-  if (WRITES.has(route.method)) {
-    add(400, 'MALFORMED_JSON', 'VALIDATION_FAILED');
-    add(413, 'PAYLOAD_TOO_LARGE');
-    add(415, 'UNSUPPORTED_MEDIA_TYPE');
-  }
-  add(429, 'RATE_LIMITED');
-  add(503, 'OVERLOADED', 'DEPENDENCY_UNAVAILABLE');
-  add(504, 'DEPENDENCY_TIMEOUT');
-  for (const [status, codes] of Object.entries(route.errors ?? {})) add(Number(status), ...(codes ?? []));
-  return errors;
-}
-
 function problems(route: PublicRoute): Record<string, unknown> {
-  const entries = [...gatewayErrors(route)].sort(([a], [b]) => a - b);
+  const entries = [...errorsOf(route)].sort(([a], [b]) => a - b);
   return Object.fromEntries(
     entries.map(([status, codes]) => {
       const list = [...codes].sort();
