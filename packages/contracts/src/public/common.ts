@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '@surge/errors';
-import { currencyCode } from '../currencies';
+import { CURRENCY_CODES, currencyCode } from '../currencies';
 
 /**
  * Building blocks of the public API's schemas (docs/api-contract.md, "Conventions"). Every
@@ -22,17 +22,44 @@ export function named<S extends z.ZodType>(id: string, description: string, sche
 }
 
 /**
- * Control, format (bidi overrides, zero-width) and lone-surrogate characters: names and
- * addresses end up in emails, labels and logs, where they are spoofing or log-injection
- * material, and Postgres text cannot hold NUL. Refused up front, so they are a 400.
+ * Control characters (C0, DEL, C1), format characters (soft hyphen, bidi overrides and
+ * isolates, zero-width ones, the BOM, Arabic and Syriac marks) and lone surrogates: names
+ * and addresses end up in emails, labels and logs, where they are spoofing or
+ * log-injection material, and Postgres text cannot hold NUL. Refused up front, so they
+ * are a 400.
+ *
+ * Written as explicit \u ranges rather than `\p{Cc}\p{Cf}\p{Cs}`: the document carries
+ * these patterns, and clients and fuzzers in other languages (Python's `re` among them)
+ * cannot use Unicode property escapes. The format characters outside the Basic
+ * Multilingual Plane (emoji tag sequences, hieroglyph format controls) are allowed: none
+ * of them reorders or hides text.
  */
-export const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Cs}]*$/u;
+const CONTROL =
+  '\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u180E' +
+  '\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uD800-\\uDFFF\\uFEFF\\uFFF9-\\uFFFB';
+/** What String.prototype.trim removes: white space and line terminators. */
+const TRIMMED = '\\t\\n\\u000B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
+/** A visible character: neither control nor trimmed away. */
+const VISIBLE = `[^${CONTROL}${TRIMMED}]`;
 /**
- * The same, and something besides white space: text is trimmed before it is checked, so
- * "   " is empty; said in the pattern too, so the document promises what the check does.
+ * The text between the white space a trim removes: it starts and ends with a visible
+ * character. Every part of the pattern takes different characters than its neighbours,
+ * so a match never backtracks more than once over the input, however long it is.
  */
-export const PRINTABLE_LINE = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Cs}]+$/u;
-export const NO_CONTROL_BUT_NEWLINES = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u;
+const CORE = `${VISIBLE}(?:[^${CONTROL}]*${VISIBLE})?`;
+
+export const NO_CONTROL = new RegExp(`^[^${CONTROL}]*$`, 'u');
+/**
+ * One line of text that is trimmed before it is checked: after the trim, at least one
+ * character and no control or format character. The pattern says it of the text as sent,
+ * so the document promises exactly what the check does ("   " is empty, " a\t" is "a").
+ */
+export const PRINTABLE_LINE = new RegExp(`^[${TRIMMED}]*${CORE}[${TRIMMED}]*$`, 'u');
+/** The same, where blank text means "not given" (a query filter): empty is fine too. */
+export const PRINTABLE_OR_BLANK = new RegExp(`^(?:[${TRIMMED}]*${CORE})?[${TRIMMED}]*$`, 'u');
+/** Multi-line text: tabs and line breaks are fine, format characters too (a description). */
+export const NO_CONTROL_BUT_NEWLINES =
+  /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
 
 /** One line of printable text, trimmed, 1..max characters. */
 export const plainLine = (max: number) =>
@@ -61,7 +88,12 @@ export const currencyInAnswer = z
   .regex(/^[A-Z]{3}$/)
   .meta({ description: 'ISO 4217 code.', examples: ['USD'] });
 
-export { currencyCode };
+/** A currency a request names: one of the ISO 4217 codes Surge takes, listed in the document. */
+export const acceptedCurrency = currencyCode.meta({
+  description: 'ISO 4217 code of a circulating currency (fund codes, metals and test codes are refused).',
+  enum: [...CURRENCY_CODES],
+  examples: ['USD'],
+});
 
 /**
  * Query strings: a blank value means "not given"; numbers are plain digits only. The

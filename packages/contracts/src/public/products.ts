@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { MAX_CURSOR_LENGTH } from '../cursor';
+import { cursorText } from '../cursor';
 import {
   anyCaseUuid,
   blankAsAbsent,
   blankIsAbsent,
-  currencyCode,
+  acceptedCurrency,
   CURSOR_DESCRIPTION,
   instant,
   minorUnits,
   named,
-  NO_CONTROL,
+  PRINTABLE_OR_BLANK,
   NO_CONTROL_BUT_NEWLINES,
   pageOf,
   plainLine,
@@ -25,7 +25,7 @@ export const productIdParam = anyCaseUuid;
 
 /** A text filter: blank already means absent (blankIsAbsent), so what is left has a character. */
 const queryText = (max: number) =>
-  z.string().trim().max(max).regex(NO_CONTROL, 'must not contain control or format characters');
+  z.string().trim().max(max).regex(PRINTABLE_OR_BLANK, 'must not contain control or format characters');
 
 /** The fields an admin writes (admin.ts builds the create and update bodies from them). */
 export const productFields = {
@@ -41,7 +41,7 @@ export const productFields = {
   category: plainLine(100),
   priceCents: minorUnits(MAX_PRICE_CENTS),
   // ISO 4217, from the one list: `priceCents` counts the currency's minor unit.
-  currency: currencyCode,
+  currency: acceptedCurrency,
   stock: z
     .number()
     .int()
@@ -67,7 +67,7 @@ export const listProductsQuery = z
       .meta({ description: 'Page size, 1..100.' }),
     // Not blank-as-absent: an empty cursor is not one this API handed out (400), and a
     // client that means "first page" leaves the parameter out.
-    cursor: z.string().max(MAX_CURSOR_LENGTH).optional().meta({ description: CURSOR_DESCRIPTION }),
+    cursor: cursorText.optional().meta({ description: CURSOR_DESCRIPTION }),
   })
   .refine(
     (query) =>
