@@ -147,6 +147,9 @@ export function errorsOf(route: PublicRoute): Map<number, Set<ErrorCode>> {
   if (route.access !== 'public') add(401, 'UNAUTHORIZED');
   if (route.access === 'admin') add(403, 'FORBIDDEN');
   if (route.query) add(400, 'VALIDATION_FAILED');
+  // A path value the gateway will not route (an encoded slash or backslash, a dot segment):
+  // 404 before any service sees it.
+  if (route.params) add(404, 'ROUTE_NOT_FOUND');
   if (WRITES.has(route.method)) {
     add(400, 'MALFORMED_JSON', 'VALIDATION_FAILED');
     add(413, 'PAYLOAD_TOO_LARGE');
