@@ -61,9 +61,12 @@ export const PRINTABLE_OR_BLANK = new RegExp(`^(?:[${TRIMMED}]*${CORE})?[${TRIMM
 export const NO_CONTROL_BUT_NEWLINES =
   /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
 
-/** One line of printable text, trimmed, 1..max characters. */
+/**
+ * One line of printable text, at most max characters as sent (the document's maxLength),
+ * at least one once trimmed.
+ */
 export const plainLine = (max: number) =>
-  z.string().trim().min(1).max(max).regex(PRINTABLE_LINE, 'must not contain control or format characters');
+  z.string().max(max).trim().min(1).regex(PRINTABLE_LINE, 'must not contain control or format characters');
 
 export const uuid = z.uuid();
 

@@ -16,9 +16,9 @@ import { MAX_LINE_QUANTITY } from './cart';
 const addressText = (max: number) =>
   z
     .string()
+    .max(max)
     .trim()
     .min(1)
-    .max(max)
     // Control, format (bidi overrides, zero-width) and lone-surrogate characters: an
     // address is printed on labels and in emails, where a right-to-left override makes
     // it read differently from what is stored.

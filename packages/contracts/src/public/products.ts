@@ -25,7 +25,7 @@ export const productIdParam = anyCaseUuid;
 
 /** A text filter: blank already means absent (blankIsAbsent), so what is left has a character. */
 const queryText = (max: number) =>
-  z.string().trim().max(max).regex(PRINTABLE_OR_BLANK, 'must not contain control or format characters');
+  z.string().max(max).trim().regex(PRINTABLE_OR_BLANK, 'must not contain control or format characters');
 
 /** The fields an admin writes (admin.ts builds the create and update bodies from them). */
 export const productFields = {

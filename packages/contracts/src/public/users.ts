@@ -14,9 +14,9 @@ const password = z
 /** Printable text without control characters: names end up in emails and logs. */
 export const personName = z
   .string()
+  .max(100)
   .trim()
   .min(1)
-  .max(100)
   .regex(PRINTABLE_LINE, 'must not contain control or format characters')
   .meta({ examples: ['Ada Lovelace'] });
 
