@@ -29,7 +29,7 @@ class SmokeUser(ShopUser):
         self.call("GET", "/health", "browse", "gateway health")
         self.call("GET", "/health/live", "browse", "gateway live")
         self.call("GET", "/health/ready", "browse", "gateway ready")
-        self.call("GET", "/docs", "browse", "openapi document")
+        self.call("GET", "/docs/openapi.json", "browse", "openapi document")
         # Sign-in, token rotation, the profile.
         self.call("GET", "/api/auth/jwks", "auth", "jwks")
         tokens = body(self.call("POST", "/api/auth/login", "auth", "login", payload=customer)) or {}

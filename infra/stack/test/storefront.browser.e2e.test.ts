@@ -207,6 +207,31 @@ describe('the storefront and the operations console in a real browser', () => {
   });
 
   // axe needs JavaScript in the page; these pages are checked in the tests below.
+  it('the API reference at /docs renders the generated document offline, under its CSP, with no violation', async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    const refused: string[] = [];
+    const elsewhere: string[] = [];
+    // Chromium reports every CSP refusal on the console; any request off this origin is a CDN the page must not need.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(shop) && !request.url().startsWith('data:'))
+        elsewhere.push(request.url());
+    });
+
+    const answer = await page.goto(`${shop}/docs`);
+    await page.getByRole('heading', { name: /Surge public API/ }).waitFor();
+    await page.getByText('/api/orders/{id}/cancel').first().waitFor();
+
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(answer?.headers()['content-security-policy']).not.toContain('unsafe-inline');
+    expect(refused).toEqual([]);
+    expect(elsewhere).toEqual([]);
+    await context.close();
+  });
+
   it('works without JavaScript: catalog, paging, category, search and product pages', async () => {
     const context = await browser!.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -69,6 +69,18 @@ export interface CursorCodec<T> {
   readonly param: z.ZodType<T, string>;
 }
 
+/**
+ * What any cursor looks like (canonical base64url, 1..MAX_CURSOR_LENGTH characters), as a
+ * schema: the API document shows it, and anything else is refused with the same words as
+ * a cursor that does not decode.
+ */
+export const cursorText = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CURSOR_LENGTH}}$`),
+    `${NOT_ISSUED}: use nextCursor from a previous page`,
+  );
+
 type Fields = readonly [z.ZodType, ...z.ZodType[]];
 type Inputs<F extends Fields> = { -readonly [K in keyof F]: F[K] extends z.ZodType ? z.input<F[K]> : never };
 type Outputs<F extends Fields> = {
@@ -97,7 +109,7 @@ export function defineCursor<T, const F extends Fields>(spec: {
       return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
     },
     decode,
-    param: z.string().transform((raw, ctx) => {
+    param: cursorText.transform((raw, ctx) => {
       try {
         return decode(raw);
       } catch (error) {

@@ -6,3 +6,4 @@ export * from './idempotency';
 export * from './kafka-access';
 export * from './ids';
 export * from './internal';
+export * from './public';

@@ -125,19 +125,47 @@ describe("the gateway's own endpoints", () => {
 });
 
 describe('GET /docs', () => {
-  it('serves the OpenAPI 3.1 document of the contract as JSON, also at /docs/openapi.json', async () => {
+  it('serves the generated OpenAPI 3.1 document as JSON at /docs/openapi.json', async () => {
     await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
-      const docs = await send(gateway.url, '/docs');
-      const alias = await send(gateway.url, '/docs/openapi.json');
+      const document = await send(gateway.url, '/docs/openapi.json');
 
-      expect(docs.status).toBe(200);
-      expect(docs.headers['content-type']).toMatch(/^application\/json/);
-      const document = docs.json<{ openapi: string; paths: Record<string, unknown> }>();
-      expect(document.openapi).toMatch(/^3\.1\./);
-      expect(Object.keys(document.paths)).toEqual(
+      expect(document.status).toBe(200);
+      expect(document.headers['content-type']).toMatch(/^application\/json/);
+      const parsed = document.json<{ openapi: string; paths: Record<string, unknown> }>();
+      expect(parsed.openapi).toMatch(/^3\.1\./);
+      expect(Object.keys(parsed.paths)).toEqual(
         expect.arrayContaining(['/api/auth/login', '/api/orders', '/api/products/{id}', '/health']),
       );
-      expect(alias.text).toBe(docs.text);
+    });
+  });
+
+  it('serves an API reference page whose scripts and styles all come from the gateway', async () => {
+    await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
+      const page = await send(gateway.url, '/docs');
+      const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+      const answers = await Promise.all(assets.map((asset) => send(gateway.url, asset)));
+
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(assets).toEqual(
+        expect.arrayContaining([
+          '/docs/assets/swagger-ui.css',
+          '/docs/assets/swagger-ui-bundle.js',
+          '/docs/assets/start.js',
+        ]),
+      );
+      expect(assets.every((asset) => asset.startsWith('/docs/assets/'))).toBe(true);
+      expect(answers.map((answer) => answer.status)).toEqual(assets.map(() => 200));
+      expect(answers.find((answer) => answer.text.includes('/docs/openapi.json'))).toBeDefined();
+      expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|\son\w+=/);
+    });
+  });
+
+  it('answers 404 for an asset it does not have', async () => {
+    await withGateway({ USER_SERVICE_URL: userStub.url }, async (gateway) => {
+      const missing = await send(gateway.url, '/docs/assets/index.html');
+
+      expect(missing.status).toBe(404);
     });
   });
 });

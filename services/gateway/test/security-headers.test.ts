@@ -39,6 +39,8 @@ describe('every answer', () => {
     ['/api/orders', false],
     ['/health', false],
     ['/docs', false],
+    ['/docs/openapi.json', false],
+    ['/docs/assets/swagger-ui.css', false],
   ])('of %s carries X-Content-Type-Options: nosniff', async (path, withToken) => {
     const answer = await send(gateway.url, path, withToken ? { headers: auth() } : {});
 
@@ -63,11 +65,33 @@ describe('personal data', () => {
 });
 
 describe('GET /docs', () => {
-  it('carries a Content-Security-Policy that lets nothing run, load or frame it', async () => {
+  it('the reference page runs only scripts and styles from the gateway, none inline, and cannot be framed', async () => {
     const answer = await send(gateway.url, '/docs');
+    const policy = Object.fromEntries(
+      String(answer.headers['content-security-policy'])
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')]),
+    );
 
-    expect(answer.headers['content-security-policy']).toContain("default-src 'none'");
-    expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(policy).toMatchObject({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'connect-src': "'self'",
+      'frame-ancestors': "'none'",
+      'base-uri': "'none'",
+    });
+    expect(answer.headers['content-security-policy']).not.toMatch(/unsafe-|https?:|\*/);
+  });
+
+  it('the document and the assets carry a policy that lets nothing in them run or be framed', async () => {
+    for (const path of ['/docs/openapi.json', '/docs/assets/swagger-ui-bundle.js']) {
+      const answer = await send(gateway.url, path);
+
+      expect(answer.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
   });
 });
 

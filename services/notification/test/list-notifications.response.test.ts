@@ -1,5 +1,6 @@
 import { eventually } from '@surge/testing';
 import { randomUUID } from 'node:crypto';
+import { contractViolations } from '@surge/contracts';
 import {
   closeKafka,
   events,
@@ -137,5 +138,21 @@ describe('operations endpoints', () => {
     expect(ready).toEqual({ status: 'up', shuttingDown: false, checks: { postgres: 'up' } });
     const metrics = await fetch(`${service.adminUrl}/metrics`).then((res) => res.text());
     expect(metrics).toContain('notifications_total');
+  });
+
+  it('answers what the public contract documents: the page, 400 and 401', async () => {
+    const userId = randomUUID();
+    await seedSent(userId, '2024-05-01T10:00:00.000Z', 2);
+    const token = service.tokenFor(userId);
+
+    for (const [query, withToken, status] of [
+      ['?limit=1', true, 200],
+      ['?cursor=', true, 400],
+      ['', false, 401],
+    ] as const) {
+      const res = await list(withToken ? token : undefined, query);
+      expect(res.status).toBe(status);
+      expect(contractViolations('listNotifications', res.status, res.body)).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contractViolations } from '@surge/contracts';
 import { call, charge, newChargeRequest, startPaymentTestEnv, type PaymentTestEnv } from './support';
 
 let env: PaymentTestEnv;
@@ -75,5 +76,27 @@ describe('GET /api/payments', () => {
     const res = await call(env.url, 'GET', '/api/payments?orderId=42', { token: env.token() });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'orderId' }] });
+  });
+
+  it('answers what the public contract documents: the list, 400 and 401', async () => {
+    const userId = randomUUID();
+    const request = newChargeRequest({ userId, token: 'tok_decline' });
+    await charge(env, request);
+    await charge(env, newChargeRequest({ userId }));
+
+    for (const [query, withToken, status] of [
+      ['', true, 200],
+      ['?orderId=not-a-uuid', true, 400],
+      ['', false, 401],
+    ] as const) {
+      const res = await call(
+        env.url,
+        'GET',
+        `/api/payments${query}`,
+        withToken ? { token: env.token({ userId }) } : {},
+      );
+      expect(res.status).toBe(status);
+      expect(contractViolations('listPayments', res.status, res.body)).toEqual([]);
+    }
   });
 });

@@ -176,7 +176,7 @@ function printReady(ctx: StackContext, seconds: number): void {
   log(`[stack]   API (gateway)     ${gateway}        e.g. curl ${gateway}/health`);
   // The gateway starts last (service-specs.ts), so its readiness is the stack's.
   log(`[stack]   ready signal      ${gateway}/health/ready answers 200 (login, catalog and checkout work)`);
-  log(`[stack]   OpenAPI document  ${gateway}/docs`);
+  log(`[stack]   API reference     ${gateway}/docs        OpenAPI document ${gateway}/docs/openapi.json`);
   if (ctx.urls.storefront) {
     log(
       `[stack]   shop (storefront) ${gateway}/        operations console ${gateway}/ops (admin@surge.local)`,

@@ -1,7 +1,7 @@
 /**
  * The gateway's routing as data: which public path prefix goes to which upstream,
  * and who may call it. Adding a service to the contract is one row here, one env
- * variable (`<NAME>_SERVICE_URL`) and its paths in openapi/openapi.json.
+ * variable (`<NAME>_SERVICE_URL`) and its routes in packages/contracts/src/public/routes.ts.
  */
 export const UPSTREAM_NAMES = ['user', 'product', 'order', 'payment', 'notification', 'storefront'] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];

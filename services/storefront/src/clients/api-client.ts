@@ -91,7 +91,17 @@ export class ApiClient {
 
 function toProblem(res: Response, body: unknown): ApiProblem {
   const parsed = problemSchema.safeParse(body);
-  const problem: Problem = parsed.success ? parsed.data : { status: res.status, code: `HTTP_${res.status}` };
+  // Not a problem document (a proxy's own error page, say): one made from the status.
+  const problem: Problem = parsed.success
+    ? parsed.data
+    : {
+        type: 'about:blank',
+        title: res.statusText || 'Error',
+        status: res.status,
+        detail: '',
+        code: `HTTP_${res.status}`,
+        requestId: res.headers.get('x-request-id') ?? '',
+      };
   const retryAfter = Number(res.headers.get('retry-after'));
   return new ApiProblem(
     res.status,

@@ -9,12 +9,21 @@ export interface CartLine {
   name: string;
   quantity: number;
   priceCents: number;
+  currency: string;
 }
 
 export interface CartView {
   lines: CartLine[];
-  totalCents: number;
-  currency: string;
+  /** Null, with `currency`, when the lines are in more than one currency (the API cannot add them). */
+  totalCents: number | null;
+  currency: string | null;
+}
+
+/** The total, or why there is none: checkout answers 409 CURRENCY_MISMATCH until a line goes. */
+function cartTotal(cart: CartView): string {
+  return cart.totalCents === null || cart.currency === null
+    ? 'not one sum: the products are priced in more than one currency; remove one to check out'
+    : formatMoney(cart.totalCents, cart.currency);
 }
 
 export function cartPage(ctx: PageContext, cart: CartView, problem?: string): SafeHtml {
@@ -43,7 +52,7 @@ export function cartPage(ctx: PageContext, cart: CartView, problem?: string): Sa
                   />
                   <button type="submit">Update</button>
                 </form>`,
-                formatMoney(line.priceCents * line.quantity, cart.currency),
+                formatMoney(line.priceCents * line.quantity, line.currency),
                 html`<form method="post" action="/cart/items/${line.productId}/remove" class="inline">
                   ${csrfField(ctx)}
                   <button type="submit">Remove<span class="visually-hidden"> ${line.name}</span></button>
@@ -54,7 +63,7 @@ export function cartPage(ctx: PageContext, cart: CartView, problem?: string): Sa
                 captionHidden: true,
                 footer: html`<tr>
                   <th scope="row" colspan="2">Total</th>
-                  <td>${formatMoney(cart.totalCents, cart.currency)}</td>
+                  <td>${cartTotal(cart)}</td>
                   <td></td>
                 </tr>`,
               },
@@ -88,7 +97,7 @@ export function checkoutPage(ctx: PageContext, view: CheckoutView): SafeHtml {
     ${view.problem ? html`<p class="flash error" role="alert">${view.problem}</p>` : ''}
     <p>
       ${view.cart.lines.length} ${view.cart.lines.length === 1 ? 'product' : 'products'}, total
-      <strong>${formatMoney(view.cart.totalCents, view.cart.currency)}</strong>.
+      <strong>${cartTotal(view.cart)}</strong>.
       <a href="/cart">Change the cart</a>
     </p>
     <form method="post" action="/checkout" class="stack" id="checkout-form">

@@ -8,7 +8,7 @@ import type { RateLimitStore } from '../../data-access/redis-rate-limit-store';
 import { ConcurrencyLimit } from '../../domain/concurrency-limit';
 import { bodyRules } from './body-rules';
 import { corsPolicy } from './cors-policy';
-import { docsRoute } from './docs-route';
+import { mountDocsRoutes } from './docs-route';
 import { healthSummaryRoute } from './health-summary-route';
 import { loadShedding } from './load-shedding';
 import type { LoadedOpenApi } from './openapi-document';
@@ -45,7 +45,7 @@ export function mountGatewayRoutes(
   const cors = corsPolicy(deps.config.corsAllowedOrigins);
   app.use(cors);
   app.get('/health', healthSummaryRoute(deps.upstreams, deps.config.upstreamHealth.showAddresses));
-  app.get(['/docs', '/docs/openapi.json'], docsRoute(deps.openapi));
+  mountDocsRoutes(app, deps.openapi);
   const chain = proxyChain(deps, registry);
   const proxy = Router();
   proxy.use(...chain);

@@ -1,5 +1,6 @@
 import { ROUTE_TABLE } from '../../domain/route-table';
-import { loadOpenApiDocument } from './openapi-document';
+import { readFileSync } from 'node:fs';
+import { loadOpenApiDocument, OPENAPI_FILE, renderOpenApi } from './openapi-document';
 
 const CONTRACT_OPERATIONS: Array<[string, string]> = [
   ['post', '/api/auth/register'],
@@ -27,12 +28,16 @@ const CONTRACT_OPERATIONS: Array<[string, string]> = [
   ['get', '/health'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
-  ['get', '/metrics'],
   ['get', '/docs'],
+  ['get', '/docs/openapi.json'],
 ];
 
 describe('the OpenAPI document', () => {
   const { document, json } = loadOpenApiDocument();
+
+  it('is the one the contract generates: run `npm run contracts:openapi` after changing packages/contracts', () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
+  });
 
   it('parses as OpenAPI 3.1', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
@@ -53,7 +58,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents no path the gateway would not route or serve itself', () => {
-    const own = ['/health', '/health/live', '/health/ready', '/metrics', '/docs'];
+    const own = ['/health', '/health/live', '/health/ready', '/docs', '/docs/openapi.json'];
     const unroutable = Object.keys(document.paths).filter(
       (path) =>
         !own.includes(path) &&
@@ -84,11 +89,53 @@ describe('the OpenAPI document', () => {
       parameters: Array<{ $ref?: string }>;
     };
     expect(Object.keys(placeOrder.responses)).toEqual(
-      expect.arrayContaining(['201', '202', '402', '409', '422']),
+      expect.arrayContaining([
+        '200',
+        '201',
+        '202',
+        '400',
+        '401',
+        '402',
+        '404',
+        '409',
+        '413',
+        '415',
+        '422',
+        '429',
+        '503',
+        '504',
+      ]),
     );
     expect(placeOrder.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     expect(document.components).toMatchObject({
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     });
+  });
+});
+
+describe('OpenAPI links', () => {
+  const { document } = loadOpenApiDocument();
+  const operationIds = new Set(
+    Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => (operation as { operationId?: string }).operationId),
+    ),
+  );
+
+  it('lead from a placed order to reading it, cancelling it and its payments', () => {
+    const placed = (document.paths['/api/orders']?.post as { responses: Record<string, { links?: object }> })
+      .responses;
+
+    for (const status of ['200', '201', '202'])
+      expect(placed[status]?.links).toMatchObject({
+        GetOrder: { operationId: 'getOrder', parameters: { id: '$response.body#/id' } },
+        CancelOrder: { operationId: 'cancelOrder', parameters: { id: '$response.body#/id' } },
+        ListOrderPayments: { operationId: 'listPayments', parameters: { orderId: '$response.body#/id' } },
+      });
+  });
+
+  it('name only operations the document has', () => {
+    const named = JSON.stringify(document.paths).match(/"operationId":"[^"]+"/g) ?? [];
+    const unknown = named.map((entry) => entry.slice(15, -1)).filter((id) => !operationIds.has(id));
+    expect(unknown).toEqual([]);
   });
 });

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildPublicOpenApi } from '@surge/contracts';
 
-/** Kept beside the package (`openapi/openapi.json`); the same relative path works from src/ and dist/. */
+/**
+ * Generated from @surge/contracts by `npm run contracts:openapi` and checked in beside the
+ * package (`openapi/openapi.json`), so it can be read, diffed and fuzzed without running
+ * anything; a test fails when it differs from what the code generates. The same relative
+ * path works from src/ and dist/.
+ */
 export const OPENAPI_FILE = path.resolve(__dirname, '../../../openapi/openapi.json');
 
 export interface OpenApiDocument {
@@ -13,8 +19,13 @@ export interface OpenApiDocument {
 
 export interface LoadedOpenApi {
   document: OpenApiDocument;
-  /** Serialized once at start; every `/docs` answer sends these bytes. */
+  /** Serialized once at start; every `/docs/openapi.json` answer sends these bytes. */
   json: string;
+}
+
+/** The document as the checked-in file holds it: what the contract generates, two-space JSON. */
+export function renderOpenApi(): string {
+  return `${JSON.stringify(buildPublicOpenApi(), null, 2)}\n`;
 }
 
 /**

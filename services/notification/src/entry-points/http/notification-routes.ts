@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principalOf, requireAuth, validate } from '@surge/http-kit';
 import { listNotifications } from '../../domain/list-notifications';
 import type { NotificationStore } from '../../domain/ports';
-import { listQuery, notificationCursor } from './schemas';
+import { listNotificationsQuery, notificationCursor } from '@surge/contracts';
 
 /** GET /api/notifications: the caller's own notifications, newest first (docs/api-contract.md). */
 export function notificationRoutes(deps: { store: NotificationStore }): Router {
@@ -10,7 +10,7 @@ export function notificationRoutes(deps: { store: NotificationStore }): Router {
   router.use(requireAuth);
 
   router.get('/', async (req, res) => {
-    const query = validate(listQuery, req.query, 'query');
+    const query = validate(listNotificationsQuery, req.query, 'query');
     const page = await listNotifications(deps, principalOf(res).userId, {
       limit: query.limit,
       ...(query.cursor ? { after: query.cursor } : {}),

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principalOf, requireAuth, validate } from '@surge/http-kit';
 import { getCart, removeCartItem, setCartItem } from '../../domain/cart';
 import type { CartStore, Inventory } from '../../domain/ports';
-import { cartItemBody, productIdParam } from './schemas';
+import { cartProductIdParam, setCartItemBody } from '@surge/contracts';
 
 /** /api/cart: the caller's cart (docs/api-contract.md). */
 export function cartRoutes(deps: { cart: CartStore; inventory: Inventory }): Router {
@@ -14,13 +14,13 @@ export function cartRoutes(deps: { cart: CartStore; inventory: Inventory }): Rou
   });
 
   router.put('/items/:productId', async (req, res) => {
-    const productId = validate(productIdParam, req.params.productId, 'product id');
-    const { quantity } = validate(cartItemBody, req.body);
+    const productId = validate(cartProductIdParam, req.params.productId, 'product id');
+    const { quantity } = validate(setCartItemBody, req.body);
     res.json(await setCartItem(deps, principalOf(res).userId, productId, quantity));
   });
 
   router.delete('/items/:productId', async (req, res) => {
-    const productId = validate(productIdParam, req.params.productId, 'product id');
+    const productId = validate(cartProductIdParam, req.params.productId, 'product id');
     res.json(await removeCartItem(deps, principalOf(res).userId, productId));
   });
 

@@ -7,8 +7,7 @@ import { placeOrder } from '../../domain/place-order';
 import type { CartStore } from '../../domain/ports';
 import type { SagaDeps } from '../../domain/saga-deps';
 import { sendCheckoutAnswer } from './checkout-answer';
-import { orderCursor } from './cursor';
-import { idempotencyKey, listQuery, orderIdParam, placeOrderBody } from './schemas';
+import { idempotencyKey, listOrdersQuery, orderCursor, orderIdParam, placeOrderBody } from '@surge/contracts';
 
 /** /api/orders: checkout, the caller's orders, cancel (docs/api-contract.md). */
 export function orderRoutes(deps: SagaDeps & { cart: CartStore }): Router {
@@ -36,7 +35,7 @@ export function orderRoutes(deps: SagaDeps & { cart: CartStore }): Router {
   });
 
   router.get('/', async (req, res) => {
-    const query = validate(listQuery, req.query, 'query');
+    const query = validate(listOrdersQuery, req.query, 'query');
     const rows = await deps.store.listByUser(principalOf(res).userId, query.limit + 1, query.cursor);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);

@@ -8,7 +8,7 @@ import type { CatalogDeps } from '../../domain/ports';
 import { toPublicProduct, type ProductChanges } from '../../domain/product';
 import { updateProduct } from '../../domain/update-product';
 import { entityTag, matchesEntityTag } from './entity-tags';
-import { createProductBody, listQuery, updateProductBody, uuid } from './schemas';
+import { createProductBody, listProductsQuery, productIdParam, updateProductBody } from '@surge/contracts';
 import { markStale } from './stale-answer';
 
 /** GET, POST /api/products and GET, PATCH /api/products/:id (docs/api-contract.md "Catalog"). */
@@ -16,7 +16,7 @@ export function productRoutes(deps: CatalogDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const query = validate(listQuery, req.query, 'query string');
+    const query = validate(listProductsQuery, req.query, 'query string');
     const { q, category, minPrice, maxPrice, limit, cursor } = query;
     const page = await listProducts(deps, { filters: { q, category, minPrice, maxPrice }, limit, cursor });
     markStale(res, page.stale);
@@ -61,7 +61,7 @@ export function productRoutes(deps: CatalogDeps): Router {
 
 /** An id that is not a UUID names no product: 404, as for any unknown id. */
 function productIdOf(req: Request): string {
-  const parsed = uuid.safeParse(req.params.id);
+  const parsed = productIdParam.safeParse(req.params.id);
   if (!parsed.success) throw new NotFoundError('Product');
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ApiProblem, type ApiClient } from '../../clients/api-client';
-import { profileSchema, tokenPairSchema } from '../../clients/api-schemas';
+import { createdUserSchema, profileSchema, tokenPairSchema } from '../../clients/api-schemas';
 import type { SessionStore } from '../../data-access/session-store';
 import { readTokenClaims, type Session } from '../../domain/session';
 import { loginPage, signupPage } from '../../views/account-pages';
@@ -81,7 +81,7 @@ export function accountRoutes(deps: AccountDeps): Router {
       );
     if (!form.success) return again(400, 'Fill in your name, email and a password.');
     try {
-      await deps.api.call('POST', '/api/auth/register', profileSchema, {
+      await deps.api.call('POST', '/api/auth/register', createdUserSchema, {
         body: form.data,
         requestId: requestId(res),
       });

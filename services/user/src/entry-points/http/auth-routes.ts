@@ -4,7 +4,7 @@ import type { Jwks } from '@surge/auth';
 import { registerUser } from '../../domain/register-user';
 import { logIn, logOut, refreshSession, type SessionDeps } from '../../domain/sessions';
 import { clientAddress } from './client-address';
-import { loginBody, refreshBody, registerBody } from './schemas';
+import { loginBody, refreshBody, registerBody } from '@surge/contracts';
 
 /** POST /api/auth/register|login|refresh|logout and GET /api/auth/jwks (docs/api-contract.md). */
 export function authRoutes(deps: SessionDeps & { jwks: Jwks }): Router {

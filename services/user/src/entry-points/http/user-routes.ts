@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principalOf, requireAuth, validate } from '@surge/http-kit';
 import type { ProfileCache, UserStore } from '../../domain/ports';
 import { getProfile, updateProfile } from '../../domain/profiles';
-import { updateMeBody } from './schemas';
+import { updateMeBody } from '@surge/contracts';
 
 /** GET and PATCH /api/users/me: the caller's own profile, behind a verified token. */
 export function userRoutes(deps: { users: UserStore; cache: ProfileCache }): Router {

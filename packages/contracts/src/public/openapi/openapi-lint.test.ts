@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildPublicOpenApi } from './build-document';
+
+const run = promisify(execFile);
+const RULESET = path.resolve(__dirname, '../../../spectral.yaml');
+const SPECTRAL = path.join(
+  path.dirname(require.resolve('@stoplight/spectral-cli/package.json')),
+  'dist',
+  'index.js',
+);
+
+interface Finding {
+  code: string;
+  message: string;
+  severity: number;
+  path: string[];
+}
+
+/** Spectral's findings on the generated document, with the repository's ruleset. */
+async function lint(): Promise<Finding[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'surge-openapi-'));
+  try {
+    const file = path.join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(buildPublicOpenApi()));
+    // Exit code 1 with findings; the JSON report is on stdout either way.
+    const { stdout } = await run(
+      process.execPath,
+      [
+        SPECTRAL,
+        'lint',
+        file,
+        '--ruleset',
+        RULESET,
+        '--format',
+        'json',
+        '--fail-severity',
+        'error',
+        '--quiet',
+      ],
+      { maxBuffer: 32 * 1024 * 1024 },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    return JSON.parse(stdout || '[]') as Finding[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the generated public OpenAPI document, linted by Spectral', () => {
+  let findings: Finding[];
+
+  beforeAll(async () => {
+    findings = await lint();
+  }, 120_000);
+
+  it('has no error or warning under the oas rules and the repository ruleset', () => {
+    const serious = findings
+      .filter((finding) => finding.severity <= 1)
+      .map((finding) => `${finding.code} at ${finding.path.join('.')}: ${finding.message}`);
+    expect(serious).toEqual([]);
+  });
+});

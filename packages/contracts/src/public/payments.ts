@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { currencyInAnswer, instant, minorUnits, named } from './common';
+
+/** GET /api/payments (docs/api-contract.md, "Payments and notifications"). */
+export const listPaymentsQuery = z.object({
+  orderId: z.uuid().optional().meta({ description: "Only this order's payments." }),
+});
+
+export const payment = named(
+  'Payment',
+  'A charge of an order and what became of it.',
+  z.object({
+    id: z.uuid(),
+    orderId: z.uuid(),
+    amountCents: minorUnits(Number.MAX_SAFE_INTEGER),
+    currency: currencyInAnswer,
+    status: z.enum(['CAPTURED', 'DECLINED', 'REFUNDED']),
+    createdAt: instant,
+  }),
+);
+
+export const paymentList = named(
+  'PaymentList',
+  "The caller's payments (an admin's: everybody's), newest first, at most 100.",
+  z.array(payment),
+);
