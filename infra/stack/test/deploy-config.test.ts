@@ -178,7 +178,9 @@ describe('the probe routes', () => {
     for (const spec of SERVICE_SPECS) {
       const sources = fs.readdirSync(path.join(root, spec.dir, 'src'), { recursive: true, encoding: 'utf8' });
       const usesKit = sources.some(
-        (file) => file.endsWith('.ts') && read(path.join(spec.dir, 'src', file)).includes('createHttpApp('),
+        // Directly, or through the service runtime whose `serve` builds the kit's app.
+        (file) =>
+          file.endsWith('.ts') && /createHttpApp\(|kit\.serve\(/.test(read(path.join(spec.dir, 'src', file))),
       );
       expect([spec.name, usesKit]).toEqual([spec.name, true]);
     }
