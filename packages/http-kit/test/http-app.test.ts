@@ -95,7 +95,11 @@ describe('the HTTP kit', () => {
       headers: { 'x-request-id': 'a'.repeat(129) },
     });
     expect(tooLong.status).toBe(400);
-    const problem = (await tooLong.json()) as { code: string; errors: Array<{ path: string }>; requestId: string };
+    const problem = (await tooLong.json()) as {
+      code: string;
+      errors: Array<{ path: string }>;
+      requestId: string;
+    };
     expect(problem).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'x-request-id' }] });
     expect(problem.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(tooLong.headers.get('x-request-id')).toBe(problem.requestId);
