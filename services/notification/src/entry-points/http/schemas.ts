@@ -9,8 +9,11 @@ export const notificationCursor = defineCursor({
   fromFields: ([sentAt, id]) => ({ sentAt, id }),
 });
 
-/** docs/api-contract.md "Lists": limit 1..100 (default 20) and an opaque cursor. */
-export const listQuery = z.object({
+/**
+ * docs/api-contract.md "Lists": limit 1..100 (default 20) and an opaque cursor; any other
+ * parameter is a 400, not ignored (a misspelt one would otherwise pass unnoticed).
+ */
+export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: notificationCursor.param.optional(),
 });

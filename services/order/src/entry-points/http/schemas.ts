@@ -44,7 +44,8 @@ export const placeOrderBody = z.strictObject({
 /** Idempotency-Key: the contract's one rule (packages/contracts/src/idempotency.ts). */
 export { idempotencyKey } from '@surge/contracts';
 
-export const listQuery = z.object({
+/** A parameter the route does not take is a 400, not ignored (payment's listQuery says why). */
+export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: orderCursor.param.optional(),
 });

@@ -21,5 +21,9 @@ export const idempotencyHeaders = z.object({
 
 export const orderBody = z.strictObject({ orderId: z.uuid() });
 
-/** Unknown query parameters are ignored; a given orderId must be a uuid. */
-export const listQuery = z.object({ orderId: z.uuid().optional() });
+/**
+ * A given orderId must be a uuid; a parameter the route does not take is a 400, as an
+ * unknown body field is: ignored, a misspelt filter (`?orderid=`) listed every payment as
+ * if unfiltered, and an outside fuzzer counted it a schema-violating request accepted.
+ */
+export const listQuery = z.strictObject({ orderId: z.uuid().optional() });
