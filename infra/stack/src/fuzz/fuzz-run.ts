@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { SERVICE_SPECS, urlOf } from '../services/service-specs';
 import type { FuzzTargetResult } from './fuzz-report';
-import { publicTokens, serviceToken } from './fuzz-tokens';
+import { clientCredentials, publicTokens, serviceToken } from './fuzz-tokens';
 import { runSchemathesis, type FuzzSettings } from './run-schemathesis';
 
 export interface FuzzRunOptions {
@@ -31,13 +31,16 @@ export async function fuzzPublic(options: FuzzRunOptions): Promise<FuzzTargetRes
   return { name: 'public', document, outcome };
 }
 
-/** The services whose internal APIs other services call. */
-const INTERNAL_SERVICES = ['user', 'product', 'order', 'payment', 'notification'];
+/**
+ * The services with internal APIs (docs/internal-apis.md): the user service's token
+ * endpoint takes client credentials, the others a service token minted for them.
+ */
+const INTERNAL_SERVICES = ['user', 'product', 'payment'];
 
 /**
  * Each service's internal contract, from the document the service serves itself
  * (SURGE_FUZZ_INTERNAL_PATH, by default `/docs/openapi.json` as the gateway serves the public
- * one), with a service token. A service that serves none is a failure of the run: the
+ * one), as the order service calls it. A service that serves none is a failure of the run: the
  * contract of its internal API is then nowhere a client can read it.
  */
 export async function fuzzInternal(options: FuzzRunOptions): Promise<FuzzTargetResult[]> {
@@ -58,7 +61,7 @@ export async function fuzzInternal(options: FuzzRunOptions): Promise<FuzzTargetR
       });
       continue;
     }
-    const token = await serviceToken(userUrl, name);
+    const authorization = name === 'user' ? clientCredentials() : await serviceToken(userUrl, name);
     results.push({
       name,
       document,
@@ -68,7 +71,7 @@ export async function fuzzInternal(options: FuzzRunOptions): Promise<FuzzTargetR
         configFile: path.join(options.repoRoot, 'fuzz-tests', 'internal.toml'),
         reportDir: path.join(options.resultsDir, name),
         settings: options.settings,
-        env: { SURGE_FUZZ_SERVICE_TOKEN: token },
+        env: { SURGE_FUZZ_AUTHORIZATION: authorization },
         log: options.log,
       }),
     });

@@ -49,24 +49,26 @@ export async function publicTokens(
   };
 }
 
-/** The services that may hold a service token: each is an OAuth client of the user service. */
-const CLIENTS = ['gateway', 'order', 'payment', 'product', 'notification', 'user'];
-
 /**
- * A service token for calls to `audience`, by client credentials with the development
- * secrets (a stack outside production): the first client the user service lets call it.
+ * The client every internal route lets in (docs/internal-apis.md, "Service identity"), with
+ * its development secret: a stack outside production.
  */
+const CALLER = 'order';
+
+/** `Authorization` for the user service's token endpoint: the caller's client credentials. */
+export function clientCredentials(): string {
+  return `Basic ${Buffer.from(`${CALLER}:${developmentClientSecret(CALLER)}`).toString('base64')}`;
+}
+
+/** `Authorization` for another service's internal routes: a service token for it, by client credentials. */
 export async function serviceToken(userUrl: string, audience: string): Promise<string> {
-  const refused: string[] = [];
-  for (const client of CLIENTS) {
-    const res = await postJson<{ access_token?: string }>(`${userUrl}/internal/auth/token`, {
-      grant_type: 'client_credentials',
-      client_id: client,
-      client_secret: developmentClientSecret(client),
-      audience,
-    });
-    if (res.status === 200 && res.body.access_token) return res.body.access_token;
-    refused.push(`${client}: ${res.status}`);
-  }
-  throw new Error(`no development client may call ${audience} (${refused.join(', ')})`);
+  const res = await postJson<{ access_token?: string }>(`${userUrl}/internal/auth/token`, {
+    grant_type: 'client_credentials',
+    client_id: CALLER,
+    client_secret: developmentClientSecret(CALLER),
+    audience,
+  });
+  if (res.status !== 200 || !res.body.access_token)
+    throw new Error(`the user service gave ${CALLER} no token for ${audience} (${res.status})`);
+  return `Bearer ${res.body.access_token}`;
 }
