@@ -20,6 +20,10 @@ const OUTPUT = [
   '_______________________________ GET /api/cart _______________________________',
   '1. Test Case ID: abc',
   '- ST101 Server error',
+  'Reproduce with:',
+  '',
+  '    curl -X GET -d \'{"sku": "generated"}\' http://gw/api/cart',
+  '    st replay abc',
   '',
   '=================================== SUMMARY ====================================',
   'Failures: 1',
@@ -54,6 +58,8 @@ describe('the fuzz report', () => {
     expect(details).toContain('GET /api/cart');
     expect(details).toContain('ST101 Server error');
     expect(details).not.toContain('SUMMARY');
+    // Generated data stays out of the committed report.
+    expect(details).not.toMatch(/curl|generated|st replay/);
     expect(failureDetails('Schemathesis v4.32.5\nall passed')).toBe('');
   });
 

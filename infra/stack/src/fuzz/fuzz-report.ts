@@ -21,15 +21,24 @@ export function failureCount(result: FuzzTargetResult): number {
   return counted === 0 && code !== 0 ? 1 : counted;
 }
 
-/** The FAILURES section of schemathesis' output: each failure with its request as curl. */
+/**
+ * The FAILURES section of schemathesis' output: each failure, its check and the answer.
+ * The requests that reproduce them (`curl ...` with the generated data, any bytes at all)
+ * stay in the run's output.txt, out of the committed report.
+ */
 export function failureDetails(output: string, maxLines = 400): string {
   const start = output.indexOf('= FAILURES =');
   const end = output.indexOf('= SUMMARY =');
   if (start < 0) return '';
+  let reproducing = false;
   const lines = output
     .slice(output.lastIndexOf('\n', start) + 1, end < 0 ? undefined : output.lastIndexOf('\n', end))
     .split('\n')
-    .filter((line) => line.trim() !== '');
+    .filter((line) => {
+      if (line.startsWith('Reproduce with:')) reproducing = true;
+      else if (!/^\s/.test(line) && line.trim() !== '') reproducing = false;
+      return !reproducing && line.trim() !== '';
+    });
   const kept = lines.slice(0, maxLines);
   if (lines.length > maxLines) kept.push(`... ${lines.length - maxLines} more lines in the run's output.txt`);
   return kept.join('\n');
@@ -62,7 +71,9 @@ function targetSection(result: FuzzTargetResult): string {
       `- **Failures: ${failureCount(result)}**`,
     ].join('\n'),
     `### Failures by check\n\n${failures}`,
-    details ? `### Each failure, as schemathesis reports it\n\n\`\`\`text\n${details}\n\`\`\`` : '',
+    details
+      ? `### Each failure, as schemathesis reports it\n\nThe requests that reproduce them are in the run's \`output.txt\`.\n\n\`\`\`text\n${details}\n\`\`\``
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n');
