@@ -5,7 +5,8 @@ import { runWithContext } from '@surge/logger';
 import { writeAccessLog } from './access-log';
 import { deadline } from './deadline';
 import { captureRouteTemplates, httpMetrics } from './http-metrics';
-import { requestIdOf } from './request-id';
+import { sendProblem } from './problem-details';
+import { requestIdOf, requestIdProblem } from './request-id';
 import { setSecurityHeaders } from './security-headers';
 
 export interface RequestBasicsOptions {
@@ -40,6 +41,8 @@ export function requestBasics(options: RequestBasicsOptions): RequestHandler {
       metrics.record(req, res, seconds);
       writeAccessLog(options.logger, req, res, seconds);
     });
+    const badId = requestIdProblem(req);
+    if (badId) return void runWithContext({ requestId: id }, () => sendProblem(res, badId));
     runWithContext({ requestId: id }, () => checkDeadline(req, res, next));
   };
 }

@@ -89,6 +89,33 @@ describe('the HTTP kit', () => {
     expect(await unknown.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
 
+  it('rejects an x-request-id longer than the contract allows with a 400 problem, echoes a sane one and replaces an odd one', async () => {
+    const tooLong = await fetch(`${server.url}/bare`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'a'.repeat(129) },
+    });
+    expect(tooLong.status).toBe(400);
+    const problem = (await tooLong.json()) as {
+      code: string;
+      errors: Array<{ path: string }>;
+      requestId: string;
+    };
+    expect(problem).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'x-request-id' }] });
+    expect(problem.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(tooLong.headers.get('x-request-id')).toBe(problem.requestId);
+
+    const longest = await fetch(`${server.url}/bare`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'a'.repeat(128) },
+    });
+    expect(longest.status).toBe(204);
+    expect(longest.headers.get('x-request-id')).toBe('a'.repeat(128));
+
+    const odd = await fetch(`${server.url}/bare`, { method: 'POST', headers: { 'x-request-id': 'a b<c>' } });
+    expect(odd.status).toBe(204);
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('answers an AppError with its problem document and status', async () => {
     const res = await fetch(`${server.url}/missing`);
     expect(res.status).toBe(404);

@@ -129,6 +129,9 @@ describe('GET /api/notifications', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(bad.body)).not.toMatch(/at .*\.ts:\d+/);
+    const unknown = await list(token, '?limit=5&x=false');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('VALIDATION_FAILED');
   });
 });
 

@@ -45,6 +45,14 @@ describe('GET /api/orders with a cursor this API did not hand out', () => {
   });
 });
 
+describe('GET /api/orders with a query parameter it does not take', () => {
+  it('answers 400, instead of ignoring it', async () => {
+    const res = await call<{ code: string }>(h, 'GET', '/api/orders?limit=1&x=false', { token });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('GET /api/orders pages through orders created within one millisecond', () => {
   it('skips and repeats none, although the database keeps microseconds and a cursor milliseconds', async () => {
     const buyer = h.token();

@@ -99,4 +99,12 @@ describe('GET /api/payments', () => {
       expect(contractViolations('listPayments', res.status, res.body)).toEqual([]);
     }
   });
+
+  it('answers 400 for a query parameter it does not take, instead of ignoring it', async () => {
+    // A misspelt filter (`?orderid=`) used to list every payment of the caller as if unfiltered.
+    const res = await call(env.url, 'GET', '/api/payments?x=false', { token: env.token() });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(JSON.stringify(res.body)).toContain('x');
+  });
 });

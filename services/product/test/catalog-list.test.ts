@@ -81,6 +81,13 @@ describe('GET /api/products: browsing and filters', () => {
     const res = await call<Page>(service.url, 'GET', `/api/products?category=nothing-${uniqueSuffix()}`);
     expect(res.body).toEqual({ items: [], nextCursor: null });
   });
+
+  it('answers 400 for a query parameter it does not take, instead of ignoring it', async () => {
+    // A misspelt filter (`?catgory=`) used to answer the whole catalog as if unfiltered.
+    const res = await call<{ code: string }>(service.url, 'GET', `/api/products?catgory=${category}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
 });
 
 describe('GET /api/products?q=: full-text search', () => {

@@ -12,7 +12,8 @@ export const notificationCursor = defineCursor({
   fromFields: ([sentAt, id]) => ({ sentAt, id }),
 });
 
-export const listNotificationsQuery = z.object({
+/** A parameter the route does not take is a 400, not ignored (payments.ts says why). */
+export const listNotificationsQuery = z.strictObject({
   limit: limitParam,
   cursor: notificationCursor.param.optional().meta({ description: CURSOR_DESCRIPTION }),
 });

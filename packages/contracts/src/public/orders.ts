@@ -39,7 +39,8 @@ export const orderCursor = defineCursor({
   fromFields: ([createdAt, id]) => ({ createdAt, id }),
 });
 
-export const listOrdersQuery = z.object({
+/** A parameter the route does not take is a 400, not ignored (payments.ts says why). */
+export const listOrdersQuery = z.strictObject({
   limit: limitParam,
   cursor: orderCursor.param.optional().meta({ description: CURSOR_DESCRIPTION }),
 });

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { currencyInAnswer, instant, minorUnits, named } from './common';
 
 /** GET /api/payments (docs/api-contract.md, "Payments and notifications"). */
-export const listPaymentsQuery = z.object({
+/**
+ * A parameter the route does not take is a 400, as an unknown body field is: ignored, a
+ * misspelt filter (`?orderid=`) listed every payment as if unfiltered, and an outside
+ * fuzzer counted it a schema-violating request accepted.
+ */
+export const listPaymentsQuery = z.strictObject({
   orderId: z.uuid().optional().meta({ description: "Only this order's payments." }),
 });
 

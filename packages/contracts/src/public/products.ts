@@ -51,8 +51,9 @@ export const productFields = {
     .meta({ description: 'Units that can still be bought (reserved units are not in it).' }),
 };
 
+/** A parameter the route does not take is a 400: a misspelt `?catgory=` answered the whole catalog. */
 export const listProductsQuery = z
-  .object({
+  .strictObject({
     q: blankIsAbsent(queryText(200)).meta({
       description: 'Words to find in the name or description; blank is the same as absent.',
     }),

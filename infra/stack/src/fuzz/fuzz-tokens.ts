@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { developmentClientSecret } from '@surge/config';
+
+/** The tokens a public run uses: a customer's for every operation, the admin's for the admin ones. */
+export interface PublicTokens {
+  user: string;
+  admin: string;
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function login(gateway: string, email: string, password: string): Promise<string> {
+  const res = await postJson<{ accessToken?: string }>(`${gateway}/api/auth/login`, { email, password });
+  if (res.status !== 200 || !res.body.accessToken)
+    throw new Error(`logging in as ${email} answered ${res.status}: is the admin of this stack another one?`);
+  return res.body.accessToken;
+}
+
+/**
+ * A fresh customer (registered for this run) and the development admin, logged in through
+ * the gateway as the stack tests and load runs do. ADMIN_EMAIL and ADMIN_PASSWORD name
+ * another admin, as they do for the stack that seeds it.
+ */
+export async function publicTokens(
+  gateway: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PublicTokens> {
+  const email = `fuzz-${randomUUID().slice(0, 8)}@example.test`;
+  const password = 'a long enough fuzz password';
+  const registered = await postJson(`${gateway}/api/auth/register`, { email, password, name: 'Fuzz' });
+  if (registered.status !== 201)
+    throw new Error(`registering the fuzz customer answered ${registered.status}`);
+  return {
+    user: await login(gateway, email, password),
+    admin: await login(
+      gateway,
+      env.ADMIN_EMAIL || 'admin@surge.local',
+      env.ADMIN_PASSWORD || 'surge-admin-dev',
+    ),
+  };
+}
+
+/**
+ * The client every internal route lets in (docs/internal-apis.md, "Service identity"), with
+ * its development secret: a stack outside production.
+ */
+const CALLER = 'order';
+
+/** `Authorization` for the user service's token endpoint: the caller's client credentials. */
+export function clientCredentials(): string {
+  return `Basic ${Buffer.from(`${CALLER}:${developmentClientSecret(CALLER)}`).toString('base64')}`;
+}
+
+/** `Authorization` for another service's internal routes: a service token for it, by client credentials. */
+export async function serviceToken(userUrl: string, audience: string): Promise<string> {
+  const res = await postJson<{ access_token?: string }>(`${userUrl}/internal/auth/token`, {
+    grant_type: 'client_credentials',
+    client_id: CALLER,
+    client_secret: developmentClientSecret(CALLER),
+    audience,
+  });
+  if (res.status !== 200 || !res.body.access_token)
+    throw new Error(`the user service gave ${CALLER} no token for ${audience} (${res.status})`);
+  return `Bearer ${res.body.access_token}`;
+}
