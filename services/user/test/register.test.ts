@@ -70,6 +70,11 @@ describe('POST /api/auth/register', () => {
     ],
     ['an invalid email', { email: 'not-an-email', password: 'long enough pw', name: 'x' }, 'email'],
     [
+      'an email whose local part is over 64 characters',
+      { email: `${'a'.repeat(65)}@example.com`, password: 'long enough pw', name: 'x' },
+      'email',
+    ],
+    [
       'a name with control characters',
       { email: uniqueEmail(), password: 'long enough pw', name: 'evil\u0000name' },
       'name',
