@@ -1,11 +1,11 @@
 import {
   isSpanContextValid,
-  SpanKind,
   trace,
   TraceFlags,
   type Attributes,
   type Context,
   type Link,
+  type SpanKind,
 } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 
@@ -20,22 +20,16 @@ import { SamplingDecision, type Sampler, type SamplingResult } from '@openteleme
  * recorded inside the process; the services behind keep following the gateway.
  */
 export class EdgeSampler implements Sampler {
-  /**
-   * `decidedPerRequest`: the dice were rolled per request before instrumentation
-   * (edge-decision.ts), and only winners get a server span: those are recorded without a
-   * second roll (else one in a hundred, not one in ten). Other new traces roll here.
-   */
   constructor(
     private readonly ratio: number,
     private readonly random: () => number = Math.random,
-    private readonly decidedPerRequest = false,
   ) {}
 
   shouldSample(
     context: Context,
     _traceId: string,
     _spanName: string,
-    spanKind: SpanKind,
+    _spanKind: SpanKind,
     _attributes: Attributes,
     _links: Link[],
   ): SamplingResult {
@@ -44,8 +38,6 @@ export class EdgeSampler implements Sampler {
       const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
       return { decision: sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
     }
-    if (this.decidedPerRequest && spanKind === SpanKind.SERVER)
-      return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return {
       decision:
         this.random() < this.ratio ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,

@@ -5,4 +5,3 @@ export type { RunningTelemetry, StartTelemetryOptions } from './start-telemetry'
 export { installLogCorrelation, traceFields } from './log-correlation';
 export { withSpan, addEvent, setSpanAttributes, recordError } from './spans';
 export { isProbePath } from './instrumentations';
-export { runInRequestTrace } from './edge-decision';

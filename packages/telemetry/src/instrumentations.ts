@@ -4,7 +4,6 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { carriesUnsampledDecision, type EdgeDecision } from './edge-decision';
 
 /**
  * Probes and scrapes (the stack's readiness polls, the gateway's upstream health checks,
@@ -19,9 +18,6 @@ export function isProbePath(path: string | undefined): boolean {
  * What is patched at load: the HTTP server and client, undici (the services' HTTP
  * client), express routes (`expressRoutes`), pg and ioredis.
  *
- * The gateway passes its edge decision (edge-decision.ts): requests its dice leave
- * unsampled are not instrumented at all.
- *
  * The gateway passes `expressRoutes: false`: its proxy chain is middleware only, so the
  * express instrumentation never made a span there, yet it wrapped every layer a request
  * passed and bound each callback to the context (about 2 % of the gateway's CPU in its
@@ -35,20 +31,14 @@ export function isProbePath(path: string | undefined): boolean {
  * itself (a publish span per row under the row's own context, a consumer span per message).
  */
 export function createInstrumentations(
-  options: { expressRoutes: boolean; edge?: EdgeDecision } = { expressRoutes: true },
+  options: { expressRoutes: boolean } = { expressRoutes: true },
 ): NodeSDKConfiguration['instrumentations'] {
-  const { edge } = options;
   return [
     new HttpInstrumentation({
-      // At the edge, a request the dice leave unsampled is not instrumented (edge-decision.ts).
-      ignoreIncomingRequestHook: (request) =>
-        isProbePath(request.url) || (edge !== undefined && edge.skipsTracing(request)),
+      ignoreIncomingRequestHook: (request) => isProbePath(request.url),
       ignoreOutgoingRequestHook: (request) => isProbePath(request.path ?? undefined),
     }),
-    // A call inside an unsampled trace carries the decision itself instead (edge-decision.ts).
-    new UndiciInstrumentation({
-      ignoreRequestHook: (request) => isProbePath(request.path) || carriesUnsampledDecision(request),
-    }),
+    new UndiciInstrumentation({ ignoreRequestHook: (request) => isProbePath(request.path) }),
     // Route handlers only. A span per middleware (request id, metrics, body parser...) and
     // per router doubles a trace's size and says little: every request passes the routers
     // mounted at '/' (health, ...), whose spans are named after their first route. Their

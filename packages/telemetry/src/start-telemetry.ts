@@ -4,7 +4,6 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { TelemetryConfig } from './config';
-import { createEdgeDecision } from './edge-decision';
 import { EdgeSampler } from './edge-sampler';
 import { createInstrumentations } from './instrumentations';
 
@@ -30,8 +29,6 @@ export function startTelemetry(
   options: StartTelemetryOptions = {},
 ): RunningTelemetry {
   if (!config.enabled) return { shutdown: async () => undefined };
-  // At the edge the dice are rolled per request, before the instrumentation runs.
-  const edge = config.sampling === 'edge' ? createEdgeDecision(config.sampleRatio) : undefined;
   const sdk = new NodeSDK({
     // Merged under the env detector, so OTEL_RESOURCE_ATTRIBUTES still wins.
     resource: defaultResource().merge(
@@ -47,15 +44,14 @@ export function startTelemetry(
     // edge (the gateway) a client's decision is not kept: edge-sampler.ts.
     sampler:
       config.sampling === 'edge'
-        ? new EdgeSampler(config.sampleRatio, Math.random, options.instrumentations === undefined)
+        ? new EdgeSampler(config.sampleRatio)
         : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     // Batches as the OTEL_BSP_* variables say (default: every 5 s or 512 spans).
     ...(options.spanProcessors
       ? { spanProcessors: options.spanProcessors }
       : { traceExporter: new OTLPTraceExporter({ url: config.tracesUrl }) }),
     instrumentations:
-      options.instrumentations ??
-      createInstrumentations({ expressRoutes: config.serviceName !== 'gateway', ...(edge ? { edge } : {}) }),
+      options.instrumentations ?? createInstrumentations({ expressRoutes: config.serviceName !== 'gateway' }),
     // Traces only: metrics stay on prom-client's /metrics, logs on stdout. Without these
     // the SDK would also push metrics and logs over OTLP, which Jaeger refuses.
     metricReaders: [],

@@ -1,7 +1,6 @@
 import { IncomingMessage, ServerResponse, type RequestListener, type ServerOptions } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { AppError } from '@surge/errors';
-import { runInRequestTrace } from '@surge/telemetry';
 
 export interface ProxyListenerParts {
   /** The express app: the gateway's own routes (health, docs), 404s and the storefront's pages. */
@@ -27,10 +26,7 @@ export interface ProxyListenerParts {
  */
 export function proxyListener(parts: ProxyListenerParts): RequestListener {
   const { app, chain, errorHandler } = parts;
-  // A request the edge's dice left unsampled was not instrumented: it runs in the trace
-  // context it carries (its log lines' trace id, and "not sampled" for the services).
-  return (req, res) => runInRequestTrace(req, () => handle(req, res));
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  return (req, res) => {
     if (!isApiRequest(req.url)) {
       app(req, res);
       return;
@@ -47,7 +43,7 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
         error ?? new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${pathOf(req.url ?? '/')}`);
       errorHandler(failure, request, response, (unhandled?: unknown) => destroy(res, unhandled));
     });
-  }
+  };
 }
 
 /**
