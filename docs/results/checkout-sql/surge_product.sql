@@ -1,10 +1,10 @@
 SELECT gen_random_uuid() AS u1, gen_random_uuid() AS u2 \gset
 BEGIN;
 INSERT INTO reservations (order_id, status) VALUES (':u1', 'RESERVED') ON CONFLICT (order_id) DO NOTHING;
-SELECT id, stock, price_cents, currency FROM products WHERE id = ANY('{9d9000de-15fc-4de9-805b-2d71ab2f5f60}'::uuid[]) ORDER BY id FOR UPDATE;
-UPDATE products p SET stock = p.stock - line.quantity, reserved = p.reserved + line.quantity, version = p.version + 1, updated_at = now() FROM unnest('{9d9000de-15fc-4de9-805b-2d71ab2f5f60}'::uuid[], '{1}'::integer[]) AS line(product_id, quantity) WHERE p.id = line.product_id AND p.stock >= line.quantity RETURNING p.id, p.sku, p.name, p.description, p.category, p.price_cents, p.currency, p.stock, p.version, p.updated_at;
-INSERT INTO reservation_lines (order_id, line_no, product_id, quantity, price_cents, currency) SELECT ':u1', line.no, line.product_id, line.quantity, line.price_cents, line.currency FROM unnest('{9d9000de-15fc-4de9-805b-2d71ab2f5f60}'::uuid[], '{1}'::integer[], '{1250}'::integer[], '{USD}'::text[]) WITH ORDINALITY AS line(product_id, quantity, price_cents, currency, no);
-INSERT INTO outbox (id, topic, message_key, event_type, source, subject, data, headers, created_at) VALUES (':u2', 'products', '9d9000de-15fc-4de9-805b-2d71ab2f5f60', 'product.updated', '/surge/product', '9d9000de-15fc-4de9-805b-2d71ab2f5f60', '{"sku": "CHAOS-33a972e7-1", "name": "Chaos item 1", "stock": 99999, "version": 2, "currency": "USD", "productId": "9d9000de-15fc-4de9-805b-2d71ab2f5f60", "priceCents": 1250}', '{"traceparent": "00-ec8dc0c2df4180adb82e5d177ffa1031-d5c3a2614184904c-01"}', '2026-11-22 06:42:11.203+00');
+SELECT id, stock, price_cents, currency FROM products WHERE id = ANY('{25a8e4f4-b237-4230-93f8-07d8fe18bcd0}'::uuid[]) ORDER BY id FOR UPDATE;
+UPDATE products p SET stock = p.stock - line.quantity, reserved = p.reserved + line.quantity, version = p.version + 1, updated_at = now() FROM unnest('{25a8e4f4-b237-4230-93f8-07d8fe18bcd0}'::uuid[], '{1}'::integer[]) AS line(product_id, quantity) WHERE p.id = line.product_id AND p.stock >= line.quantity RETURNING p.id, p.sku, p.name, p.description, p.category, p.price_cents, p.currency, p.stock, p.version, p.updated_at;
+INSERT INTO reservation_lines (order_id, line_no, product_id, quantity, price_cents, currency) SELECT ':u1', line.no, line.product_id, line.quantity, line.price_cents, line.currency FROM unnest('{25a8e4f4-b237-4230-93f8-07d8fe18bcd0}'::uuid[], '{1}'::integer[], '{1500}'::integer[], '{USD}'::text[]) WITH ORDINALITY AS line(product_id, quantity, price_cents, currency, no);
+INSERT INTO outbox (id, topic, message_key, event_type, source, subject, data, headers, created_at) VALUES (':u2', 'products', '25a8e4f4-b237-4230-93f8-07d8fe18bcd0', 'product.updated', '/surge/product', '25a8e4f4-b237-4230-93f8-07d8fe18bcd0', '{"sku": "CHAOS-de2fdbd5-2", "name": "Chaos item 2", "stock": 99999, "version": 2, "currency": "USD", "productId": "25a8e4f4-b237-4230-93f8-07d8fe18bcd0", "priceCents": 1500}', '{"traceparent": "00-365bbb5b7e423b29a09b87d14bf6bb2a-744bcf9f3dcd698c-01"}', '2026-12-07 17:08:12.535+00');
 COMMIT;
 UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY('{:u2}'::uuid[]);
 BEGIN;
@@ -13,4 +13,5 @@ SELECT p.id FROM products p JOIN reservation_lines l ON l.product_id = p.id WHER
 UPDATE products p SET reserved = p.reserved - l.quantity, sold = p.sold + l.quantity FROM reservation_lines l WHERE l.order_id = ':u1' AND p.id = l.product_id RETURNING p.id, p.sku, p.name, p.description, p.category, p.price_cents, p.currency, p.stock, p.version, p.updated_at;
 COMMIT;
 SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT '200';
+SELECT 1;
 SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT '200';
