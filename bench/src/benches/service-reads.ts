@@ -6,6 +6,7 @@ import { findRepoRoot } from '../../../infra/stack/src/native/paths';
 import { ensurePostgres, stopPostgres } from '../../../infra/stack/src/native/postgres';
 import { provisionDatabase } from '../../../infra/stack/src/native/provision';
 import { ensureRedis, stopRedis } from '../../../infra/stack/src/native/redis';
+import { redisServiceUrl } from '../../../infra/stack/src/native/redis-acl';
 import { summarizeProfile, type ProfileWindow } from '../lib/cpu-profile';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
@@ -79,8 +80,10 @@ export async function serviceReads(settings: BenchSettings): Promise<BenchReport
         PORT: String(port),
         ADMIN_PORT: String(await freePort()),
         DATABASE_URL: databaseUrl,
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: `bench-${path.basename(dir)}-${index}:`,
+        // As the stack runs it: the product service's own Redis user, whose keys must start
+        // with `product:` (its ACL allows nothing else).
+        REDIS_URL: redisServiceUrl(redis.url, 'product'),
+        REDIS_KEY_PREFIX: `product:bench-${path.basename(dir)}-${index}:`,
         KAFKA_BROKERS: '',
         OUTBOX_RELAY: 'false',
         USER_SERVICE_URL: sink,

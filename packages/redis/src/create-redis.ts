@@ -8,18 +8,20 @@ export interface CreateRedisOptions {
   /** Every key this client writes starts with it, so services and tests never collide. */
   keyPrefix?: string;
   logger?: Logger;
+  /**
+   * Auto-pipelining: the commands issued in one turn of the event loop go to Redis in one
+   * write. It pays where many requests each send a command in the same turn: the gateway's
+   * rate-limit scripts (its `sendCommand` went from 12.6 % of its CPU to 1.6 %). It costs
+   * where it does not: the product service's cached reads took 289 µs of CPU without it and
+   * 353 µs with it, measured side by side (docs/results/hot-path.md). Off unless asked for.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
  * ioredis with settings for a service that must keep answering when Redis blips:
  * commands fail fast instead of queueing forever while disconnected, and reconnects
  * back off up to two seconds.
- *
- * Auto-pipelining: the commands that requests issue in the same turn of the event loop go
- * to Redis in one write. Under load that is many requests' commands per write; on a
- * loopback connection each write also pays the receiving side's network work, which was
- * the gateway's largest single cost (11 % of its CPU in sendCommand's socket writes,
- * docs/results/hot-path.md). Idle, a command waits for nothing but the current turn.
  */
 export function createRedis(options: CreateRedisOptions): Redis {
   const client = new Redis(options.url, {
@@ -29,7 +31,7 @@ export function createRedis(options: CreateRedisOptions): Redis {
     connectTimeout: 3_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     lazyConnect: false,
-    enableAutoPipelining: true,
+    enableAutoPipelining: options.autoPipelining ?? false,
   });
   let lastReport = 0;
   client.on('error', (error) => {

@@ -118,7 +118,8 @@ function connectDependencies(
   const openapi = loadOpenApiDocument();
   const registry = createMetricsRegistry(SERVICE_NAME);
   // Every key under `gateway:`: the gateway's Redis user may touch nothing else (docs/security.md).
-  const redis = createRedis({ url: config.redisUrl, keyPrefix: 'gateway:', logger });
+  // Auto-pipelined: every request's rate-limit script, one socket write per event-loop turn.
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: 'gateway:', logger, autoPipelining: true });
   const upstreams = createUpstreamPools(config, logger, registry, options);
   const userGroup = upstreams.get('user');
   const userUrl = config.upstreams.user[0];
