@@ -48,10 +48,13 @@ function ofKind(spans: ReadableSpan[], kind: SpanKind): ReadableSpan {
 
 describe('a sampled request', () => {
   it('connects the gateway server span, its upstream client span and the upstream', async () => {
-    const answer = await send(gateway.url, '/api/products?limit=1', { headers: { 'user-agent': 'trace-test' } });
+    const answer = await send(gateway.url, '/api/products?limit=1', {
+      headers: { 'user-agent': 'trace-test' },
+    });
 
     expect(answer.status).toBe(200);
-    const [, traceId, parentId, flags] = TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
+    const [, traceId, parentId, flags] =
+      TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
     expect(flags).toBe('01');
     const spans = await spansOfTrace(traceId!, 2);
     const server = ofKind(spans, SpanKind.SERVER);
@@ -94,7 +97,9 @@ describe('a sampled request', () => {
     expect(notFound.status).toBe(404);
 
     const spans = await eventually(async () => {
-      const found = (await tracing.finishedSpans()).filter((s) => s.attributes['url.path'] === '/api/no-such-route');
+      const found = (await tracing.finishedSpans()).filter(
+        (s) => s.attributes['url.path'] === '/api/no-such-route',
+      );
       expect(found).toHaveLength(1);
       return found;
     });

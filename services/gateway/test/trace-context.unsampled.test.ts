@@ -45,7 +45,8 @@ describe('an unsampled request', () => {
       headers: { traceparent: `00-${clientTraceId}-${clientParent}-01` },
     });
 
-    const [, traceId, parentId, flags] = TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
+    const [, traceId, parentId, flags] =
+      TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
     expect({ traceId, flags }).toEqual({ traceId: clientTraceId, flags: '00' });
     expect(parentId).not.toBe(clientParent);
   });
