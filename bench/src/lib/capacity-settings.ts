@@ -1,0 +1,57 @@
+/** The Black Friday goal of issue 13: the stack sustains at least this many times today's peak. */
+export const GOAL_FACTOR = 4;
+
+/** The knobs of the capacity search, from BENCH_BF_* (docs/benchmarks.md). */
+export interface CapacitySettings {
+  /** The first rate tried, visits/s: by default the goal itself, the one step that answers it. */
+  startRate: number;
+  /** How long each rate is held, seconds (its first BENCH_WARMUP_SECONDS are not judged). */
+  stepSeconds: number;
+  maxSteps: number;
+  /** The steps together end within this (stack start and audit come on top). */
+  budgetSeconds: number;
+  maxRate: number;
+  /** The search stops once the best pass and the lowest miss are this close (a share of the pass). */
+  resolution: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+/**
+ * Reads and checks the knobs; every problem stops the run before the stack starts. The
+ * defaults fit about 10 minutes on the 2-core machine: 45 s steps (about a minute each
+ * with the shop's preparation and Locust's start), at most 8 of them within 8 minutes.
+ */
+export function readCapacitySettings(
+  env: NodeJS.ProcessEnv,
+  todaysRate: number,
+  warmupSeconds: number,
+): CapacitySettings {
+  const settings: CapacitySettings = {
+    startRate: positive(env, 'BENCH_BF_START_RATE', todaysRate * GOAL_FACTOR),
+    stepSeconds: positive(env, 'BENCH_BF_STEP_SECONDS', 45),
+    maxSteps: Math.max(1, Math.floor(positive(env, 'BENCH_BF_MAX_STEPS', 8))),
+    budgetSeconds: positive(env, 'BENCH_BF_BUDGET_SECONDS', 480),
+    maxRate: positive(env, 'BENCH_BF_MAX_RATE', 2000),
+    resolution: positive(env, 'BENCH_BF_RESOLUTION', 0.1),
+  };
+  const problems: string[] = [];
+  if (settings.stepSeconds <= warmupSeconds)
+    problems.push(
+      `BENCH_BF_STEP_SECONDS (${settings.stepSeconds}) must be longer than BENCH_WARMUP_SECONDS (${warmupSeconds}), which each step leaves unjudged`,
+    );
+  if (settings.startRate > settings.maxRate)
+    problems.push(
+      `BENCH_BF_START_RATE (${settings.startRate}) is above BENCH_BF_MAX_RATE (${settings.maxRate})`,
+    );
+  if (settings.resolution >= 1)
+    problems.push(`BENCH_BF_RESOLUTION must be a share under 1, got ${settings.resolution}`);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return settings;
+}
