@@ -47,11 +47,9 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
       best > 0
         ? `**Highest rate meeting every SLO: ${fmt(best)} visits/s** (${fmt(bestStep?.requestsPerSecond ?? 0, 1)} requests/s), ${fmt(best / today.rate, 1)}x today's peak of ${fmt(today.rate)} visits/s.`
         : `**No rate tried met every SLO** (the lowest tried: ${fmt(Math.min(...steps.map((s) => s.rate)))} visits/s).`,
-      lowestMiss !== undefined
-        ? `The lowest rate above it that missed: ${fmt(lowestMiss)} visits/s (${missStep?.missed.join('; ') ?? ''}), so the capacity lies between the two.`
-        : 'No rate above it missed, so it is a lower bound.',
+      bracketText(best, lowestMiss, missStep),
       `The search stopped because ${STOPPED[reason] ?? reason}.`,
-      `The auditor afterwards: ${audit.ok ? `**consistent**${orders === undefined ? '' : ` over ${orders} paid orders`}: no order lost, no card charged twice, stock balanced` : '**VIOLATIONS** (below)'}.`,
+      `The auditor afterwards: ${audit.ok ? `**consistent**${orders === undefined ? '' : ` over ${orders} orders`}: no order lost, no card charged twice, stock balanced` : '**VIOLATIONS** (below)'}.`,
     ].join(' '),
     goals: [
       {
@@ -76,7 +74,10 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
       ...(missStep
         ? [
             {
-              heading: `SLOs at ${fmt(missStep.rate)} visits/s, the lowest rate above it that missed`,
+              heading:
+                best > 0
+                  ? `SLOs at ${fmt(missStep.rate)} visits/s, the lowest rate above it that missed`
+                  : `SLOs at ${fmt(missStep.rate)} visits/s, the lowest rate tried`,
               markdown: sloTable(missStep.slos),
             },
           ]
@@ -111,6 +112,20 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
     },
     settings: run.settings,
   };
+}
+
+/** Where the capacity lies: between the best pass and the lowest miss above it, or below every rate tried. */
+function bracketText(
+  best: number,
+  lowestMiss: number | undefined,
+  missStep: CapacityStep | undefined,
+): string {
+  const why = missStep ? ` (${missStep.missed.join('; ')})` : '';
+  if (best === 0 && lowestMiss !== undefined)
+    return `Even ${fmt(lowestMiss)} visits/s missed${why}: the capacity on this machine, at these settings, is below that.`;
+  if (lowestMiss !== undefined)
+    return `The lowest rate above it that missed: ${fmt(lowestMiss)} visits/s${why}, so the capacity lies between the two.`;
+  return 'No rate above it missed, so it is a lower bound.';
 }
 
 function todaysRateText(today: TodaysRate, target: number): string {
@@ -159,6 +174,7 @@ function runText(run: CapacityRun): string {
     `- stack up in ${fmt(run.stackReadyMs / 1000, 1)} s; ${run.steps.length} steps in ${fmt(stepsMs / 1000, 0)} s (each with its own shop: customers signed up, products stocked, a pool of 8 users per visit/s); whole run ${fmt(run.totalMs / 1000, 0)} s with the audit`,
     `- generator: ${run.generator}, on the same machine as the stack: its CPU is part of "machine busy"`,
     `- latency and errors over each step's measured window (after the warm-up), every group together in the table and per group below; achieved visits/s are the arrivals started in that window`,
+    `- the auditor reads the stack's databases whole: every order in them, this run's and any earlier ones, so a clean audit also vouches for what was there before`,
     `- Locust's raw output per step (every request as JSON lines, its CSV and HTML report): \`${run.resultsDir}\``,
     `- search: start ${fmt(run.capacity.startRate)} visits/s, resolution ${fmt(run.capacity.resolution * 100)}%, at most ${run.capacity.maxSteps} steps within ${run.capacity.budgetSeconds} s, maximum ${fmt(run.capacity.maxRate)} visits/s`,
   ].join('\n');
