@@ -43,7 +43,7 @@ function run(steps: CapacityStep[]): CapacityRun {
   };
   return {
     settings: readSettings({}),
-    capacity: readCapacitySettings({}, 20, 5),
+    capacity: readCapacitySettings({}, 20),
     today,
     steps,
     stop: { kind: 'done', reason: 'converged' },

@@ -42,7 +42,7 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
     name: 'black-friday-capacity',
     title: 'Black Friday capacity: the highest arrival rate within every SLO',
     summary: [
-      `The whole native stack (\`npm run stack -- up\` with production settings: one trace in ten, info log with the access log; per-IP limits lifted, since one IP sends everything) driven by Locust with the Black Friday visit mix (75% browsing, 10% search, 10% cart, 5% checkout, with logins and token refreshes; \`load-tests/black-friday-step.py\`) at a constant arrival rate per step, ${capacity.stepSeconds} s each, the first ${run.settings.warmupSeconds} s of each not judged.`,
+      `The whole native stack (\`npm run stack -- up\` with production settings: one trace in ten, info log with the access log; per-IP limits lifted, since one IP sends everything) driven by Locust with the Black Friday visit mix (75% browsing, 10% search, 10% cart, 5% checkout, with logins and token refreshes; \`load-tests/black-friday-step.py\`) at a constant arrival rate per step, ${capacity.stepSeconds} s each, the first ${capacity.warmupSeconds} s of each not judged (each step is a fresh pool of customers, who log in on their first cart or checkout visit: a burst of logins a crowd already shopping does not make).`,
       `A step passes when every group meets its SLO (\`load-tests/lib/slo.json\`) and at most 2% of its arrivals were dropped; the rate doubles from ${capacity.startRate} visits/s until a step misses, then is bisected.`,
       best > 0
         ? `**Highest rate meeting every SLO: ${fmt(best)} visits/s** (${fmt(bestStep?.requestsPerSecond ?? 0, 1)} requests/s), ${fmt(best / today.rate, 1)}x today's peak of ${fmt(today.rate)} visits/s.`
@@ -176,6 +176,7 @@ function runText(run: CapacityRun): string {
     `- latency and errors over each step's measured window (after the warm-up), every group together in the table and per group below; achieved visits/s are the arrivals started in that window`,
     `- the auditor reads the stack's databases whole: every order in them, this run's and any earlier ones, so a clean audit also vouches for what was there before`,
     `- Locust's raw output per step (every request as JSON lines, its CSV and HTML report): \`${run.resultsDir}\``,
+    `- steps of ${run.capacity.stepSeconds} s, the first ${run.capacity.warmupSeconds} s not judged (BENCH_BF_*: the settings line below is the other benchmarks' knobs)`,
     `- search: start ${fmt(run.capacity.startRate)} visits/s, resolution ${fmt(run.capacity.resolution * 100)}%, at most ${run.capacity.maxSteps} steps within ${run.capacity.budgetSeconds} s, maximum ${fmt(run.capacity.maxRate)} visits/s`,
   ].join('\n');
 }

@@ -60,7 +60,7 @@ export interface CapacityStep extends StepResult {
 export async function blackFridayCapacity(settings: BenchSettings): Promise<BenchReport> {
   const repoRoot = findRepoRoot();
   const today = readTodaysRate(repoRoot);
-  const capacity = readCapacitySettings(process.env, today.rate, settings.warmupSeconds);
+  const capacity = readCapacitySettings(process.env, today.rate);
   if (await gatewayAnswers())
     throw new Error(
       `a stack already answers on ${gatewayUrl()}: this benchmark starts its own with production settings; stop that one, or move this run with SURGE_*_PORT`,
@@ -167,7 +167,7 @@ async function runStep(
   });
   // A step that never ends (a generator stuck on a dead stack) must not hold the run.
   const overrun = setTimeout(() => run.interrupt(), capacity.stepSeconds * 1000 + STEP_OVERRUN_MS);
-  const busy = measureMachineBusy(run, settings.warmupSeconds, capacity.stepSeconds);
+  const busy = measureMachineBusy(run, capacity.warmupSeconds, capacity.stepSeconds);
   const code = await run.exited;
   clearTimeout(overrun);
   if (code !== 0 && code !== 3)
@@ -176,7 +176,7 @@ async function runStep(
   const judged = judgeStep(points, {
     rate,
     stepSeconds: capacity.stepSeconds,
-    warmupSeconds: settings.warmupSeconds,
+    warmupSeconds: capacity.warmupSeconds,
     slos: ctx.slos,
   });
   return {

@@ -54,13 +54,18 @@ describe('readTodaysRate', () => {
 
 describe('readCapacitySettings', () => {
   it('starts at the goal, four times today, by default', () => {
-    expect(readCapacitySettings({}, 20, 5)).toMatchObject({ startRate: 80, stepSeconds: 45, maxSteps: 8 });
+    expect(readCapacitySettings({}, 20)).toMatchObject({
+      startRate: 80,
+      stepSeconds: 60,
+      warmupSeconds: 15,
+      maxSteps: 8,
+    });
   });
 
   it('reports every bad knob at once', () => {
     expect(() =>
-      readCapacitySettings({ BENCH_BF_STEP_SECONDS: '5', BENCH_BF_START_RATE: '3000' }, 20, 5),
+      readCapacitySettings({ BENCH_BF_STEP_SECONDS: '10', BENCH_BF_START_RATE: '3000' }, 20),
     ).toThrow(/BENCH_BF_STEP_SECONDS.*BENCH_BF_START_RATE/);
-    expect(() => readCapacitySettings({ BENCH_BF_MAX_STEPS: 'many' }, 20, 5)).toThrow(/BENCH_BF_MAX_STEPS/);
+    expect(() => readCapacitySettings({ BENCH_BF_MAX_STEPS: 'many' }, 20)).toThrow(/BENCH_BF_MAX_STEPS/);
   });
 });
