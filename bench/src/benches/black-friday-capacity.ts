@@ -89,8 +89,14 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
     generator: ctx.generator,
     stackReadyMs,
     totalMs: Date.now() - started,
-    resultsDir: ctx.resultsDir,
+    resultsDir: shownPath(repoRoot, ctx.resultsDir),
   });
+}
+
+/** A folder as the report shows it: relative to the clone when inside it (no home folder in a committed report). */
+function shownPath(repoRoot: string, dir: string): string {
+  const relative = path.relative(repoRoot, dir);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
 }
 
 function loadContext(repoRoot: string, locust: string, version: string): LoadContext {
