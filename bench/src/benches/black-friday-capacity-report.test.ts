@@ -28,6 +28,8 @@ function step(rate: number, passed: boolean): CapacityStep {
     passed,
     locustVerdict: '',
     machineBusy: 0.5,
+    machineCpuMsPerVisit: 1000 / rate,
+    generatorFailed: false,
     durationMs: 60_000,
   };
 }

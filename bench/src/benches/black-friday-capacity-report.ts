@@ -1,18 +1,18 @@
 import type { AuditReport } from '../../../infra/stack/src/audit/audit-types';
 import { auditSection, sloTable } from '../../../infra/stack/src/load/report';
-import { capacityBracket, type SearchDecision } from '../lib/capacity-search';
+import { capacityBracket } from '../lib/capacity-search';
 import { GOAL_FACTOR, type CapacitySettings } from '../lib/capacity-settings';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
 import type { TodaysRate } from '../lib/todays-rate';
-import type { CapacityStep } from './black-friday-capacity';
+import type { CapacityStep, CapacityStop } from './black-friday-capacity';
 
 export interface CapacityRun {
   settings: BenchSettings;
   capacity: CapacitySettings;
   today: TodaysRate;
   steps: CapacityStep[];
-  stop: SearchDecision;
+  stop: CapacityStop;
   audit: AuditReport;
   generator: string;
   stackReadyMs: number;
@@ -25,6 +25,8 @@ const STOPPED: Record<string, string> = {
     'the search converged (the best pass and the lowest miss within the resolution, or the maximum rate passed)',
   'max-steps': 'the step count ran out (BENCH_BF_MAX_STEPS) before the search converged',
   budget: 'the time budget ran out (BENCH_BF_BUDGET_SECONDS) before the search converged',
+  'generator-failed':
+    'Locust ended a step without a verdict (see the last step): the run measured nothing past it',
 };
 
 const ms = (value: number) => `${fmt(value, 1)} ms`;
@@ -36,7 +38,7 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
   const target = today.rate * GOAL_FACTOR;
   const bestStep = steps.find((step) => step.passed && step.rate === best);
   const missStep = steps.find((step) => !step.passed && step.rate === lowestMiss);
-  const reason = run.stop.kind === 'done' ? run.stop.reason : 'converged';
+  const reason = run.stop.reason;
   const orders = audit.invariants.find((invariant) => invariant.name === 'payments-match-orders')?.checked;
   return {
     name: 'black-friday-capacity',
@@ -150,6 +152,7 @@ function stepTable(steps: CapacityStep[]): string {
       'errors',
       'visits dropped',
       'machine busy',
+      'machine CPU per visit',
       'verdict',
     ],
     ...steps.map((step, index) => [
@@ -163,6 +166,7 @@ function stepTable(steps: CapacityStep[]): string {
       pct(step.errorRate),
       `${step.visitsDropped} of ${step.visitsStarted + step.visitsDropped}`,
       Number.isFinite(step.machineBusy) ? `${(step.machineBusy * 100).toFixed(0)}%` : 'n/a',
+      Number.isFinite(step.machineCpuMsPerVisit) ? ms(step.machineCpuMsPerVisit) : 'n/a',
       step.passed ? 'pass' : `**missed**: ${step.missed.join('; ')}`,
     ]),
   ]);

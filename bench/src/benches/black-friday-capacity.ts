@@ -42,11 +42,19 @@ const STEP_OVERRUN_MS = 180_000;
 /** Before the first step: what a step costs besides its traffic (shop, pool of users, exit). */
 const STEP_OVERHEAD_ESTIMATE_MS = 20_000;
 
+/** Why the search ended: the search's own reasons, or a generator that gave no verdict. */
+export type CapacityStop =
+  Extract<SearchDecision, { kind: 'done' }> | { kind: 'done'; reason: 'generator-failed' };
+
 /** One step as the report lists it: the judged figures, Locust's own verdict, the machine. */
 export interface CapacityStep extends StepResult {
   locustVerdict: string;
+  /** Locust ended without a verdict (exit other than 0 or 3): the search stops there. */
+  generatorFailed: boolean;
   /** Busy share of every core over the measured window (the stack, the generator, anything else). */
   machineBusy: number;
+  /** Machine CPU per visit started over the measured window, milliseconds (every process, Locust included). */
+  machineCpuMsPerVisit: number;
   durationMs: number;
 }
 
@@ -71,10 +79,10 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
   const stack = await startStack(PRODUCTION_ENV);
   const stackReadyMs = Date.now() - started;
   let steps: CapacityStep[] = [];
-  let stop: SearchDecision;
+  let stop: CapacityStop;
   let report: AuditReport;
   try {
-    ({ steps, stop } = await searchCapacity(ctx, settings, capacity));
+    ({ steps, stop } = await searchCapacity(ctx, capacity));
     report = await audit(ctx);
   } finally {
     await stack.interrupt();
@@ -124,9 +132,8 @@ function loadContext(repoRoot: string, locust: string, version: string): LoadCon
 /** Steps until the search converges or its step count or time budget runs out. */
 async function searchCapacity(
   ctx: LoadContext,
-  settings: BenchSettings,
   capacity: CapacitySettings,
-): Promise<{ steps: CapacityStep[]; stop: SearchDecision }> {
+): Promise<{ steps: CapacityStep[]; stop: CapacityStop }> {
   const search = {
     startRate: capacity.startRate,
     resolution: capacity.resolution,
@@ -148,19 +155,19 @@ async function searchCapacity(
       { elapsedMs: Date.now() - begun, nextStepMs },
     );
     if (decision.kind === 'done') return { steps, stop: decision };
-    const step = await runStep(ctx, settings, capacity, decision.rate, steps.length + 1);
+    const step = await runStep(ctx, capacity, decision.rate, steps.length + 1);
     steps.push(step);
     ctx.log(
       `[bench] black-friday-capacity: ${step.rate} visits/s: ${step.passed ? 'met every SLO' : `missed ${step.missed.join('; ')}`} ` +
         `(${step.requestsPerSecond.toFixed(1)} requests/s, p95 ${step.p95Ms.toFixed(0)} ms, machine ${(step.machineBusy * 100).toFixed(0)}% busy)`,
     );
+    if (step.generatorFailed) return { steps, stop: { kind: 'done', reason: 'generator-failed' } };
   }
 }
 
 /** One rate held for a step: the Locust run, the machine's CPU over its window, the verdict. */
 async function runStep(
   ctx: LoadContext,
-  settings: BenchSettings,
   capacity: CapacitySettings,
   rate: number,
   index: number,
@@ -176,8 +183,7 @@ async function runStep(
   const busy = measureMachineBusy(run, capacity.warmupSeconds, capacity.stepSeconds);
   const code = await run.exited;
   clearTimeout(overrun);
-  if (code !== 0 && code !== 3)
-    throw new Error(`Locust at ${rate} visits/s: ${describeExit(code)} (its output: ${run.files.dir})`);
+  const machineBusy = (await busy) ?? Number.NaN;
   const points = await readRunPoints(run.files.points);
   const judged = judgeStep(points, {
     rate,
@@ -185,10 +191,25 @@ async function runStep(
     warmupSeconds: capacity.warmupSeconds,
     slos: ctx.slos,
   });
+  // 0 and 3 are verdicts (met, missed); anything else means the step measured nothing
+  // trustworthy (the shop could not be prepared, Locust crashed): a miss that ends the search.
+  const generatorFailed = code !== 0 && code !== 3;
+  if (generatorFailed)
+    ctx.log(
+      `[bench] black-friday-capacity: Locust at ${rate} visits/s: ${describeExit(code)} (${run.files.dir})`,
+    );
   return {
     ...judged,
+    ...(generatorFailed
+      ? { passed: false, missed: [`Locust: ${describeExit(code)}`, ...judged.missed] }
+      : {}),
+    generatorFailed,
     locustVerdict: describeExit(code),
-    machineBusy: (await busy) ?? Number.NaN,
+    machineBusy,
+    machineCpuMsPerVisit:
+      judged.visitsPerSecond > 0
+        ? (machineBusy * os.cpus().length * 1000) / judged.visitsPerSecond
+        : Number.NaN,
     durationMs: Date.now() - started,
   };
 }
