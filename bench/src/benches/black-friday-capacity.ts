@@ -80,10 +80,10 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
   const stackReadyMs = Date.now() - started;
   let steps: CapacityStep[] = [];
   let stop: CapacityStop;
-  let report: AuditReport;
+  let auditReport: AuditReport;
   try {
     ({ steps, stop } = await searchCapacity(ctx, capacity));
-    report = await audit(ctx);
+    auditReport = await audit(ctx);
   } finally {
     await stack.interrupt();
   }
@@ -93,7 +93,7 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
     today,
     steps,
     stop,
-    audit: report,
+    audit: auditReport,
     generator: ctx.generator,
     stackReadyMs,
     totalMs: Date.now() - started,
@@ -180,7 +180,8 @@ async function runStep(
   });
   // A step that never ends (a generator stuck on a dead stack) must not hold the run.
   const overrun = setTimeout(() => run.interrupt(), capacity.stepSeconds * 1000 + STEP_OVERRUN_MS);
-  const busy = measureMachineBusy(run, capacity.warmupSeconds, capacity.stepSeconds);
+  // Caught here: a Locust that cannot start rejects `exited`, which the await below reports.
+  const busy = measureMachineBusy(run, capacity.warmupSeconds, capacity.stepSeconds).catch(() => undefined);
   const code = await run.exited;
   clearTimeout(overrun);
   const machineBusy = (await busy) ?? Number.NaN;
