@@ -5,6 +5,7 @@ import {
   createHttpApp,
   createMetricsRegistry,
   startServer,
+  type HttpApp,
   type HttpAppOptions,
   type ReadinessCheck,
   type RunningServer,
@@ -61,9 +62,20 @@ export interface JwtConfig {
   JWT_AUDIENCE: string;
 }
 
+/** The public listener's request handler and server options, when express's app alone is not it. */
+export type PublicListener = Pick<HttpApp, 'listener' | 'serverOptions'>;
+
 export type ServeOptions = Omit<HttpAppOptions, 'service' | 'logger' | 'registry' | 'readiness'> & {
   /** Checks beyond those the kit registered (postgres, and redis when asked). */
   readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Builds the public listener from the finished app, once, before the server starts: a
+   * service whose hot path runs in front of express's router (the gateway's proxy) hands
+   * the rest to `http.app`, and treats its own requests with the app's `basics` and
+   * `errorHandler`. Whatever it returns is the server's handler; the kit adds nothing
+   * per request. Unset: express's app is the listener.
+   */
+  publicListener?: (http: HttpApp) => PublicListener;
 };
 
 /**
@@ -112,12 +124,15 @@ export class ServiceKit {
   /**
    * A Redis client as the service's ACL user (the user and password are in the URL).
    * `readiness`: whether the service is unready without it; a cache is not a reason.
+   * `autoPipelining`: one write per event-loop turn, for many small commands at once
+   * (createRedis says when it pays).
    */
-  redis(options: { url: string; keyPrefix?: string; readiness: boolean }): Redis {
+  redis(options: { url: string; keyPrefix?: string; readiness: boolean; autoPipelining?: boolean }): Redis {
     const redis = createRedis({
       url: options.url,
       logger: this.logger,
       ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+      ...(options.autoPipelining === undefined ? {} : { autoPipelining: options.autoPipelining }),
     });
     if (options.readiness) this.readiness.redis = () => pingRedis(redis);
     // quit() waits for a connection that may never come back; a dead link is just dropped.
@@ -188,14 +203,15 @@ export class ServiceKit {
 
   /** The public app and the admin listener; the last step: nothing may be registered after it. */
   async serve(config: ListenConfig, options: ServeOptions): Promise<RunningServer> {
+    const { publicListener, ...appOptions } = options;
     const http = createHttpApp({
-      ...options,
+      ...appOptions,
       service: this.name,
       logger: this.logger,
       registry: this.registry,
       readiness: { ...this.readiness, ...options.readiness },
     });
-    this.running = await startServer(http, {
+    this.running = await startServer(publicListener ? { ...http, ...publicListener(http) } : http, {
       port: config.PORT,
       host: config.HOST,
       adminHost: config.ADMIN_HOST,
