@@ -11,14 +11,11 @@ import {
   type RunningServer,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
-import {
-  createPool,
-  pingPostgres,
-  registerPoolMetrics,
-  type CreatePoolOptions,
-  type Pool,
-} from '@surge/postgres';
+// Types only at the top: pg, kafkajs and the outbox load when a service takes a step that
+// needs them (postgres, kafka, outboxRelay), so a service without a database or a broker
+// (the gateway) does not hold them in memory (15 MB of RSS, measured).
+import type { Kafka } from '@surge/messaging';
+import type { CreatePoolOptions, Pool } from '@surge/postgres';
 import { createRedis, pingRedis, type Redis } from '@surge/redis';
 import type { Registry } from 'prom-client';
 import { migrateServiceDatabase } from './migrate-service-database';
@@ -108,6 +105,7 @@ export class ServiceKit {
 
   /** Migrations, then the pool: its metrics, readiness probe, and `end` last of all on stop. */
   async postgres(options: PostgresOptions): Promise<Pool> {
+    const { createPool, pingPostgres, registerPoolMetrics } = await import('@surge/postgres');
     await migrateServiceDatabase({ ...options, logger: this.logger });
     const pool = createPool({
       ...options.pool,
@@ -174,7 +172,8 @@ export class ServiceKit {
   }
 
   /** kafkajs as this service's principal, for its consumers and admin operations. */
-  kafka(config: KafkaConfig & { KAFKA_BROKERS: readonly string[] }): ReturnType<typeof createKafka> {
+  async kafka(config: KafkaConfig & { KAFKA_BROKERS: readonly string[] }): Promise<Kafka> {
+    const { createKafka } = await import('@surge/messaging');
     const sasl: KafkaSasl | undefined = kafkaSaslOf(config);
     return createKafka({
       brokers: [...config.KAFKA_BROKERS],
@@ -189,6 +188,7 @@ export class ServiceKit {
    * off (events then wait in the table for a relay that runs).
    */
   async outboxRelay(pool: Pool, config: KafkaConfig & { OUTBOX_RELAY: boolean }): Promise<void> {
+    const { registerOutboxMetrics, startOutboxRelay } = await import('@surge/messaging');
     registerOutboxMetrics(this.registry, pool, this.logger);
     const relay = await startOutboxRelay({
       service: this.name,
