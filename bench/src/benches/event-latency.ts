@@ -11,10 +11,14 @@ import {
   messagingMigrationsDir,
 } from '@surge/messaging';
 import { createPool, runMigrations, withTransaction } from '@surge/postgres';
-import { ensureKafka, stopKafka } from '../../../infra/stack/src/native/kafka';
-import { testPrincipalCredentials } from '../../../infra/stack/src/native/kafka-security';
-import { ensurePostgres, stopPostgres } from '../../../infra/stack/src/native/postgres';
-import { provisionDatabase } from '../../../infra/stack/src/native/provision';
+import {
+  ensureKafka,
+  stopKafka,
+  testPrincipalCredentials,
+  ensurePostgres,
+  stopPostgres,
+  provisionDatabase,
+} from '@surge/stack/native';
 import { sleep } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
