@@ -1,4 +1,4 @@
-import type { AuditReport } from '../../../infra/stack/src/audit/audit-types';
+import type { AuditReport } from '@surge/stack/load';
 import { readCapacitySettings } from '../lib/capacity-settings';
 import { readSettings } from '../lib/settings';
 import type { CapacityStep } from './black-friday-capacity';

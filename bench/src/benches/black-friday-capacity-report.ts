@@ -1,5 +1,4 @@
-import type { AuditReport } from '../../../infra/stack/src/audit/audit-types';
-import { auditSection, sloTable } from '../../../infra/stack/src/load/report';
+import { type AuditReport, auditSection, sloTable } from '@surge/stack/load';
 import { capacityBracket } from '../lib/capacity-search';
 import { GOAL_FACTOR, type CapacitySettings } from '../lib/capacity-settings';
 import { fmt, table, type BenchReport } from '../lib/report';

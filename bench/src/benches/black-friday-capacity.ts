@@ -1,18 +1,19 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { AuditReport } from '../../../infra/stack/src/audit/audit-types';
-import { gatewayAnswers, gatewayUrl, startStack } from '../../../infra/stack/src/chaos/stack-process';
-import { audit, loadSlos, startScenario, type LoadContext } from '../../../infra/stack/src/load/load-context';
-import { readRunPoints } from '../../../infra/stack/src/load/request-points';
 import {
+  type AuditReport,
+  audit,
+  loadSlos,
+  startScenario,
+  type LoadContext,
+  readRunPoints,
   describeExit,
   describeGenerator,
   generatorCpu,
   type LocustRun,
-} from '../../../infra/stack/src/load/run-locust';
-import { ensureLocust } from '../../../infra/stack/src/native/locust-venv';
-import { consoleLog } from '../../../infra/stack/src/native/log';
-import { findRepoRoot, surgePaths } from '../../../infra/stack/src/native/paths';
+} from '@surge/stack/load';
+import { gatewayAnswers, gatewayUrl, startStack } from '@surge/stack/chaos';
+import { ensureLocust, consoleLog, findRepoRoot, surgePaths } from '@surge/stack/native';
 import { planNextStep, type SearchDecision } from '../lib/capacity-search';
 import { readCapacitySettings, type CapacitySettings } from '../lib/capacity-settings';
 import { judgeStep, type StepResult } from '../lib/capacity-step';

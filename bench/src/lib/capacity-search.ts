@@ -1,4 +1,4 @@
-import { nextRate, type RateStep, type SearchOptions } from '../../../infra/stack/src/load/rate-search';
+import { nextRate, type RateStep, type SearchOptions } from '@surge/stack/load';
 
 /** How much of the machine's time the search may take. */
 export interface SearchBudget {

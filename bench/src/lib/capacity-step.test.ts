@@ -1,5 +1,4 @@
-import type { RequestPoint, RunPoints } from '../../../infra/stack/src/load/request-points';
-import type { SloTable } from '../../../infra/stack/src/load/slo';
+import type { RequestPoint, RunPoints, SloTable } from '@surge/stack/load';
 import { judgeStep, missedObjectives } from './capacity-step';
 
 const SLOS: SloTable = {

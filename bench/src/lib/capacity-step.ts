@@ -3,8 +3,10 @@ import {
   measureByFlow,
   percentile,
   type RunPoints,
-} from '../../../infra/stack/src/load/request-points';
-import { judgeSlos, type SloTable, type SloVerdict } from '../../../infra/stack/src/load/slo';
+  judgeSlos,
+  type SloTable,
+  type SloVerdict,
+} from '@surge/stack/load';
 
 /** The share of a step's arrivals that may be dropped (every user busy), as the load runs allow. */
 export const MAX_DROPPED_SHARE = 0.02;

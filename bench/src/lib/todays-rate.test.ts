@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findRepoRoot } from '../../../infra/stack/src/native/paths';
+import { findRepoRoot } from '@surge/stack/native';
 import { BLACK_FRIDAY_DEFAULTS, parseTodaysRate, readTodaysRate } from './todays-rate';
 import { readCapacitySettings } from './capacity-settings';
 
