@@ -16,7 +16,7 @@ export interface ConsumerSpan {
  * a poison message still gets its span.
  */
 export function startConsumerSpan(
-  { topic, partition, message }: EachMessagePayload,
+  { topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>,
   groupId: string,
 ): ConsumerSpan {
   const parent = contextFromTraceparent(kafkaHeader(message.headers, 'traceparent'));

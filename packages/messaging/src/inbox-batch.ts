@@ -1,0 +1,73 @@
+import { withTransaction, type Pool, type Queryable } from '@surge/postgres';
+import type { AnyCloudEvent } from './cloud-event';
+
+/**
+ * A consumer whose effect is rows in its own database: EventConsumer applies a whole
+ * partition batch in one transaction, with one inbox statement for the batch, instead of
+ * a transaction (BEGIN, inbox insert, effect, COMMIT) per message.
+ */
+export interface InboxBatchHandler {
+  pool: Pool;
+  /** The inbox consumer name (the `consumer` column): one per consumer group's purpose. */
+  consumer: string;
+  /**
+   * Applies one event that the inbox has not seen, inside the batch's transaction, in the
+   * partition's order. Throwing rolls the whole batch back; EventConsumer then applies its
+   * messages one transaction each, so only the failing one retries or is dead-lettered
+   * (PoisonMessageError sends it there at once).
+   */
+  apply: (tx: Queryable, event: AnyCloudEvent) => Promise<void>;
+  /** Told the events a transaction applied, once it committed (metrics, benchmarks). */
+  committed?: (events: readonly AnyCloudEvent[]) => void;
+}
+
+/**
+ * Claims the inbox rows of `ids` in one statement and returns those that were new. A
+ * claimed id was never applied before: its row and the effect commit together or not at
+ * all, so a redelivered batch (a crash before its offsets were committed) claims only
+ * what the first delivery did not commit.
+ */
+export async function claimInboxEntries(
+  tx: Queryable,
+  consumer: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await tx.query<{ event_id: string }>(
+    `INSERT INTO inbox (consumer, event_id) SELECT $1, id FROM unnest($2::text[]) AS claimed(id)
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, [...new Set(ids)]],
+  );
+  return new Set(rows.map((row) => row.event_id));
+}
+
+/**
+ * Applies `events` (one partition's, in order) exactly once each: one transaction holds
+ * the inbox rows and every effect, so either all of the batch's new events are applied
+ * and recorded or none is. An event id seen twice in the batch (the relay republished it
+ * after a crash) is applied at its first position only. Returns how many were applied.
+ * `around` wraps each event's apply (the consumer's span and log context).
+ */
+export async function applyInboxBatch(
+  handler: InboxBatchHandler,
+  events: readonly AnyCloudEvent[],
+  around: (event: AnyCloudEvent, apply: () => Promise<void>) => Promise<void> = (_, apply) => apply(),
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const applied = await withTransaction(handler.pool, async (tx) => {
+    const fresh = await claimInboxEntries(
+      tx,
+      handler.consumer,
+      events.map((event) => event.id),
+    );
+    const done: AnyCloudEvent[] = [];
+    for (const event of events) {
+      if (!fresh.delete(event.id)) continue;
+      await around(event, () => handler.apply(tx, event));
+      done.push(event);
+    }
+    return done;
+  });
+  if (applied.length > 0) handler.committed?.(applied);
+  return applied.length;
+}
