@@ -37,6 +37,12 @@ export class OutboxRelay {
   private listener: PoolClient | undefined;
   private running = false;
   private wake: (() => void) | undefined;
+  /**
+   * A notification arrived since the last claim began. A NOTIFY that lands while a claim
+   * or a send is in flight would otherwise find no sleep to end, and its event would wait
+   * for the next poll (a second) whenever that claim had found nothing.
+   */
+  private notified = false;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {}
@@ -76,7 +82,10 @@ export class OutboxRelay {
       this.wake?.();
     };
     client.on('error', onError);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
@@ -90,7 +99,7 @@ export class OutboxRelay {
       await client.query('LISTEN outbox');
       while (this.running && !broken) {
         const published = await this.publishBatch();
-        if (published === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        if (published === 0 && !this.notified) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       client.off('error', onError);
@@ -102,6 +111,7 @@ export class OutboxRelay {
 
   /** Sends one batch in order; returns how many rows it published. */
   private async publishBatch(): Promise<number> {
+    this.notified = false;
     const { rows } = await this.options.pool.query<OutboxRow>(
       `SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at
          FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
