@@ -206,9 +206,11 @@ function startConsumer(
     inbox: {
       pool: probe.consumerPool,
       consumer: CONSUMER,
-      apply: async (tx, event) => {
-        delivered(event);
-        await tx.query('INSERT INTO bench_effect (event_id) VALUES ($1)', [event.id]);
+      apply: async (tx, events) => {
+        for (const event of events) delivered(event);
+        await tx.query('INSERT INTO bench_effect (event_id) SELECT unnest($1::text[])', [
+          events.map((event) => event.id),
+        ]);
       },
       committed: (events) => {
         const at = performance.now();

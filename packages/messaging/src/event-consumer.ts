@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
 import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
-import { recordDeadLetter, recordFailedAttempt, startConsumerSpan } from './consumer-tracing';
+import { recordDeadLetter, recordFailedAttempt, startBatchSpan, startConsumerSpan } from './consumer-tracing';
 import { applyInboxBatch, type InboxBatchHandler } from './inbox-batch';
 import { ensureTopics, type Kafka } from './kafka';
 
@@ -42,7 +42,9 @@ interface EventConsumerSettings {
   onDeadLetter?: (topic: string) => void;
   /**
    * Partitions handled at the same time (order holds within each, as it must for one
-   * key's events); 1 by default, so a handler that relies on one event at a time keeps it.
+   * key's events). With `handle`, 1 by default, so a handler that relies on one event at
+   * a time keeps it; with `inbox`, 3: each partition's transaction on its own connection,
+   * so one partition's round trips do not wait for another's.
    */
   partitionsConsumedConcurrently?: number;
   /** At most this many messages per inbox transaction (a batch is cut into such chunks). */
@@ -105,7 +107,7 @@ export class EventConsumer {
       // one offset commit per partition batch, never for a message whose effect is not stored.
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 3 : 1),
       eachBatch: (payload) => this.processBatch(payload, deadLetter),
     });
     this.stopProducer = () => producer.disconnect();
@@ -179,33 +181,29 @@ export class EventConsumer {
   /** The whole chunk in one inbox transaction; false when it rolled back. */
   private async tryBatch(inbox: InboxBatchHandler, chunk: Positioned[]): Promise<boolean> {
     const events: AnyCloudEvent[] = [];
-    const positions = new Map<string, Positioned>();
     for (const positioned of chunk) {
       try {
-        const event = fromKafkaMessage(positioned.message);
-        events.push(event);
-        if (!positions.has(event.id)) positions.set(event.id, positioned);
+        events.push(fromKafkaMessage(positioned.message));
       } catch {
         return false; // poison: the one-by-one pass dead-letters it
       }
     }
-    const spans: Span[] = [];
+    const traced = startBatchSpan(chunk, this.options.groupId);
     try {
-      await applyInboxBatch(inbox, events, async (event, apply) => {
-        const traced = startConsumerSpan(positions.get(event.id)!, this.options.groupId);
-        spans.push(traced.span);
-        await context.with(traced.context, () => runWithContext({ requestId: event.id }, apply));
-      });
+      await context.with(traced.context, () =>
+        runWithContext({ requestId: events[0]!.id }, () => applyInboxBatch(inbox, events)),
+      );
       return true;
     } catch (error) {
       const first = chunk[0]!;
+      recordFailedAttempt(traced.span, 1, error);
       this.options.logger.warn(
         { err: error, topic: first.topic, partition: first.partition, offset: first.message.offset },
         'batch rolled back; applying its messages one by one',
       );
       return false;
     } finally {
-      for (const span of spans) span.end();
+      traced.span.end();
     }
   }
 

@@ -11,12 +11,14 @@ export interface InboxBatchHandler {
   /** The inbox consumer name (the `consumer` column): one per consumer group's purpose. */
   consumer: string;
   /**
-   * Applies one event that the inbox has not seen, inside the batch's transaction, in the
-   * partition's order. Throwing rolls the whole batch back; EventConsumer then applies its
-   * messages one transaction each, so only the failing one retries or is dead-lettered
-   * (PoisonMessageError sends it there at once).
+   * Applies the events of a batch that the inbox has not seen (at least one), in the
+   * partition's order, inside the batch's transaction: one statement for all of them
+   * where the effect allows, which is what makes a batch cheap. Throwing rolls the whole
+   * batch back; EventConsumer then applies its messages one transaction each (`events`
+   * of one), so only the failing one retries or is dead-lettered (PoisonMessageError
+   * sends it there at once).
    */
-  apply: (tx: Queryable, event: AnyCloudEvent) => Promise<void>;
+  apply: (tx: Queryable, events: readonly AnyCloudEvent[]) => Promise<void>;
   /** Told the events a transaction applied, once it committed (metrics, benchmarks). */
   committed?: (events: readonly AnyCloudEvent[]) => void;
 }
@@ -46,12 +48,10 @@ export async function claimInboxEntries(
  * the inbox rows and every effect, so either all of the batch's new events are applied
  * and recorded or none is. An event id seen twice in the batch (the relay republished it
  * after a crash) is applied at its first position only. Returns how many were applied.
- * `around` wraps each event's apply (the consumer's span and log context).
  */
 export async function applyInboxBatch(
   handler: InboxBatchHandler,
   events: readonly AnyCloudEvent[],
-  around: (event: AnyCloudEvent, apply: () => Promise<void>) => Promise<void> = (_, apply) => apply(),
 ): Promise<number> {
   if (events.length === 0) return 0;
   const applied = await withTransaction(handler.pool, async (tx) => {
@@ -60,13 +60,10 @@ export async function applyInboxBatch(
       handler.consumer,
       events.map((event) => event.id),
     );
-    const done: AnyCloudEvent[] = [];
-    for (const event of events) {
-      if (!fresh.delete(event.id)) continue;
-      await around(event, () => handler.apply(tx, event));
-      done.push(event);
-    }
-    return done;
+    // In partition order, each claimed id once.
+    const todo = events.filter((event) => fresh.delete(event.id));
+    if (todo.length > 0) await handler.apply(tx, todo);
+    return todo;
   });
   if (applied.length > 0) handler.committed?.(applied);
   return applied.length;

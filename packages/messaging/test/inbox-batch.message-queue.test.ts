@@ -95,22 +95,23 @@ async function startConsumer(
     inbox: {
       pool,
       consumer: inboxName,
-      apply:
-        apply ??
-        (async (tx, event) => {
-          const sku = event.type === 'product.updated' ? event.data.sku : '?';
-          await tx.query('INSERT INTO effect (event_id, sku, consumer) VALUES ($1, $2, $3)', [
-            event.id,
-            sku,
-            inboxName,
-          ]);
-        }),
+      // One event at a time inside the batch's transaction: the tests watch each event.
+      apply: async (tx, events) => {
+        for (const event of events) await (apply ?? writeEffect(inboxName))(tx, event);
+      },
       committed: (events) => started.batches.push(events.map((event) => event.id)),
     },
   });
   consumers.push(consumer);
   await consumer.start();
   return started;
+}
+
+function writeEffect(inboxName: string) {
+  return async (tx: Queryable, event: AnyCloudEvent): Promise<void> => {
+    const sku = event.type === 'product.updated' ? event.data.sku : '?';
+    await tx.query('INSERT INTO effect (event_id, sku, consumer) VALUES ($1, $2, $3)', [event.id, sku, inboxName]);
+  };
 }
 
 async function effectsOf(inboxName: string): Promise<Array<{ event_id: string; sku: string }>> {
