@@ -4,8 +4,9 @@ import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
 import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
 import { recordDeadLetter, recordFailedAttempt, startBatchSpan, startConsumerSpan } from './consumer-tracing';
-import { applyInboxBatch, type InboxBatchHandler } from './inbox-batch';
+import { applyInboxBatch, InboxGroupCommit, type InboxBatchHandler } from './inbox-batch';
 import { ensureTopics, type Kafka } from './kafka';
+import { OffsetCommitter } from './offset-committer';
 
 type DeadLetter = (
   topic: string,
@@ -43,8 +44,9 @@ interface EventConsumerSettings {
   /**
    * Partitions handled at the same time (order holds within each, as it must for one
    * key's events). With `handle`, 1 by default, so a handler that relies on one event at
-   * a time keeps it; with `inbox`, 3: each partition's transaction on its own connection,
-   * so one partition's round trips do not wait for another's.
+   * a time keeps it; with `inbox`, 12: the batches of every partition fetched together
+   * are applied in one transaction (InboxGroupCommit), and their offsets committed in
+   * one request.
    */
   partitionsConsumedConcurrently?: number;
   /** At most this many messages per inbox transaction (a batch is cut into such chunks). */
@@ -71,8 +73,12 @@ const RESTART_AFTER_CRASH_MS = 5_000;
 
 export class EventConsumer {
   private consumer: Consumer | undefined;
+  private readonly groupCommit: InboxGroupCommit | undefined;
+  private committer: OffsetCommitter | undefined;
 
-  constructor(private readonly options: EventConsumerOptions) {}
+  constructor(private readonly options: EventConsumerOptions) {
+    this.groupCommit = options.inbox ? new InboxGroupCommit(options.inbox) : undefined;
+  }
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
@@ -102,13 +108,16 @@ export class EventConsumer {
     const deadLetter: DeadLetter = async (topic, message) => {
       await producer.send({ topic, acks: -1, messages: [message] });
     };
+    // With `handle`, kafkajs commits what was resolved after each batch (and before
+    // rethrowing a failure). With `inbox`, the committer does it in the background, off
+    // the path of the next fetch. Either way, never for a message whose effect is not stored.
+    const committer = this.options.inbox ? new OffsetCommitter(this.options.logger) : undefined;
+    this.committer = committer;
     await this.consumer.run({
-      // kafkajs commits what was resolved after each batch (and before rethrowing a failure):
-      // one offset commit per partition batch, never for a message whose effect is not stored.
-      autoCommit: true,
+      autoCommit: committer === undefined,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 3 : 1),
-      eachBatch: (payload) => this.processBatch(payload, deadLetter),
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 12 : 1),
+      eachBatch: (payload) => this.processBatch(payload, deadLetter, committer),
     });
     this.stopProducer = () => producer.disconnect();
   }
@@ -120,7 +129,13 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
-    await this.consumer?.disconnect();
+    // Stop fetching and let the batches in hand finish, commit their offsets, then leave.
+    try {
+      await this.consumer?.stop();
+      await this.committer?.flush();
+    } finally {
+      await this.consumer?.disconnect();
+    }
     await this.stopProducer();
   }
 
@@ -144,9 +159,11 @@ export class EventConsumer {
   }
 
   private async processBatch(
-    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    payload: EachBatchPayload,
     deadLetter: DeadLetter,
+    committer: OffsetCommitter | undefined,
   ): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
     const size = this.options.inbox ? (this.options.maxBatchSize ?? 500) : 1;
     for (let start = 0; start < batch.messages.length; start += size) {
@@ -155,6 +172,7 @@ export class EventConsumer {
       const chunk = batch.messages.slice(start, start + size).map((message) => ({ topic, partition, message }));
       await this.processChunk(chunk, deadLetter);
       resolveOffset(chunk.at(-1)!.message.offset);
+      committer?.request(payload);
       await heartbeat();
     }
   }
@@ -171,7 +189,7 @@ export class EventConsumer {
       for (const positioned of chunk) await this.processOne(positioned, deadLetter, this.options.handle!);
       return;
     }
-    if (chunk.length > 1 && (await this.tryBatch(inbox, chunk))) return;
+    if (await this.tryBatch(chunk)) return;
     const handle: Handle = async (event) => {
       await applyInboxBatch(inbox, [event]);
     };
@@ -179,7 +197,7 @@ export class EventConsumer {
   }
 
   /** The whole chunk in one inbox transaction; false when it rolled back. */
-  private async tryBatch(inbox: InboxBatchHandler, chunk: Positioned[]): Promise<boolean> {
+  private async tryBatch(chunk: Positioned[]): Promise<boolean> {
     const events: AnyCloudEvent[] = [];
     for (const positioned of chunk) {
       try {
@@ -191,7 +209,7 @@ export class EventConsumer {
     const traced = startBatchSpan(chunk, this.options.groupId);
     try {
       await context.with(traced.context, () =>
-        runWithContext({ requestId: events[0]!.id }, () => applyInboxBatch(inbox, events)),
+        runWithContext({ requestId: events[0]!.id }, () => this.groupCommit!.apply(events)),
       );
       return true;
     } catch (error) {
