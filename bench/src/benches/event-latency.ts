@@ -24,6 +24,11 @@ import { latencyRows, type Latencies } from './event-latency-figures';
 /** Issue 13's events goal: outbox commit to consumer effect, p99, at each rate. */
 const P99_GOAL_MS = 100;
 const CONSUMER = 'bench-latency';
+/**
+ * The bench's own topic: a run puts tens of thousands of events through it, which must
+ * not land in `products`, where the services' tests read from the beginning.
+ */
+const TOPIC = 'bench-event-latency';
 /** Consumer modes: `batch` (one transaction per partition batch) and `per-message` (one each). */
 type Mode = 'batch' | 'per-message';
 
@@ -109,7 +114,7 @@ export async function eventLatency(settings: BenchSettings): Promise<BenchReport
     // Its own topic and group: the test principal's rights, not a service's.
     sasl: testPrincipalCredentials(),
   });
-  await ensureTopics(kafka, ['products']);
+  await ensureTopics(kafka, [TOPIC]);
   const relay = new OutboxRelay({ pool: relayPool, kafka, logger, lockKey: 'bench-events-outbox' });
   const runs: Run[] = [];
   try {
@@ -120,6 +125,7 @@ export async function eventLatency(settings: BenchSettings): Promise<BenchReport
     return buildReport(settings, runs);
   } finally {
     await relay.stop().catch(() => undefined);
+    await dropHistory(kafka).catch(() => undefined);
     await Promise.all([pool.end(), relayPool.end(), consumerPool.end()]);
     if (kafkaHandle.startedByUs) await stopKafka(kafkaHandle);
     if (postgres.startedByUs) await stopPostgres(postgres);
@@ -175,7 +181,7 @@ function startConsumer(
   const common = {
     kafka,
     groupId: `${CONSUMER}-${randomUUID()}`,
-    topics: ['products'],
+    topics: [TOPIC],
     logger,
     fromBeginning: false,
   };
@@ -267,6 +273,7 @@ async function commitOne(probe: Probe, measured: boolean, n: number): Promise<vo
   const event = await withTransaction(probe.pool, (tx) =>
     appendToOutbox(tx, {
       type: 'product.updated',
+      topic: TOPIC,
       source: 'bench',
       subject: productId,
       data: {
@@ -282,6 +289,21 @@ async function commitOne(probe: Probe, measured: boolean, n: number): Promise<vo
   );
   // Recorded after the commit returned; the consumer cannot have seen an uncommitted row.
   probe.timings.set(event.id, { committedAt: performance.now(), measured });
+}
+
+/** The run's events are of no use once measured: the broker keeps none of them. */
+async function dropHistory(kafka: ReturnType<typeof createKafka>): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const partitions = (await admin.fetchTopicOffsets(TOPIC)).map(({ partition, high }) => ({
+      partition,
+      offset: high,
+    }));
+    await admin.deleteTopicRecords({ topic: TOPIC, partitions });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
