@@ -85,7 +85,12 @@ export async function eventLatency(settings: BenchSettings): Promise<BenchReport
   const logger = createLogger({ service: 'bench', level: 'warn' });
   const [postgres, kafkaHandle] = await Promise.all([ensurePostgres({}), ensureKafka({})]);
   const databaseUrl = await provisionDatabase(postgres.adminUrl, 'surge_bench_events');
-  await runMigrations({ databaseUrl, dir: messagingMigrationsDir, logger, table: 'schema_migrations_messaging' });
+  await runMigrations({
+    databaseUrl,
+    dir: messagingMigrationsDir,
+    logger,
+    table: 'schema_migrations_messaging',
+  });
   // Three pools, as three parts of a deployment: the use cases committing events, the
   // relay (its LISTEN connection and its claims), and the consuming service.
   const pool = createPool({
@@ -95,7 +100,12 @@ export async function eventLatency(settings: BenchSettings): Promise<BenchReport
     connectTimeoutMs: 30_000,
     logger,
   });
-  const relayPool = createPool({ connectionString: databaseUrl, applicationName: 'bench-relay', max: 3, logger });
+  const relayPool = createPool({
+    connectionString: databaseUrl,
+    applicationName: 'bench-relay',
+    max: 3,
+    logger,
+  });
   const consumerPool = createPool({
     connectionString: databaseUrl,
     applicationName: 'bench-consumer',

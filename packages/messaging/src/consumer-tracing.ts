@@ -53,7 +53,9 @@ export function startBatchSpan(
   groupId: string,
 ): ConsumerSpan {
   const first = messages[0]!;
-  const contexts = messages.map(({ message }) => contextFromTraceparent(kafkaHeader(message.headers, 'traceparent')));
+  const contexts = messages.map(({ message }) =>
+    contextFromTraceparent(kafkaHeader(message.headers, 'traceparent')),
+  );
   const links = contexts.flatMap((linked) => {
     const spanContext = trace.getSpanContext(linked);
     return spanContext ? [{ context: spanContext }] : [];

@@ -116,7 +116,8 @@ export class EventConsumer {
     await this.consumer.run({
       autoCommit: committer === undefined,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 12 : 1),
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 12 : 1),
       eachBatch: (payload) => this.processBatch(payload, deadLetter, committer),
     });
     this.stopProducer = () => producer.disconnect();
@@ -169,7 +170,9 @@ export class EventConsumer {
     for (let start = 0; start < batch.messages.length; start += size) {
       // Stopping or rebalancing: leave the rest unresolved, it is redelivered to the next owner.
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + size).map((message) => ({ topic, partition, message }));
+      const chunk = batch.messages
+        .slice(start, start + size)
+        .map((message) => ({ topic, partition, message }));
       await this.processChunk(chunk, deadLetter);
       resolveOffset(chunk.at(-1)!.message.offset);
       committer?.request(payload);

@@ -61,7 +61,10 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     await this.markSent().catch((error: unknown) =>
-      this.options.logger.warn({ err: error }, 'could not mark the last batch published; it will be sent again'),
+      this.options.logger.warn(
+        { err: error },
+        'could not mark the last batch published; it will be sent again',
+      ),
     );
     await this.producer?.disconnect();
   }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { createLogger } from '@surge/logger';
 import { runMigrations, type Queryable } from '@surge/postgres';
-import { createScratchDatabase, eventually, testInfra, testKafkaCredentials, type ScratchDatabase } from '@surge/testing';
+import {
+  createScratchDatabase,
+  eventually,
+  testInfra,
+  testKafkaCredentials,
+  type ScratchDatabase,
+} from '@surge/testing';
 import {
   EventConsumer,
   PoisonMessageError,
@@ -54,7 +60,15 @@ afterAll(async () => {
 
 function productEvent(sku: string): AnyCloudEvent {
   const productId = randomUUID();
-  const data = { productId, sku, name: 'Batch probe', priceCents: 100, currency: 'USD', stock: 1, version: 1 };
+  const data = {
+    productId,
+    sku,
+    name: 'Batch probe',
+    priceCents: 100,
+    currency: 'USD',
+    stock: 1,
+    version: 1,
+  };
   return newEvent('product.updated', 'inbox-batch-test', productId, data) as AnyCloudEvent;
 }
 
@@ -110,7 +124,11 @@ async function startConsumer(
 function writeEffect(inboxName: string) {
   return async (tx: Queryable, event: AnyCloudEvent): Promise<void> => {
     const sku = event.type === 'product.updated' ? event.data.sku : '?';
-    await tx.query('INSERT INTO effect (event_id, sku, consumer) VALUES ($1, $2, $3)', [event.id, sku, inboxName]);
+    await tx.query('INSERT INTO effect (event_id, sku, consumer) VALUES ($1, $2, $3)', [
+      event.id,
+      sku,
+      inboxName,
+    ]);
   };
 }
 
@@ -128,7 +146,10 @@ describe('EventConsumer with an inbox handler (one transaction per partition bat
     const inboxName = `batch-${randomUUID().slice(0, 8)}`;
     const events = Array.from({ length: 20 }, (_, i) => productEvent(`SKU-${i}`));
     // The relay republishing after a crash puts an event twice in the partition.
-    await publish(topic, [...events, events[3]!].map((event) => toKafkaMessage(event)));
+    await publish(
+      topic,
+      [...events, events[3]!].map((event) => toKafkaMessage(event)),
+    );
 
     const first = await startConsumer(topic, inboxName);
     await eventually(async () => (await effectsOf(inboxName)).length === 20, { what: 'the first delivery' });
