@@ -53,24 +53,24 @@ interface EventConsumerSettings {
   maxBatchSize?: number;
 }
 
+/** Pause before a crashed consumer that kafkajs gave up on is started again. */
+const RESTART_AFTER_CRASH_MS = 5_000;
+
 /**
  * A consumer in a group (instances share partitions), fed a batch per partition (kafkajs
- * `eachBatch`). Offsets are resolved only after a message's effect is stored, and kafkajs
- * commits the resolved offsets once per batch, after the work; handlers must be
- * idempotent (an inbox row in the same transaction), because a crash before that commit
- * redelivers. With `inbox`, a batch's messages are applied in one transaction together
- * with their inbox rows: a redelivered batch claims and applies only what was not
- * committed before, so the effect stays exactly once. A message that keeps
- * failing, or can never be decoded, is copied to `<topic>.dlq` with the error, and the
- * partition moves on.
+ * `eachBatch`). Offsets are resolved only after a message's effect is stored and committed
+ * after that (by kafkajs after each batch with `handle`, in the background with `inbox`);
+ * handlers must be idempotent (an inbox row in the same transaction), because a crash
+ * before the offset commit redelivers. With `inbox`, the batches of every partition
+ * fetched together are applied in one transaction with their inbox rows: a redelivered
+ * batch claims and applies only what was not committed before, so the effect stays
+ * exactly once. A message that keeps failing, or can never be decoded, is copied to
+ * `<topic>.dlq` with the error, and the partition moves on.
  *
  * Each message is handled inside a `<topic> process` span whose parent is the producer's
  * context from the `traceparent` header; dead-letter copies keep that header, so a
  * replayed message joins the original trace again.
  */
-/** Pause before a crashed consumer that kafkajs gave up on is started again. */
-const RESTART_AFTER_CRASH_MS = 5_000;
-
 export class EventConsumer {
   private consumer: Consumer | undefined;
   private readonly groupCommit: InboxGroupCommit | undefined;
