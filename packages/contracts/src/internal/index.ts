@@ -1,5 +1,6 @@
 export * from './route-contract';
 export * from './read-answer';
+export * from './route-request';
 export * from './product-api';
 export * from './payment-api';
 export * from './provider-api';
