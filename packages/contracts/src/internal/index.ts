@@ -7,4 +7,3 @@ export * from './provider-api';
 export * from './auth-api';
 export * from './health';
 export * from './openapi';
-export * from './openapi-files';
