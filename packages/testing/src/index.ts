@@ -5,3 +5,4 @@ export * from './tampered-cursors';
 export * from './eventually';
 export * from './test-kafka';
 export * from './test-service';
+export * from './stub-server';
