@@ -6,3 +6,5 @@ export * from './eventually';
 export * from './test-kafka';
 export * from './test-service';
 export * from './stub-server';
+export * from './closed-port';
+export * from './public-contract';
