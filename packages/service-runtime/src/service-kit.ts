@@ -163,7 +163,7 @@ export class ServiceKit {
     config: JwtConfig,
     options: { minRefreshIntervalMs?: number } = {},
   ): { user: TokenVerifier; service: ServiceTokenVerifier } {
-    const keys = new RemoteJwks({ client, path: '/api/auth/jwks', logger: this.logger, ...options });
+    const keys = new RemoteJwks({ client, logger: this.logger, ...options });
     const issuer = config.JWT_ISSUER;
     return {
       user: new TokenVerifier({ keys, issuer, audience: config.JWT_AUDIENCE }),
