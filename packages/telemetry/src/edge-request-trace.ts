@@ -30,6 +30,8 @@ import { isProbePath } from './instrumentations';
  */
 export interface EdgeRequestTrace {
   readonly sampled: boolean;
+  /** The request's trace id, sampled or not: log lines carry it (request-locals.ts in the gateway). */
+  readonly traceId: string;
   /** Runs the request's handling in its context (the server span active while sampled). */
   run<T>(fn: () => T): T;
   /**
@@ -74,7 +76,7 @@ class UnsampledRequest implements EdgeRequestTrace, UpstreamCallTrace {
   readonly sampled = false;
   readonly traceparent: string;
 
-  constructor(traceId: string) {
+  constructor(readonly traceId: string) {
     // A parent id of a span never recorded, as a non-recording span would carry.
     this.traceparent = `00-${traceId}-${randomHex(8)}-00`;
   }
@@ -114,13 +116,16 @@ function startServerSpan(req: IncomingMessage, parent: RemoteParent | undefined)
 
 class SampledRequest implements EdgeRequestTrace {
   readonly sampled = true;
+  readonly traceId: string;
   private finished = false;
 
   constructor(
     private readonly span: Span,
     private readonly spanContext: Context,
     private readonly method: string,
-  ) {}
+  ) {
+    this.traceId = span.spanContext().traceId;
+  }
 
   run<T>(fn: () => T): T {
     return context.with(this.spanContext, fn);

@@ -51,6 +51,16 @@ describe('an unsampled request', () => {
     expect(parentId).not.toBe(clientParent);
   });
 
+  it('logs under the trace id the upstream got, though no span exists for it', async () => {
+    const answer = await send(gateway.url, '/api/products?limit=4');
+
+    const [, traceId] = TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
+    const requestId = answer.headers['x-request-id'];
+    const accessLine = gateway.logs.find((line) => line.requestId === requestId && line.msg === 'request');
+    expect(traceId).toBeDefined();
+    expect(accessLine?.trace_id).toBe(traceId);
+  });
+
   it('records no span in the gateway', async () => {
     await send(gateway.url, '/api/products?limit=3');
     await send(gateway.url, '/no-such-page');

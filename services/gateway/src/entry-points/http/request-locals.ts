@@ -55,6 +55,9 @@ export function deferredTokenGate(res: Response): DeferredTokenGate | undefined 
  */
 export function setEdgeTrace(res: Response, trace: EdgeRequestTrace): void {
   res.locals.edgeTrace = trace;
+  // Sampled, the server span is active and the telemetry's field source names the trace;
+  // unsampled there is no span, so the log context carries the id (request-basics.ts).
+  if (!trace.sampled) res.locals.logTraceId = trace.traceId;
 }
 
 export function edgeTraceOf(res: Response): EdgeRequestTrace | undefined {
