@@ -55,11 +55,6 @@ export async function publicTokens(
  */
 const CALLER = 'order';
 
-/** `Authorization` for the user service's token endpoint: the caller's client credentials. */
-export function clientCredentials(): string {
-  return `Basic ${Buffer.from(`${CALLER}:${developmentClientSecret(CALLER)}`).toString('base64')}`;
-}
-
 /** `Authorization` for another service's internal routes: a service token for it, by client credentials. */
 export async function serviceToken(userUrl: string, audience: string): Promise<string> {
   const res = await postJson<{ access_token?: string }>(`${userUrl}/internal/auth/token`, {
