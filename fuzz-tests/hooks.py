@@ -8,8 +8,9 @@ generator that only reads schemas breaks them with requests the schema allows:
   and a product cursor belongs to the filters that produced it);
 - an `Idempotency-Key` sent again with another body is a 422 (the IETF Idempotency-Key
   draft): a real client makes a fresh key for each new request;
-- two values that must agree with each other: `minPrice` not above `maxPrice`, and each
-  product at most once in an order's `items` (JSON Schema compares whole items, not a field).
+- two values that must agree with each other: `minPrice` not above `maxPrice`, each product
+  at most once in an order's `items` (JSON Schema compares whole items, not a field), and the
+  payment service's charge keyed by its order (`Idempotency-Key` equal to the body's `orderId`).
 
 So, before each call, a schema-valid request is made into what a real client would send: a
 fresh key, the `nextCursor` of the first page of the same query, the price bounds in order,
@@ -61,10 +62,24 @@ def _header_name(headers: dict[str, Any], name: str) -> str | None:
     return next((key for key in headers if key.lower() == name.lower()), None)
 
 
+# Operations whose Idempotency-Key must be a field of the body (the charge of one order).
+KEY_IS_BODY_FIELD = {"chargePayment": "orderId"}
+
+
 def _fresh_idempotency_key(case: Any) -> None:
     headers = case.headers or {}
     name = _header_name(headers, "Idempotency-Key")
     if name is None or not _is_valid(_schema_of(case, "header", "Idempotency-Key"), headers[name]):
+        return
+    field = KEY_IS_BODY_FIELD.get(case.operation.definition.raw.get("operationId", ""))
+    if field is not None:
+        body = case.body
+        if isinstance(body, dict) and isinstance(body.get(field), str):
+            # A new order each time, charged under its own id, as the order service does.
+            body[field] = str(uuid.uuid4())
+            case.body = body
+            headers[name] = body[field]
+            case.headers = headers
         return
     global _keys
     _keys += 1

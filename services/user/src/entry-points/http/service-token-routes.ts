@@ -69,13 +69,14 @@ function tokenRequestOf(req: Request): ServiceTokenRequest {
   const body: unknown = req.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw oauthError('invalid_request', 'The body must be a form or a JSON object');
+  const grantType = (body as Record<string, unknown>).grant_type;
+  if (grantType === undefined || grantType === '') throw oauthError('invalid_request', 'grant_type is required');
   const parsed = serviceTokenRequest.safeParse(body);
   if (!parsed.success) {
     const name = parsed.error.issues[0]?.path.join('.') ?? 'a parameter';
     throw oauthError('invalid_request', `${name} must be given once, as a string of at most 1024 characters`);
   }
   const params = parsed.data;
-  if (!params.grant_type) throw oauthError('invalid_request', 'grant_type is required');
   const basic = basicCredentials(req.header('authorization'));
   if (basic && params.client_secret)
     throw oauthError('invalid_request', 'Authenticate the client one way: HTTP Basic or client_secret');
@@ -85,12 +86,9 @@ function tokenRequestOf(req: Request): ServiceTokenRequest {
   const clientSecret = basic?.clientSecret ?? params.client_secret;
   if (!clientId || !clientSecret)
     throw oauthError('invalid_client', 'Client authentication is required (client_id and client_secret)');
-  const { audience, resource } = params;
-  if (audience && resource && audience !== resource)
-    throw oauthError('invalid_request', 'audience and resource name different services');
-  const target = audience ?? resource;
-  if (!target) throw oauthError('invalid_request', 'audience is required: the service the token is for');
-  return { grantType: params.grant_type, clientId, clientSecret, audience: target };
+  // Checked once the client is authenticated (issueServiceToken).
+  const targets = [...new Set([params.audience, params.resource].filter((name) => name !== undefined))];
+  return { grantType: params.grant_type, clientId, clientSecret, targets };
 }
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`. */
