@@ -36,6 +36,12 @@ export const getJwksRoute = {
   description: 'Cacheable for five minutes; a token with an unknown `kid` is a reason to fetch it again.',
   responses: {
     200: { description: 'The key set', body: jwks, headers: { 'Cache-Control': 'public, max-age=300' } },
+    // The key set needs no credentials, but a request that sends some has them checked, as
+    // on every route of the service.
+    401: problemAnswer('An `Authorization` header that is not a valid, current Bearer token', [
+      'INVALID_TOKEN',
+      'TOKEN_EXPIRED',
+    ]),
     ...COMMON_ANSWERS,
   },
 } as const satisfies RouteContract;
