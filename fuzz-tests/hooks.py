@@ -6,6 +6,9 @@ generator that only reads schemas breaks them with requests the schema allows:
 
 - a `cursor` is opaque: only a `nextCursor` the API handed out is one (it checks each one,
   and a product cursor belongs to the filters that produced it);
+- a payment `token` names a card the payment provider holds: a client has only the tokens its
+  provider issued (the bundled simulator's `tok_visa` approves, `tok_decline` declines), and
+  one it made up is refused, as a cursor is;
 - an `Idempotency-Key` sent again with another body is a 422 (the IETF Idempotency-Key
   draft): a real client makes a fresh key for each new request;
 - two values that must agree with each other: `minPrice` not above `maxPrice`, each product
@@ -13,7 +16,7 @@ generator that only reads schemas breaks them with requests the schema allows:
   payment service's charge keyed by its order (`Idempotency-Key` equal to the body's `orderId`).
 
 So, before each call, a schema-valid request is made into what a real client would send: a
-fresh key, the `nextCursor` of the first page of the same query, the price bounds in order,
+fresh key, the `nextCursor` of the first page of the same query, the simulator's approving token, the price bounds in order,
 one line per product. Values the schema refuses are left alone (they are the negative tests),
 and schemathesis revalidates the case after a `before_call` hook, so each case is judged by
 what was actually sent. Nothing else is touched: every other answer stands as the API gives it.
@@ -22,6 +25,7 @@ what was actually sent. Nothing else is touched: every other answer stands as th
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from typing import Any
 
@@ -134,6 +138,25 @@ def _real_cursor(case: Any) -> None:
     case.query = query
 
 
+# What the document says a payment token looks like (`^tok_[A-Za-z0-9_]{1,60}$`).
+PAYMENT_TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,60}")
+# Where each operation's body holds the payment token.
+TOKEN_PATH = {"placeOrder": ("payment", "token"), "chargePayment": ("token",), "createCharge": ("token",)}
+
+
+def _issued_payment_token(case: Any) -> None:
+    path = TOKEN_PATH.get(case.operation.definition.raw.get("operationId", ""))
+    holder = case.body
+    for name in (path or ())[:-1]:
+        holder = holder.get(name) if isinstance(holder, dict) else None
+    if path is None or not isinstance(holder, dict):
+        return
+    token = holder.get(path[-1])
+    if isinstance(token, str) and PAYMENT_TOKEN.fullmatch(token):
+        holder[path[-1]] = "tok_visa"
+        case.body = case.body
+
+
 def _ordered_price_range(case: Any) -> None:
     query = case.query or {}
     low, high = query.get("minPrice"), query.get("maxPrice")
@@ -177,6 +200,7 @@ def _one_line_per_product(case: Any) -> None:
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    _issued_payment_token(case)
     if case.method.upper() == "POST" and case.path == "/api/orders":
         _one_line_per_product(case)
     if case.method.upper() == "GET" and case.path == "/api/products":
