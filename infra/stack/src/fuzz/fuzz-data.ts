@@ -66,21 +66,27 @@ async function count(gateway: string, token: string, list: 'orders' | 'notificat
 export async function seedLists(gateway: string, token: string, waitMs = 30_000): Promise<SeededLists> {
   const productId = await orderableProduct(gateway, token);
   for (let n = 0; n < 2; n++) {
-    const res = await call(`${gateway}/api/orders`, token, {
-      method: 'POST',
-      headers: { 'idempotency-key': `fuzz-seed-${randomUUID()}` },
-      body: {
-        items: [{ productId, quantity: 1 }],
-        shippingAddress: {
-          name: 'Fuzz',
-          line1: '1 Main St',
-          city: 'Springfield',
-          postalCode: '12345',
-          country: 'US',
+    const key = `fuzz-seed-${randomUUID()}`;
+    // The same key again after a 503/504 (a busy machine): the order is placed once.
+    let res: { status: number } = { status: 0 };
+    for (let attempt = 0; attempt < 5 && (attempt === 0 || res.status >= 500); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
+      res = await call(`${gateway}/api/orders`, token, {
+        method: 'POST',
+        headers: { 'idempotency-key': key },
+        body: {
+          items: [{ productId, quantity: 1 }],
+          shippingAddress: {
+            name: 'Fuzz',
+            line1: '1 Main St',
+            city: 'Springfield',
+            postalCode: '12345',
+            country: 'US',
+          },
+          payment: { token: 'tok_visa' },
         },
-        payment: { token: 'tok_visa' },
-      },
-    });
+      });
+    }
     if (res.status >= 300) throw new Error(`placing a fuzz order answered ${res.status}`);
   }
   const deadline = Date.now() + waitMs;
