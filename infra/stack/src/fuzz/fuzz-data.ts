@@ -67,9 +67,13 @@ export async function seedLists(gateway: string, token: string, waitMs = 30_000)
   const productId = await orderableProduct(gateway, token);
   for (let n = 0; n < 2; n++) {
     const key = `fuzz-seed-${randomUUID()}`;
-    // The same key again after a 503/504 (a busy machine): the order is placed once.
+    // The same key again after a 503/504 or a 409 in progress (a busy machine): one order.
     let res: { status: number } = { status: 0 };
-    for (let attempt = 0; attempt < 5 && (attempt === 0 || res.status >= 500); attempt++) {
+    for (
+      let attempt = 0;
+      attempt < 5 && (attempt === 0 || res.status >= 500 || res.status === 409);
+      attempt++
+    ) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
       res = await call(`${gateway}/api/orders`, token, {
         method: 'POST',
