@@ -2,7 +2,7 @@ import path from 'node:path';
 import { repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
 import { failureCount, failureDetails, type FuzzTargetResult } from '../src/fuzz/fuzz-report';
 import { fuzzInternal, fuzzPublic, INTERNAL_SERVICES, type FuzzRunOptions } from '../src/fuzz/fuzz-run';
-import { DEFAULT_SETTINGS, type FuzzSettings } from '../src/fuzz/run-schemathesis';
+import { DEFAULT_SETTINGS, FUZZ_DATABASE_SUFFIX, type FuzzSettings } from '../src/fuzz/run-schemathesis';
 import { ensureSchemathesis } from '../src/native/schemathesis-venv';
 import { offsetPorts, testStackEnv } from './support/stack-env';
 
@@ -59,7 +59,12 @@ describe('the public and internal contracts, fuzzed from outside', () => {
   let stateDir = '';
 
   beforeAll(async () => {
-    const env = testStackEnv(PORTS, 'fuzz');
+    // Databases of its own: the internal run charges orders that never existed, which the
+    // journey test's audit of the shared surge_* databases would rightly report.
+    const env: Record<string, string> = {
+      ...testStackEnv(PORTS, 'fuzz'),
+      SURGE_DATABASE_SUFFIX: FUZZ_DATABASE_SUFFIX,
+    };
     stateDir = env.SURGE_STATE_DIR!;
     // The runner finds the admin and the services through the same variables as the stack.
     Object.assign(process.env, env);

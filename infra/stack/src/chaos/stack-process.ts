@@ -113,7 +113,7 @@ export function assertNetworkFaultsOn(): void {
 export async function ensureStack(
   log: (line: string) => void,
   tag: string,
-  options: { networkFaults?: boolean } = {},
+  options: { networkFaults?: boolean; databaseSuffix?: string } = {},
 ): Promise<StackProcess | undefined> {
   if (await gatewayAnswers()) return undefined;
   const faults = options.networkFaults === true;
@@ -128,5 +128,6 @@ export async function ensureStack(
     RATE_LIMIT_IP_MAX: '1000000',
     LOG_LEVEL: 'warn',
     ...(faults ? { SURGE_NETWORK_FAULTS: 'on' } : {}),
+    ...(options.databaseSuffix ? { SURGE_DATABASE_SUFFIX: options.databaseSuffix } : {}),
   });
 }

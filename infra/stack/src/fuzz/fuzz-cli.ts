@@ -17,7 +17,7 @@ import { surgePaths } from '../native/paths';
 import { ensureSchemathesis } from '../native/schemathesis-venv';
 import { failureCount, writeFuzzReport, type FuzzTargetResult } from './fuzz-report';
 import { fuzzInternal, fuzzPublic, type FuzzRunOptions } from './fuzz-run';
-import { DEFAULT_SETTINGS } from './run-schemathesis';
+import { DEFAULT_SETTINGS, FUZZ_DATABASE_SUFFIX } from './run-schemathesis';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const TARGETS = ['public', 'internal'] as const;
@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     ),
     log,
   };
-  const stack = await ensureStack(log, 'fuzz');
+  // A stack of its own gets databases of its own: the internal run charges invented
+  // orders, which the audit of a shop's databases must not find (stack-context.ts).
+  const stack = await ensureStack(log, 'fuzz', { databaseSuffix: FUZZ_DATABASE_SUFFIX });
   let results: FuzzTargetResult[];
   try {
     log(

@@ -9,6 +9,9 @@ export interface FuzzSettings {
   maxExamples: number;
 }
 
+/** The databases a fuzzed stack writes to: surge_<service>_fuzz (stack-context.ts, databaseSuffix). */
+export const FUZZ_DATABASE_SUFFIX = '_fuzz';
+
 export const DEFAULT_SETTINGS: FuzzSettings = { seed: 14, maxExamples: 40 };
 
 export interface SchemathesisRun {
