@@ -43,7 +43,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
                 attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
                 updated_at = now()
           WHERE id = $1 AND status = $10 AND version = $11
-            AND provider_charge_id IS NOT DISTINCT FROM $12::uuid
+            AND provider_charge_id IS NOT DISTINCT FROM $12::text
             AND captured_at IS NOT DISTINCT FROM $13::timestamptz
             AND declined_at IS NOT DISTINCT FROM $14::timestamptz
             AND refunded_at IS NOT DISTINCT FROM $15::timestamptz
