@@ -14,6 +14,8 @@ const dir = process.env.PG_ROUND_TRIP_DIR;
 const service = /services\/([^/]+)\//.exec(process.argv[1] ?? '')?.[1];
 if (dir && service) {
   let count = 0;
+  /** Round trips by statement shape (its first words), to tell which ones a change removed. */
+  const shapes = {};
   const patched = new WeakSet();
   const load = Module._load;
   Module._load = function loadAndCount(request, ...rest) {
@@ -23,6 +25,9 @@ if (dir && service) {
       const query = exported.Client.prototype.query;
       exported.Client.prototype.query = function countedQuery(...args) {
         count += 1;
+        const text = typeof args[0] === 'string' ? args[0] : (args[0]?.text ?? '?');
+        const shape = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+        shapes[shape] = (shapes[shape] ?? 0) + 1;
         return query.apply(this, args);
       };
     }
@@ -30,7 +35,7 @@ if (dir && service) {
   };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${service}-${process.pid}.json`);
-  setInterval(() => fs.writeFileSync(file, JSON.stringify({ service, count })), 250).unref();
+  setInterval(() => fs.writeFileSync(file, JSON.stringify({ service, count, shapes })), 250).unref();
 }
 
 // `--cpu-prof` is not allowed in NODE_OPTIONS: the same profile through the inspector,
@@ -47,7 +52,10 @@ if (profileDir && service) {
     session.post('Profiler.stop', (error, result) => {
       if (error) return;
       fs.mkdirSync(profileDir, { recursive: true });
-      fs.writeFileSync(path.join(profileDir, `${service}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      fs.writeFileSync(
+        path.join(profileDir, `${service}-${process.pid}.cpuprofile`),
+        JSON.stringify(result.profile),
+      );
     });
   });
 }

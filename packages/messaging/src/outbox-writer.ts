@@ -22,7 +22,17 @@ export async function appendToOutbox<T extends EventType>(
   await tx.query(
     `INSERT INTO outbox (id, topic, message_key, event_type, source, subject, data, headers, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [event.id, row.topic, event.subject, event.type, event.source, event.subject, row.data, row.headers, event.time],
+    [
+      event.id,
+      row.topic,
+      event.subject,
+      event.type,
+      event.source,
+      event.subject,
+      row.data,
+      row.headers,
+      event.time,
+    ],
   );
   traceOutboxRows([row]);
   return event;

@@ -30,7 +30,9 @@ export async function chargePayment(deps: PaymentDeps, request: ChargeRequest): 
   //    provider call at a time per order. Dying here: the lease runs out, a retry claims.
   //    The first charge of an order does both in one statement (the intent is born
   //    leased); a retry, or a payment that exists already, takes the two steps.
-  const claim = (await deps.payments.recordClaimedIntent(intentOf(request), deps.attemptLeaseMs)) ?? (await claimExisting(deps, request));
+  const claim =
+    (await deps.payments.recordClaimedIntent(intentOf(request), deps.attemptLeaseMs)) ??
+    (await claimExisting(deps, request));
   if ('settled' in claim) return answerFor(claim.settled);
 
   // 3. Ask the provider, key = order id. Protects: one capture at the provider across

@@ -34,7 +34,9 @@ export async function commitOrder(db: Queryable, orderId: string): Promise<Commi
   if (rows[0]?.committed) return { kind: 'committed' };
   const current = await statusOf(db, orderId);
   if (!current) return { kind: 'not-found' };
-  return current.status === 'COMMITTED' ? { kind: 'committed' } : { kind: 'conflict', status: current.status };
+  return current.status === 'COMMITTED'
+    ? { kind: 'committed' }
+    : { kind: 'conflict', status: current.status };
 }
 
 export async function releaseOrder(tx: Queryable, orderId: string): Promise<ReleaseOutcome> {
