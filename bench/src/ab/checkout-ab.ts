@@ -205,6 +205,8 @@ async function checkout(shop: Shop, customer: Customer): Promise<number> {
 interface Turn {
   label: string;
   paid: number;
+  /** Answers of every status in the closed loop. */
+  answered: number;
   perSecond: number;
   idleP50Ms: number;
   cpuMs: Map<string, number>;
@@ -295,7 +297,8 @@ async function turn(options: Options, label: string, root: string, round: number
       const busy = after - (tripsBefore.get(service) ?? 0);
       trips.set(service, (busy - quiet) / paid);
     }
-    return { label, paid, perSecond: paid / elapsed, idleP50Ms, cpuMs, roundTrips: trips };
+    const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+    return { label, paid, answered, perSecond: paid / elapsed, idleP50Ms, cpuMs, roundTrips: trips };
   } finally {
     await stack.stop();
     fs.rmSync(counterDir, { recursive: true, force: true });
@@ -304,7 +307,10 @@ async function turn(options: Options, label: string, root: string, round: number
 
 const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(2));
 
-function report(turns: Turn[]): string {
+function report(all: Turn[]): string {
+  // A turn whose checkouts were refused (the shared Redis's per-IP limit, which other
+  // engineers' load runs from 127.0.0.1 also draw on) measured something else: left out.
+  const turns = all.filter((t) => t.paid >= 0.95 * t.answered);
   const labels = [...new Set(turns.map((t) => t.label))];
   const median = (label: string, pick: (t: Turn) => number | undefined) => {
     const values = turns
