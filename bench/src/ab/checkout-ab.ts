@@ -11,7 +11,7 @@
  *   (pg-round-trip-counter.cjs), less what the same stack sends when idle for as long;
  * - the latency of one checkout at a time.
  *
- * Usage: tsx bench/src/ab/checkout-ab.ts --build before=/path/a --build after=/path/b
+ * Usage: npm run bench -- checkout-ab --build before=/path/a --build after=/path/b
  *        [--rounds 2] [--seconds 15] [--clients 8] [--idle 30] [--profile dir]
  * Ports: the SURGE_*_PORT variables of the caller (one engineer's offset).
  */
@@ -350,8 +350,19 @@ function report(all: Turn[]): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+/** `npm run bench -- checkout-ab <arguments>`: runs the turns and prints the table. */
+export async function checkoutAb(argv: string[]): Promise<void> {
+  let options: Options;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(
+      `${(error as Error).message}\nusage: npm run bench -- checkout-ab --build <label>=<built repository> ` +
+        '[--build ...] [--rounds 2] [--seconds 15] [--clients 8] [--idle 30] [--profile <dir>]\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
   if (!options.adminUrl) options.adminUrl = (await ensurePostgres({})).adminUrl;
   const turns: Turn[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
@@ -369,8 +380,3 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${report(turns)}\n`);
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
