@@ -24,6 +24,8 @@ export interface Statement {
  * set on the checkout row the worker's abandon statement re-checks, so one of them wins.
  */
 export function createOrderStatement(order: NewOrder, now: Date): Statement {
+  // `now` only fills the draft the event is built from (the event carries no timestamp);
+  // the row's timestamps are the database's, as everywhere else.
   const created: Order = {
     ...order,
     status: 'PENDING',
@@ -38,15 +40,15 @@ export function createOrderStatement(order: NewOrder, now: Date): Statement {
     updatedAt: now,
   };
   const events = [prepareOutboxRow(orderEvent('order.created', created))];
-  const outbox = outboxInsert(events, 11, 'EXISTS (SELECT 1 FROM created)');
+  const outbox = outboxInsert(events, 10, 'EXISTS (SELECT 1 FROM created)');
   return {
     sql: `WITH claimed AS (
             UPDATE checkout_requests SET order_created = true
              WHERE order_id = $1 AND state = 'IN_PROGRESS' RETURNING order_id
           ), created AS (
             INSERT INTO orders (id, user_id, status, items, total_cents, currency, shipping_address, payment_token,
-                                stock_state, next_attempt_at, payment_deadline, version, created_at, updated_at)
-            SELECT $1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9, 1, $10, $10 FROM claimed
+                                stock_state, next_attempt_at, payment_deadline, version)
+            SELECT $1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9, 1 FROM claimed
             RETURNING ${ORDER_COLUMNS}
           ), announced AS (${outbox.sql})
           SELECT ${ORDER_COLUMNS} FROM created`,
@@ -60,7 +62,6 @@ export function createOrderStatement(order: NewOrder, now: Date): Statement {
       order.paymentToken,
       order.firstAttemptAt,
       order.paymentDeadline,
-      now,
       ...outbox.values,
     ],
     events,
@@ -93,7 +94,8 @@ export function applyTransition(known: Order, transition: Transition, now: Date)
  * computed here from `known` and written only if the row still holds every value
  * `known` has (status, version and each saga field), so nothing anyone wrote since is
  * overwritten. When the guard does not match, the statement writes nothing and the
- * caller takes the general path, which reads the row under its lock.
+ * caller takes the general path, which reads the row under its lock. `updated_at` is the
+ * caller's clock here (the stored answer shows it, and is computed before the statement).
  */
 export function knownTransitionStatement(
   known: Order,
