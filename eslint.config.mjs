@@ -1,7 +1,10 @@
 // Flat config: typescript-eslint's recommended rules on every workspace package, plus the
 // import rules that enforce what the layout promises (docs/architecture.md).
 import tseslint from 'typescript-eslint';
-import { noCrossWorkspaceRelativeImport } from './scripts/eslint/workspace-boundaries.mjs';
+import {
+  noCrossWorkspaceRelativeImport,
+  noUnexportedWorkspaceImport,
+} from './scripts/eslint/workspace-boundaries.mjs';
 
 const SERVICES = [
   'gateway',
@@ -36,11 +39,20 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.surge/**', 'coverage/**', 'load-tests/**'] },
   ...tseslint.configs.recommended,
   {
-    plugins: { surge: { rules: { 'no-cross-workspace-relative-import': noCrossWorkspaceRelativeImport } } },
+    plugins: {
+      surge: {
+        rules: {
+          'no-cross-workspace-relative-import': noCrossWorkspaceRelativeImport,
+          'no-unexported-workspace-import': noUnexportedWorkspaceImport,
+        },
+      },
+    },
     rules: {
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Another workspace is reached by its package name and only through what it exports.
       'surge/no-cross-workspace-relative-import': 'error',
+      'surge/no-unexported-workspace-import': 'error',
     },
   },
   // No service imports another service's code, in its source or its tests; the one
@@ -91,17 +103,6 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    // Still reaching into infra/stack by relative path: the benches drive the stack's own
-    // modules, and deploy-config checks every service's config parser. They move to
-    // package imports once @surge/stack exports those modules; listed here, not hidden.
-    files: [
-      'bench/src/**/*.ts',
-      'infra/stack/test/deploy-config.test.ts',
-      'services/notification/test/dlq-cli.test.ts',
-    ],
-    rules: { 'surge/no-cross-workspace-relative-import': 'off' },
   },
   {
     files: ['infra/stack/**', 'bench/**', 'scripts/**', 'test/**', '**/test/**', '*.cjs', '*.mjs', '*.js'],

@@ -17,10 +17,20 @@ const workspaces = groups
   .concat(path.join(__dirname, 'bench'))
   .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 
+// Each entry a package exports (`.`, or a subpath such as `@surge/stack/native`) maps to
+// the source of what it builds: `./dist/native/index.js` is `src/native/index.ts`. A
+// deep import the package does not export maps to nothing and fails, as it would in Node.
 const moduleNameMapper = {};
 for (const dir of workspaces) {
-  const { name } = require(path.join(dir, 'package.json'));
-  moduleNameMapper[`^${name.replace('/', '\\/')}$`] = path.join(dir, 'src', 'index.ts');
+  const { name, exports: entries = { '.': { default: './dist/index.js' } } } = require(
+    path.join(dir, 'package.json'),
+  );
+  for (const [subpath, target] of Object.entries(entries)) {
+    const built = typeof target === 'string' ? target : target.default;
+    const source = built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+    const specifier = path.posix.join(name, subpath).replace(/[/.]/g, (c) => `\\${c}`);
+    moduleNameMapper[`^${specifier}$`] = path.join(dir, source);
+  }
 }
 
 const transform = {

@@ -1,12 +1,13 @@
 /**
  * Side-by-side benchmarks, one command each:
  *
- *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | login-cost | service-reads | all
+ *   npm run bench -- gateway-vs-nginx | checkout-vs-pgbench | event-latency | footprint | storefront-pages | generator-cost | login-cost | service-reads | black-friday-capacity | all
  *
  * Each writes docs/results/bench-<name>.md and .json with its figures, the goal, the
  * machine and the exact command. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
  * BENCH_CONNECTIONS, BENCH_SERVER_CPU, BENCH_CLIENT_CPU (see docs/benchmarks.md).
  */
+import { blackFridayCapacity } from './benches/black-friday-capacity';
 import { checkoutVsPgbench } from './benches/checkout-vs-pgbench';
 import { eventLatency } from './benches/event-latency';
 import { footprint } from './benches/footprint';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>>
   'generator-cost': generatorCost,
   'login-cost': loginCost,
   'service-reads': serviceReads,
+  'black-friday-capacity': blackFridayCapacity,
 };
 
 async function main(): Promise<void> {

@@ -47,3 +47,63 @@ export const noCrossWorkspaceRelativeImport = {
     };
   },
 };
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** Every workspace package's name and the subpaths its `exports` field offers (`.`, `./native`). */
+function workspaceExports() {
+  const dirs = ['packages', 'services', 'infra']
+    .flatMap((group) =>
+      fs
+        .readdirSync(path.join(repoRoot, group), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => path.join(repoRoot, group, entry.name)),
+    )
+    .concat(path.join(repoRoot, 'bench'));
+  const exported = new Map();
+  for (const dir of dirs) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const { name, exports: entries } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    exported.set(name, new Set(entries ? Object.keys(entries) : ['.']));
+  }
+  return exported;
+}
+
+let exportsCache;
+
+export const noUnexportedWorkspaceImport = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'a workspace package is imported only through what its package.json exports' },
+    messages: {
+      unexported:
+        "'{{source}}' is not an entry {{name}} exports ({{entries}}); export the module from the package instead of reaching into it.",
+    },
+    schema: [],
+  },
+  create(context) {
+    exportsCache ??= workspaceExports();
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('@surge/')) return;
+      const [scope, bare, ...rest] = source.split('/');
+      const name = `${scope}/${bare}`;
+      const entries = exportsCache.get(name);
+      if (!entries) return;
+      const subpath = rest.length === 0 ? '.' : `./${rest.join('/')}`;
+      if (entries.has(subpath)) return;
+      context.report({
+        node: node.source,
+        messageId: 'unexported',
+        data: { source, name, entries: [...entries].map((entry) => path.posix.join(name, entry)).join(', ') },
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};

@@ -3,12 +3,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { prepareShop } from '../../../infra/stack/src/chaos/prepare-shop';
-import { startStack } from '../../../infra/stack/src/chaos/stack-process';
-import type { Customer } from '../../../infra/stack/src/chaos/traffic';
-import { ensurePostgres } from '../../../infra/stack/src/native/postgres';
-import { devPassword } from '../../../infra/stack/src/native/provision';
-import { findRepoRoot, surgePaths, logFile } from '../../../infra/stack/src/native/paths';
+import { prepareShop, startStack, type Customer } from '@surge/stack/chaos';
+import { ensurePostgres, devPassword, findRepoRoot, surgePaths, logFile } from '@surge/stack/native';
 import {
   cpuSecondsByGroup,
   machineBusySeconds,

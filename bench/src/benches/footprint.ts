@@ -1,6 +1,5 @@
-import { prepareShop } from '../../../infra/stack/src/chaos/prepare-shop';
-import { runTraffic } from '../../../infra/stack/src/chaos/traffic';
-import { surgePaths } from '../../../infra/stack/src/native/paths';
+import { prepareShop, runTraffic } from '@surge/stack/chaos';
+import { surgePaths } from '@surge/stack/native';
 import { measureStack, type StackMemory } from '../lib/memory';
 import { sleep } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';

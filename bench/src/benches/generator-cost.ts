@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureLocust } from '../../../infra/stack/src/native/locust-venv';
-import { consoleLog } from '../../../infra/stack/src/native/log';
-import { findRepoRoot } from '../../../infra/stack/src/native/paths';
+import { ensureLocust, consoleLog, findRepoRoot } from '@surge/stack/native';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { sleep, spawnPinned, waitForHttp, type Started } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createScryptHasher } from '../../../services/user/src/domain/password-hasher';
-import { DEFAULT_LOGIN_THROTTLE, backOffMs } from '../../../services/user/src/domain/login-throttle';
+import { DEFAULT_LOGIN_THROTTLE, backOffMs, createScryptHasher } from '@surge/user';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
 

@@ -2,11 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toPublicJwk } from '@surge/auth';
 import { createTestKeyPair } from '@surge/testing';
-import { findRepoRoot } from '../../../infra/stack/src/native/paths';
-import { ensurePostgres, stopPostgres } from '../../../infra/stack/src/native/postgres';
-import { provisionDatabase } from '../../../infra/stack/src/native/provision';
-import { ensureRedis, stopRedis } from '../../../infra/stack/src/native/redis';
-import { redisServiceUrl } from '../../../infra/stack/src/native/redis-acl';
+import {
+  findRepoRoot,
+  ensurePostgres,
+  stopPostgres,
+  provisionDatabase,
+  ensureRedis,
+  stopRedis,
+  redisServiceUrl,
+} from '@surge/stack/native';
 import { summarizeProfile, type ProfileWindow } from '../lib/cpu-profile';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';

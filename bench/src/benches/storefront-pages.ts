@@ -1,6 +1,6 @@
-import { readServiceRecords, serviceOf } from '../../../infra/stack/src/services/service-records';
-import { surgePaths } from '../../../infra/stack/src/native/paths';
-import { gatewayAnswers, gatewayUrl } from '../../../infra/stack/src/chaos/stack-process';
+import { readServiceRecords, serviceOf } from '@surge/stack/services';
+import { surgePaths } from '@surge/stack/native';
+import { gatewayAnswers, gatewayUrl } from '@surge/stack/chaos';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import { readServiceRecords } from '../../../infra/stack/src/services/service-records';
-import { readRunRecord } from '../../../infra/stack/src/native/run-state';
-import { COMPONENTS, type SurgePaths } from '../../../infra/stack/src/native/paths';
+import { readServiceRecords } from '@surge/stack/services';
+import { readRunRecord, COMPONENTS, type SurgePaths } from '@surge/stack/native';
 
 export interface ProcessMemory {
   pid: number;

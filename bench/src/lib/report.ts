@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findRepoRoot } from '../../../infra/stack/src/native/paths';
+import { findRepoRoot } from '@surge/stack/native';
 import { describeMachine, type MachineInfo } from './machine';
 import { benchEnvPrefix, type BenchSettings } from './settings';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findRepoRoot } from '../../../infra/stack/src/native/paths';
+import { findRepoRoot } from '@surge/stack/native';
 
 export interface RunningStack {
   /** The npm process: the root of the launcher's process tree. */

@@ -1,7 +1,4 @@
-import { aptInstall } from '../../../infra/stack/src/native/apt';
-import { which } from '../../../infra/stack/src/native/exec';
-import { consoleLog } from '../../../infra/stack/src/native/log';
-import { surgePaths } from '../../../infra/stack/src/native/paths';
+import { aptInstall, which, consoleLog, surgePaths } from '@surge/stack/native';
 
 /** A command-line tool and the Debian package that ships it. */
 const PACKAGES = {

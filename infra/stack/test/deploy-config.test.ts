@@ -5,14 +5,14 @@ import { AppError } from '@surge/errors';
 import { createHttpApp } from '@surge/http-kit';
 import { createLogger } from '@surge/logger';
 
-import { loadConfig as gatewayConfig } from '../../../services/gateway/src/config';
-import { loadConfig as notificationConfig } from '../../../services/notification/src/config';
-import { loadConfig as orderConfig } from '../../../services/order/src/config';
-import { loadConfig as providerConfig } from '../../../services/payment-provider/src/config';
-import { loadConfig as paymentConfig } from '../../../services/payment/src/config';
-import { loadConfig as productConfig } from '../../../services/product/src/config';
-import { loadConfig as storefrontConfig } from '../../../services/storefront/src/config';
-import { loadConfig as userConfig } from '../../../services/user/src/config';
+import { loadConfig as gatewayConfig } from '@surge/gateway';
+import { loadConfig as notificationConfig } from '@surge/notification';
+import { loadConfig as orderConfig } from '@surge/order';
+import { loadConfig as providerConfig } from '@surge/payment-provider';
+import { loadConfig as paymentConfig } from '@surge/payment';
+import { loadConfig as productConfig } from '@surge/product';
+import { loadConfig as storefrontConfig } from '@surge/storefront';
+import { loadConfig as userConfig } from '@surge/user';
 import { SERVICE_SPECS } from '../src/services/service-specs';
 import {
   containerEnv,

@@ -30,13 +30,13 @@ describe('RemoteJwks', () => {
   it('loads the keys of a key set that keeps the contract', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     body = { keys: [toPublicJwk(publicKey, 'k1')] };
-    const jwks = new RemoteJwks({ client, path: '/api/auth/jwks' });
+    const jwks = new RemoteJwks({ client });
     expect((await jwks.keyFor('k1'))?.asymmetricKeyType).toBe('rsa');
   });
 
   it('takes no key from a key set outside the contract: the issuer counts as unavailable', async () => {
     body = { keys: [{ kty: 'EC', kid: 'k1', crv: 'P-256', x: 'x', y: 'y' }] };
-    const jwks = new RemoteJwks({ client, path: '/api/auth/jwks' });
+    const jwks = new RemoteJwks({ client });
     const attempt = jwks.keyFor('k1');
     await expect(attempt).rejects.toBeInstanceOf(DependencyError);
     await expect(attempt).rejects.toMatchObject({ cause: expect.any(UpstreamContractError) });

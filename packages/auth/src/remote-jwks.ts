@@ -1,14 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { getJwksRoute, readAnswer } from '@surge/contracts';
+import { getJwksRoute } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
-import type { ServiceClient } from '@surge/http-client';
+import { callRoute, type ServiceClient } from '@surge/http-client';
 import type { Logger } from '@surge/logger';
 import { fromPublicJwk } from './jwk';
 import type { KeySource } from './token-verifier';
 
 export interface RemoteJwksOptions {
   client: ServiceClient;
-  path: string;
   /** An unknown kid triggers a refresh at most this often, so garbage kids cannot flood the issuer. */
   minRefreshIntervalMs?: number;
   /** Keys are re-read this often even when every kid is known (rotation removes old keys). */
@@ -54,11 +53,7 @@ export class RemoteJwks implements KeySource {
     try {
       // Read against the JWKS contract (auth-api.ts): a key set that does not parse is an
       // UpstreamContractError, and the keys we have stay in use.
-      const response = readAnswer(
-        'user',
-        getJwksRoute,
-        await this.options.client.call({ path: this.options.path }),
-      );
+      const response = await callRoute(this.options.client, 'user', getJwksRoute, {});
       if (response.status !== 200) throw new Error(`JWKS answered ${response.status}`);
       const next = new Map<string, KeyObject>();
       for (const jwk of response.body.keys) next.set(jwk.kid, fromPublicJwk(jwk));

@@ -1,6 +1,6 @@
-import { issueServiceTokenRoute, readAnswer, SERVICE_TOKEN_PATH } from '@surge/contracts';
+import { issueServiceTokenRoute } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
-import type { CallOptions, CallResult, ServiceCaller } from '@surge/http-client';
+import { callRoute, type CallOptions, type CallResult, type ServiceCaller } from '@surge/http-client';
 import type { Logger } from '@surge/logger';
 
 export interface ServiceTokensOptions {
@@ -9,7 +9,6 @@ export interface ServiceTokensOptions {
   /** This service's name: its OAuth client id, and the `sub` of its tokens. */
   clientId: string;
   clientSecret: string;
-  path?: string;
   /** Budget of one token request. */
   timeoutMs?: number;
   logger?: Logger;
@@ -78,23 +77,17 @@ export class ServiceTokens {
     const startedAt = this.now();
     // The answer is read against the token endpoint's contract (auth-api.ts): a body that
     // does not parse is an UpstreamContractError, never a token taken on trust.
-    const answer = readAnswer(
-      'user',
-      issueServiceTokenRoute,
-      await this.options.issuer.call({
-        method: 'POST',
-        path: this.options.path ?? SERVICE_TOKEN_PATH,
-        body: {
-          grant_type: 'client_credentials',
-          client_id: this.options.clientId,
-          client_secret: this.options.clientSecret,
-          audience,
-        },
-        timeoutMs: this.options.timeoutMs ?? 2_000,
-        // Asking twice only mints two tokens.
-        idempotent: true,
-      }),
-    );
+    const answer = await callRoute(this.options.issuer, 'user', issueServiceTokenRoute, {
+      body: {
+        grant_type: 'client_credentials',
+        client_id: this.options.clientId,
+        client_secret: this.options.clientSecret,
+        audience,
+      },
+      timeoutMs: this.options.timeoutMs ?? 2_000,
+      // Asking twice only mints two tokens.
+      idempotent: true,
+    });
     if (answer.status !== 200) {
       const reason = 'error' in answer.body ? ` ${answer.body.error}` : '';
       throw new DependencyError(

@@ -51,6 +51,14 @@ export const currencyCode = z
   .refine(isCurrencyCode, 'is not an ISO 4217 currency Surge accepts');
 
 /**
+ * The same, with the currencies listed in the documents generated from it (`enum`): the
+ * refinement is invisible to JSON Schema, and "any three capitals" promised the internal
+ * APIs' callers codes they refuse (schemathesis sent one to the payment provider). The
+ * public API's fields say it with their own description (public/common.ts acceptedCurrency).
+ */
+export const listedCurrencyCode = currencyCode.meta({ enum: [...CURRENCY_CODES] });
+
+/**
  * An amount in minor units as "12.34 USD", "1500 JPY" or "1.250 KWD": exact (integer
  * arithmetic, no floating point) and the same in every locale. A code outside the
  * list (data written before currencies were checked) has no known exponent, so the

@@ -7,3 +7,4 @@ export * from './kafka-access';
 export * from './ids';
 export * from './internal';
 export * from './public';
+export * from './openapi-files';

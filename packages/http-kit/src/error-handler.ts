@@ -11,12 +11,17 @@ import { internalError, sendProblem } from './problem-details';
  */
 export function routeNotFound(): RequestHandler {
   return (req, res, next) => {
-    const allowed = allowedMethods(routerStack(req.app), req.path);
+    // The path from the app's root: mounted under a prefix (a service's `/internal`),
+    // req.path is the rest below it, which no route of the app's stack matches.
+    const allowed = allowedMethods(routerStack(req.app), `${req.baseUrl}${req.path}`);
     if (allowed.size > 0 && !allowed.has(req.method)) {
       const allow = [...allowed].sort().join(', ');
       res.setHeader('Allow', allow);
       next(
-        new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}; allowed: ${allow}`),
+        new AppError(
+          'METHOD_NOT_ALLOWED',
+          `${req.method} is not allowed on ${req.baseUrl}${req.path}; allowed: ${allow}`,
+        ),
       );
       return;
     }

@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@surge/logger';
-import { runWithContext } from '@surge/logger';
+import { runWithContext, type RequestContext } from '@surge/logger';
 import { writeAccessLog } from './access-log';
 import { deadline } from './deadline';
 import { captureRouteTemplates, httpMetrics } from './http-metrics';
@@ -42,7 +42,17 @@ export function requestBasics(options: RequestBasicsOptions): RequestHandler {
       writeAccessLog(options.logger, req, res, seconds);
     });
     const badId = requestIdProblem(req);
-    if (badId) return void runWithContext({ requestId: id }, () => sendProblem(res, badId));
-    runWithContext({ requestId: id }, () => checkDeadline(req, res, next));
+    const context = logContext(id, res.locals.logTraceId);
+    if (badId) return void runWithContext(context, () => sendProblem(res, badId));
+    runWithContext(context, () => checkDeadline(req, res, next));
   };
+}
+
+/**
+ * The request's log context. `res.locals.logTraceId` is set by a listener that traces
+ * without an active span (the gateway's, for a request it did not sample), so its lines
+ * still carry the trace id the services log under.
+ */
+function logContext(requestId: string, traceId: unknown): RequestContext {
+  return typeof traceId === 'string' ? { requestId, traceId } : { requestId };
 }

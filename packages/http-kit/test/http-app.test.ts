@@ -3,7 +3,7 @@ import { DependencyError, NotFoundError } from '@surge/errors';
 import { createLogger } from '@surge/logger';
 import { ServiceClient } from '@surge/http-client';
 import { Router } from 'express';
-import { createHttpApp, startServer, type RunningServer } from '../src';
+import { createHttpApp, routeNotFound, startServer, type RunningServer } from '../src';
 
 /** The kit's common behaviour, through real HTTP on port 0. */
 let server: RunningServer;
@@ -48,6 +48,11 @@ beforeAll(async () => {
       things.get('/:id', (req, res) => void res.json({ id: req.params.id }));
       things.put('/:id', (_req, res) => void res.status(204).end());
       app.use('/things', things);
+      // As the services mount their internal API: its own 404/405 right after it.
+      const internal = Router();
+      internal.post('/reservations', (_req, res) => void res.status(201).json({}));
+      app.use('/internal', internal);
+      app.use('/internal', routeNotFound());
       app.get('/bug', () => {
         throw new Error('SELECT * FROM secrets failed at line 3');
       });
@@ -82,6 +87,12 @@ describe('the HTTP kit', () => {
     const bare = await fetch(`${server.url}/bare`);
     expect(bare.status).toBe(405);
     expect(bare.headers.get('allow')).toBe('POST');
+
+    // Under a mount point with its own routeNotFound (schemathesis' TRACE found a 404 here).
+    const mounted = await fetch(`${server.url}/internal/reservations`, { method: 'DELETE' });
+    expect(mounted.status).toBe(405);
+    expect(mounted.headers.get('allow')).toBe('POST');
+    expect((await fetch(`${server.url}/internal/nothing`, { method: 'POST' })).status).toBe(404);
 
     const unknown = await fetch(`${server.url}/things/42/parts`);
     expect(unknown.status).toBe(404);

@@ -37,6 +37,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       if (context?.requestId) fields.requestId = context.requestId;
       if (context?.userId) fields.userId = context.userId;
       if (context?.caller) fields.caller = context.caller;
+      // An active span's ids (a field source) win; they name the same trace.
+      if (context?.traceId) fields.trace_id = context.traceId;
       for (const source of fieldSources) Object.assign(fields, source());
       return fields;
     },

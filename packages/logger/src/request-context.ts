@@ -9,6 +9,12 @@ export interface RequestContext {
   userId?: string;
   /** The calling service, on internal routes (its verified service token's subject). */
   caller?: string;
+  /**
+   * The trace id of a request traced without an active span: the gateway's listener
+   * samples before it makes a span, so an unsampled request has an id but no span for
+   * the telemetry's field source to read (packages/telemetry, edge-request-trace.ts).
+   */
+  traceId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

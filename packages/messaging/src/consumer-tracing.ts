@@ -16,7 +16,7 @@ export interface ConsumerSpan {
  * a poison message still gets its span.
  */
 export function startConsumerSpan(
-  { topic, partition, message }: EachMessagePayload,
+  { topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>,
   groupId: string,
 ): ConsumerSpan {
   const parent = contextFromTraceparent(kafkaHeader(message.headers, 'traceparent'));
@@ -36,6 +36,44 @@ export function startConsumerSpan(
         ...(eventId ? { 'messaging.message.id': eventId } : {}),
         ...(message.key ? { 'messaging.kafka.message.key': message.key.toString() } : {}),
         ...(eventType ? { 'surge.event.type': eventType } : {}),
+      },
+    },
+    parent,
+  );
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/**
+ * One CONSUMER span for a partition batch applied in one transaction: the child of the
+ * first message's producer context, linked to every message's, so each event's trace
+ * leads to the batch that applied it.
+ */
+export function startBatchSpan(
+  messages: ReadonlyArray<Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>>,
+  groupId: string,
+): ConsumerSpan {
+  const first = messages[0]!;
+  const contexts = messages.map(({ message }) =>
+    contextFromTraceparent(kafkaHeader(message.headers, 'traceparent')),
+  );
+  const links = contexts.flatMap((linked) => {
+    const spanContext = trace.getSpanContext(linked);
+    return spanContext ? [{ context: spanContext }] : [];
+  });
+  const parent = contexts[0]!;
+  const span = messagingTracer().startSpan(
+    `${first.topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': first.topic,
+        'messaging.destination.partition.id': String(first.partition),
+        'messaging.consumer.group.name': groupId,
+        'messaging.operation.type': 'process',
+        'messaging.batch.message_count': messages.length,
+        'messaging.kafka.offset': Number(first.message.offset),
       },
     },
     parent,

@@ -1,47 +1,84 @@
 import { context, type Span } from '@opentelemetry/api';
-import type { Consumer, EachMessagePayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@surge/logger';
 import { runWithContext } from '@surge/logger';
 import { fromKafkaMessage, PoisonMessageError, type AnyCloudEvent } from './cloud-event';
-import { recordDeadLetter, recordFailedAttempt, startConsumerSpan } from './consumer-tracing';
+import { recordDeadLetter, recordFailedAttempt, startBatchSpan, startConsumerSpan } from './consumer-tracing';
+import { applyInboxBatch, InboxGroupCommit, type InboxBatchHandler } from './inbox-batch';
 import { ensureTopics, type Kafka } from './kafka';
+import { OffsetCommitter } from './offset-committer';
 
 type DeadLetter = (
   topic: string,
   message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> },
 ) => Promise<void>;
 
-export interface EventConsumerOptions {
+/** One message of a partition batch, where it came from. */
+interface Positioned {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
+type Handle = (event: AnyCloudEvent) => Promise<void>;
+
+/**
+ * How events are applied: `handle` one at a time (it owns its transactions and side
+ * effects, e.g. sending mail after its commit), or `inbox`: a partition batch in one
+ * transaction with one inbox statement (inbox-batch.ts), for effects that are rows.
+ */
+export type EventHandling = { handle: Handle; inbox?: never } | { inbox: InboxBatchHandler; handle?: never };
+
+export type EventConsumerOptions = EventConsumerSettings & EventHandling;
+
+interface EventConsumerSettings {
   kafka: Kafka;
   groupId: string;
   topics: readonly string[];
   logger: Logger;
-  handle: (event: AnyCloudEvent) => Promise<void>;
   /** Attempts before a failing message goes to `<topic>.dlq`. */
   maxAttempts?: number;
   fromBeginning?: boolean;
   /** Told the source topic of every message moved to its dead-letter topic (a metric). */
   onDeadLetter?: (topic: string) => void;
+  /**
+   * Partitions handled at the same time (order holds within each, as it must for one
+   * key's events). With `handle`, 1 by default, so a handler that relies on one event at
+   * a time keeps it; with `inbox`, 12: the batches of every partition fetched together
+   * are applied in one transaction (InboxGroupCommit), and their offsets committed in
+   * one request.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** At most this many messages per inbox transaction (a batch is cut into such chunks). */
+  maxBatchSize?: number;
 }
 
+/** Pause before a crashed consumer that kafkajs gave up on is started again. */
+const RESTART_AFTER_CRASH_MS = 5_000;
+
 /**
- * A consumer in a group (instances share partitions). Offsets are committed only after
- * `handle` has stored its effect; handlers must be idempotent (an inbox row in the same
- * transaction), because a crash before the commit redelivers. A message that keeps
- * failing, or can never be decoded, is copied to `<topic>.dlq` with the error, and the
- * partition moves on.
+ * A consumer in a group (instances share partitions), fed a batch per partition (kafkajs
+ * `eachBatch`). Offsets are resolved only after a message's effect is stored and committed
+ * after that (by kafkajs after each batch with `handle`, in the background with `inbox`);
+ * handlers must be idempotent (an inbox row in the same transaction), because a crash
+ * before the offset commit redelivers. With `inbox`, the batches of every partition
+ * fetched together are applied in one transaction with their inbox rows: a redelivered
+ * batch claims and applies only what was not committed before, so the effect stays
+ * exactly once. A message that keeps failing, or can never be decoded, is copied to
+ * `<topic>.dlq` with the error, and the partition moves on.
  *
  * Each message is handled inside a `<topic> process` span whose parent is the producer's
  * context from the `traceparent` header; dead-letter copies keep that header, so a
  * replayed message joins the original trace again.
  */
-/** Pause before a crashed consumer that kafkajs gave up on is started again. */
-const RESTART_AFTER_CRASH_MS = 5_000;
-
 export class EventConsumer {
   private consumer: Consumer | undefined;
+  private readonly groupCommit: InboxGroupCommit | undefined;
+  private committer: OffsetCommitter | undefined;
 
-  constructor(private readonly options: EventConsumerOptions) {}
+  constructor(private readonly options: EventConsumerOptions) {
+    this.groupCommit = options.inbox ? new InboxGroupCommit(options.inbox) : undefined;
+  }
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
@@ -68,12 +105,20 @@ export class EventConsumer {
     // Creating the topics (and their dead-letter topics) first closes that race.
     await ensureTopics(kafka, topics);
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
+    const deadLetter: DeadLetter = async (topic, message) => {
+      await producer.send({ topic, acks: -1, messages: [message] });
+    };
+    // With `handle`, kafkajs commits what was resolved after each batch (and before
+    // rethrowing a failure). With `inbox`, the committer does it in the background, off
+    // the path of the next fetch. Either way, never for a message whose effect is not stored.
+    const committer = this.options.inbox ? new OffsetCommitter(this.options.logger) : undefined;
+    this.committer = committer;
     await this.consumer.run({
-      autoCommit: true,
-      eachMessage: (payload) =>
-        this.process(payload, async (topic, message) => {
-          await producer.send({ topic, acks: -1, messages: [message] });
-        }),
+      autoCommit: committer === undefined,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 12 : 1),
+      eachBatch: (payload) => this.processBatch(payload, deadLetter, committer),
     });
     this.stopProducer = () => producer.disconnect();
   }
@@ -85,7 +130,13 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
-    await this.consumer?.disconnect();
+    // Stop fetching and let the batches in hand finish, commit their offsets, then leave.
+    try {
+      await this.consumer?.stop();
+      await this.committer?.flush();
+    } finally {
+      await this.consumer?.disconnect();
+    }
     await this.stopProducer();
   }
 
@@ -108,19 +159,91 @@ export class EventConsumer {
     this.restartTimer.unref();
   }
 
-  private async process(payload: EachMessagePayload, deadLetter: DeadLetter): Promise<void> {
-    const traced = startConsumerSpan(payload, this.options.groupId);
+  private async processBatch(
+    payload: EachBatchPayload,
+    deadLetter: DeadLetter,
+    committer: OffsetCommitter | undefined,
+  ): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    const size = this.options.inbox ? (this.options.maxBatchSize ?? 500) : 1;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      // Stopping or rebalancing: leave the rest unresolved, it is redelivered to the next owner.
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages
+        .slice(start, start + size)
+        .map((message) => ({ topic, partition, message }));
+      await this.processChunk(chunk, deadLetter);
+      resolveOffset(chunk.at(-1)!.message.offset);
+      committer?.request(payload);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Applies a chunk of one partition. With `inbox`, in one transaction; when that fails
+   * (a message that cannot be decoded, an apply that throws, the database away), nothing
+   * of it was committed, and the chunk goes again one message per transaction with the
+   * usual retries, so only the failing message is retried or dead-lettered.
+   */
+  private async processChunk(chunk: Positioned[], deadLetter: DeadLetter): Promise<void> {
+    const { inbox } = this.options;
+    if (!inbox) {
+      for (const positioned of chunk) await this.processOne(positioned, deadLetter, this.options.handle!);
+      return;
+    }
+    if (await this.tryBatch(chunk)) return;
+    const handle: Handle = async (event) => {
+      await applyInboxBatch(inbox, [event]);
+    };
+    for (const positioned of chunk) await this.processOne(positioned, deadLetter, handle);
+  }
+
+  /** The whole chunk in one inbox transaction; false when it rolled back. */
+  private async tryBatch(chunk: Positioned[]): Promise<boolean> {
+    const events: AnyCloudEvent[] = [];
+    for (const positioned of chunk) {
+      try {
+        events.push(fromKafkaMessage(positioned.message));
+      } catch {
+        return false; // poison: the one-by-one pass dead-letters it
+      }
+    }
+    const traced = startBatchSpan(chunk, this.options.groupId);
     try {
-      await context.with(traced.context, () => this.handleOrDeadLetter(payload, deadLetter, traced.span));
+      await context.with(traced.context, () =>
+        runWithContext({ requestId: events[0]!.id }, () => this.groupCommit!.apply(events)),
+      );
+      return true;
+    } catch (error) {
+      const first = chunk[0]!;
+      recordFailedAttempt(traced.span, 1, error);
+      this.options.logger.warn(
+        { err: error, topic: first.topic, partition: first.partition, offset: first.message.offset },
+        'batch rolled back; applying its messages one by one',
+      );
+      return false;
+    } finally {
+      traced.span.end();
+    }
+  }
+
+  private async processOne(positioned: Positioned, deadLetter: DeadLetter, handle: Handle): Promise<void> {
+    const traced = startConsumerSpan(positioned, this.options.groupId);
+    try {
+      await context.with(traced.context, () =>
+        this.handleOrDeadLetter(positioned, deadLetter, traced.span, handle),
+      );
     } finally {
       traced.span.end();
     }
   }
 
   private async handleOrDeadLetter(
-    { topic, partition, message }: EachMessagePayload,
+    { topic, partition, message }: Positioned,
     deadLetter: DeadLetter,
     span: Span,
+    handle: Handle,
   ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const log = this.options.logger.child({ topic, partition, offset: message.offset });
@@ -134,7 +257,7 @@ export class EventConsumer {
         break;
       }
       try {
-        await runWithContext({ requestId: event.id }, () => this.options.handle(event));
+        await runWithContext({ requestId: event.id }, () => handle(event));
         return;
       } catch (error) {
         lastError = error;

@@ -6,6 +6,7 @@ export * from './event-consumer';
 export * from './kafka';
 export * from './paths';
 export * from './inbox';
+export * from './inbox-batch';
 export * from './start-outbox-relay';
 export * from './outbox-metrics';
 export { computeConsumerLag } from './consumer-lag';

@@ -37,6 +37,14 @@ export class OutboxRelay {
   private listener: PoolClient | undefined;
   private running = false;
   private wake: (() => void) | undefined;
+  /**
+   * A notification arrived since the last claim began. A NOTIFY that lands while a claim
+   * or a send is in flight would otherwise find no sleep to end, and its event would wait
+   * for the next poll (a second) whenever that claim had found nothing.
+   */
+  private notified = false;
+  /** Sent to Kafka, not marked yet: the next claim marks them in the same statement. */
+  private sent: string[] = [];
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {}
@@ -52,6 +60,12 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.markSent().catch((error: unknown) =>
+      this.options.logger.warn(
+        { err: error },
+        'could not mark the last batch published; it will be sent again',
+      ),
+    );
     await this.producer?.disconnect();
   }
 
@@ -76,7 +90,10 @@ export class OutboxRelay {
       this.wake?.();
     };
     client.on('error', onError);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
@@ -90,7 +107,7 @@ export class OutboxRelay {
       await client.query('LISTEN outbox');
       while (this.running && !broken) {
         const published = await this.publishBatch();
-        if (published === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        if (published === 0 && !this.notified) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       client.off('error', onError);
@@ -100,13 +117,24 @@ export class OutboxRelay {
     }
   }
 
-  /** Sends one batch in order; returns how many rows it published. */
+  /**
+   * Sends one batch in order; returns how many rows it published. The claim also marks
+   * the previous batch published (one statement, one round trip per batch instead of
+   * two): its SELECT sees the rows as they were before that UPDATE, so it leaves them
+   * out by id. Rows sent but not marked when the relay dies are sent again by the next
+   * leader, as before (at least once).
+   */
   private async publishBatch(): Promise<number> {
+    this.notified = false;
     const { rows } = await this.options.pool.query<OutboxRow>(
-      `SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at
-         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-      [this.options.batchSize ?? 200],
+      `WITH marked AS (
+         UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($2::uuid[])
+       )
+       SELECT id, seq, topic, message_key, event_type, source, subject, data, headers, created_at
+         FROM outbox WHERE published_at IS NULL AND NOT (id = ANY($2::uuid[])) ORDER BY seq LIMIT $1`,
+      [this.options.batchSize ?? 200, this.sent],
     );
+    this.sent = [];
     if (rows.length === 0 || !this.producer) return 0;
     const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
     const spans: PublishSpan[] = [];
@@ -137,11 +165,17 @@ export class OutboxRelay {
       endPublishSpans(spans, error);
       throw error;
     }
+    this.sent = rows.map((row) => row.id);
+    return rows.length;
+  }
+
+  private async markSent(): Promise<void> {
+    if (this.sent.length === 0) return;
     await this.options.pool.query(
       'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
-      [rows.map((row) => row.id)],
+      [this.sent],
     );
-    return rows.length;
+    this.sent = [];
   }
 
   private sleep(ms: number): Promise<void> {

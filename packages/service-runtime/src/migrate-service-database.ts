@@ -1,6 +1,4 @@
 import type { Logger } from '@surge/logger';
-import { messagingMigrationsDir } from '@surge/messaging';
-import { runMigrations } from '@surge/postgres';
 
 /**
  * A service's own migrations, then (when it publishes or consumes events) the outbox and
@@ -13,12 +11,14 @@ export async function migrateServiceDatabase(options: {
   messaging?: boolean;
   logger: Logger;
 }): Promise<void> {
+  // Loaded on use, as in service-kit.ts: importing the runtime costs no database driver.
+  const { runMigrations } = await import('@surge/postgres');
   const { databaseUrl, logger } = options;
   await runMigrations({ databaseUrl, dir: options.migrationsDir, logger });
   if (options.messaging)
     await runMigrations({
       databaseUrl,
-      dir: messagingMigrationsDir,
+      dir: (await import('@surge/messaging')).messagingMigrationsDir,
       logger,
       table: 'schema_migrations_messaging',
     });

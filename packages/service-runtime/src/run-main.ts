@@ -1,26 +1,31 @@
 import { stopOnSignals, type RunningServer } from '@surge/http-kit';
 import { createLogger, type Logger } from '@surge/logger';
 
+/**
+ * Where runMain finds the log level: the config's LOG_LEVEL (baseServiceEnv), or, for a
+ * config of another shape (the gateway's), where the service says.
+ */
+type LogLevelSource<C> = C extends { LOG_LEVEL: string }
+  ? { logLevel?: (config: C) => string }
+  : { logLevel: (config: C) => string };
+
 /** What runMain and the test harness need to know of a service. */
-export interface ServiceDefinition<C extends { LOG_LEVEL: string }, R extends RunningServer = RunningServer> {
+export type ServiceDefinition<C, R extends RunningServer = RunningServer> = {
   name: string;
   /** Parses and validates the environment, reporting every problem at once. */
   loadConfig(env: Record<string, string | undefined>): C;
   /** Wires and starts the service; tests call it with their own config on port 0. */
   start(config: C, logger: Logger): Promise<R>;
-}
+} & LogLevelSource<C>;
 
 /**
  * A service's process: config from `env`, the logger, the start, then a graceful stop on
  * SIGTERM or SIGINT. main.ts calls it with process.env and is the only code reading it.
  */
-export function runMain<C extends { LOG_LEVEL: string }>(
-  service: ServiceDefinition<C>,
-  env: Record<string, string | undefined>,
-): void {
+export function runMain<C>(service: ServiceDefinition<C>, env: Record<string, string | undefined>): void {
   const main = async () => {
     const config = service.loadConfig(env);
-    const logger = createLogger({ service: service.name, level: config.LOG_LEVEL });
+    const logger = createLogger({ service: service.name, level: logLevelOf(service, config) });
     const running = await service.start(config, logger);
     logger.info({ url: running.url, adminUrl: running.adminUrl }, `${service.name} listening`);
     stopOnSignals(running, logger);
@@ -34,4 +39,9 @@ export function runMain<C extends { LOG_LEVEL: string }>(
     );
     process.exit(1);
   });
+}
+
+/** ServiceDefinition's type requires `logLevel` whenever the config has no LOG_LEVEL. */
+function logLevelOf<C>(service: ServiceDefinition<C>, config: C): string {
+  return service.logLevel?.(config) ?? (config as { LOG_LEVEL: string }).LOG_LEVEL;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@surge/logger';
 import { startService, type ListenConfig, type ServiceKit } from './service-kit';
@@ -81,5 +81,57 @@ describe('the service runtime releases what a service opened', () => {
     });
 
     await expect(start).rejects.toThrow(/late job registered after the server started/);
+  });
+});
+
+describe('the service runtime serves a public listener in front of the app', () => {
+  it('answers its own paths, hands the rest to the app, and uses its server options', async () => {
+    class TaggedRequest extends IncomingMessage {
+      readonly tagged = true;
+    }
+    const running = await startService('runtime-test', logger, async (kit) =>
+      kit.serve(listen, {
+        routes: (app) => app.get('/from-app', (_req, res) => res.json({ by: 'app' })),
+        publicListener: (http) => ({
+          serverOptions: { IncomingMessage: TaggedRequest },
+          listener: (req, res) => {
+            if (req.url !== '/fast') return http.app(req, res);
+            res.end(JSON.stringify({ by: 'listener', tagged: (req as TaggedRequest).tagged }));
+          },
+        }),
+      }),
+    );
+    try {
+      const fast = await fetch(`${running.url}/fast`);
+      const fromApp = await fetch(`${running.url}/from-app`);
+      const missing = await fetch(`${running.url}/nowhere`);
+
+      expect(await fast.json()).toEqual({ by: 'listener', tagged: true });
+      expect(await fromApp.json()).toEqual({ by: 'app' });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('builds it once, at start, not per request', async () => {
+    let built = 0;
+    const running = await startService('runtime-test', logger, async (kit) =>
+      kit.serve(listen, {
+        routes: () => undefined,
+        publicListener: (http) => {
+          built += 1;
+          return { listener: http.app };
+        },
+      }),
+    );
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
+
+      expect(built).toBe(1);
+    } finally {
+      await running.stop();
+    }
   });
 });

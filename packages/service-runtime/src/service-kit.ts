@@ -5,19 +5,17 @@ import {
   createHttpApp,
   createMetricsRegistry,
   startServer,
+  type HttpApp,
   type HttpAppOptions,
   type ReadinessCheck,
   type RunningServer,
 } from '@surge/http-kit';
 import type { Logger } from '@surge/logger';
-import { createKafka, registerOutboxMetrics, startOutboxRelay } from '@surge/messaging';
-import {
-  createPool,
-  pingPostgres,
-  registerPoolMetrics,
-  type CreatePoolOptions,
-  type Pool,
-} from '@surge/postgres';
+// Types only at the top: pg, kafkajs and the outbox load when a service takes a step that
+// needs them (postgres, kafka, outboxRelay), so a service without a database or a broker
+// (the gateway) does not hold them in memory (15 MB of RSS, measured).
+import type { Kafka } from '@surge/messaging';
+import type { CreatePoolOptions, Pool } from '@surge/postgres';
 import { createRedis, pingRedis, type Redis } from '@surge/redis';
 import type { Registry } from 'prom-client';
 import { migrateServiceDatabase } from './migrate-service-database';
@@ -61,9 +59,20 @@ export interface JwtConfig {
   JWT_AUDIENCE: string;
 }
 
+/** The public listener's request handler and server options, when express's app alone is not it. */
+export type PublicListener = Pick<HttpApp, 'listener' | 'serverOptions'>;
+
 export type ServeOptions = Omit<HttpAppOptions, 'service' | 'logger' | 'registry' | 'readiness'> & {
   /** Checks beyond those the kit registered (postgres, and redis when asked). */
   readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Builds the public listener from the finished app, once, before the server starts: a
+   * service whose hot path runs in front of express's router (the gateway's proxy) hands
+   * the rest to `http.app`, and treats its own requests with the app's `basics` and
+   * `errorHandler`. Whatever it returns is the server's handler; the kit adds nothing
+   * per request. Unset: express's app is the listener.
+   */
+  publicListener?: (http: HttpApp) => PublicListener;
 };
 
 /**
@@ -96,6 +105,7 @@ export class ServiceKit {
 
   /** Migrations, then the pool: its metrics, readiness probe, and `end` last of all on stop. */
   async postgres(options: PostgresOptions): Promise<Pool> {
+    const { createPool, pingPostgres, registerPoolMetrics } = await import('@surge/postgres');
     await migrateServiceDatabase({ ...options, logger: this.logger });
     const pool = createPool({
       ...options.pool,
@@ -112,12 +122,15 @@ export class ServiceKit {
   /**
    * A Redis client as the service's ACL user (the user and password are in the URL).
    * `readiness`: whether the service is unready without it; a cache is not a reason.
+   * `autoPipelining`: one write per event-loop turn, for many small commands at once
+   * (createRedis says when it pays).
    */
-  redis(options: { url: string; keyPrefix?: string; readiness: boolean }): Redis {
+  redis(options: { url: string; keyPrefix?: string; readiness: boolean; autoPipelining?: boolean }): Redis {
     const redis = createRedis({
       url: options.url,
       logger: this.logger,
       ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+      ...(options.autoPipelining === undefined ? {} : { autoPipelining: options.autoPipelining }),
     });
     if (options.readiness) this.readiness.redis = () => pingRedis(redis);
     // quit() waits for a connection that may never come back; a dead link is just dropped.
@@ -150,7 +163,7 @@ export class ServiceKit {
     config: JwtConfig,
     options: { minRefreshIntervalMs?: number } = {},
   ): { user: TokenVerifier; service: ServiceTokenVerifier } {
-    const keys = new RemoteJwks({ client, path: '/api/auth/jwks', logger: this.logger, ...options });
+    const keys = new RemoteJwks({ client, logger: this.logger, ...options });
     const issuer = config.JWT_ISSUER;
     return {
       user: new TokenVerifier({ keys, issuer, audience: config.JWT_AUDIENCE }),
@@ -159,7 +172,8 @@ export class ServiceKit {
   }
 
   /** kafkajs as this service's principal, for its consumers and admin operations. */
-  kafka(config: KafkaConfig & { KAFKA_BROKERS: readonly string[] }): ReturnType<typeof createKafka> {
+  async kafka(config: KafkaConfig & { KAFKA_BROKERS: readonly string[] }): Promise<Kafka> {
+    const { createKafka } = await import('@surge/messaging');
     const sasl: KafkaSasl | undefined = kafkaSaslOf(config);
     return createKafka({
       brokers: [...config.KAFKA_BROKERS],
@@ -174,6 +188,7 @@ export class ServiceKit {
    * off (events then wait in the table for a relay that runs).
    */
   async outboxRelay(pool: Pool, config: KafkaConfig & { OUTBOX_RELAY: boolean }): Promise<void> {
+    const { registerOutboxMetrics, startOutboxRelay } = await import('@surge/messaging');
     registerOutboxMetrics(this.registry, pool, this.logger);
     const relay = await startOutboxRelay({
       service: this.name,
@@ -188,14 +203,15 @@ export class ServiceKit {
 
   /** The public app and the admin listener; the last step: nothing may be registered after it. */
   async serve(config: ListenConfig, options: ServeOptions): Promise<RunningServer> {
+    const { publicListener, ...appOptions } = options;
     const http = createHttpApp({
-      ...options,
+      ...appOptions,
       service: this.name,
       logger: this.logger,
       registry: this.registry,
       readiness: { ...this.readiness, ...options.readiness },
     });
-    this.running = await startServer(http, {
+    this.running = await startServer(publicListener ? { ...http, ...publicListener(http) } : http, {
       port: config.PORT,
       host: config.HOST,
       adminHost: config.ADMIN_HOST,

@@ -18,6 +18,14 @@ export interface TelemetryConfig {
    * gateway, `parent` for everything else.
    */
   sampling: 'parent' | 'edge';
+  /**
+   * Whether the process's public listener makes its server spans itself
+   * (edge-request-trace.ts) instead of the HTTP instrumentation, and its upstream calls'
+   * client spans instead of the undici instrumentation: the gateway's, unless development
+   * fault injection is on (then express serves every request, proxied ones included,
+   * and the instrumentations trace it as before). Absent: false.
+   */
+  listenerSpans?: boolean;
 }
 
 /** Where the process comes from, when OTEL_SERVICE_NAME / OTEL_SERVICE_VERSION are not set. */
@@ -56,6 +64,9 @@ export function readTelemetryConfig(
     sampling: 'parent',
   };
   config.sampling = sampling(env, config.serviceName, warnings);
+  // FAULT_INJECTION as @surge/config reads it ('true' or '1').
+  const faults = env.FAULT_INJECTION?.trim();
+  config.listenerSpans = config.serviceName === 'gateway' && faults !== 'true' && faults !== '1';
   return { config, warnings };
 }
 

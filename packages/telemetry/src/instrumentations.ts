@@ -21,8 +21,9 @@ export function isProbePath(path: string | undefined): boolean {
  * The gateway passes `expressRoutes: false`: its proxy chain is middleware only, so the
  * express instrumentation never made a span there, yet it wrapped every layer a request
  * passed and bound each callback to the context (about 2 % of the gateway's CPU in its
- * profile). The gateway's server span and its client span to the upstream are the HTTP
- * and undici instrumentations'.
+ * profile). With `listenerSpans` (the gateway, see config.ts) the HTTP server and undici
+ * are not instrumented: the gateway's listener makes its server span and its upstream
+ * calls' client spans itself (edge-request-trace.ts).
  *
  * kafkajs is deliberately not here. Surge publishes through the outbox relay, which sends
  * a batch of rows written by many earlier transactions: @opentelemetry/instrumentation-kafkajs
@@ -31,14 +32,21 @@ export function isProbePath(path: string | undefined): boolean {
  * itself (a publish span per row under the row's own context, a consumer span per message).
  */
 export function createInstrumentations(
-  options: { expressRoutes: boolean } = { expressRoutes: true },
+  options: { expressRoutes: boolean; listenerSpans?: boolean } = { expressRoutes: true },
 ): NodeSDKConfiguration['instrumentations'] {
   return [
     new HttpInstrumentation({
+      // The listener makes its server spans itself (edge-request-trace.ts): patched, the
+      // server would still pay the instrumentation's context and emitter binding for
+      // every request, even one it is told to ignore.
+      disableIncomingRequestInstrumentation: options.listenerSpans === true,
       ignoreIncomingRequestHook: (request) => isProbePath(request.url),
       ignoreOutgoingRequestHook: (request) => isProbePath(request.path ?? undefined),
     }),
-    new UndiciInstrumentation({ ignoreRequestHook: (request) => isProbePath(request.path) }),
+    // With listenerSpans the proxy injects its own traceparent per upstream call.
+    ...(options.listenerSpans
+      ? []
+      : [new UndiciInstrumentation({ ignoreRequestHook: (request) => isProbePath(request.path) })]),
     // Route handlers only. A span per middleware (request id, metrics, body parser...) and
     // per router doubles a trace's size and says little: every request passes the routers
     // mounted at '/' (health, ...), whose spans are named after their first route. Their

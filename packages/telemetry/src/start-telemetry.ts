@@ -4,6 +4,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { TelemetryConfig } from './config';
+import { EdgeDecisionSampler, setEdgePolicy } from './edge-policy';
 import { EdgeSampler } from './edge-sampler';
 import { createInstrumentations } from './instrumentations';
 
@@ -42,25 +43,41 @@ export function startTelemetry(
     // A request that arrives sampled (or not) keeps that decision across every service,
     // so a trace is never half recorded; only new traces are sampled by ratio. At the
     // edge (the gateway) a client's decision is not kept: edge-sampler.ts.
-    sampler:
+    // A listener that makes its own server spans (listenerSpans) has decided already.
+    sampler: new EdgeDecisionSampler(
       config.sampling === 'edge'
         ? new EdgeSampler(config.sampleRatio)
         : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    ),
     // Batches as the OTEL_BSP_* variables say (default: every 5 s or 512 spans).
     ...(options.spanProcessors
       ? { spanProcessors: options.spanProcessors }
       : { traceExporter: new OTLPTraceExporter({ url: config.tracesUrl }) }),
     instrumentations:
-      options.instrumentations ?? createInstrumentations({ expressRoutes: config.serviceName !== 'gateway' }),
+      options.instrumentations ??
+      createInstrumentations({
+        expressRoutes: config.serviceName !== 'gateway',
+        listenerSpans: config.listenerSpans === true,
+      }),
     // Traces only: metrics stay on prom-client's /metrics, logs on stdout. Without these
     // the SDK would also push metrics and logs over OTLP, which Jaeger refuses.
     metricReaders: [],
     logRecordProcessors: [],
   });
   sdk.start();
+  // The same decision the samplers above make, for the listener that decides first.
+  setEdgePolicy(
+    config.listenerSpans
+      ? { ratio: config.sampleRatio, followRemoteDecision: config.sampling === 'parent' }
+      : undefined,
+  );
   let stopping: Promise<void> | undefined;
   return {
     // An unreachable collector must not turn a clean shutdown into a failed one.
-    shutdown: () => (stopping ??= sdk.shutdown().catch(() => undefined)),
+    shutdown: () =>
+      (stopping ??= sdk
+        .shutdown()
+        .catch(() => undefined)
+        .finally(() => setEdgePolicy(undefined))),
   };
 }

@@ -5,3 +5,6 @@ export * from './tampered-cursors';
 export * from './eventually';
 export * from './test-kafka';
 export * from './test-service';
+export * from './stub-server';
+export * from './closed-port';
+export * from './public-contract';

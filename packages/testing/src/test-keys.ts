@@ -1,8 +1,6 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { getJwksRoute, issueServiceTokenRoute, serviceTokenRequest, stubAnswer } from '@surge/contracts';
+import { getJwksRoute, issueServiceTokenRoute, JWKS_PATH, stubAnswer } from '@surge/contracts';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
@@ -12,6 +10,7 @@ import {
   toPublicJwk,
   type Role,
 } from '@surge/auth';
+import { readStubBody, sendStubAnswer, startStubServer, stubRequest } from './stub-server';
 
 export interface TestKeyPair {
   kid: string;
@@ -64,7 +63,6 @@ export function signTestServiceToken(
 
 export interface JwksServer {
   url: string;
-  server: Server;
   /** The client ids and audiences of the service tokens it issued, in order. */
   tokenRequests: Array<{ clientId: string; audience: string }>;
   close(): Promise<void>;
@@ -73,47 +71,29 @@ export interface JwksServer {
 /**
  * Stands in for the user service as a service depends on it: `GET /api/auth/jwks` for
  * the given keys, and the service token endpoint, which signs with the first key for
- * any client (the real endpoint's checks are the user service's own tests).
+ * any client (the real endpoint's checks are the user service's own tests). Requests are
+ * read and answers checked with the contract (auth-api.ts), as every stub's are.
  */
 export async function serveJwks(keys: TestKeyPair[]): Promise<JwksServer> {
-  // Answers checked against the contract (packages/contracts, auth-api.ts), as every stub's are.
-  const body = JSON.stringify(
-    stubAnswer(getJwksRoute, 200, { keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)) }).body,
-  );
-  const tokenRequests: JwksServer['tokenRequests'] = [];
-  const server = createServer((req, res) => {
-    if (req.url === '/api/auth/jwks') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    } else if (req.url === SERVICE_TOKEN_PATH && req.method === 'POST' && keys[0]) {
-      const signer = keys[0];
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const form = serviceTokenRequest.parse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-        const clientId = String(form.client_id);
-        const audience = String(form.audience);
-        tokenRequests.push({ clientId, audience });
-        const token = signTestServiceToken(signer, { service: clientId, audience, expiresInSeconds: 300 });
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
-          JSON.stringify(
-            stubAnswer(issueServiceTokenRoute, 200, {
-              access_token: token,
-              token_type: 'Bearer',
-              expires_in: 300,
-            }).body,
-          ),
-        );
-      });
-    } else {
-      res.writeHead(404).end();
-    }
+  const keySet = stubAnswer(getJwksRoute, 200, {
+    keys: keys.map((pair) => toPublicJwk(pair.publicKey, pair.kid)),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    tokenRequests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const tokenRequests: JwksServer['tokenRequests'] = [];
+  const signer = keys[0];
+  const stub = await startStubServer(async (req, res) => {
+    if (req.url === JWKS_PATH) return sendStubAnswer(res, keySet);
+    if (req.url !== SERVICE_TOKEN_PATH || req.method !== 'POST' || !signer)
+      return void res.writeHead(404).end();
+    const form = stubRequest(issueServiceTokenRoute, (await readStubBody(req)) ?? {});
+    const clientId = String(form.client_id);
+    const audience = String(form.audience);
+    tokenRequests.push({ clientId, audience });
+    const token = signTestServiceToken(signer, { service: clientId, audience, expiresInSeconds: 300 });
+    res.setHeader('cache-control', 'no-store');
+    sendStubAnswer(
+      res,
+      stubAnswer(issueServiceTokenRoute, 200, { access_token: token, token_type: 'Bearer', expires_in: 300 }),
+    );
+  });
+  return { url: stub.url, tokenRequests, close: stub.close };
 }

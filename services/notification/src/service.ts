@@ -45,7 +45,7 @@ export async function startNotificationService(
       retry: true,
     });
     const verify = kit.verifiers(users, config);
-    const kafka = kit.kafka(config);
+    const kafka = await kit.kafka(config);
     const groupId = config.CONSUMER_GROUP;
     const lag = registerConsumerLagMetrics({
       kafka,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { testInfra, eventually } from '@surge/testing';
-import { dlq } from '../../../infra/stack/src/commands/dlq';
+import { dlq } from '@surge/stack/commands';
 import { closeKafka, events, publishRaw, toHeaders, watchTopic } from './support';
 
 /**

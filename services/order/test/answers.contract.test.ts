@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { contractViolations } from '@surge/contracts';
+import { expectPublicContract } from '@surge/testing';
 import {
   call,
   checkoutBody,
   placeOrder,
   startOrderHarness,
-  type Answer,
   type OrderHarness,
 } from './support/order-service';
 
@@ -20,40 +19,39 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-function expectContract(operationId: string, answer: Answer<unknown>, status: number): void {
-  expect(answer.status).toBe(status);
-  expect(contractViolations(operationId, answer.status, answer.body)).toEqual([]);
-}
-
 describe('the cart answers by the contract', () => {
   it('reads, fills, empties and refuses as documented', async () => {
     const product = h.product.addProduct(250, 10);
     const { token } = h.token();
 
-    expectContract('getCart', await call(h, 'GET', '/api/cart', { token }), 200);
-    expectContract(
+    expectPublicContract('getCart', await call(h, 'GET', '/api/cart', { token }), 200);
+    expectPublicContract(
       'setCartItem',
       await call(h, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 2 } }),
       200,
     );
-    expectContract(
+    expectPublicContract(
       'setCartItem',
       await call(h, 'PUT', `/api/cart/items/${randomUUID()}`, { token, body: { quantity: 1 } }),
       404,
     );
-    expectContract(
+    expectPublicContract(
       'setCartItem',
       await call(h, 'PUT', `/api/cart/items/${product.id}`, { token, body: { quantity: 0 } }),
       400,
     );
-    expectContract('removeCartItem', await call(h, 'DELETE', '/api/cart/items/not-a-uuid', { token }), 400);
-    expectContract(
+    expectPublicContract(
+      'removeCartItem',
+      await call(h, 'DELETE', '/api/cart/items/not-a-uuid', { token }),
+      400,
+    );
+    expectPublicContract(
       'removeCartItem',
       await call(h, 'DELETE', `/api/cart/items/${product.id}`, { token }),
       200,
     );
-    expectContract('clearCart', await call(h, 'DELETE', '/api/cart', { token }), 204);
-    expectContract('getCart', await call(h, 'GET', '/api/cart'), 401);
+    expectPublicContract('clearCart', await call(h, 'DELETE', '/api/cart', { token }), 204);
+    expectPublicContract('getCart', await call(h, 'GET', '/api/cart'), 401);
   });
 });
 
@@ -64,28 +62,28 @@ describe('orders answer by the contract', () => {
     const key = randomUUID();
 
     const paid = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }]), key);
-    expectContract('placeOrder', paid, 201);
-    expectContract(
+    expectPublicContract('placeOrder', paid, 201);
+    expectPublicContract(
       'placeOrder',
       await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 2 }]), key),
       422,
     );
-    expectContract(
+    expectPublicContract(
       'placeOrder',
       await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }], 'tok_decline')),
       402,
     );
-    expectContract(
+    expectPublicContract(
       'placeOrder',
       await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 5 }])),
       409,
     );
-    expectContract(
+    expectPublicContract(
       'placeOrder',
       await placeOrder(h, token, checkoutBody([{ productId: randomUUID(), quantity: 1 }])),
       404,
     );
-    expectContract(
+    expectPublicContract(
       'placeOrder',
       await call(h, 'POST', '/api/orders', { token, body: checkoutBody(undefined) }),
       400,
@@ -97,17 +95,17 @@ describe('orders answer by the contract', () => {
     const { token } = h.token();
     const placed = await placeOrder(h, token, checkoutBody([{ productId: product.id, quantity: 1 }]));
 
-    expectContract('listOrders', await call(h, 'GET', '/api/orders?limit=1', { token }), 200);
-    expectContract('listOrders', await call(h, 'GET', '/api/orders?cursor=', { token }), 400);
-    expectContract('getOrder', await call(h, 'GET', `/api/orders/${placed.body.id}`, { token }), 200);
-    expectContract('getOrder', await call(h, 'GET', `/api/orders/${randomUUID()}`, { token }), 404);
-    expectContract('getOrder', await call(h, 'GET', '/api/orders/nope', { token }), 400);
-    expectContract(
+    expectPublicContract('listOrders', await call(h, 'GET', '/api/orders?limit=1', { token }), 200);
+    expectPublicContract('listOrders', await call(h, 'GET', '/api/orders?cursor=', { token }), 400);
+    expectPublicContract('getOrder', await call(h, 'GET', `/api/orders/${placed.body.id}`, { token }), 200);
+    expectPublicContract('getOrder', await call(h, 'GET', `/api/orders/${randomUUID()}`, { token }), 404);
+    expectPublicContract('getOrder', await call(h, 'GET', '/api/orders/nope', { token }), 400);
+    expectPublicContract(
       'cancelOrder',
       await call(h, 'POST', `/api/orders/${placed.body.id}/cancel`, { token }),
       200,
     );
-    expectContract(
+    expectPublicContract(
       'cancelOrder',
       await call(h, 'POST', `/api/orders/${randomUUID()}/cancel`, { token }),
       404,

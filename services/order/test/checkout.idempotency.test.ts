@@ -152,12 +152,12 @@ describe('Idempotency-Key on a checkout from the cart (no items in the body)', (
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('when the cart is empty and the key is new, answers 400 and keeps the key free for a later checkout', async () => {
+  it('when the cart is empty and the key is new, answers 409 and keeps the key free for a later checkout', async () => {
     const product = h.product.addProduct(1000, 5);
     const { token } = h.token();
     const key = randomUUID();
     const empty = await placeOrder(h, token, checkoutBody(undefined), key);
-    expect(empty.status).toBe(400);
+    expect(empty.status).toBe(409);
     await fillCart(token, product.id);
     const placed = await placeOrder(h, token, checkoutBody(undefined), key);
     expect(placed.status).toBe(201);

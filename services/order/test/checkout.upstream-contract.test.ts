@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chargePaymentRoute } from '@surge/contracts';
 import { UpstreamContractError } from '@surge/errors';
 import { ServiceClient } from '@surge/http-client';
-import { eventually } from '@surge/testing';
+import { eventually, startAnswerStub, type AnswerStub } from '@surge/testing';
 import { createPaymentClient } from '../src/clients/payment-client';
 import { createProductClient } from '../src/clients/product-client';
 import {
@@ -76,52 +75,47 @@ describe('checkout when a neighbour answers outside its contract', () => {
 });
 
 describe('the order service’s clients against a server that breaks the contract', () => {
-  let server: Server;
-  let answer: { status: number; body: unknown } = { status: 200, body: {} };
+  let stub: AnswerStub;
   let client: ServiceClient;
   beforeAll(async () => {
-    server = createServer((_req, res) => {
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new ServiceClient({
-      name: 'product',
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    });
+    stub = await startAnswerStub();
+    client = new ServiceClient({ name: 'product', baseUrl: stub.url });
   });
   afterAll(async () => {
     await client.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stub.close();
   });
 
   it('a lookup whose items lack a currency is an UpstreamContractError naming the field', async () => {
-    answer = {
-      status: 200,
-      body: { items: [{ id: randomUUID(), sku: 'A', name: 'A', priceCents: 1, stock: 1 }] },
-    };
+    stub.breakContract(200, { items: [{ id: randomUUID(), sku: 'A', name: 'A', priceCents: 1, stock: 1 }] });
     const lookup = createProductClient(client).lookup([randomUUID()]);
     await expect(lookup).rejects.toBeInstanceOf(UpstreamContractError);
     await expect(lookup).rejects.toThrow(/items\.0\.currency/);
   });
 
   it('a 409 without the codes the reservation route answers is an UpstreamContractError', async () => {
-    answer = { status: 409, body: { code: 'INSUFFICIENT_STOCK' } };
+    stub.breakContract(409, { code: 'INSUFFICIENT_STOCK' });
     await expect(
       createProductClient(client).reserve(randomUUID(), [{ productId: randomUUID(), quantity: 1 }]),
     ).rejects.toMatchObject({ code: 'UPSTREAM_CONTRACT_VIOLATION', dependency: 'product' });
   });
 
   it('a release answered with a status the route does not declare is an UpstreamContractError', async () => {
-    answer = { status: 202, body: { status: 'RELEASED' } };
-    await expect(createProductClient(client).release(randomUUID())).rejects.toBeInstanceOf(
-      UpstreamContractError,
-    );
+    stub.breakContract(202, { status: 'RELEASED' });
+    const orderId = randomUUID();
+    await expect(createProductClient(client).release(orderId)).rejects.toBeInstanceOf(UpstreamContractError);
+    // The path is the route's template filled in: the one the contract documents.
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      url: `/internal/reservations/${orderId}/release`,
+    });
   });
 
   it('a charge answered 201 with an unreadable body is an unknown outcome, not a decline', async () => {
-    answer = { status: 201, body: { id: 42, status: 'CAPTURED' } };
+    stub.breakContract(201, { id: 42, status: 'CAPTURED' });
+    const orderId = randomUUID();
     const outcome = await createPaymentClient(client).charge({
-      orderId: randomUUID(),
+      orderId,
       userId: randomUUID(),
       amountCents: 100,
       currency: 'USD',
@@ -129,5 +123,31 @@ describe('the order service’s clients against a server that breaks the contrac
     });
     expect(outcome).toMatchObject({ kind: 'unknown' });
     expect(outcome.kind === 'unknown' && outcome.reason).toMatch(/outside its contract/);
+    // Keyed by the order id, as the payment service and the provider dedupe on it.
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/internal/payments/charge',
+      headers: { 'idempotency-key': orderId },
+    });
+  });
+
+  it('a well-formed capture is read as captured', async () => {
+    const orderId = randomUUID();
+    const paymentId = randomUUID();
+    stub.answer(chargePaymentRoute, 201, {
+      id: paymentId,
+      orderId,
+      status: 'CAPTURED',
+      amountCents: 100,
+      currency: 'USD',
+    });
+    const outcome = await createPaymentClient(client).charge({
+      orderId,
+      userId: randomUUID(),
+      amountCents: 100,
+      currency: 'USD',
+      token: 'tok_visa',
+    });
+    expect(outcome).toEqual({ kind: 'captured', paymentId });
   });
 });

@@ -1,5 +1,4 @@
-import { eventually } from '@surge/testing';
-import { createServer } from 'node:net';
+import { closedPort, eventually } from '@surge/testing';
 import { outboxEvents, paymentRows, providerCharges } from './assertions';
 import {
   charge,
@@ -98,12 +97,3 @@ describe('when the provider is unreachable', () => {
     );
   });
 });
-
-/** A port nothing listens on: bound, noted, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,39 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createChargeRoute } from '@surge/contracts';
 import { DependencyError, UpstreamContractError } from '@surge/errors';
 import { ServiceClient } from '@surge/http-client';
+import { startAnswerStub, type AnswerStub } from '@surge/testing';
 import { createProviderClient } from '../src/clients/provider-client';
 
 /**
- * The provider client against a real HTTP server that breaks the provider's contract
- * (packages/contracts/src/internal/provider-api.ts): every broken answer is an
- * UpstreamContractError, a DependencyError, which the charge use case reads as an
- * unknown outcome (the payment stays PENDING for a retry with the same key and the
- * reconciler), never as a capture or a decline.
+ * The provider client against a real HTTP server (@surge/testing's answer stub) that
+ * breaks the provider's contract (packages/contracts/src/internal/provider-api.ts): every
+ * broken answer is an UpstreamContractError, a DependencyError, which the charge use case
+ * reads as an unknown outcome (the payment stays PENDING for a retry with the same key and
+ * the reconciler), never as a capture or a decline.
  */
-let server: Server;
-let answer: { status: number; body: unknown } = { status: 200, body: {} };
+let stub: AnswerStub;
 let client: ServiceClient;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new ServiceClient({
-    name: 'payment-provider',
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  });
+  stub = await startAnswerStub();
+  client = new ServiceClient({ name: 'payment-provider', baseUrl: stub.url });
 });
 afterAll(async () => {
   await client.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await stub.close();
 });
 
-const charge = () =>
+const charge = (orderId: string = randomUUID()) =>
   createProviderClient(client).charge({
-    orderId: randomUUID(),
+    orderId,
     amountCents: 1_000,
     currency: 'USD',
     token: 'tok_visa',
@@ -41,22 +34,29 @@ const charge = () =>
 
 const captured = () => ({
   id: randomUUID(),
-  status: 'captured',
+  status: 'captured' as const,
   amountCents: 1_000,
   currency: 'USD',
   createdAt: new Date().toISOString(),
 });
 
 describe('the provider client when the provider breaks its contract', () => {
-  it('reads a well-formed capture', async () => {
+  it('reads a well-formed capture, asked for with the order id as the idempotency key', async () => {
     const body = captured();
-    answer = { status: 201, body };
-    await expect(charge()).resolves.toEqual({ chargeId: body.id, status: 'captured' });
+    const orderId = randomUUID();
+    stub.answer(createChargeRoute, 201, body);
+    await expect(charge(orderId)).resolves.toEqual({ chargeId: body.id, status: 'captured' });
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/v1/charges',
+      headers: { 'idempotency-key': orderId },
+      body: { amountCents: 1_000, currency: 'USD', token: 'tok_visa' },
+    });
   });
 
   it('a capture without its charge id is an UpstreamContractError (a dependency failure), not a capture', async () => {
     const { id: _id, ...withoutId } = captured();
-    answer = { status: 201, body: withoutId };
+    stub.breakContract(201, withoutId);
     const attempt = charge();
     await expect(attempt).rejects.toBeInstanceOf(UpstreamContractError);
     await expect(attempt).rejects.toBeInstanceOf(DependencyError);
@@ -67,28 +67,26 @@ describe('the provider client when the provider breaks its contract', () => {
   });
 
   it('a 402 that says "captured" is a contract violation, not a decline', async () => {
-    answer = { status: 402, body: captured() };
+    stub.breakContract(402, captured());
     await expect(charge()).rejects.toBeInstanceOf(UpstreamContractError);
   });
 
   it('a charge state the contract does not know ("pending") is a contract violation', async () => {
-    answer = {
-      status: 200,
-      body: {
-        ...captured(),
-        status: 'pending',
-        idempotencyKey: 'order-key-1',
-        refundId: null,
-        refundedAt: null,
-      },
-    };
+    stub.breakContract(200, {
+      ...captured(),
+      status: 'pending',
+      idempotencyKey: 'order-key-1',
+      refundId: null,
+      refundedAt: null,
+    });
     await expect(createProviderClient(client).findCharge('order-key-1')).rejects.toBeInstanceOf(
       UpstreamContractError,
     );
+    expect(stub.requests.at(-1)).toMatchObject({ method: 'GET', url: '/v1/charges/order-key-1' });
   });
 
   it('a status the route does not declare (200 to a charge) is a contract violation', async () => {
-    answer = { status: 200, body: captured() };
+    stub.breakContract(200, captured());
     await expect(charge()).rejects.toThrow(/answered 200, which its contract does not allow/);
   });
 });

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { contractViolations } from '@surge/contracts';
-import {
-  call,
-  createProduct,
-  newProduct,
-  startTestProductService,
-  type JsonResponse,
-  type TestProductService,
-} from './support';
+import { expectPublicContract } from '@surge/testing';
+import { call, createProduct, newProduct, startTestProductService, type TestProductService } from './support';
 
 /**
  * The catalog routes answer what the public contract (packages/contracts/src/public, the
@@ -20,50 +13,45 @@ beforeAll(async () => {
 });
 afterAll(() => service.stop());
 
-function expectContract(operationId: string, answer: JsonResponse<unknown>, status: number): void {
-  expect(answer.status).toBe(status);
-  expect(contractViolations(operationId, answer.status, answer.body)).toEqual([]);
-}
-
 describe('the catalog answers by the contract', () => {
   it('lists, reads and refuses as documented', async () => {
     const product = await createProduct(service);
 
-    expectContract('listProducts', await call(service.url, 'GET', '/api/products?limit=2'), 200);
-    expectContract(
+    expectPublicContract('listProducts', await call(service.url, 'GET', '/api/products?limit=2'), 200);
+    expectPublicContract(
       'listProducts',
       await call(service.url, 'GET', '/api/products?minPrice=9&maxPrice=1'),
       400,
     );
-    expectContract('listProducts', await call(service.url, 'GET', '/api/products?cursor='), 400);
-    expectContract('getProduct', await call(service.url, 'GET', `/api/products/${product.id}`), 200);
-    expectContract('getProduct', await call(service.url, 'GET', `/api/products/${randomUUID()}`), 404);
-    expectContract('getProduct', await call(service.url, 'GET', '/api/products/not-a-uuid'), 404);
-    expectContract('listCategories', await call(service.url, 'GET', '/api/categories'), 200);
+    expectPublicContract('listProducts', await call(service.url, 'GET', '/api/products?cursor='), 400);
+    expectPublicContract('getProduct', await call(service.url, 'GET', `/api/products/${product.id}`), 200);
+    expectPublicContract('getProduct', await call(service.url, 'GET', `/api/products/${randomUUID()}`), 404);
+    expectPublicContract('getProduct', await call(service.url, 'GET', '/api/products/not-a-uuid'), 404);
+    expectPublicContract('listCategories', await call(service.url, 'GET', '/api/categories'), 200);
   });
 
   it('an admin creates and changes products; a customer may not', async () => {
     const body = newProduct();
     const created = await call(service.url, 'POST', '/api/products', { token: service.adminToken, body });
 
-    expectContract('createProduct', created, 201);
-    expectContract(
+    expectPublicContract('createProduct', created, 201);
+    expectPublicContract(
       'createProduct',
       await call(service.url, 'POST', '/api/products', { token: service.adminToken, body }),
       409,
     );
-    expectContract(
+    expectPublicContract(
       'createProduct',
       await call(service.url, 'POST', '/api/products', { token: service.customerToken, body: newProduct() }),
       403,
     );
-    expectContract(
+    expectPublicContract(
       'createProduct',
       await call(service.url, 'POST', '/api/products', { body: newProduct() }),
       401,
     );
     const id = (created.body as { id: string }).id;
-    expectContract(
+    expectPublicContract(
       'updateProduct',
       await call(service.url, 'PATCH', `/api/products/${id}`, {
         token: service.adminToken,
@@ -71,12 +59,12 @@ describe('the catalog answers by the contract', () => {
       }),
       200,
     );
-    expectContract(
+    expectPublicContract(
       'updateProduct',
       await call(service.url, 'PATCH', `/api/products/${id}`, { token: service.adminToken, body: {} }),
       400,
     );
-    expectContract(
+    expectPublicContract(
       'updateProduct',
       await call(service.url, 'PATCH', `/api/products/${randomUUID()}`, {
         token: service.adminToken,

@@ -64,6 +64,25 @@ describe('the product service’s internal answers', () => {
     });
   });
 
+  it('a reserve for an order released before it reserved answers its tombstone as the contract says', async () => {
+    // schemathesis found it: release first (a saga compensating a reservation that never
+    // happened) leaves a RELEASED reservation without lines, and a late reserve answered it
+    // with `items: []`, which the contract's one-or-more lines refused (the order service's
+    // client read a contract violation).
+    const product = await createProduct(service, { stock: 5 });
+    const orderId = randomUUID();
+    expect(await answerOf(releaseReservationRoute, `/internal/reservations/${orderId}/release`)).toEqual({
+      status: 200,
+      body: { orderId, status: 'NONE' },
+    });
+    expect(
+      await answerOf(reserveStockRoute, reserveStockRoute.path, {
+        orderId,
+        items: [{ productId: product.id, quantity: 1 }],
+      }),
+    ).toEqual({ status: 200, body: { orderId, status: 'RELEASED', items: [] } });
+  });
+
   it('refusals are the declared problems: unknown products, short stock, two currencies, bad ids, no token', async () => {
     const [usd, eur] = await Promise.all([
       createProduct(service, { stock: 1 }),

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { createLogger } from '@surge/logger';
 import type { RunningServer } from '@surge/http-kit';
-import { testRedisUrl, uniqueSuffix } from '@surge/testing';
+import { closedPort, testRedisUrl, uniqueSuffix } from '@surge/testing';
 import { loadConfig } from '../src/config';
 import { startStorefront } from '../src/service';
 
@@ -11,14 +10,6 @@ import { startStorefront } from '../src/service';
  * shopper gets when the API is away. (The whole shop, API included, is the browser
  * suite: infra/stack/test/storefront.browser.e2e.test.ts.)
  */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('the storefront edge', () => {
   let running: RunningServer;
   let url: string;

@@ -14,7 +14,7 @@ import { DEFAULT_LOGIN_THROTTLE } from './domain/login-throttle';
 import { createScryptHasher } from './domain/password-hasher';
 import { assertNoDevelopmentAdmin, seedAdmin } from './domain/seed-admin';
 import { authRoutes } from './entry-points/http/auth-routes';
-import { serviceTokenRoutes } from './entry-points/http/service-token-routes';
+import { serviceTokenRoutes, tokenBodyErrors } from './entry-points/http/service-token-routes';
 import { userRoutes } from './entry-points/http/user-routes';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
 import { createServiceTokenSigner } from './security/service-token-signer';
@@ -66,6 +66,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
       routes: (app) => {
         // Before `authenticate`: clients authenticate here with their secret (HTTP Basic or
         // the body), not with a bearer token.
+        app.use(SERVICE_TOKEN_PATH, tokenBodyErrors());
         app.use(
           '/internal/auth',
           serviceTokenRoutes({

@@ -1,6 +1,5 @@
-import { contractViolations } from '@surge/contracts';
-import { uniqueEmail } from '@surge/testing';
-import { call, startTestUserService, type JsonResponse, type TestUserService } from './support';
+import { expectPublicContract, uniqueEmail } from '@surge/testing';
+import { call, startTestUserService, type TestUserService } from './support';
 
 /**
  * The auth and profile routes answer what the public contract (packages/contracts/src/public,
@@ -13,24 +12,19 @@ beforeAll(async () => {
 });
 afterAll(() => service.stop());
 
-function expectContract(operationId: string, answer: JsonResponse<unknown>, status: number): void {
-  expect(answer.status).toBe(status);
-  expect(contractViolations(operationId, answer.status, answer.body)).toEqual([]);
-}
-
 describe('auth and profile answer by the contract', () => {
   it('register, a taken email, a bad body and malformed JSON', async () => {
     const email = uniqueEmail('contract');
     const body = { email, password: 'correct horse battery', name: 'Contract Tester' };
 
-    expectContract('register', await call(service.url, 'POST', '/api/auth/register', { body }), 201);
-    expectContract('register', await call(service.url, 'POST', '/api/auth/register', { body }), 409);
-    expectContract(
+    expectPublicContract('register', await call(service.url, 'POST', '/api/auth/register', { body }), 201);
+    expectPublicContract('register', await call(service.url, 'POST', '/api/auth/register', { body }), 409);
+    expectPublicContract(
       'register',
       await call(service.url, 'POST', '/api/auth/register', { body: { ...body, extra: 1 } }),
       400,
     );
-    expectContract(
+    expectPublicContract(
       'register',
       await call(service.url, 'POST', '/api/auth/register', {
         raw: '{"email":',
@@ -53,8 +47,8 @@ describe('auth and profile answer by the contract', () => {
         body: { email, password },
       },
     );
-    expectContract('login', login, 200);
-    expectContract(
+    expectPublicContract('login', login, 200);
+    expectPublicContract(
       'login',
       await call(service.url, 'POST', '/api/auth/login', { body: { email, password: 'wrong password' } }),
       401,
@@ -62,20 +56,20 @@ describe('auth and profile answer by the contract', () => {
     const refreshed = await call(service.url, 'POST', '/api/auth/refresh', {
       body: { refreshToken: login.body.refreshToken },
     });
-    expectContract('refresh', refreshed, 200);
-    expectContract(
+    expectPublicContract('refresh', refreshed, 200);
+    expectPublicContract(
       'refresh',
       await call(service.url, 'POST', '/api/auth/refresh', {
         body: { refreshToken: login.body.refreshToken },
       }),
       401,
     );
-    expectContract('getJwks', await call(service.url, 'GET', '/api/auth/jwks'), 200);
+    expectPublicContract('getJwks', await call(service.url, 'GET', '/api/auth/jwks'), 200);
 
     const token = (refreshed.body as { accessToken: string }).accessToken;
-    expectContract('getMe', await call(service.url, 'GET', '/api/users/me', { token }), 200);
-    expectContract('getMe', await call(service.url, 'GET', '/api/users/me'), 401);
-    expectContract(
+    expectPublicContract('getMe', await call(service.url, 'GET', '/api/users/me', { token }), 200);
+    expectPublicContract('getMe', await call(service.url, 'GET', '/api/users/me'), 401);
+    expectPublicContract(
       'updateMe',
       await call(service.url, 'PATCH', '/api/users/me', {
         token,
@@ -83,8 +77,12 @@ describe('auth and profile answer by the contract', () => {
       }),
       200,
     );
-    expectContract('updateMe', await call(service.url, 'PATCH', '/api/users/me', { token, body: {} }), 400);
-    expectContract(
+    expectPublicContract(
+      'updateMe',
+      await call(service.url, 'PATCH', '/api/users/me', { token, body: {} }),
+      400,
+    );
+    expectPublicContract(
       'logout',
       await call(service.url, 'POST', '/api/auth/logout', {
         body: { refreshToken: (refreshed.body as { refreshToken: string }).refreshToken },

@@ -166,6 +166,36 @@ describe('POST /internal/auth/token refuses with a clear 4xx, never a 500', () =
     expect(typeof res.body.error_description).toBe('string');
   });
 
+  it.each([
+    ['no audience', { grant_type: 'client_credentials', client_id: 'order', client_secret: 'wrong' }],
+    ['audience and resource apart', { ...orderFor('product'), client_secret: 'wrong', resource: 'payment' }],
+  ])(
+    'a client that fails to authenticate gets 401 invalid_client before anything about its request (%s)',
+    async (_label, fields) => {
+      // schemathesis sent schema-valid requests with made-up credentials and got 400s for the
+      // audience: the client is checked first, so a stranger learns nothing of the targets.
+      const res = await tokenRequest(fields as Record<string, string>);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ error: 'invalid_client' });
+    },
+  );
+
+  it('a body that is not JSON is 400 invalid_request, with the error members every refusal here has', async () => {
+    // schemathesis found the body parser's plain MALFORMED_JSON problem here, outside the
+    // contract (RFC 6749 §5.2: every error answer of a token endpoint has `error`).
+    const res = await fetch(`${service.url}${SERVICE_TOKEN_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: 'MALFORMED_JSON',
+      error: 'invalid_request',
+      error_description: expect.any(String),
+    });
+  });
+
   it('a body that is neither form nor JSON is 415; nested form keys are 400', async () => {
     const text = await fetch(`${service.url}${SERVICE_TOKEN_PATH}`, {
       method: 'POST',

@@ -18,6 +18,12 @@ export interface SchemathesisRun {
   baseUrl: string;
   /** The schemathesis.toml of this target (auth, phases, per-operation headers). */
   configFile: string;
+  /**
+   * The hooks file (fuzz-tests/hooks.py): a fresh Idempotency-Key per request and real
+   * cursors, the two rules of the document no JSON Schema states. Loaded through
+   * schemathesis' SCHEMATHESIS_HOOKS.
+   */
+  hooksFile: string;
   /** Where the JSON report and the text output are written. */
   reportDir: string;
   settings: FuzzSettings;
@@ -68,7 +74,7 @@ export const ALL_CHECKS = [
 export const PHASES = ['examples', 'coverage', 'fuzzing', 'stateful'];
 
 /** The command line: every check, every phase, one worker (a 2-core machine runs the stack too). */
-export function schemathesisArgs(run: Omit<SchemathesisRun, 'env' | 'log'>): string[] {
+export function schemathesisArgs(run: Omit<SchemathesisRun, 'env' | 'log' | 'hooksFile'>): string[] {
   return [
     '--no-color',
     '--config-file',
@@ -109,6 +115,9 @@ export async function runSchemathesis(command: string, run: SchemathesisRun): Pr
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       PYTHONUNBUFFERED: '1',
+      SCHEMATHESIS_HOOKS: run.hooksFile,
+      // The hooks read first pages of lists from where the requests go.
+      SURGE_FUZZ_BASE_URL: run.baseUrl,
       ...run.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,6 +36,12 @@ export const getJwksRoute = {
   description: 'Cacheable for five minutes; a token with an unknown `kid` is a reason to fetch it again.',
   responses: {
     200: { description: 'The key set', body: jwks, headers: { 'Cache-Control': 'public, max-age=300' } },
+    // The key set needs no credentials, but a request that sends some has them checked, as
+    // on every route of the service.
+    401: problemAnswer('An `Authorization` header that is not a valid, current Bearer token', [
+      'INVALID_TOKEN',
+      'TOKEN_EXPIRED',
+    ]),
     ...COMMON_ANSWERS,
   },
 } as const satisfies RouteContract;
@@ -65,7 +71,12 @@ const tokenParameter = z.preprocess(
  * parameters are ignored (§3.2).
  */
 export const serviceTokenRequest = z.object({
-  grant_type: tokenParameter.describe('`client_credentials`'),
+  // Required, and the one grant there is: the document says so (a request without it, or
+  // with another, is refused: 400 invalid_request, unsupported_grant_type), while the
+  // endpoint keeps its own checks, which answer with RFC 6749's `error` codes.
+  grant_type: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().max(1024))
+    .meta({ description: '`client_credentials`', enum: ['client_credentials'] }),
   client_id: tokenParameter.describe('The calling service, unless given as HTTP Basic'),
   client_secret: tokenParameter.describe('Its secret, unless given as HTTP Basic'),
   audience: tokenParameter.describe('The service to call (or `resource`)'),

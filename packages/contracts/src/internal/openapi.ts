@@ -72,6 +72,9 @@ function parametersOf(route: RouteContract): JsonSchema[] {
   return [...of('path', route.params), ...of('header', route.headers)];
 }
 
+/** Health probes under their own tag; the service's API under its name. */
+const tagOf = (route: RouteContract): string => (route.path.startsWith('/health') ? 'health' : route.service);
+
 function operationOf(route: RouteContract): JsonSchema {
   const responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, answer]) => {
@@ -98,6 +101,7 @@ function operationOf(route: RouteContract): JsonSchema {
   const parameters = parametersOf(route);
   return {
     operationId: route.operationId,
+    tags: [tagOf(route)],
     summary: route.summary,
     description: route.description,
     ...(route.callers
@@ -137,8 +141,13 @@ export function internalOpenApi(service: InternalService): JsonSchema {
       version: '1.0.0',
       description: `${description} Generated from packages/contracts/src/internal by \`npm run contracts:openapi\`: do not edit.`,
       license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'The Surge maintainers' },
     },
     servers: [{ url: `http://127.0.0.1:${port}`, description: 'Local development' }],
+    tags: [
+      { name: service, description },
+      { name: 'health', description: 'Liveness and readiness, for orchestrators' },
+    ],
     paths,
     components: hasServiceAuth
       ? {

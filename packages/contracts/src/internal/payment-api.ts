@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../currencies';
+import { listedCurrencyCode } from '../currencies';
 import { idempotencyKey } from '../idempotency';
 import {
   COMMON_ANSWERS,
@@ -34,7 +34,7 @@ export const chargeRequest = z.strictObject({
   orderId: z.uuid(),
   userId: z.uuid(),
   amountCents,
-  currency: currencyCode.default('USD'),
+  currency: listedCurrencyCode.default('USD'),
   token: paymentToken,
 });
 export type ChargeRequest = z.input<typeof chargeRequest>;
@@ -49,7 +49,7 @@ export const chargeAnswer = z.object({
   orderId: z.uuid(),
   status: z.literal('CAPTURED').describe('A 201 always reports the capture it answers, also after a refund'),
   amountCents,
-  currency: currencyCode,
+  currency: listedCurrencyCode,
 });
 export type ChargeAnswer = z.infer<typeof chargeAnswer>;
 

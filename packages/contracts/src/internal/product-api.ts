@@ -93,21 +93,32 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 const oneCurrency = (reservation: { items: ReadonlyArray<{ currency: string }> }) =>
   new Set(reservation.items.map((line) => line.currency)).size <= 1;
 
-const reservationOf = <S extends z.ZodType<ReservationStatus>>(status: S) =>
+const reservationOf = <S extends z.ZodType<ReservationStatus>>(
+  status: S,
+  lines = z.array(reservationLine).min(1).max(MAX_LINES).describe('One line per product, in one currency'),
+) =>
   z
-    .object({
-      orderId: uuidAnswer,
-      status,
-      items: z.array(reservationLine).min(1).max(MAX_LINES).describe('One line per product, in one currency'),
-    })
+    .object({ orderId: uuidAnswer, status, items: lines })
     .refine(oneCurrency, { path: ['items'], message: 'the lines of a reservation share one currency' });
 
 /** 201: reserved now, or a repeat while the reservation is still RESERVED. */
 export const reservationAnswer = reservationOf(z.literal('RESERVED'));
 export type ReservationAnswer = z.infer<typeof reservationAnswer>;
 
-/** 200: a repeat for a reservation that was committed, released or returned since. */
-export const settledReservationAnswer = reservationOf(z.enum(['COMMITTED', 'RELEASED', 'RETURNED']));
+/**
+ * 200: a repeat for a reservation that was committed, released or returned since. A release
+ * that came first (a saga compensating a reserve it never saw answered) leaves a RELEASED
+ * reservation without lines, so a late reserve reserves nothing: its answer has no items.
+ */
+export const settledReservationAnswer = reservationOf(
+  z.enum(['COMMITTED', 'RELEASED', 'RETURNED']),
+  z
+    .array(reservationLine)
+    .max(MAX_LINES)
+    .describe(
+      'One line per product, in one currency; none for an order released before it reserved anything',
+    ),
+);
 
 const productIds = z.array(uuidAnswer).min(1);
 

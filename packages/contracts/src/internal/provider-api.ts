@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../currencies';
+import { listedCurrencyCode } from '../currencies';
 import { idempotencyKey } from '../idempotency';
 import { amountCents, paymentToken } from './payment-api';
 import { COMMON_ANSWERS, JSON_BODY_ANSWERS, problemAnswer, type RouteContract } from './route-contract';
@@ -12,7 +12,7 @@ import { COMMON_ANSWERS, JSON_BODY_ANSWERS, problemAnswer, type RouteContract } 
 
 export const providerChargeRequest = z.strictObject({
   amountCents,
-  currency: currencyCode,
+  currency: listedCurrencyCode,
   token: paymentToken,
 });
 export type ProviderChargeRequest = z.infer<typeof providerChargeRequest>;
@@ -24,7 +24,7 @@ export const providerChargeHeaders = z.object({
 const chargeFields = {
   id: z.uuid().describe('The charge id'),
   amountCents,
-  currency: currencyCode,
+  currency: listedCurrencyCode,
   createdAt: z.iso.datetime(),
 };
 
@@ -90,7 +90,7 @@ export const providerRefundAnswer = z.object({
   chargeId: z.uuid(),
   status: z.literal('refunded'),
   amountCents,
-  currency: currencyCode,
+  currency: listedCurrencyCode,
   refundedAt: z.iso.datetime(),
 });
 

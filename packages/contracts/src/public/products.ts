@@ -28,6 +28,17 @@ export const productIdParam = anyCaseUuid;
 const queryText = (max: number) =>
   z.string().max(max).trim().regex(PRINTABLE_OR_BLANK, 'must not contain control or format characters');
 
+/**
+ * A text filter where blank means absent, within its length limit: the document's maxLength
+ * is said of the text as sent, blank or not (101 no-break spaces as a 100-character
+ * `category` were taken as "no filter" and answered 200).
+ */
+const textFilter = (max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.length > max ? value : blankAsAbsent(value)),
+    queryText(max).optional(),
+  );
+
 /** The fields an admin writes (admin.ts builds the create and update bodies from them). */
 export const productFields = {
   sku: z
@@ -54,10 +65,10 @@ export const productFields = {
 /** A parameter the route does not take is a 400: a misspelt `?catgory=` answered the whole catalog. */
 export const listProductsQuery = z
   .strictObject({
-    q: blankIsAbsent(queryText(200)).meta({
+    q: textFilter(200).meta({
       description: 'Words to find in the name or description; blank is the same as absent.',
     }),
-    category: blankIsAbsent(queryText(100)).meta({ description: 'Only this category (exact name).' }),
+    category: textFilter(100).meta({ description: 'Only this category (exact name).' }),
     minPrice: blankIsAbsent(wholeNumber(0, MAX_PRICE_CENTS)).meta({
       description: 'Lowest `priceCents`, in minor units.',
     }),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '@surge/errors';
 import { createProductBody, updateProductBody } from './admin';
+import type { pageOf } from './common';
 import { cart, cartProductIdParam, setCartItemBody } from './cart';
 import { listNotificationsQuery, notificationList } from './notifications';
 import { healthSummary, liveness, readiness } from './operations';
@@ -127,6 +128,19 @@ const productLinks = (pointer: string): Record<string, Link> => ({
   },
 });
 
+/** A list's answer schema: `{items, nextCursor}` (common.ts's pageOf, named). */
+type PageSchema = ReturnType<typeof pageOf<z.ZodType>>;
+
+/**
+ * The answer of a paged list route, written once: 200 with one page of its items, and
+ * links from the page's first item when a client can act on it. Typed to take a page
+ * schema only, so a list route cannot answer a bare array by accident (listPayments,
+ * which answers one, states its own answer).
+ */
+function listAnswers(page: PageSchema, things: string, links?: Record<string, Link>): Record<number, Answer> {
+  return { 200: { description: `One page of ${things}.`, schema: page, ...(links ? { links } : {}) } };
+}
+
 const WRITES = new Set(['post', 'put', 'patch']);
 
 /**
@@ -251,9 +265,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
       'Public. While the catalog database is unreachable, a recent copy may answer (`x-cache: stale`).',
     access: 'public',
     query: listProductsQuery,
-    answers: {
-      200: { description: 'One page of products.', schema: productList, links: productLinks('/items/0/id') },
-    },
+    answers: listAnswers(productList, 'products', productLinks('/items/0/id')),
   },
   {
     operationId: 'createProduct',
@@ -386,7 +398,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
       400: ['VALIDATION_FAILED'],
       402: ['PAYMENT_DECLINED'],
       404: ['NOT_FOUND'],
-      409: ['INSUFFICIENT_STOCK', 'CURRENCY_MISMATCH', 'REQUEST_IN_PROGRESS'],
+      409: ['INSUFFICIENT_STOCK', 'CURRENCY_MISMATCH', 'REQUEST_IN_PROGRESS', 'CONFLICT'],
       422: ['IDEMPOTENCY_KEY_REUSED'],
     },
   },
@@ -398,7 +410,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     summary: 'Your orders, newest first',
     access: 'customer',
     query: listOrdersQuery,
-    answers: { 200: { description: 'One page of orders.', schema: orderList } },
+    answers: listAnswers(orderList, 'orders'),
   },
   {
     operationId: 'getOrder',
@@ -443,7 +455,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     summary: 'Messages sent to you, newest first',
     access: 'customer',
     query: listNotificationsQuery,
-    answers: { 200: { description: 'One page of notifications.', schema: notificationList } },
+    answers: listAnswers(notificationList, 'notifications'),
   },
   {
     operationId: 'getHealthSummary',

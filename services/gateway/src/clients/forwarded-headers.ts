@@ -94,10 +94,10 @@ export interface ForwardingFacts {
  * What a service receives: the client's end-to-end headers (authorization,
  * content-type, idempotency-key, if-none-match, ...) without any header of
  * CLIENT_MUST_NOT_SET, plus the gateway's own request id, deadline and forwarding
- * headers. Trace context is not forwarded: when the gateway traces, its undici
- * instrumentation injects the gateway's own span (which continues the client's trace
- * id, with the gateway's own sampling decision: packages/telemetry's edge sampler);
- * without tracing, services start their own traces.
+ * headers. Trace context is not forwarded: when the gateway traces, each upstream
+ * attempt gets the gateway's own traceparent (upstream-proxy.ts; it continues the
+ * client's trace id, with the gateway's own sampling decision: packages/telemetry's
+ * edge-request-trace.ts); without tracing, services start their own traces.
  */
 export function upstreamRequestHeaders(incoming: HeaderMap, facts: ForwardingFacts): CleanHeaders {
   const headers = stripHopByHop(incoming);

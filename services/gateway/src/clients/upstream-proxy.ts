@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '@surge/logger';
+import type { EdgeRequestTrace } from '@surge/telemetry';
 import { CallGuard } from './call-guard';
 import { clientResponseHeaders, type CleanHeaders } from './forwarded-headers';
 import { bodyTooLarge, isTimeout } from './proxy-errors';
@@ -17,6 +18,8 @@ export interface AttemptOptions {
   timeoutMs: number;
   bodyLimitBytes: number;
   logger: Logger;
+  /** The request's trace (proxy-listener.ts): each attempt carries its traceparent. */
+  trace?: EdgeRequestTrace | undefined;
 }
 
 /**
@@ -42,6 +45,17 @@ export async function attemptInstance(
   const stream = body.kind === 'stream' ? countedBody(req, options.bodyLimitBytes, guard) : undefined;
   if (!stream) guard.startClock();
   instance.inflight += 1;
+  // The upstream sees this attempt's traceparent: the sampled request's client span, or
+  // the unsampled decision (flags 00) so the service starts no trace of its own. The
+  // headers are this request's own copy (upstreamRequestHeaders), so a retry overwrites it.
+  const call = options.trace?.startUpstreamCall({
+    method: options.method,
+    origin: instance.origin,
+    path: options.path,
+  });
+  if (call) options.headers.traceparent = call.traceparent;
+  let status: number | undefined;
+  let failure: Error | undefined;
   try {
     const end = await relayAnswer(
       instance.pool,
@@ -55,8 +69,12 @@ export async function attemptInstance(
       },
       res,
       guard,
-      (statusCode, headers) => res.writeHead(statusCode, clientResponseHeaders(headers, instance.origin)),
+      (statusCode, headers) => {
+        status = statusCode;
+        res.writeHead(statusCode, clientResponseHeaders(headers, instance.origin));
+      },
     );
+    failure = end.answered ? end.interrupted : end.error;
     if (!end.answered) {
       // Whatever went wrong, the rest of the client's body no longer goes anywhere.
       if (stream) req.unpipe(stream);
@@ -70,5 +88,6 @@ export async function attemptInstance(
   } finally {
     instance.inflight -= 1;
     guard.release();
+    call?.end(status, failure);
   }
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@surge/logger';
 import { testRedisUrl, uniqueSuffix } from '@surge/testing';
-import { startGateway, type StartGatewayOptions } from '../../src/app';
+import { startGateway, type StartGatewayOptions } from '../../src/service';
 import { loadConfig } from '../../src/config';
 
 export interface TestGateway {
@@ -21,7 +21,7 @@ export interface TestGateway {
  */
 export async function startTestGateway(
   env: Record<string, string> = {},
-  options: Omit<StartGatewayOptions, 'logger'> = {},
+  options: StartGatewayOptions = {},
 ): Promise<TestGateway> {
   const keyPrefix = env.RATE_LIMIT_KEY_PREFIX ?? `rl-test:${uniqueSuffix()}:`;
   const config = loadConfig({
@@ -42,9 +42,7 @@ export async function startTestGateway(
       done();
     },
   });
-  const running = await startGateway(config, {
-    ...options,
-    logger: createLogger({ service: 'gateway', level: config.logLevel, destination }),
-  });
+  const logger = createLogger({ service: 'gateway', level: config.logLevel, destination });
+  const running = await startGateway(config, logger, options);
   return { url: running.url, adminUrl: running.adminUrl, logs, keyPrefix, stop: () => running.stop() };
 }

@@ -52,13 +52,5 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
   });
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+/** Shared with every service's tests. */
+export { closedPort } from '@surge/testing';

@@ -1,6 +1,6 @@
-import { cancelPaymentRoute, chargePaymentRoute, readAnswer, refundPaymentRoute } from '@surge/contracts';
+import { cancelPaymentRoute, chargePaymentRoute, refundPaymentRoute } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
-import type { ServiceCaller } from '@surge/http-client';
+import { callRoute, type ServiceCaller } from '@surge/http-client';
 import type { ChargeOutcome, Payments } from '../domain/ports';
 
 const PAYMENT = 'payment';
@@ -25,17 +25,11 @@ export function createPaymentClient(client: ServiceCaller): Payments {
   return {
     async charge(input): Promise<ChargeOutcome> {
       try {
-        const res = readAnswer(
-          PAYMENT,
-          chargePaymentRoute,
-          await client.call({
-            method: 'POST',
-            path: chargePaymentRoute.path,
-            headers: { 'idempotency-key': input.orderId },
-            body: input,
-            idempotent: true, // the payment service and the provider dedupe on the key
-          }),
-        );
+        const res = await callRoute(client, PAYMENT, chargePaymentRoute, {
+          headers: { 'idempotency-key': input.orderId },
+          body: input,
+          idempotent: true, // the payment service and the provider dedupe on the key
+        });
         switch (res.status) {
           case 201:
             return { kind: 'captured', paymentId: res.body.id };
@@ -55,30 +49,18 @@ export function createPaymentClient(client: ServiceCaller): Payments {
     },
 
     async cancel(orderId) {
-      const res = readAnswer(
-        PAYMENT,
-        cancelPaymentRoute,
-        await client.call({
-          method: 'POST',
-          path: cancelPaymentRoute.path,
-          body: { orderId },
-          idempotent: true,
-        }),
-      );
+      const res = await callRoute(client, PAYMENT, cancelPaymentRoute, {
+        body: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw new DependencyError(PAYMENT, `payment cancel answered ${res.status}`);
     },
 
     async refund(orderId) {
-      const res = readAnswer(
-        PAYMENT,
-        refundPaymentRoute,
-        await client.call({
-          method: 'POST',
-          path: refundPaymentRoute.path,
-          body: { orderId },
-          idempotent: true,
-        }),
-      );
+      const res = await callRoute(client, PAYMENT, refundPaymentRoute, {
+        body: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw new DependencyError(PAYMENT, `payment refund answered ${res.status}`);
     },
   };

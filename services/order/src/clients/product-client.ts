@@ -1,12 +1,11 @@
 import {
   commitReservationRoute,
   lookupProductsRoute,
-  readAnswer,
   releaseReservationRoute,
   reserveStockRoute,
 } from '@surge/contracts';
 import { DependencyError } from '@surge/errors';
-import type { ServiceCaller } from '@surge/http-client';
+import { callRoute, type ServiceCaller } from '@surge/http-client';
 import type { Inventory, ReserveResult } from '../domain/ports';
 
 const PRODUCT = 'product';
@@ -25,31 +24,19 @@ export function createProductClient(client: ServiceCaller): Inventory {
   return {
     async lookup(ids) {
       if (ids.length === 0) return [];
-      const res = readAnswer(
-        PRODUCT,
-        lookupProductsRoute,
-        await client.call({
-          method: 'POST',
-          path: lookupProductsRoute.path,
-          body: { ids },
-          idempotent: true, // a read
-        }),
-      );
+      const res = await callRoute(client, PRODUCT, lookupProductsRoute, {
+        body: { ids },
+        idempotent: true, // a read
+      });
       if (res.status !== 200) throw unexpected('product lookup', res.status);
       return res.body.items;
     },
 
     async reserve(orderId, items): Promise<ReserveResult> {
-      const res = readAnswer(
-        PRODUCT,
-        reserveStockRoute,
-        await client.call({
-          method: 'POST',
-          path: reserveStockRoute.path,
-          body: { orderId, items },
-          idempotent: true, // keyed by the order id: a repeat answers the stored reservation
-        }),
-      );
+      const res = await callRoute(client, PRODUCT, reserveStockRoute, {
+        body: { orderId, items },
+        idempotent: true, // keyed by the order id: a repeat answers the stored reservation
+      });
       switch (res.status) {
         case 201: {
           // The contract guarantees at least one line and one currency for all of them
@@ -80,28 +67,18 @@ export function createProductClient(client: ServiceCaller): Inventory {
     },
 
     async commit(orderId) {
-      const res = readAnswer(
-        PRODUCT,
-        commitReservationRoute,
-        await client.call({
-          method: 'POST',
-          path: `/internal/reservations/${encodeURIComponent(orderId)}/commit`,
-          idempotent: true,
-        }),
-      );
+      const res = await callRoute(client, PRODUCT, commitReservationRoute, {
+        params: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw unexpected('commit', res.status);
     },
 
     async release(orderId) {
-      const res = readAnswer(
-        PRODUCT,
-        releaseReservationRoute,
-        await client.call({
-          method: 'POST',
-          path: `/internal/reservations/${encodeURIComponent(orderId)}/release`,
-          idempotent: true,
-        }),
-      );
+      const res = await callRoute(client, PRODUCT, releaseReservationRoute, {
+        params: { orderId },
+        idempotent: true,
+      });
       if (res.status !== 200) throw unexpected('release', res.status);
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ConflictError, DependencyError, ValidationError } from '@surge/errors';
+import { AppError, ConflictError, DependencyError } from '@surge/errors';
 import { addEvent, setSpanAttributes, withSpan } from '@surge/telemetry';
 import type { CheckoutOutcome } from './checkout-outcome';
 import { totalOf, type ShippingAddress } from './order';
@@ -72,7 +72,9 @@ async function checkout(
     // cleared, so a second look tells a replay from a cart that really is empty.
     const earlier = fromCart ? await store.findCheckout(key) : undefined;
     if (earlier) return answerEarlier(earlier);
-    throw new ValidationError('The cart is empty', [{ path: 'items', message: 'nothing to order' }]);
+    // 409, not 400: the request is well formed (a body without `items` orders the cart);
+    // the cart's state is what makes it impossible, and filling it makes the same request good.
+    throw new ConflictError('CONFLICT', 'The cart is empty: nothing to order');
   }
 
   // 1. Idempotency record, durable before any side effect, with the order id chosen now.

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   cancelPaymentRoute,
   chargePaymentRoute,
@@ -12,18 +10,23 @@ import {
   reserveStockRoute,
   SERVICE_AUTH_ANSWERS,
   stubAnswer,
-  type RouteContract,
 } from '@surge/contracts';
-import type { ErrorCode } from '@surge/errors';
+import {
+  readStubBody as readJson,
+  sendStubAnswer as send,
+  startStubServer,
+  stubProblem as problem,
+  stubRequest as requestOf,
+} from '@surge/testing';
 
 /**
  * Stand-ins for the product and payment services, speaking their internal API as its
- * contract has it (packages/contracts/src/internal): every request is parsed with the
- * route's schema and every answer built with stubAnswer, which checks it against the
- * route's schema for its status. A stub that drifts from the contract fails the test
- * loudly (see listen) instead of teaching the client a shape the service never answers.
- * They are other services, not infrastructure: a stub lets a test put the saga in every
- * branch on purpose (lost responses, outages, deadlines).
+ * contract has it (packages/contracts/src/internal), on @surge/testing's stub server:
+ * every request is parsed with the route's schema and every answer built with stubAnswer,
+ * which checks it against the route's schema for its status. A stub that drifts from the
+ * contract fails the test loudly instead of teaching the client a shape the service never
+ * answers. They are other services, not infrastructure: a stub lets a test put the saga in
+ * every branch on purpose (lost responses, outages, deadlines).
  */
 export interface StubServer {
   url: string;
@@ -32,73 +35,10 @@ export interface StubServer {
   close(): Promise<void>;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
-
-/** The route's request body as its contract reads it (a client sending another shape is a bug). */
-function requestOf<R extends RouteContract & { body: NonNullable<RouteContract['body']> }>(
-  route: R,
-  body: unknown,
-) {
-  return route.body.parse(body) as ReturnType<R['body']['parse']>;
-}
-
-function send(res: ServerResponse, answer: { status: number; body: unknown }): void {
-  const type = answer.status >= 400 ? 'application/problem+json' : 'application/json';
-  res.writeHead(answer.status, { 'content-type': type }).end(JSON.stringify(answer.body));
-}
-
-/** A problem document as http-kit writes one (the codes are the contract's). */
-function problem<const C extends ErrorCode, E extends Record<string, unknown>>(
-  status: number,
-  code: C,
-  extensions?: E,
-) {
-  return {
-    type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-    title: 'Stub',
-    status,
-    detail: `stub: ${code}`,
-    code,
-    ...(extensions ?? ({} as E)),
-  };
-}
-
 const unauthorized = () =>
   ({ status: 401, body: SERVICE_AUTH_ANSWERS[401].body.parse(problem(401, 'INVALID_TOKEN')) }) as const;
 const unavailable = () =>
   ({ status: 503, body: COMMON_ANSWERS[503].body.parse(problem(503, 'DEPENDENCY_UNAVAILABLE')) }) as const;
-
-/**
- * A stub's own failure (a drifted answer, an unreadable request) fails the running test:
- * it is thrown again outside the request, where jest reports it, besides the 500.
- */
-async function listen(
-  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    handler(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end();
-      setImmediate(() => {
-        throw error;
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function closer(server: Server) {
-  return () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-}
 
 // ---- product --------------------------------------------------------------------
 
@@ -138,7 +78,7 @@ export async function startProductStub(): Promise<ProductStub> {
     refuseTokens: 0,
     authorizations: [] as Array<string | undefined>,
   } as ProductStub;
-  const { server, url } = await listen(async (req, res) => {
+  const { url, close } = await startStubServer(async (req, res) => {
     if (stub.down) return void res.destroy();
     stub.authorizations.push(req.headers.authorization);
     if (stub.refuseTokens > 0) {
@@ -268,7 +208,7 @@ export async function startProductStub(): Promise<ProductStub> {
     url,
     products,
     reservations,
-    close: closer(server),
+    close,
     addProduct(priceCents: number, stock: number, currency = 'USD') {
       const product = { id: randomUUID(), priceCents, currency, stock, reserved: 0, sold: 0 };
       products.set(product.id, product);
@@ -321,7 +261,7 @@ export async function startPaymentStub(): Promise<PaymentStub> {
     chargeCalls: [],
     authorizations: [],
   } as unknown as PaymentStub;
-  const { server, url } = await listen(async (req, res) => {
+  const { url, close } = await startStubServer(async (req, res) => {
     stub.authorizations.push(req.headers.authorization);
     const json = await readJson(req);
     if (req.url === chargePaymentRoute.path) {
@@ -393,5 +333,5 @@ export async function startPaymentStub(): Promise<PaymentStub> {
     }
     res.writeHead(404).end();
   });
-  return Object.assign(stub, { url, close: closer(server) });
+  return Object.assign(stub, { url, close });
 }

@@ -1,6 +1,6 @@
-import { createChargeRoute, getChargeRoute, readAnswer, refundChargeRoute } from '@surge/contracts';
+import { createChargeRoute, getChargeRoute, refundChargeRoute } from '@surge/contracts';
 import { ConflictError, DependencyError, ValidationError } from '@surge/errors';
-import type { ServiceCaller } from '@surge/http-client';
+import { callRoute, type ServiceCaller } from '@surge/http-client';
 import type { ProviderGateway } from '../domain/ports';
 
 const PROVIDER = 'payment-provider';
@@ -24,16 +24,10 @@ const PROVIDER = 'payment-provider';
 export function createProviderClient(client: ServiceCaller): ProviderGateway {
   return {
     async charge(request) {
-      const res = readAnswer(
-        PROVIDER,
-        createChargeRoute,
-        await client.call({
-          method: 'POST',
-          path: createChargeRoute.path,
-          headers: { 'idempotency-key': request.orderId },
-          body: { amountCents: request.amountCents, currency: request.currency, token: request.token },
-        }),
-      );
+      const res = await callRoute(client, PROVIDER, createChargeRoute, {
+        headers: { 'idempotency-key': request.orderId },
+        body: { amountCents: request.amountCents, currency: request.currency, token: request.token },
+      });
       switch (res.status) {
         case 201:
         case 402:
@@ -56,22 +50,14 @@ export function createProviderClient(client: ServiceCaller): ProviderGateway {
     },
 
     async findCharge(orderId) {
-      const res = readAnswer(
-        PROVIDER,
-        getChargeRoute,
-        await client.call({ path: `/v1/charges/${encodeURIComponent(orderId)}` }),
-      );
+      const res = await callRoute(client, PROVIDER, getChargeRoute, { params: { idempotencyKey: orderId } });
       if (res.status === 404) return undefined;
       if (res.status !== 200) throw unexpected(res.status);
       return { chargeId: res.body.id, status: res.body.status };
     },
 
     async refund(chargeId) {
-      const res = readAnswer(
-        PROVIDER,
-        refundChargeRoute,
-        await client.call({ method: 'POST', path: refundChargeRoute.path, body: { chargeId } }),
-      );
+      const res = await callRoute(client, PROVIDER, refundChargeRoute, { body: { chargeId } });
       if (res.status !== 200) throw unexpected(res.status);
     },
   };

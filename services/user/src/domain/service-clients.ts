@@ -26,7 +26,8 @@ export interface ServiceTokenRequest {
   grantType: string;
   clientId: string;
   clientSecret: string;
-  audience: string;
+  /** The services named by `audience` and `resource`, each once: one is a valid request. */
+  targets: readonly string[];
 }
 
 /** A refused token request, as RFC 6749 §5.2 names it, with our stable code for the status. */
@@ -56,10 +57,17 @@ export function issueServiceToken(
   const presented = createHash('sha256').update(request.clientSecret, 'utf8').digest();
   if (!timingSafeEqual(expected, presented) || !stored)
     throw oauthError('invalid_client', 'Client authentication failed');
-  if (!deps.clients.audiences.includes(request.audience))
+  // Only an authenticated client hears about its target: a stranger gets invalid_client
+  // whatever else its request says.
+  const [audience, other] = request.targets;
+  if (audience === undefined)
+    throw oauthError('invalid_request', 'audience is required: the service the token is for');
+  if (other !== undefined)
+    throw oauthError('invalid_request', 'audience and resource name different services');
+  if (!deps.clients.audiences.includes(audience))
     throw oauthError('invalid_target', `Tokens are issued for ${deps.clients.audiences.join(', ')}`);
-  if (request.audience === request.clientId)
+  if (audience === request.clientId)
     throw oauthError('invalid_target', 'A service does not need a token for itself');
-  const { token, expiresIn } = deps.signer.sign({ service: request.clientId, audience: request.audience });
+  const { token, expiresIn } = deps.signer.sign({ service: request.clientId, audience });
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { INTERNAL_API_SERVICES, internalOpenApi } from '../../internal/openapi';
 import { buildPublicOpenApi } from './build-document';
 
 const run = promisify(execFile);
@@ -20,12 +21,12 @@ interface Finding {
   path: string[];
 }
 
-/** Spectral's findings on the generated document, with the repository's ruleset. */
-async function lint(): Promise<Finding[]> {
+/** Spectral's findings on a generated document, with the repository's ruleset. */
+async function lint(document: unknown): Promise<Finding[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'surge-openapi-'));
   try {
     const file = path.join(dir, 'openapi.json');
-    writeFileSync(file, JSON.stringify(buildPublicOpenApi()));
+    writeFileSync(file, JSON.stringify(document));
     // Exit code 1 with findings; the JSON report is on stdout either way.
     const { stdout } = await run(
       process.execPath,
@@ -49,17 +50,28 @@ async function lint(): Promise<Finding[]> {
   }
 }
 
+const described = (findings: Finding[]) =>
+  findings.map((finding) => `${finding.code} at ${finding.path.join('.')}: ${finding.message}`);
+
 describe('the generated public OpenAPI document, linted by Spectral', () => {
   let findings: Finding[];
 
   beforeAll(async () => {
-    findings = await lint();
+    findings = await lint(buildPublicOpenApi());
   }, 120_000);
 
   it('has no error or warning under the oas rules and the repository ruleset', () => {
-    const serious = findings
-      .filter((finding) => finding.severity <= 1)
-      .map((finding) => `${finding.code} at ${finding.path.join('.')}: ${finding.message}`);
-    expect(serious).toEqual([]);
+    expect(described(findings.filter((finding) => finding.severity <= 1))).toEqual([]);
   });
+});
+
+describe('the generated internal OpenAPI documents, linted by Spectral with the same ruleset', () => {
+  // Any finding at all, hints and information included: these documents have none.
+  it.each(INTERNAL_API_SERVICES)(
+    '%s: no finding',
+    async (service) => {
+      expect(described(await lint(internalOpenApi(service)))).toEqual([]);
+    },
+    120_000,
+  );
 });

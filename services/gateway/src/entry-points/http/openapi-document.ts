@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildPublicOpenApi } from '@surge/contracts';
 
 /**
- * Generated from @surge/contracts by `npm run contracts:openapi` and checked in beside the
+ * Generated from @surge/contracts by `npm run contracts:openapi` (its PUBLIC_OPENAPI_FILE is this file) and checked in beside the
  * package (`openapi/openapi.json`), so it can be read, diffed and fuzzed without running
  * anything; a test fails when it differs from what the code generates. The same relative
  * path works from src/ and dist/.
@@ -21,11 +20,6 @@ export interface LoadedOpenApi {
   document: OpenApiDocument;
   /** Serialized once at start; every `/docs/openapi.json` answer sends these bytes. */
   json: string;
-}
-
-/** The document as the checked-in file holds it: what the contract generates, two-space JSON. */
-export function renderOpenApi(): string {
-  return `${JSON.stringify(buildPublicOpenApi(), null, 2)}\n`;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { IncomingMessage, ServerResponse, type RequestListener, type ServerOptions } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { AppError } from '@surge/errors';
+import { routeLabel } from '@surge/http-kit';
+import { beginEdgeRequest, type EdgeRequestTrace } from '@surge/telemetry';
+import { setEdgeTrace } from './request-locals';
 
 export interface ProxyListenerParts {
   /** The express app: the gateway's own routes (health, docs), 404s and the storefront's pages. */
@@ -23,10 +26,17 @@ export interface ProxyListenerParts {
  * them (`req.ip` with the app's trust-proxy setting, `res.status().send()` of problem
  * details), run one after the other by `runChain` with express's contract: `next(error)`
  * or a rejected promise goes to the error handler, and nothing else is called after it.
+ *
+ * The listener also makes the gateway's server spans, for both kinds of request: the
+ * HTTP instrumentation is off in the gateway (packages/telemetry, `listenerSpans`).
  */
 export function proxyListener(parts: ProxyListenerParts): RequestListener {
   const { app, chain, errorHandler } = parts;
-  return (req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, edge: EdgeRequestTrace | undefined): void => {
+    // Express keeps locals a response already has (express 5, lib/application.js).
+    const response = res as Response;
+    response.locals = Object.create(null) as Record<string, unknown>;
+    if (edge) setEdgeTrace(response, edge);
     if (!isApiRequest(req.url)) {
       app(req, res);
       return;
@@ -34,16 +44,29 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
     // What express's app.handle does before its router (express 5, lib/application.js),
     // but the prototypes: the server made req and res with express's (expressServerClasses).
     const request = req as Request;
-    const response = res as Response;
     request.res = response;
     response.req = request;
-    response.locals = Object.create(null) as Record<string, unknown>;
     runChain(chain, request, response, (error) => {
       const failure =
         error ?? new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${pathOf(req.url ?? '/')}`);
       errorHandler(failure, request, response, (unhandled?: unknown) => destroy(res, unhandled));
     });
   };
+  return (req, res) => {
+    // Tracing decides first (edge-request-trace.ts): an unsampled request costs a
+    // traceparent for its upstream call and nothing else; a sampled one runs in its
+    // server span's context, which ends when the answer is out or the client gone.
+    const edge = beginEdgeRequest(req);
+    if (!edge?.sampled) return serve(req, res, edge);
+    res.once('close', () => edge.finish(res.statusCode, spanRoute(req as Request, res as Response)));
+    edge.run(() => serve(req, res, edge));
+  };
+}
+
+/** The route template of the server span: the proxy's prefix (`/api/products/*`) or express's route. */
+function spanRoute(req: Request, res: Response): string | undefined {
+  const route = routeLabel(req, res);
+  return route === 'unmatched' ? undefined : route;
 }
 
 /**

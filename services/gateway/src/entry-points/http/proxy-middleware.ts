@@ -5,7 +5,7 @@ import { upstreamNotConfigured } from '../../clients/proxy-errors';
 import { forwardRequest } from '../../clients/balanced-forward';
 import type { UpstreamPools } from '../../clients/upstream-pools';
 import { drainRequest } from './drain-request';
-import { matchedRoute, requestIdOf } from './request-locals';
+import { edgeTraceOf, matchedRoute, requestIdOf } from './request-locals';
 
 export interface ProxyDeps {
   upstreams: UpstreamPools;
@@ -38,6 +38,7 @@ export function proxyToUpstream(deps: ProxyDeps): RequestHandler {
         timeoutMs: deps.timeoutMs,
         bodyLimitBytes: deps.bodyLimitBytes,
         logger: deps.logger,
+        trace: edgeTraceOf(res),
       });
     } catch (error) {
       // The rest of the body may still be on its way (an oversized chunked upload, or

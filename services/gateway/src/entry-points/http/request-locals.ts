@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Principal } from '@surge/auth';
 import type { AppError } from '@surge/errors';
+import type { EdgeRequestTrace } from '@surge/telemetry';
 import type { WindowHit } from '../../domain/rate-limit-policy';
 import type { RouteRule } from '../../domain/route-table';
 
@@ -45,4 +46,20 @@ export function deferTokenGate(res: Response, gate: DeferredTokenGate): void {
 
 export function deferredTokenGate(res: Response): DeferredTokenGate | undefined {
   return res.locals.gatewayTokenGate as DeferredTokenGate | undefined;
+}
+
+/**
+ * The request's trace as the public listener began it (proxy-listener.ts): the upstream
+ * call takes its traceparent from it. Absent when the gateway's listener does not trace
+ * (telemetry off; development fault injection, where the instrumentations do).
+ */
+export function setEdgeTrace(res: Response, trace: EdgeRequestTrace): void {
+  res.locals.edgeTrace = trace;
+  // Sampled, the server span is active and the telemetry's field source names the trace;
+  // unsampled there is no span, so the log context carries the id (request-basics.ts).
+  if (!trace.sampled) res.locals.logTraceId = trace.traceId;
+}
+
+export function edgeTraceOf(res: Response): EdgeRequestTrace | undefined {
+  return res.locals.edgeTrace as EdgeRequestTrace | undefined;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { serviceTokenRequest, type ServiceTokenAnswer } from '@surge/contracts';
 import { AppError } from '@surge/errors';
 import {
@@ -62,6 +62,24 @@ export function serviceTokenRoutes(deps: ServiceTokenRouteDeps): Router {
 }
 
 /**
+ * For the token path, mounted on the app before the routes: the body parser runs before any
+ * route, and its refusal of a body that is not JSON gets the OAuth members every error
+ * answer of this endpoint has (RFC 6749 §5.2). A router is skipped while an error travels.
+ */
+export function tokenBodyErrors(): ErrorRequestHandler {
+  return (error, _req, _res, next) => {
+    if ((error as { type?: unknown } | null)?.type !== 'entity.parse.failed') return next(error);
+    const description = 'The request body is not valid JSON';
+    next(
+      new AppError('MALFORMED_JSON', description, {
+        cause: error,
+        details: { error: 'invalid_request', error_description: description },
+      }),
+    );
+  };
+}
+
+/**
  * The request's parameters (the contract's serviceTokenRequest: each at most once, as a
  * string), from the body and the Basic header, the client authenticated one way only.
  */
@@ -69,13 +87,15 @@ function tokenRequestOf(req: Request): ServiceTokenRequest {
   const body: unknown = req.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw oauthError('invalid_request', 'The body must be a form or a JSON object');
+  const grantType = (body as Record<string, unknown>).grant_type;
+  if (grantType === undefined || grantType === '')
+    throw oauthError('invalid_request', 'grant_type is required');
   const parsed = serviceTokenRequest.safeParse(body);
   if (!parsed.success) {
     const name = parsed.error.issues[0]?.path.join('.') ?? 'a parameter';
     throw oauthError('invalid_request', `${name} must be given once, as a string of at most 1024 characters`);
   }
   const params = parsed.data;
-  if (!params.grant_type) throw oauthError('invalid_request', 'grant_type is required');
   const basic = basicCredentials(req.header('authorization'));
   if (basic && params.client_secret)
     throw oauthError('invalid_request', 'Authenticate the client one way: HTTP Basic or client_secret');
@@ -85,12 +105,9 @@ function tokenRequestOf(req: Request): ServiceTokenRequest {
   const clientSecret = basic?.clientSecret ?? params.client_secret;
   if (!clientId || !clientSecret)
     throw oauthError('invalid_client', 'Client authentication is required (client_id and client_secret)');
-  const { audience, resource } = params;
-  if (audience && resource && audience !== resource)
-    throw oauthError('invalid_request', 'audience and resource name different services');
-  const target = audience ?? resource;
-  if (!target) throw oauthError('invalid_request', 'audience is required: the service the token is for');
-  return { grantType: params.grant_type, clientId, clientSecret, audience: target };
+  // Checked once the client is authenticated (issueServiceToken).
+  const targets = [...new Set([params.audience, params.resource].filter((name) => name !== undefined))];
+  return { grantType: params.grant_type, clientId, clientSecret, targets };
 }
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`. */

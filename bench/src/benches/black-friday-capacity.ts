@@ -1,0 +1,233 @@
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type AuditReport,
+  audit,
+  loadSlos,
+  startScenario,
+  type LoadContext,
+  readRunPoints,
+  describeExit,
+  describeGenerator,
+  generatorCpu,
+  type LocustRun,
+} from '@surge/stack/load';
+import { gatewayAnswers, gatewayUrl, startStack } from '@surge/stack/chaos';
+import { ensureLocust, consoleLog, findRepoRoot, surgePaths } from '@surge/stack/native';
+import { planNextStep, type SearchDecision } from '../lib/capacity-search';
+import { readCapacitySettings, type CapacitySettings } from '../lib/capacity-settings';
+import { judgeStep, type StepResult } from '../lib/capacity-step';
+import { machineBusySeconds } from '../lib/machine-cpu';
+import { sleep } from '../lib/processes';
+import type { BenchReport } from '../lib/report';
+import type { BenchSettings } from '../lib/settings';
+import { readTodaysRate } from '../lib/todays-rate';
+import { buildCapacityReport } from './black-friday-capacity-report';
+
+/**
+ * Production settings as `k8s/base` runs them on this path (one trace in ten, info log
+ * with the access log), as the other benches use them. NODE_ENV stays `development`:
+ * production refuses the development passwords the native stack provisions with. One IP
+ * (this machine) sends all the traffic, so the per-IP limits (logins, every request)
+ * still run but never reject, as in every load run; the per-user limits stay.
+ */
+const PRODUCTION_ENV = {
+  NODE_ENV: 'development',
+  OTEL_TRACES_SAMPLER_ARG: '0.1',
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_CREDENTIALS_MAX: '100000',
+  RATE_LIMIT_IP_MAX: '1000000',
+};
+/** A step's Locust run that has not ended this long after its traffic should have is stopped. */
+const STEP_OVERRUN_MS = 180_000;
+/** Before the first step: what a step costs besides its traffic (shop, pool of users, exit). */
+const STEP_OVERHEAD_ESTIMATE_MS = 20_000;
+
+/** Why the search ended: the search's own reasons, or a generator that gave no verdict. */
+export type CapacityStop =
+  Extract<SearchDecision, { kind: 'done' }> | { kind: 'done'; reason: 'generator-failed' };
+
+/** One step as the report lists it: the judged figures, Locust's own verdict, the machine. */
+export interface CapacityStep extends StepResult {
+  locustVerdict: string;
+  /** Locust ended without a verdict (exit other than 0 or 3): the search stops there. */
+  generatorFailed: boolean;
+  /** Busy share of every core over the measured window (the stack, the generator, anything else). */
+  machineBusy: number;
+  /** Machine CPU per visit started over the measured window, milliseconds (every process, Locust included). */
+  machineCpuMsPerVisit: number;
+  durationMs: number;
+}
+
+/**
+ * The Black Friday capacity: the highest arrival rate of the Black Friday visit mix that
+ * the whole native stack sustains on this machine within every SLO of load-tests/lib/slo.json,
+ * found by a bounded step search (doubling, then bisecting), against issue 13's goal of
+ * four times today's peak (the run of record's, docs/results/black-friday.md). The auditor
+ * checks afterwards that no order was lost and no card charged twice.
+ */
+export async function blackFridayCapacity(settings: BenchSettings): Promise<BenchReport> {
+  const repoRoot = findRepoRoot();
+  const today = readTodaysRate(repoRoot);
+  const capacity = readCapacitySettings(process.env, today.rate);
+  if (await gatewayAnswers())
+    throw new Error(
+      `a stack already answers on ${gatewayUrl()}: this benchmark starts its own with production settings; stop that one, or move this run with SURGE_*_PORT`,
+    );
+  const locust = await ensureLocust(consoleLog);
+  const ctx = loadContext(repoRoot, locust.locust, locust.version);
+  const started = Date.now();
+  const stack = await startStack(PRODUCTION_ENV);
+  const stackReadyMs = Date.now() - started;
+  let steps: CapacityStep[] = [];
+  let stop: CapacityStop;
+  let auditReport: AuditReport;
+  try {
+    ({ steps, stop } = await searchCapacity(ctx, capacity));
+    auditReport = await audit(ctx);
+  } finally {
+    await stack.interrupt();
+  }
+  return buildCapacityReport({
+    settings,
+    capacity,
+    today,
+    steps,
+    stop,
+    audit: auditReport,
+    generator: ctx.generator,
+    stackReadyMs,
+    totalMs: Date.now() - started,
+    resultsDir: shownPath(repoRoot, ctx.resultsDir),
+  });
+}
+
+/** A folder as the report shows it: relative to the clone when inside it (no home folder in a committed report). */
+function shownPath(repoRoot: string, dir: string): string {
+  const relative = path.relative(repoRoot, dir);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
+}
+
+function loadContext(repoRoot: string, locust: string, version: string): LoadContext {
+  const cpu = generatorCpu();
+  const workers = Math.floor(Number(process.env.LOAD_WORKERS || 0));
+  return {
+    repoRoot,
+    locust,
+    gateway: gatewayUrl(),
+    log: (line) => process.stdout.write(`${line}\n`),
+    resultsDir: path.join(
+      surgePaths().stateDir,
+      'load',
+      'black-friday-capacity',
+      new Date().toISOString().replace(/[:.]/g, '-'),
+    ),
+    parameters: {},
+    slos: loadSlos(repoRoot),
+    cpu,
+    generator: describeGenerator(version, workers, cpu),
+    workers,
+  };
+}
+
+/** Steps until the search converges or its step count or time budget runs out. */
+async function searchCapacity(
+  ctx: LoadContext,
+  capacity: CapacitySettings,
+): Promise<{ steps: CapacityStep[]; stop: CapacityStop }> {
+  const search = {
+    startRate: capacity.startRate,
+    resolution: capacity.resolution,
+    minRate: 1,
+    maxRate: capacity.maxRate,
+  };
+  const budget = { maxSteps: capacity.maxSteps, budgetMs: capacity.budgetSeconds * 1000 };
+  const steps: CapacityStep[] = [];
+  const begun = Date.now();
+  for (;;) {
+    const nextStepMs = Math.max(
+      capacity.stepSeconds * 1000 + STEP_OVERHEAD_ESTIMATE_MS,
+      ...steps.map((step) => step.durationMs),
+    );
+    const decision = planNextStep(
+      steps.map((step) => ({ rate: step.rate, passed: step.passed })),
+      search,
+      budget,
+      { elapsedMs: Date.now() - begun, nextStepMs },
+    );
+    if (decision.kind === 'done') return { steps, stop: decision };
+    const step = await runStep(ctx, capacity, decision.rate, steps.length + 1);
+    steps.push(step);
+    ctx.log(
+      `[bench] black-friday-capacity: ${step.rate} visits/s: ${step.passed ? 'met every SLO' : `missed ${step.missed.join('; ')}`} ` +
+        `(${step.requestsPerSecond.toFixed(1)} requests/s, p95 ${step.p95Ms.toFixed(0)} ms, machine ${(step.machineBusy * 100).toFixed(0)}% busy)`,
+    );
+    if (step.generatorFailed) return { steps, stop: { kind: 'done', reason: 'generator-failed' } };
+  }
+}
+
+/** One rate held for a step: the Locust run, the machine's CPU over its window, the verdict. */
+async function runStep(
+  ctx: LoadContext,
+  capacity: CapacitySettings,
+  rate: number,
+  index: number,
+): Promise<CapacityStep> {
+  const started = Date.now();
+  const run = startScenario(ctx, 'black-friday-step', {
+    subdir: `step-${index}-rate-${rate}`,
+    env: { LOAD_RATE: String(rate), LOAD_STEP_SECONDS: String(capacity.stepSeconds) },
+    quiet: true,
+  });
+  // A step that never ends (a generator stuck on a dead stack) must not hold the run.
+  const overrun = setTimeout(() => run.interrupt(), capacity.stepSeconds * 1000 + STEP_OVERRUN_MS);
+  // Caught here: a Locust that cannot start rejects `exited`, which the await below reports.
+  const busy = measureMachineBusy(run, capacity.warmupSeconds, capacity.stepSeconds).catch(() => undefined);
+  const code = await run.exited;
+  clearTimeout(overrun);
+  const machineBusy = (await busy) ?? Number.NaN;
+  const points = await readRunPoints(run.files.points);
+  const judged = judgeStep(points, {
+    rate,
+    stepSeconds: capacity.stepSeconds,
+    warmupSeconds: capacity.warmupSeconds,
+    slos: ctx.slos,
+  });
+  // 0 and 3 are verdicts (met, missed); anything else means the step measured nothing
+  // trustworthy (the shop could not be prepared, Locust crashed): a miss that ends the search.
+  const generatorFailed = code !== 0 && code !== 3;
+  if (generatorFailed)
+    ctx.log(
+      `[bench] black-friday-capacity: Locust at ${rate} visits/s: ${describeExit(code)} (${run.files.dir})`,
+    );
+  return {
+    ...judged,
+    ...(generatorFailed
+      ? { passed: false, missed: [`Locust: ${describeExit(code)}`, ...judged.missed] }
+      : {}),
+    generatorFailed,
+    locustVerdict: describeExit(code),
+    machineBusy,
+    machineCpuMsPerVisit:
+      judged.visitsPerSecond > 0
+        ? (machineBusy * os.cpus().length * 1000) / judged.visitsPerSecond
+        : Number.NaN,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Busy share of all cores from /proc/stat over the step's measured window; undefined if traffic never started. */
+async function measureMachineBusy(
+  run: LocustRun,
+  warmupSeconds: number,
+  stepSeconds: number,
+): Promise<number | undefined> {
+  const started = await Promise.race([run.trafficStarted.then(() => true), run.exited.then(() => false)]);
+  if (!started) return undefined;
+  await sleep(warmupSeconds * 1000);
+  const before = machineBusySeconds();
+  const from = Date.now();
+  await sleep((stepSeconds - warmupSeconds) * 1000);
+  const seconds = (Date.now() - from) / 1000;
+  return (machineBusySeconds() - before) / (seconds * os.cpus().length);
+}
