@@ -20,9 +20,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { prepareShop } from '../../../infra/stack/src/chaos/prepare-shop';
-import type { Customer } from '../../../infra/stack/src/chaos/traffic';
-import { ensurePostgres } from '../../../infra/stack/src/native/postgres';
+import { prepareShop, type Customer } from '@surge/stack/chaos';
+import { ensurePostgres } from '@surge/stack/native';
 import { parseProcessSeconds } from '../lib/machine-cpu';
 
 const SERVICES = ['gateway', 'user', 'product', 'order', 'payment', 'payment-provider', 'notification'];
