@@ -11,8 +11,8 @@ export interface VerifiedTokenCacheOptions {
   maxAgeMs: number;
 }
 
-interface Entry {
-  principal: Principal;
+interface Entry<P> {
+  principal: P;
   /** Epoch ms after which the entry is not used: the token's `exp`, or the max age, whichever is first. */
   validUntil: number;
 }
@@ -26,8 +26,8 @@ interface Entry {
  * verified (and refused) as before. Bounded, least recently used first out, so a flood of
  * distinct valid tokens costs memory for `maxEntries` at most.
  */
-export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+export class VerifiedTokenCache<P extends object = Principal> {
+  private readonly entries = new Map<string, Entry<P>>();
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {}
 
@@ -36,7 +36,7 @@ export class VerifiedTokenCache {
   }
 
   /** The principal of a token verified before and still within its validity, or undefined. */
-  get(token: string, now: number): Principal | undefined {
+  get(token: string, now: number): P | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     this.entries.delete(token);
@@ -47,7 +47,7 @@ export class VerifiedTokenCache {
   }
 
   /** Remembers a verified token until `expiresAtSeconds` (its `exp`) or the max age, whichever is first. */
-  set(token: string, principal: Principal, expiresAtSeconds: number, now: number): void {
+  set(token: string, principal: P, expiresAtSeconds: number, now: number): void {
     const validUntil = Math.min(expiresAtSeconds * 1000, now + this.options.maxAgeMs);
     if (validUntil <= now || this.options.maxEntries <= 0) return;
     this.entries.delete(token);

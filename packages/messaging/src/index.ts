@@ -1,5 +1,6 @@
 export * from './cloud-event';
 export * from './outbox-writer';
+export * from './outbox-rows';
 export * from './outbox-relay';
 export * from './event-consumer';
 export * from './kafka';

@@ -1,8 +1,7 @@
-import { trace } from '@opentelemetry/api';
-import { eventSchemas, topicOf, type EventData, type EventType } from '@surge/contracts';
+import type { EventType } from '@surge/contracts';
 import type { Queryable } from '@surge/postgres';
-import { newEvent, type CloudEvent } from './cloud-event';
-import { activeTraceparent } from './trace-context';
+import type { CloudEvent } from './cloud-event';
+import { prepareOutboxRow, traceOutboxRows, type OutboxInput } from './outbox-rows';
 
 /**
  * Appends an event to the outbox inside the caller's transaction. Invariant: the event
@@ -11,48 +10,30 @@ import { activeTraceparent } from './trace-context';
  *
  * Without an explicit `traceparent`, the active trace context is stored with the row, so
  * the relay's publish and every consumer's work join the trace of the request that made
- * the change (a checkout and its emails are one trace).
+ * the change (a checkout and its emails are one trace). A hot path that writes the event
+ * in the same statement as its change uses prepareOutboxRow and outboxInsert instead.
  */
 export async function appendToOutbox<T extends EventType>(
   tx: Queryable,
-  input: {
-    type: T;
-    source: string;
-    subject: string;
-    data: EventData<T>;
-    traceparent?: string;
-    /**
-     * A topic other than the event type's: for benchmarks and tests that must not fill a
-     * topic the services and other tests read. Services leave it out.
-     */
-    topic?: string;
-  },
+  input: OutboxInput<T>,
 ): Promise<CloudEvent<T>> {
-  const data = eventSchemas[input.type].parse(input.data) as EventData<T>;
-  const event: CloudEvent<T> = newEvent(input.type, input.source, input.subject, data);
-  const traceparent = input.traceparent ?? activeTraceparent();
-  if (traceparent) event.traceparent = traceparent;
-  const headers = traceparent ? { traceparent } : {};
-  const topic = input.topic ?? topicOf[input.type];
+  const row = prepareOutboxRow(input);
+  const { event } = row;
   await tx.query(
     `INSERT INTO outbox (id, topic, message_key, event_type, source, subject, data, headers, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       event.id,
-      topic,
-      input.subject,
-      input.type,
-      input.source,
-      input.subject,
-      JSON.stringify(data),
-      JSON.stringify(headers),
+      row.topic,
+      event.subject,
+      event.type,
+      event.source,
+      event.subject,
+      row.data,
+      row.headers,
       event.time,
     ],
   );
-  trace.getActiveSpan()?.addEvent('outbox.append', {
-    'messaging.message.id': event.id,
-    'messaging.destination.name': topic,
-    'surge.event.type': input.type,
-  });
+  traceOutboxRows([row]);
   return event;
 }

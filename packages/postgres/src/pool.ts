@@ -78,6 +78,36 @@ export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => P
   }
 }
 
+/**
+ * One statement in its own implicit transaction: all of it commits or none of it does,
+ * in one round trip (a CTE can claim a row, write another and append its outbox event,
+ * where BEGIN ... COMMIT around three statements costs five). As with withTransaction,
+ * failedBeforeCommit(error) is true when nothing can have been committed: no connection
+ * could be had, or the server refused the statement. A connection lost while the
+ * statement was in flight stays ambiguous (the server may have committed it).
+ */
+export async function queryAtomically<R extends QueryResultRow = QueryResultRow>(
+  pool: Pool,
+  text: string,
+  values: unknown[],
+): Promise<{ rows: R[]; rowCount: number | null }> {
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw markedNotCommitted(error);
+  }
+  let failure: unknown;
+  try {
+    return await client.query<R>(text, values);
+  } catch (error) {
+    failure = error;
+    throw isConnectionFailure(error) ? error : markedNotCommitted(error);
+  } finally {
+    client.release(failure !== undefined && isConnectionFailure(failure) ? (failure as Error) : undefined);
+  }
+}
+
 const notCommitted = new WeakSet<object>();
 
 function markedNotCommitted(error: unknown): unknown {

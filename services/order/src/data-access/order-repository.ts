@@ -1,96 +1,65 @@
 import { AppError, isConnectionFailure } from '@surge/errors';
-import { appendToOutbox } from '@surge/messaging';
-import { failedBeforeCommit, withTransaction, type Pool, type PoolClient } from '@surge/postgres';
+import { appendToOutbox, traceOutboxRows } from '@surge/messaging';
+import {
+  failedBeforeCommit,
+  queryAtomically,
+  withTransaction,
+  type Pool,
+  type PoolClient,
+} from '@surge/postgres';
 import type { Order } from '../domain/order';
 import { OrderNotWrittenError, type NewOrder, type OrderStore, type Transition } from '../domain/ports';
 import { createCheckoutRepository } from './checkout-repository';
+import { orderEvent, type OrderEventType } from './order-events';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows';
+import { createOrderStatement, knownTransitionStatement } from './order-statements';
 
-const SOURCE = '/surge/order';
-
-async function announce(
-  tx: PoolClient,
-  type: 'order.created' | 'order.paid' | 'order.cancelled',
-  order: Order,
-): Promise<void> {
-  const base = {
-    orderId: order.id,
-    userId: order.userId,
-    totalCents: order.totalCents,
-    currency: order.currency,
-    version: order.version,
-  };
-  if (type === 'order.created') {
-    await appendToOutbox(tx, {
-      type,
-      source: SOURCE,
-      subject: order.id,
-      data: { ...base, items: order.items },
-    });
-  } else if (type === 'order.paid') {
-    await appendToOutbox(tx, {
-      type,
-      source: SOURCE,
-      subject: order.id,
-      data: { ...base, paymentId: order.paymentId ?? '' },
-    });
-  } else {
-    await appendToOutbox(tx, {
-      type,
-      source: SOURCE,
-      subject: order.id,
-      data: { ...base, reason: order.cancelReason ?? 'UNKNOWN' },
-    });
-  }
+async function announce(tx: PoolClient, type: OrderEventType, order: Order): Promise<void> {
+  await appendToOutbox(tx, orderEvent(type, order));
 }
 
 export function createOrderRepository(pool: Pool): OrderStore {
   const checkouts = createCheckoutRepository(pool);
-  const insertOrder = (order: NewOrder) =>
-    withTransaction(pool, async (tx) => {
-      // Still ours? The worker may have abandoned a checkout whose request was too slow.
-      const claimed = await tx.query(
-        "UPDATE checkout_requests SET order_created = true WHERE order_id = $1 AND state = 'IN_PROGRESS'",
-        [order.id],
-      );
-      if (claimed.rowCount !== 1) {
-        throw new AppError('DEPENDENCY_TIMEOUT', 'The checkout took too long and was abandoned; retry it', {
-          retriable: true,
-        });
-      }
-      const { rows } = await tx.query<OrderRow>(
-        `INSERT INTO orders (id, user_id, status, items, total_cents, currency, shipping_address, payment_token,
-                               stock_state, next_attempt_at, payment_deadline)
-           VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'RESERVED', $8, $9) RETURNING ${ORDER_COLUMNS}`,
-        [
-          order.id,
-          order.userId,
-          JSON.stringify(order.items),
-          order.totalCents,
-          order.currency,
-          JSON.stringify(order.shippingAddress),
-          order.paymentToken,
-          order.firstAttemptAt,
-          order.paymentDeadline,
-        ],
-      );
-      const created = toOrder(rows[0]!);
-      await announce(tx, 'order.created', created);
-      return created;
-    });
+  const insertOrder = async (order: NewOrder) => {
+    const statement = createOrderStatement(order, new Date());
+    const { rows } = await queryAtomically<OrderRow>(pool, statement.sql, statement.values);
+    if (!rows[0]) {
+      // Not ours any more: the worker abandoned the checkout of a request that was too slow.
+      throw new AppError('DEPENDENCY_TIMEOUT', 'The checkout took too long and was abandoned; retry it', {
+        retriable: true,
+      });
+    }
+    traceOutboxRows(statement.events);
+    return toOrder(rows[0]);
+  };
+
+  /** The one-statement path of `transition` (order-statements.ts); undefined: take the general one. */
+  const transitionKnown = async (transition: Transition): Promise<Order | undefined> => {
+    const statement = transition.known && knownTransitionStatement(transition.known, transition, new Date());
+    if (!statement) return undefined;
+    const { rows } = await pool.query<OrderRow & { answered: boolean }>(statement.sql, statement.values);
+    if (!rows[0]) return undefined;
+    traceOutboxRows(statement.events);
+    if (rows[0].answered && statement.answer) transition.answered?.(statement.answer);
+    return toOrder(rows[0]);
+  };
+
   return {
     ...checkouts,
 
     async createOrder(order: NewOrder) {
       return insertOrder(order).catch((error: unknown) => {
-        // Unreachable before COMMIT: certainly no order. A failed COMMIT stays ambiguous.
+        // No connection could be had: certainly no order. A statement whose connection was
+        // lost in flight stays ambiguous (it may have committed): left to the worker.
         throw failedBeforeCommit(error) && isConnectionFailure(error)
           ? new OrderNotWrittenError(error)
           : error;
       });
     },
 
-    transition(transition: Transition) {
+    async transition(transition: Transition) {
+      const fast = await transitionKnown(transition);
+      if (fast) return fast;
       return withTransaction(pool, async (tx) => {
         const c = transition.changes ?? {};
         const { rows } = await tx.query<OrderRow>(
@@ -128,11 +97,13 @@ export function createOrderRepository(pool: Pool): OrderStore {
         const order = toOrder(rows[0]);
         if (transition.event) await announce(tx, transition.event, order);
         if (transition.outcome) {
-          await tx.query(
+          const answer = transition.outcome(order);
+          const answered = await tx.query(
             `UPDATE checkout_requests SET state = 'COMPLETED', outcome = $2, completed_at = now()
               WHERE order_id = $1 AND state = 'IN_PROGRESS'`,
-            [order.id, JSON.stringify(transition.outcome(order))],
+            [order.id, JSON.stringify(answer)],
           );
+          if (answered.rowCount === 1) transition.answered?.(answer);
         }
         return order;
       });

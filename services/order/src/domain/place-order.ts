@@ -151,16 +151,20 @@ async function checkout(
   });
 
   // 5. Settle: PAID + commit, CANCELLED + release, or PAYMENT_PENDING for the worker (6).
+  //    The answer is the one stored with the order's new status (one key = one answer):
+  //    known at once when this request's transition stored it, read back when another
+  //    writer (the worker, a cancellation) settled the order first.
+  let answer: CheckoutOutcome | undefined;
   const settled = await withSpan(
     'checkout.settle',
     { ...step, [A.paymentOutcome]: outcome.kind },
     async () => {
-      const next = await settlePayment(deps, order, outcome);
+      const next = await settlePayment(deps, order, outcome, (stored) => (answer = stored));
       setSpanAttributes({ [A.orderStatus]: next.status });
       return next;
     },
   );
-  const final = await store.findCheckoutOutcome(orderId);
+  const final = answer ?? (await store.findCheckoutOutcome(orderId));
   if (fromCart && (settled.status === 'PAID' || settled.status === 'PAYMENT_PENDING')) {
     await deps.cart
       .clear(input.userId)

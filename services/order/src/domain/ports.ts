@@ -104,6 +104,13 @@ export interface Transition {
   event?: 'order.paid' | 'order.cancelled';
   /** Completes the checkout request of this order (if still in progress) with this answer. */
   outcome?: (order: Order) => CheckoutOutcome;
+  /** Told the answer once this transition stored it (committed): the checkout need not read it back. */
+  answered?: (outcome: CheckoutOutcome) => void;
+  /**
+   * The order as the caller last wrote it. While the row still holds exactly that, the
+   * transition is one statement; otherwise the store reads the row under its lock.
+   */
+  known?: Order;
 }
 
 /**

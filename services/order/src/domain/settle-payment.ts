@@ -1,4 +1,5 @@
 import { CancelReason, toOrderView, type Order } from './order';
+import type { CheckoutOutcome } from './checkout-outcome';
 import type { ChargeOutcome } from './ports';
 import { finishOrder } from './finish-order';
 import { nextAttemptAt, nowOf, type SagaDeps } from './saga-deps';
@@ -9,13 +10,22 @@ const PENDING: Order['status'][] = ['PENDING', 'PAYMENT_PENDING'];
  * Applies a charge's outcome to the order. Every transition is conditional on the order
  * still waiting for payment, and writes the new status, its event (outbox) and the
  * checkout's stored answer in one transaction: the answer a client sees, the order's
- * state and the events announced can never disagree.
+ * state and the events announced can never disagree. `order` is the order as the caller
+ * last read or wrote it: while the row is unchanged, each transition is one statement.
+ * `answered` hears the checkout's answer when the transition stored it.
  */
-export async function settlePayment(deps: SagaDeps, order: Order, outcome: ChargeOutcome): Promise<Order> {
+export async function settlePayment(
+  deps: SagaDeps,
+  order: Order,
+  outcome: ChargeOutcome,
+  answered?: (outcome: CheckoutOutcome) => void,
+): Promise<Order> {
   const { store } = deps;
+  const held = { known: order, ...(answered ? { answered } : {}) };
   switch (outcome.kind) {
     case 'captured': {
       const paid = await store.transition({
+        ...held,
         orderId: order.id,
         from: PENDING,
         to: 'PAID',
@@ -41,6 +51,7 @@ export async function settlePayment(deps: SagaDeps, order: Order, outcome: Charg
             ? CancelReason.PaymentRejected
             : CancelReason.PaymentTimeout;
       const cancelled = await store.transition({
+        ...held,
         orderId: order.id,
         from: PENDING,
         to: 'CANCELLED',
@@ -58,6 +69,7 @@ export async function settlePayment(deps: SagaDeps, order: Order, outcome: Charg
     case 'unknown': {
       if (nowOf(deps) >= order.paymentDeadline) return giveUpOnPayment(deps, order);
       const pending = await store.transition({
+        ...held,
         orderId: order.id,
         from: PENDING,
         to: 'PAYMENT_PENDING',

@@ -1,6 +1,6 @@
-import { appendToOutbox } from '@surge/messaging';
+import { appendToOutbox, prepareOutboxRow, type OutboxInput, type OutboxRow } from '@surge/messaging';
 import type { Queryable } from '@surge/postgres';
-import type { Payment, PaymentEvent } from '../domain/payment';
+import type { Payment, PaymentEvent, PaymentEventType } from '../domain/payment';
 
 /**
  * Writes a transition's events into the outbox, in the caller's transaction: an event
@@ -13,7 +13,20 @@ export async function appendPaymentEvents(
   events: PaymentEvent[],
   source: string,
 ): Promise<void> {
-  if (events.length === 0) return;
+  for (const input of paymentEventInputs(payment, events, source)) await appendToOutbox(tx, input);
+}
+
+/** The same events as outbox rows, for a statement that writes them with the change (outboxInsert). */
+export function paymentEventRows(payment: Payment, events: PaymentEvent[], source: string): OutboxRow[] {
+  return paymentEventInputs(payment, events, source).map((input) => prepareOutboxRow(input));
+}
+
+function paymentEventInputs(
+  payment: Payment,
+  events: PaymentEvent[],
+  source: string,
+): Array<OutboxInput<PaymentEventType>> {
+  if (events.length === 0) return [];
   // Only payments that reached the provider have events, and those always have terms.
   if (!payment.terms) throw new Error(`payment ${payment.id} has events but no charge terms`);
   const base = {
@@ -23,16 +36,10 @@ export async function appendPaymentEvents(
     amountCents: payment.terms.amountCents,
     currency: payment.terms.currency,
   };
-  for (const event of events) {
+  return events.map((event): OutboxInput<PaymentEventType> => {
     const common = { source, subject: payment.id };
-    if (event.type === 'payment.declined') {
-      await appendToOutbox(tx, {
-        ...common,
-        type: event.type,
-        data: { ...base, reason: 'card_declined', version: event.version },
-      });
-    } else {
-      await appendToOutbox(tx, { ...common, type: event.type, data: { ...base, version: event.version } });
-    }
-  }
+    return event.type === 'payment.declined'
+      ? { ...common, type: event.type, data: { ...base, reason: 'card_declined', version: event.version } }
+      : { ...common, type: event.type, data: { ...base, version: event.version } };
+  });
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { outboxInsert, traceOutboxRows } from '@surge/messaging';
 import { withTransaction, type Pool } from '@surge/postgres';
 import type { Payment } from '../domain/payment';
 import type { PaymentStore } from '../domain/ports';
-import { appendPaymentEvents } from './payment-outbox';
+import type { Transition } from '../domain/transitions';
+import { appendPaymentEvents, paymentEventRows } from './payment-outbox';
 import { PAYMENT_COLUMNS as COLUMNS, toPayment, type PaymentRow } from './payment-rows';
 import { findUnsettled } from './unsettled-payments';
 
@@ -20,8 +22,85 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
     return payment;
   };
 
+  /**
+   * The change `decide` makes of `known`, in one statement, written only if the row still
+   * holds every value `decide` reads and the UPDATE writes (status, version, the provider
+   * charge and each timestamp): then the row lock of the locked path would have seen
+   * exactly `known`. Otherwise nothing is written and the caller takes the locked path.
+   * The events go in with the change (an event exists iff its change committed).
+   */
+  const changeKnown = async (known: Payment, decide: (payment: Payment) => Transition) => {
+    const { payment: next, events } = decide(known);
+    if (next === known) return undefined;
+    const rows = paymentEventRows(next, events, source);
+    const outbox = outboxInsert(rows, 16, 'EXISTS (SELECT 1 FROM changed)');
+    const { rows: saved } = await pool.query<PaymentRow>(
+      `WITH changed AS (
+         UPDATE payments
+            SET status = $2, provider_charge_id = $3, version = $4,
+                captured_at = $5, declined_at = $6, refunded_at = $7, cancelled_at = $9,
+                attempt_id = CASE WHEN $8::boolean THEN attempt_id END,
+                attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
+                updated_at = now()
+          WHERE id = $1 AND status = $10 AND version = $11
+            AND provider_charge_id IS NOT DISTINCT FROM $12::text
+            AND captured_at IS NOT DISTINCT FROM $13::timestamptz
+            AND declined_at IS NOT DISTINCT FROM $14::timestamptz
+            AND refunded_at IS NOT DISTINCT FROM $15::timestamptz
+            AND cancelled_at IS NOT DISTINCT FROM $${16 + outbox.values.length}::timestamptz
+          RETURNING ${COLUMNS}
+       ), announced AS (${outbox.sql})
+       SELECT * FROM changed`,
+      [
+        next.id,
+        next.status,
+        next.providerChargeId,
+        next.version,
+        next.capturedAt,
+        next.declinedAt,
+        next.refundedAt,
+        next.chargeInFlight,
+        next.cancelledAt,
+        known.status,
+        known.version,
+        known.providerChargeId,
+        known.capturedAt,
+        known.declinedAt,
+        known.refundedAt,
+        ...outbox.values,
+        known.cancelledAt,
+      ],
+    );
+    if (!saved[0]) return undefined;
+    traceOutboxRows(rows);
+    return { payment: toPayment(saved[0]), events };
+  };
+
   return {
     findByOrder,
+
+    async recordClaimedIntent(intent, leaseMs) {
+      const attemptId = randomUUID();
+      // The lease columns as claimChargeAttempt sets them: born claimed, so no other
+      // charge call can take the order before this one has asked the provider.
+      const { rows } = await pool.query<PaymentRow>(
+        `INSERT INTO payments (id, order_id, user_id, amount_cents, currency, status,
+                               attempt_id, attempt_lease_until, attempted_at)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, now() + make_interval(secs => $7::float8 / 1000), now())
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [
+          intent.id,
+          intent.orderId,
+          intent.terms.userId,
+          intent.terms.amountCents,
+          intent.terms.currency,
+          attemptId,
+          leaseMs,
+        ],
+      );
+      return rows[0] ? { attemptId, payment: toPayment(rows[0]) } : undefined;
+    },
 
     async recordIntent(intent) {
       const { rows } = await pool.query<PaymentRow>(
@@ -72,7 +151,9 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
       );
     },
 
-    change(orderId, decide) {
+    async change(orderId, decide, known) {
+      const fast = known && (await changeKnown(known, decide));
+      if (fast) return fast;
       return withTransaction(pool, async (tx) => {
         const { rows } = await tx.query<PaymentRow>(
           `SELECT ${COLUMNS} FROM payments WHERE order_id = $1 FOR UPDATE`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DependencyError } from '@surge/errors';
-import { claimOrAwait } from './charge-lease';
+import { claimOrAwait, type ClaimResult } from './charge-lease';
 import { chargeInProgress, outcomeUnknown, paymentClosed, paymentDeclined, termsChanged } from './errors';
 import { owesRefund, type ChargeTerms, type Payment } from './payment';
 import type { PaymentDeps } from './ports';
@@ -26,16 +26,13 @@ export async function chargePayment(deps: PaymentDeps, request: ChargeRequest): 
   // 1. Record the intent before any money moves. Protects: one payment per order, and
   //    no provider call for an order we have no record of. Dying here: a PENDING intent
   //    the provider never saw; the retry claims it and charges.
-  const intent = await deps.payments.recordIntent({
-    id: randomUUID(),
-    orderId,
-    terms: { userId: request.userId, amountCents: request.amountCents, currency: request.currency },
-  });
-  if (intent.terms && !sameTerms(intent.terms, request)) throw termsChanged(intent);
-
   // 2. Take the order's charge lease (or wait for the holder's outcome). Protects: one
   //    provider call at a time per order. Dying here: the lease runs out, a retry claims.
-  const claim = await claimOrAwait(deps, orderId);
+  //    The first charge of an order does both in one statement (the intent is born
+  //    leased); a retry, or a payment that exists already, takes the two steps.
+  const claim =
+    (await deps.payments.recordClaimedIntent(intentOf(request), deps.attemptLeaseMs)) ??
+    (await claimExisting(deps, request));
   if ('settled' in claim) return answerFor(claim.settled);
 
   // 3. Ask the provider, key = order id. Protects: one capture at the provider across
@@ -46,13 +43,31 @@ export async function chargePayment(deps: PaymentDeps, request: ChargeRequest): 
 
   // 4. Record the answer and its event in one transaction. Protects: the event exists
   //    if and only if the status changed. Dying before the commit: as in step 3.
-  const recorded = await recordChange(deps, orderId, (locked) =>
-    recordProviderOutcome(locked, answer, new Date()),
+  const recorded = await recordChange(
+    deps,
+    orderId,
+    (locked) => recordProviderOutcome(locked, answer, new Date()),
+    claim.payment,
   );
   // Cancelled while we were at the provider: the money goes back before we say no. If
   // the refund fails, the caller hears 503 and the reconciler finishes the refund.
   if (owesRefund(recorded)) await refundCapture(deps, recorded);
   return answerFor(recorded);
+}
+
+function intentOf(request: ChargeRequest) {
+  return {
+    id: randomUUID(),
+    orderId: request.orderId,
+    terms: { userId: request.userId, amountCents: request.amountCents, currency: request.currency },
+  };
+}
+
+/** Steps 1 and 2 for an order that has a payment already: same terms, then the lease. */
+async function claimExisting(deps: PaymentDeps, request: ChargeRequest): Promise<ClaimResult> {
+  const intent = await deps.payments.recordIntent(intentOf(request));
+  if (intent.terms && !sameTerms(intent.terms, request)) throw termsChanged(intent);
+  return claimOrAwait(deps, request.orderId);
 }
 
 async function callProvider(deps: PaymentDeps, request: ChargeRequest, attemptId: string) {

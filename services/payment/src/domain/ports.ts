@@ -6,6 +6,15 @@ import type { Transition } from './transitions';
  * with pg, clients/ the provider with undici; the domain knows neither.
  */
 export interface PaymentStore {
+  /**
+   * The common first charge of an order, in one statement: inserts the PENDING intent
+   * with the charge lease already taken, unless the order has a payment. Undefined when
+   * it has one (the caller then takes recordIntent and claimChargeAttempt).
+   */
+  recordClaimedIntent(
+    intent: { id: string; orderId: string; terms: ChargeTerms },
+    leaseMs: number,
+  ): Promise<{ attemptId: string; payment: Payment } | undefined>;
   /** Inserts a PENDING intent unless the order has a payment (unique order_id); returns the order's payment. */
   recordIntent(intent: { id: string; orderId: string; terms: ChargeTerms }): Promise<Payment>;
   /** Inserts a CANCELLED payment unless the order has one; `created` tells which. */
@@ -28,10 +37,13 @@ export interface PaymentStore {
   /**
    * Locks the order's payment (SELECT ... FOR UPDATE), lets `decide` choose the change,
    * and commits it with its events in one transaction. Undefined when the order has no payment.
+   * With `known` (the payment as the caller last wrote it), the change is one statement
+   * while the row still holds exactly that, and takes the locked path otherwise.
    */
   change(
     orderId: string,
     decide: (payment: Payment) => Transition,
+    known?: Payment,
   ): Promise<{ payment: Payment; events: PaymentEvent[] } | undefined>;
   /** Payments the public API shows, newest first. */
   list(filter: { userId?: string; orderId?: string; limit: number }): Promise<Payment[]>;

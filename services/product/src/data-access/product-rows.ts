@@ -1,4 +1,4 @@
-import { appendToOutbox } from '@surge/messaging';
+import { appendToOutbox, prepareOutboxRow, type OutboxInput, type OutboxRow } from '@surge/messaging';
 import type { Queryable } from '@surge/postgres';
 import type { Product } from '../domain/product';
 
@@ -55,7 +55,16 @@ export const EVENT_SOURCE = '/surge/product';
  * write returned, so announcing a change costs one insert and no extra read.
  */
 export async function appendProductUpdated(tx: Queryable, product: Product): Promise<void> {
-  await appendToOutbox(tx, {
+  await appendToOutbox(tx, productUpdated(product));
+}
+
+/** The same event as an outbox row, for a statement that writes it with the change (outboxInsert). */
+export function productUpdatedRow(product: Product): OutboxRow {
+  return prepareOutboxRow(productUpdated(product));
+}
+
+function productUpdated(product: Product): OutboxInput<'product.updated'> {
+  return {
     type: 'product.updated',
     source: EVENT_SOURCE,
     subject: product.id,
@@ -68,5 +77,5 @@ export async function appendProductUpdated(tx: Queryable, product: Product): Pro
       stock: product.stock,
       version: product.version,
     },
-  });
+  };
 }

@@ -7,23 +7,36 @@ import { moveReservedUnits } from './reservation-queries';
  * row lock serialises a commit and a release racing for the same order, and only the
  * first to arrive finds the status it expects, so units move at most once. Dying after
  * that UPDATE but before COMMIT rolls it back; the caller's retry does the transition.
+ *
+ * A commit (the checkout's last call) is one statement, atomic by itself: the reservation
+ * row first, then its products locked in id order (the order every reservation, commit
+ * and release locks in: no deadlocks), then reserved units become sold. Available stock
+ * is unchanged, so no version, no event.
  */
-export async function commitOrder(tx: Queryable, orderId: string): Promise<CommitOutcome> {
-  const moved = await tx.query(
-    `UPDATE reservations SET status = 'COMMITTED', updated_at = now()
-      WHERE order_id = $1 AND status = 'RESERVED'`,
+export async function commitOrder(db: Queryable, orderId: string): Promise<CommitOutcome> {
+  const { rows } = await db.query<{ committed: boolean }>(
+    `WITH committed AS (
+       UPDATE reservations SET status = 'COMMITTED', updated_at = now()
+        WHERE order_id = $1 AND status = 'RESERVED' RETURNING order_id
+     ), locked AS MATERIALIZED (
+       SELECT p.id FROM products p JOIN reservation_lines l ON l.product_id = p.id
+        WHERE l.order_id = $1 AND EXISTS (SELECT 1 FROM committed)
+        ORDER BY p.id FOR UPDATE OF p
+     ), sold AS (
+       UPDATE products p SET reserved = p.reserved - l.quantity, sold = p.sold + l.quantity
+         FROM reservation_lines l
+        WHERE l.order_id = $1 AND p.id = l.product_id AND p.id IN (SELECT id FROM locked)
+       RETURNING p.id
+     )
+     SELECT EXISTS (SELECT 1 FROM committed) AS committed, (SELECT count(*) FROM sold) AS sold`,
     [orderId],
   );
-  if (moved.rowCount === 0) {
-    const current = await statusOf(tx, orderId);
-    if (!current) return { kind: 'not-found' };
-    return current.status === 'COMMITTED'
-      ? { kind: 'committed' }
-      : { kind: 'conflict', status: current.status };
-  }
-  // Reserved units become sold. Available stock is unchanged, so no version, no event.
-  await moveReservedUnits(tx, orderId, 'reserved', 'sold');
-  return { kind: 'committed' };
+  if (rows[0]?.committed) return { kind: 'committed' };
+  const current = await statusOf(db, orderId);
+  if (!current) return { kind: 'not-found' };
+  return current.status === 'COMMITTED'
+    ? { kind: 'committed' }
+    : { kind: 'conflict', status: current.status };
 }
 
 export async function releaseOrder(tx: Queryable, orderId: string): Promise<ReleaseOutcome> {
