@@ -33,7 +33,11 @@ const CONSUMER = 'bench-latency';
 const TOPIC = 'bench-event-latency';
 
 interface Timing {
-  committedAt: number;
+  /** When the producer's commit returned; unset until then (see commitOne). */
+  committedAt?: number;
+  /** Set only when the consumer got there before the commit's return was seen. */
+  deliveredAt?: number;
+  appliedAt?: number;
   measured: boolean;
 }
 
@@ -184,11 +188,17 @@ function startConsumer(
   };
   const delivered = (event: AnyCloudEvent): Timing | undefined => {
     const timing = probe.timings.get(event.id);
-    if (timing?.measured) probe.deliveries.push(performance.now() - timing.committedAt);
+    if (!timing) return undefined;
+    if (timing.committedAt === undefined) timing.deliveredAt = performance.now();
+    else if (timing.measured) probe.deliveries.push(performance.now() - timing.committedAt);
     return timing;
   };
   const applied = (timing: Timing | undefined, id: string, at: number): void => {
     if (!timing) return; // another producer's event on the shared topic
+    if (timing.committedAt === undefined) {
+      timing.appliedAt = at; // the producer books it when its commit returns
+      return;
+    }
     if (timing.measured) probe.effects.push(at - timing.committedAt);
     probe.timings.delete(id);
   };
@@ -267,25 +277,50 @@ async function publishOne(probe: Probe, measured: boolean, n: number): Promise<v
 
 async function commitOne(probe: Probe, measured: boolean, n: number): Promise<void> {
   const productId = randomUUID();
-  const event = await withTransaction(probe.pool, (tx) =>
-    appendToOutbox(tx, {
-      type: 'product.updated',
-      topic: TOPIC,
-      source: 'bench',
-      subject: productId,
-      data: {
-        productId,
-        sku: `BENCH-${n}`,
-        name: 'Latency probe',
-        priceCents: 100,
-        currency: 'USD',
-        stock: 1,
-        version: 1,
-      },
-    }),
-  );
-  // Recorded after the commit returned; the consumer cannot have seen an uncommitted row.
-  probe.timings.set(event.id, { committedAt: performance.now(), measured });
+  // Registered before COMMIT: the relay is woken by NOTIFY at commit and, in this same
+  // process, the consumer could apply the event before this function resumes after the
+  // commit. Registered after it, such an event found no timing, was skipped, and its
+  // timing, set later, was counted as never applied (2 of 6,000 at 300/s once the batch
+  // consumer got fast), a lost event that was not lost.
+  let id: string | undefined;
+  try {
+    const { event, timing } = await withTransaction(probe.pool, async (tx) => {
+      const appended = await appendToOutbox(tx, {
+        type: 'product.updated',
+        topic: TOPIC,
+        source: 'bench',
+        subject: productId,
+        data: {
+          productId,
+          sku: `BENCH-${n}`,
+          name: 'Latency probe',
+          priceCents: 100,
+          currency: 'USD',
+          stock: 1,
+          version: 1,
+        },
+      });
+      id = appended.id;
+      const registered: Timing = { measured };
+      probe.timings.set(appended.id, registered);
+      return { event: appended, timing: registered };
+    });
+    settle(probe, event.id, timing, performance.now());
+  } catch (error) {
+    if (id !== undefined) probe.timings.delete(id); // never committed: nothing to wait for
+    throw error;
+  }
+}
+
+/** The commit returned: its latencies from now, or zero if the consumer was there first. */
+function settle(probe: Probe, id: string, timing: Timing, committedAt: number): void {
+  timing.committedAt = committedAt;
+  if (timing.appliedAt === undefined) return;
+  if (timing.measured) {
+    probe.deliveries.push(Math.max(0, (timing.deliveredAt ?? committedAt) - committedAt));
+    probe.effects.push(Math.max(0, timing.appliedAt - committedAt));
+  }
+  probe.timings.delete(id);
 }
 
 /** The run's events are of no use once measured: the broker keeps none of them. */

@@ -53,9 +53,9 @@ describe('readTodaysRate', () => {
 });
 
 describe('readCapacitySettings', () => {
-  it('starts at the goal, four times today, by default', () => {
+  it("starts at today's rate by default, and doubles up from there", () => {
     expect(readCapacitySettings({}, 20)).toMatchObject({
-      startRate: 80,
+      startRate: 20,
       stepSeconds: 60,
       warmupSeconds: 15,
       maxSteps: 8,
