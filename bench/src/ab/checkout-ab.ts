@@ -16,22 +16,15 @@
  * Ports: the SURGE_*_PORT variables of the caller (one engineer's offset).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { prepareShop, type Customer } from '@surge/stack/chaos';
 import { ensurePostgres } from '@surge/stack/native';
+import { placeCheckout, type Shop } from '../lib/bench-checkout';
 import { parseProcessSeconds } from '../lib/machine-cpu';
 
 const SERVICES = ['gateway', 'user', 'product', 'order', 'payment', 'payment-provider', 'notification'];
-const ADDRESS = {
-  name: 'Bench Buyer',
-  line1: '1 Load St',
-  city: 'Testville',
-  postalCode: '12345',
-  country: 'US',
-};
 
 interface Options {
   builds: Array<{ label: string; root: string }>;
@@ -175,30 +168,8 @@ function roundTrips(dir: string): Map<string, number> {
   return totals;
 }
 
-interface Shop {
-  gateway: string;
-  customers: Customer[];
-  productIds: string[];
-}
-
 async function checkout(shop: Shop, customer: Customer): Promise<number> {
-  const productId = shop.productIds[Math.floor(Math.random() * shop.productIds.length)]!;
-  const res = await fetch(`${shop.gateway}/api/orders`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${customer.token}`,
-      'content-type': 'application/json',
-      'idempotency-key': randomUUID(),
-    },
-    body: JSON.stringify({
-      items: [{ productId, quantity: 1 }],
-      shippingAddress: ADDRESS,
-      payment: { token: 'tok_visa' },
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  await res.text();
-  return res.status;
+  return (await placeCheckout(shop, customer)).status;
 }
 
 interface Turn {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import {
   perUnitMs,
   stackGroups,
 } from '../lib/machine-cpu';
+import { placeCheckout, type Shop } from '../lib/bench-checkout';
 import { statementCount, toPgbenchScript } from '../lib/pgbench-script';
 import { sleep } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';
@@ -38,19 +38,6 @@ const SERVICES = [
 ];
 /** How long to let the saga's tail (relay, consumers, notification) run before the capture ends. */
 const CAPTURE_WINDOW_MS = 3_000;
-const ADDRESS = {
-  name: 'Bench Buyer',
-  line1: '1 Load St',
-  city: 'Testville',
-  postalCode: '12345',
-  country: 'US',
-};
-
-interface Shop {
-  gateway: string;
-  customers: Customer[];
-  productIds: string[];
-}
 
 /**
  * Checkouts through the gateway against what the database alone sustains for the same
@@ -78,26 +65,7 @@ export async function checkoutVsPgbench(settings: BenchSettings): Promise<BenchR
 }
 
 async function checkoutOnce(shop: Shop, customer: Customer): Promise<number> {
-  return (await checkoutWithBody(shop, customer)).status;
-}
-
-async function checkoutWithBody(shop: Shop, customer: Customer): Promise<{ status: number; body: string }> {
-  const productId = shop.productIds[Math.floor(Math.random() * shop.productIds.length)]!;
-  const res = await fetch(`${shop.gateway}/api/orders`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${customer.token}`,
-      'content-type': 'application/json',
-      'idempotency-key': randomUUID(),
-    },
-    body: JSON.stringify({
-      items: [{ productId, quantity: 1 }],
-      shippingAddress: ADDRESS,
-      payment: { token: 'tok_visa' },
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: await res.text() };
+  return (await placeCheckout(shop, customer)).status;
 }
 
 /** Statements of one checkout, per database, as pgbench scripts written next to the results. */
@@ -107,10 +75,10 @@ async function captureCheckout(shop: Shop, adminUrl: string, pgLog: string): Pro
   // Right after a start, the order service's breaker towards product may still be open
   // (its recovery worker can call product before product listens): wait it out, as a client would.
   const deadline = Date.now() + 60_000;
-  let warm = await checkoutWithBody(shop, customer);
+  let warm = await placeCheckout(shop, customer);
   while (warm.status !== 201 && Date.now() < deadline) {
     await sleep(1_000);
-    warm = await checkoutWithBody(shop, customer);
+    warm = await placeCheckout(shop, customer);
   }
   if (warm.status !== 201) throw new Error(`a checkout answered ${warm.status}: ${warm.body}`);
   await sleep(CAPTURE_WINDOW_MS);
@@ -120,7 +88,7 @@ async function captureCheckout(shop: Shop, adminUrl: string, pgLog: string): Pro
   try {
     await sleep(CAPTURE_WINDOW_MS);
     baselineEnd = fs.statSync(pgLog).size;
-    const captured = await checkoutWithBody(shop, customer);
+    const captured = await placeCheckout(shop, customer);
     if (captured.status !== 201)
       throw new Error(`the captured checkout answered ${captured.status}: ${captured.body}`);
     await sleep(CAPTURE_WINDOW_MS);
