@@ -25,13 +25,36 @@ afterAll(async () => {
   await h.stop();
 });
 
-/** New connections to the order database are refused (53300) and the pool's are cut. */
+/**
+ * New connections to the order database are refused (53300) and the pool's are cut, and
+ * the service has seen it before the reservation is answered, as after a partition.
+ *
+ * pg_terminate_backend only signals the backends. Until each has exited and the service has
+ * read its "terminating connection" message, the pool may lend a connection that is about
+ * to die, and the INSERT sent on it fails in flight. Such a statement may have committed,
+ * so the saga rightly leaves it to the worker and releases nothing at once (CI saw this).
+ * That path is the recovery worker's, covered by its own tests. This test covers the one
+ * where no connection can be had, so it waits until the cut is complete on both sides.
+ */
 async function cutOrderDatabase(): Promise<void> {
   await admin.query(`ALTER DATABASE ${database} CONNECTION LIMIT 0`);
   await admin.query(
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
     [database],
   );
+  await eventually(async () => {
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
+      [database],
+    );
+    return rows[0]?.n === 0 ? true : undefined;
+  }, { what: "the order service's backends to exit" });
+  // The backends sent their last message before they exited: one readiness probe that
+  // fails means the service's event loop has read those messages and the pool has
+  // dropped the dead connections.
+  await eventually(async () => ((await fetch(`${h.adminUrl}/health/ready`)).status === 503 ? true : undefined), {
+    what: 'the order service to see its database gone',
+  });
 }
 
 describe('checkout when the order database cannot be reached after the reservation', () => {
