@@ -42,19 +42,25 @@ async function cutOrderDatabase(): Promise<void> {
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
     [database],
   );
-  await eventually(async () => {
-    const { rows } = await admin.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
-      [database],
-    );
-    return rows[0]?.n === 0 ? true : undefined;
-  }, { what: "the order service's backends to exit" });
+  await eventually(
+    async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'order'",
+        [database],
+      );
+      return rows[0]?.n === 0 ? true : undefined;
+    },
+    { what: "the order service's backends to exit" },
+  );
   // The backends sent their last message before they exited: one readiness probe that
   // fails means the service's event loop has read those messages and the pool has
   // dropped the dead connections.
-  await eventually(async () => ((await fetch(`${h.adminUrl}/health/ready`)).status === 503 ? true : undefined), {
-    what: 'the order service to see its database gone',
-  });
+  await eventually(
+    async () => ((await fetch(`${h.adminUrl}/health/ready`)).status === 503 ? true : undefined),
+    {
+      what: 'the order service to see its database gone',
+    },
+  );
 }
 
 describe('checkout when the order database cannot be reached after the reservation', () => {
