@@ -8,6 +8,33 @@ import { appendPaymentEvents, paymentEventRows } from './payment-outbox';
 import { PAYMENT_COLUMNS as COLUMNS, toPayment, type PaymentRow } from './payment-rows';
 import { findUnsettled } from './unsettled-payments';
 
+/**
+ * What both UPDATEs in `change` (the guarded one-statement change and the locked
+ * fallback) write, with $1..$9 bound by `rowParameters`: written once, so the clause and
+ * its parameters cannot drift apart in one path only. A charge still in flight ($8)
+ * keeps its lease; any other change releases it.
+ */
+const ROW_CHANGES = `status = $2, provider_charge_id = $3, version = $4,
+                captured_at = $5, declined_at = $6, refunded_at = $7, cancelled_at = $9,
+                attempt_id = CASE WHEN $8::boolean THEN attempt_id END,
+                attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
+                updated_at = now()`;
+
+/** $1..$9 of `ROW_CHANGES` (and `WHERE id = $1`), in that order. */
+function rowParameters(next: Payment): unknown[] {
+  return [
+    next.id,
+    next.status,
+    next.providerChargeId,
+    next.version,
+    next.capturedAt,
+    next.declinedAt,
+    next.refundedAt,
+    next.chargeInFlight,
+    next.cancelledAt,
+  ];
+}
+
 export function createPaymentRepository(pool: Pool, source: string): PaymentStore {
   const findByOrder = async (orderId: string): Promise<Payment | undefined> => {
     const { rows } = await pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = $1`, [
@@ -36,12 +63,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
     const outbox = outboxInsert(rows, 16, 'EXISTS (SELECT 1 FROM changed)');
     const { rows: saved } = await pool.query<PaymentRow>(
       `WITH changed AS (
-         UPDATE payments
-            SET status = $2, provider_charge_id = $3, version = $4,
-                captured_at = $5, declined_at = $6, refunded_at = $7, cancelled_at = $9,
-                attempt_id = CASE WHEN $8::boolean THEN attempt_id END,
-                attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
-                updated_at = now()
+         UPDATE payments SET ${ROW_CHANGES}
           WHERE id = $1 AND status = $10 AND version = $11
             AND provider_charge_id IS NOT DISTINCT FROM $12::text
             AND captured_at IS NOT DISTINCT FROM $13::timestamptz
@@ -52,15 +74,7 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
        ), announced AS (${outbox.sql})
        SELECT * FROM changed`,
       [
-        next.id,
-        next.status,
-        next.providerChargeId,
-        next.version,
-        next.capturedAt,
-        next.declinedAt,
-        next.refundedAt,
-        next.chargeInFlight,
-        next.cancelledAt,
+        ...rowParameters(next),
         known.status,
         known.version,
         known.providerChargeId,
@@ -164,25 +178,10 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
         const { payment: next, events } = decide(current);
         if (next === current) return { payment: current, events: [] };
         const updated = await tx.query<PaymentRow>(
-          `UPDATE payments
-              SET status = $2, provider_charge_id = $3, version = $4,
-                  captured_at = $5, declined_at = $6, refunded_at = $7, cancelled_at = $9,
-                  attempt_id = CASE WHEN $8::boolean THEN attempt_id END,
-                  attempt_lease_until = CASE WHEN $8::boolean THEN attempt_lease_until END,
-                  updated_at = now()
+          `UPDATE payments SET ${ROW_CHANGES}
             WHERE id = $1
             RETURNING ${COLUMNS}`,
-          [
-            next.id,
-            next.status,
-            next.providerChargeId,
-            next.version,
-            next.capturedAt,
-            next.declinedAt,
-            next.refundedAt,
-            next.chargeInFlight,
-            next.cancelledAt,
-          ],
+          rowParameters(next),
         );
         const saved = toPayment(updated.rows[0] as PaymentRow);
         await appendPaymentEvents(tx, saved, events, source);
