@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@surge/logger';
 import { installLogCorrelation, withSpan } from '../src';
-import { startInMemorySdk, type InMemorySdk } from './support/in-memory-sdk';
+import { startInMemorySdk, type InMemorySdk } from '../src/testing';
 
 let sdk: InMemorySdk;
 beforeAll(() => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendToOutbox } from '@surge/messaging';
 import type { Queryable } from '@surge/postgres';
 import { withSpan } from '../src';
-import { startInMemorySdk, type InMemorySdk } from './support/in-memory-sdk';
+import { startInMemorySdk, type InMemorySdk } from '../src/testing';
 
 /** appendToOutbox and the trace context: what it stores in the row's headers. */
 let sdk: InMemorySdk;

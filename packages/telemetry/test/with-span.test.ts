@@ -1,6 +1,6 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { addEvent, setSpanAttributes, withSpan } from '../src';
-import { startInMemorySdk, type InMemorySdk } from './support/in-memory-sdk';
+import { startInMemorySdk, type InMemorySdk } from '../src/testing';
 
 let sdk: InMemorySdk;
 beforeAll(() => {

@@ -1,11 +1,6 @@
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { startTelemetry, type RunningTelemetry } from '@surge/telemetry';
+import { startInMemorySdk, type InMemorySdk } from '@surge/telemetry/testing';
 
-export interface GatewayTracing {
-  telemetry: RunningTelemetry;
-  /** Ended spans, once their export settled. */
-  finishedSpans(): Promise<ReadableSpan[]>;
-}
+export type GatewayTracing = InMemorySdk;
 
 /**
  * The real tracing SDK in the test process, configured as the gateway's register
@@ -14,28 +9,7 @@ export interface GatewayTracing {
  * per file.
  */
 export function startGatewayTracing(sampleRatio: number): GatewayTracing {
-  const exporter = new InMemorySpanExporter();
-  const processor = new SimpleSpanProcessor({ exporter });
-  const telemetry = startTelemetry(
-    {
-      enabled: true,
-      serviceName: 'gateway',
-      serviceVersion: '0.0.0',
-      instanceId: 'test',
-      tracesUrl: 'http://127.0.0.1:9/v1/traces',
-      sampleRatio,
-      sampling: 'edge',
-      listenerSpans: true,
-    },
-    { spanProcessors: [processor], instrumentations: [] },
-  );
-  return {
-    telemetry,
-    finishedSpans: async () => {
-      await processor.forceFlush();
-      return exporter.getFinishedSpans();
-    },
-  };
+  return startInMemorySdk({ serviceName: 'gateway', sampleRatio, sampling: 'edge', listenerSpans: true });
 }
 
 /** `traceparent` as W3C Trace Context writes it: version, trace id, parent id, flags. */
