@@ -15,7 +15,7 @@ more than 2% of the arrivals dropped means the run was not the one asked for.
 
 from locust import constant, task
 
-from lib.arrivals import ArrivalShape, dispatcher, pool_size
+from lib.arrivals import ArrivalShape, allowed_drops, dispatcher, pool_size
 from lib.journey import ShopUser
 from lib.recorder import recorder
 from lib.settings import number
@@ -25,7 +25,7 @@ BASE = number("LOAD_BASE_RATE", 4)
 SPIKE = BASE * number("LOAD_SPIKE_FACTOR", 5)
 SCALE = number("LOAD_DURATION_SCALE", 1)
 
-decide_by(max_dropped=lambda: max(2, int(0.02 * (recorder.visits + recorder.dropped))))
+decide_by(max_dropped=lambda: allowed_drops(recorder.visits + recorder.dropped))
 
 
 class BlackFridayShape(ArrivalShape):

@@ -8,28 +8,21 @@ waiting on slow answers, and the rate reached the shop was lower than asked).
     locust -f load-tests/scaling.py --headless --host http://127.0.0.1:8080
 """
 
-import math
 import random
 
 from locust import constant, task
 
-from lib.arrivals import ArrivalShape, dispatcher, pool_size
+from lib.arrivals import HeldStep, dispatcher
 from lib.journey import ShopUser
-from lib.settings import number
 from lib.shop import Shop
 from lib.verdict import decide_by
 
-RATE = number("LOAD_RATE", 10)
-SECONDS = number("LOAD_STEP_SECONDS", 60)
+STEP = HeldStep(default_rate=10)
 
 Shop.require(customers=1, products=1)
-decide_by(flows=["browse", "search"], max_dropped=max(2, math.floor(RATE * SECONDS * 0.02)))
+decide_by(flows=["browse", "search"], max_dropped=STEP.max_dropped)
 
-
-class StepShape(ArrivalShape):
-    start_rate = RATE
-    stages = [(SECONDS, RATE)]
-    users = pool_size(RATE, number("LOAD_USERS", 0))
+StepShape = STEP.shape()
 
 
 class Browser(ShopUser):

@@ -24,6 +24,7 @@ from locust import LoadTestShape, events
 from locust.runners import MasterRunner, WorkerRunner
 
 from .recorder import recorder
+from .settings import number
 
 log = logging.getLogger("surge.arrivals")
 
@@ -163,3 +164,37 @@ def pool_size(peak_rate: float, users: float = 0) -> int:
     visit/s leave room for slow answers before arrivals are dropped.
     """
     return int(users) if users > 0 else max(2, math.ceil(peak_rate * 8))
+
+
+def allowed_drops(arrivals: float) -> int:
+    """
+    The dropped arrivals a run may have: 2% of them, never fewer than 2. Beyond that every
+    user was stuck waiting on slow answers, the rate that reached the shop was lower than
+    asked, and the run was not the one asked for.
+    """
+    return max(2, math.floor(0.02 * arrivals))
+
+
+class HeldStep:
+    """
+    One step of a capacity search (scaling.py, black-friday-step.py): LOAD_RATE visits per
+    second (`default_rate` unless set) held for LOAD_STEP_SECONDS (default 60), with a pool
+    of LOAD_USERS users (default: pool_size) and allowed_drops of its arrivals.
+    """
+
+    def __init__(self, default_rate: float) -> None:
+        self.rate = number("LOAD_RATE", default_rate)
+        self.seconds = number("LOAD_STEP_SECONDS", 60)
+        self.users = pool_size(self.rate, number("LOAD_USERS", 0))
+        self.max_dropped = allowed_drops(self.rate * self.seconds)
+
+    def shape(self) -> type[ArrivalShape]:
+        """The step as a load shape: a locustfile binds it to a name of its own, where Locust finds it."""
+        step = self
+
+        class StepShape(ArrivalShape):
+            start_rate = step.rate
+            stages = [(step.seconds, step.rate)]
+            users = step.users
+
+        return StepShape
