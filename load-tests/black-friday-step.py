@@ -15,25 +15,17 @@ this exit code is the same verdict over the whole step, for a run from the comma
     locust -f load-tests/black-friday-step.py --headless --host http://127.0.0.1:8080
 """
 
-import math
-
 from locust import constant, task
 
-from lib.arrivals import ArrivalShape, dispatcher, pool_size
+from lib.arrivals import HeldStep, dispatcher
 from lib.journey import ShopUser
-from lib.settings import number
 from lib.verdict import decide_by
 
-RATE = number("LOAD_RATE", 20)
-SECONDS = number("LOAD_STEP_SECONDS", 60)
+STEP = HeldStep(default_rate=20)
 
-decide_by(max_dropped=max(2, math.floor(RATE * SECONDS * 0.02)))
+decide_by(max_dropped=STEP.max_dropped)
 
-
-class StepShape(ArrivalShape):
-    start_rate = RATE
-    stages = [(SECONDS, RATE)]
-    users = pool_size(RATE, number("LOAD_USERS", 0))
+StepShape = STEP.shape()
 
 
 class Shopper(ShopUser):
