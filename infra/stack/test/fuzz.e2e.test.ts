@@ -5,6 +5,7 @@ import { fuzzInternal, fuzzPublic, INTERNAL_SERVICES, type FuzzRunOptions } from
 import { DEFAULT_SETTINGS, FUZZ_DATABASE_SUFFIX, type FuzzSettings } from '../src/fuzz/run-schemathesis';
 import { ensureSchemathesis } from '../src/native/schemathesis-venv';
 import { offsetPorts, testStackEnv } from './support/stack-env';
+import { stopStack } from './support/stop-stack';
 
 /**
  * The outside check of the contracts (issue 14): schemathesis, a tool nobody on the team
@@ -76,14 +77,7 @@ describe('the public and internal contracts, fuzzed from outside', () => {
     ]);
   }, 900_000);
 
-  afterAll(async () => {
-    if (stack && stack.child.exitCode === null) {
-      const exited = stack.interrupt();
-      const timer = setTimeout(() => stack?.child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  }, 90_000);
+  afterAll(() => stopStack(stack), 90_000);
 
   const options = (): FuzzRunOptions => ({
     repoRoot,

@@ -9,6 +9,7 @@ import { findScenario } from '../src/chaos/scenarios';
 import { portIsOpen, repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
 import { ensureLocust } from '../src/native/locust-venv';
 import { TEST_ADMIN, offsetPorts, testStackEnv } from './support/stack-env';
+import { stopStack } from './support/stop-stack';
 
 /**
  * The whole system as `npm start` runs it (every service, real PostgreSQL, Redis, Kafka
@@ -80,13 +81,8 @@ describe('the whole stack, as npm start runs it', () => {
   }, 900_000);
 
   afterAll(async () => {
-    // Even when the test failed: Ctrl-C, so the stack stops what it started in order.
-    if (stack && stack.child.exitCode === null) {
-      const exited = stack.interrupt();
-      const timer = setTimeout(() => stack?.child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    // Even when the test failed.
+    await stopStack(stack);
   }, 90_000);
 
   it('a customer registers, shops, pays, gets notified, cancels for a refund; the system audits clean', async () => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { eventually, uniqueEmail } from '@surge/testing';
 import { portIsOpen, spawnStack, type StackProcess } from '../src/chaos/stack-process';
 import { TEST_ADMIN, offsetPorts, testStackEnv } from './support/stack-env';
+import { stopStack } from './support/stop-stack';
 
 /**
  * `npm start` as a newcomer meets it: a script that polls the gateway's /health/ready to
@@ -55,14 +56,6 @@ function exitOf(stack: StackProcess, timeoutMs = 120_000): Promise<number | null
       resolve(code);
     });
   });
-}
-
-async function stopStack(stack: StackProcess | undefined): Promise<void> {
-  if (!stack || stack.child.exitCode !== null) return;
-  const exited = stack.interrupt();
-  const timer = setTimeout(() => stack.child.kill('SIGKILL'), 60_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 describe('npm start, from the first answer of its gateway on', () => {

@@ -6,6 +6,7 @@ import { newEvent, toKafkaMessage } from '@surge/messaging';
 import { eventually, kafkaSaslOptions, testInfra, uniqueEmail, uniqueSuffix } from '@surge/testing';
 import { startStack, type StackProcess } from '../src/chaos/stack-process';
 import { offsetPorts, TEST_ADMIN, testStackEnv } from './support/stack-env';
+import { stopStack } from './support/stop-stack';
 import { axeViolations, launchBrowser, screenshotForDocs } from './browser/browser-kit';
 
 /**
@@ -192,12 +193,7 @@ describe('the storefront and the operations console in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (stack && stack.child.exitCode === null) {
-      const exited = stack.interrupt();
-      const timer = setTimeout(() => stack?.child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopStack(stack);
     if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   }, 90_000);
 
