@@ -1,31 +1,21 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { eventually } from './support/eventually';
-import { startTestGateway, type TestGateway } from './support/gateway';
 import { send } from './support/http';
-import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
-import { startGatewayTracing, TRACEPARENT, type GatewayTracing } from './support/tracing';
+import { startTracedGateway, TRACEPARENT, type TracedGateway } from './support/tracing';
 
 /**
  * A sampled request (ratio 1 here) is one trace from the gateway into the service: the
  * gateway's server span, its client span to the upstream under it, and the upstream's
  * traceparent naming that client span as parent (the service's server span hangs there).
  */
-let tracing: GatewayTracing;
-let stub: StubUpstream;
-let gateway: TestGateway;
+let traced: TracedGateway;
 
 beforeAll(async () => {
-  tracing = startGatewayTracing(1);
-  stub = await startStubUpstream([]);
-  gateway = await startTestGateway({ USER_SERVICE_URL: stub.url, PRODUCT_SERVICE_URL: stub.url });
+  traced = await startTracedGateway(1);
 });
 
-afterAll(async () => {
-  await gateway.stop();
-  await stub.close();
-  await tracing.telemetry.shutdown();
-});
+afterAll(() => traced.stop());
 
 interface Echo {
   url: string;
@@ -34,7 +24,7 @@ interface Echo {
 
 async function spansOfTrace(traceId: string, count: number): Promise<ReadableSpan[]> {
   return eventually(async () => {
-    const spans = (await tracing.finishedSpans()).filter((s) => s.spanContext().traceId === traceId);
+    const spans = (await traced.tracing.finishedSpans()).filter((s) => s.spanContext().traceId === traceId);
     expect(spans).toHaveLength(count);
     return spans;
   });
@@ -48,7 +38,7 @@ function ofKind(spans: ReadableSpan[], kind: SpanKind): ReadableSpan {
 
 describe('a sampled request', () => {
   it('connects the gateway server span, its upstream client span and the upstream', async () => {
-    const answer = await send(gateway.url, '/api/products?limit=1', {
+    const answer = await send(traced.gateway.url, '/api/products?limit=1', {
       headers: { 'user-agent': 'trace-test' },
     });
 
@@ -74,7 +64,7 @@ describe('a sampled request', () => {
     expect(client.attributes).toMatchObject({
       'http.request.method': 'GET',
       'http.response.status_code': 200,
-      'url.full': `${stub.url}/api/products?limit=1`,
+      'url.full': `${traced.stub.url}/api/products?limit=1`,
     });
   });
 
@@ -82,7 +72,7 @@ describe('a sampled request', () => {
     const clientTraceId = '0af7651916cd43dd8448eb211c80319c';
     const clientParent = 'b7ad6b7169203331';
 
-    const answer = await send(gateway.url, '/api/products?limit=2', {
+    const answer = await send(traced.gateway.url, '/api/products?limit=2', {
       headers: { traceparent: `00-${clientTraceId}-${clientParent}-00` },
     });
 
@@ -93,11 +83,11 @@ describe('a sampled request', () => {
   });
 
   it('names a route the gateway does not serve by its path, and its 4xx is no server error', async () => {
-    const notFound = await send(gateway.url, '/api/no-such-route');
+    const notFound = await send(traced.gateway.url, '/api/no-such-route');
     expect(notFound.status).toBe(404);
 
     const spans = await eventually(async () => {
-      const found = (await tracing.finishedSpans()).filter(
+      const found = (await traced.tracing.finishedSpans()).filter(
         (s) => s.attributes['url.path'] === '/api/no-such-route',
       );
       expect(found).toHaveLength(1);

@@ -1,28 +1,18 @@
-import { startTestGateway, type TestGateway } from './support/gateway';
 import { send } from './support/http';
-import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
-import { startGatewayTracing, TRACEPARENT, type GatewayTracing } from './support/tracing';
+import { startTracedGateway, TRACEPARENT, type TracedGateway } from './support/tracing';
 
 /**
  * A request the gateway does not sample (ratio 0 here) must still tell the services so,
  * or each would start a trace of its own: the upstream gets a traceparent with flags 00.
  * And nothing is recorded for it in the gateway.
  */
-let tracing: GatewayTracing;
-let stub: StubUpstream;
-let gateway: TestGateway;
+let traced: TracedGateway;
 
 beforeAll(async () => {
-  tracing = startGatewayTracing(0);
-  stub = await startStubUpstream([]);
-  gateway = await startTestGateway({ USER_SERVICE_URL: stub.url, PRODUCT_SERVICE_URL: stub.url });
+  traced = await startTracedGateway(0);
 });
 
-afterAll(async () => {
-  await gateway.stop();
-  await stub.close();
-  await tracing.telemetry.shutdown();
-});
+afterAll(() => traced.stop());
 
 interface Echo {
   headers: Record<string, string>;
@@ -30,7 +20,7 @@ interface Echo {
 
 describe('an unsampled request', () => {
   it('reaches the upstream with a traceparent whose flags say unsampled', async () => {
-    const answer = await send(gateway.url, '/api/products?limit=1');
+    const answer = await send(traced.gateway.url, '/api/products?limit=1');
 
     expect(answer.status).toBe(200);
     expect(answer.json<Echo>().headers['traceparent']).toMatch(TRACEPARENT);
@@ -41,7 +31,7 @@ describe('an unsampled request', () => {
     const clientTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const clientParent = '00f067aa0ba902b7';
 
-    const answer = await send(gateway.url, '/api/products?limit=2', {
+    const answer = await send(traced.gateway.url, '/api/products?limit=2', {
       headers: { traceparent: `00-${clientTraceId}-${clientParent}-01` },
     });
 
@@ -52,19 +42,19 @@ describe('an unsampled request', () => {
   });
 
   it('logs under the trace id the upstream got, though no span exists for it', async () => {
-    const answer = await send(gateway.url, '/api/products?limit=4');
+    const answer = await send(traced.gateway.url, '/api/products?limit=4');
 
     const [, traceId] = TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
     const requestId = answer.headers['x-request-id'];
-    const accessLine = gateway.logs.find((line) => line.requestId === requestId && line.msg === 'request');
+    const accessLine = traced.gateway.logs.find((line) => line.requestId === requestId && line.msg === 'request');
     expect(traceId).toBeDefined();
     expect(accessLine?.trace_id).toBe(traceId);
   });
 
   it('records no span in the gateway', async () => {
-    await send(gateway.url, '/api/products?limit=3');
-    await send(gateway.url, '/no-such-page');
+    await send(traced.gateway.url, '/api/products?limit=3');
+    await send(traced.gateway.url, '/no-such-page');
 
-    expect(await tracing.finishedSpans()).toEqual([]);
+    expect(await traced.tracing.finishedSpans()).toEqual([]);
   });
 });

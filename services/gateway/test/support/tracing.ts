@@ -1,4 +1,6 @@
 import { startInMemorySdk, type InMemorySdk } from '@surge/telemetry/testing';
+import { startTestGateway, type TestGateway } from './gateway';
+import { startStubUpstream, type StubUpstream } from './stub-upstream';
 
 export type GatewayTracing = InMemorySdk;
 
@@ -8,8 +10,38 @@ export type GatewayTracing = InMemorySdk;
  * with spans kept in memory. jest gives each test file its own globals, so one ratio
  * per file.
  */
-export function startGatewayTracing(sampleRatio: number): GatewayTracing {
+function startGatewayTracing(sampleRatio: number): GatewayTracing {
   return startInMemorySdk({ serviceName: 'gateway', sampleRatio, sampling: 'edge', listenerSpans: true });
+}
+
+export interface TracedGateway {
+  tracing: GatewayTracing;
+  /** Serves every service the gateway proxies to, echoing each request (its traceparent too). */
+  stub: StubUpstream;
+  gateway: TestGateway;
+  /** In the reverse order of the start: the gateway, the upstream, then the SDK. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The set-up of a trace-context test: the SDK first (so the gateway's listener traces
+ * from its first request), then one echoing upstream behind the gateway's user and
+ * product routes.
+ */
+export async function startTracedGateway(sampleRatio: number): Promise<TracedGateway> {
+  const tracing = startGatewayTracing(sampleRatio);
+  const stub = await startStubUpstream([]);
+  const gateway = await startTestGateway({ USER_SERVICE_URL: stub.url, PRODUCT_SERVICE_URL: stub.url });
+  return {
+    tracing,
+    stub,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await stub.close();
+      await tracing.telemetry.shutdown();
+    },
+  };
 }
 
 /** `traceparent` as W3C Trace Context writes it: version, trace id, parent id, flags. */
