@@ -46,7 +46,9 @@ describe('an unsampled request', () => {
 
     const [, traceId] = TRACEPARENT.exec(answer.json<Echo>().headers['traceparent'] ?? '') ?? [];
     const requestId = answer.headers['x-request-id'];
-    const accessLine = traced.gateway.logs.find((line) => line.requestId === requestId && line.msg === 'request');
+    const accessLine = traced.gateway.logs.find(
+      (line) => line.requestId === requestId && line.msg === 'request',
+    );
     expect(traceId).toBeDefined();
     expect(accessLine?.trace_id).toBe(traceId);
   });
