@@ -154,14 +154,14 @@ async function journey(gateway: string, mailpit: string): Promise<void> {
   if (order.body.status !== 'PAID') throw new Error(`checkout: order is ${order.body.status}, expected PAID`);
   say(`order ${order.body.id} PAID (${order.body.totalCents} cents)`);
 
-  const payments = await callRetrying<Array<{ status: string; amountCents: number }>>(
+  const payments = await callRetrying<{ items: Array<{ status: string; amountCents: number }> }>(
     gateway,
     'GET',
     `/api/payments?orderId=${order.body.id}`,
     { token },
   );
   expectStatus('payments', payments, 200);
-  if (payments.body.length !== 1 || payments.body[0]?.status !== 'CAPTURED')
+  if (payments.body.items.length !== 1 || payments.body.items[0]?.status !== 'CAPTURED')
     throw new Error(`payments: expected one CAPTURED payment, got ${JSON.stringify(payments.body)}`);
   say('one payment, CAPTURED');
 

@@ -157,12 +157,12 @@ describe('the whole stack, as npm start runs it', () => {
     expect(declined.body.code).toBe('PAYMENT_DECLINED');
 
     // One capture, visible to its owner only.
-    const payments = await api<Array<{ status: string; amountCents: number }>>(
+    const payments = await api<{ items: Array<{ status: string; amountCents: number }> }>(
       'GET',
       `/api/payments?orderId=${paid.body.id}`,
       { token },
     );
-    expect(payments.body).toEqual([expect.objectContaining({ status: 'CAPTURED', amountCents: 5000 })]);
+    expect(payments.body.items).toEqual([expect.objectContaining({ status: 'CAPTURED', amountCents: 5000 })]);
 
     // Notifications arrive through Kafka: the welcome and the receipt.
     const notifications = await eventually(async () => {
@@ -194,8 +194,11 @@ describe('the whole stack, as npm start runs it', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     await eventually(
       async () =>
-        (await api<Array<{ status: string }>>('GET', `/api/payments?orderId=${paid.body.id}`, { token }))
-          .body[0]?.status === 'REFUNDED',
+        (
+          await api<{ items: Array<{ status: string }> }>('GET', `/api/payments?orderId=${paid.body.id}`, {
+            token,
+          })
+        ).body.items[0]?.status === 'REFUNDED',
     );
     await eventually(
       async () => (await api<{ stock: number }>('GET', `/api/products/${lamp}`)).body.stock === 3,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { contractViolations } from '@surge/contracts';
+import { contractViolations, orderCursor } from '@surge/contracts';
 import { call, charge, newChargeRequest, startPaymentTestEnv, type PaymentTestEnv } from './support';
+
+interface Page {
+  items: Array<{ orderId: string; status: string }>;
+  nextCursor: string | null;
+}
 
 let env: PaymentTestEnv;
 beforeAll(async () => {
@@ -17,16 +22,19 @@ describe('GET /api/payments', () => {
       token: env.token({ userId }),
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([
-      {
-        id: charged.body.id,
-        orderId: request.orderId,
-        amountCents: 1234,
-        currency: 'USD',
-        status: 'CAPTURED',
-        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
-      },
-    ]);
+    expect(res.body).toEqual({
+      items: [
+        {
+          id: charged.body.id,
+          orderId: request.orderId,
+          amountCents: 1234,
+          currency: 'USD',
+          status: 'CAPTURED',
+          createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+        },
+      ],
+      nextCursor: null,
+    });
   });
 
   it("lists all the caller's payments newest first, declined included, and nobody else's", async () => {
@@ -36,10 +44,8 @@ describe('GET /api/payments', () => {
     await charge(env, captured);
     await charge(env, declined);
     await charge(env, newChargeRequest());
-    const res = await call<Array<{ orderId: string; status: string }>>(env.url, 'GET', '/api/payments', {
-      token: env.token({ userId }),
-    });
-    expect(res.body.map((payment) => [payment.orderId, payment.status])).toEqual([
+    const res = await call<Page>(env.url, 'GET', '/api/payments', { token: env.token({ userId }) });
+    expect(res.body.items.map((payment) => [payment.orderId, payment.status])).toEqual([
       [declined.orderId, 'DECLINED'],
       [captured.orderId, 'CAPTURED'],
     ]);
@@ -52,16 +58,16 @@ describe('GET /api/payments', () => {
       token: env.token({ userId: randomUUID() }),
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([]);
+    expect(res.body).toEqual({ items: [], nextCursor: null });
   });
 
   it("lets an admin read any user's payment", async () => {
     const request = newChargeRequest();
     await charge(env, request);
-    const res = await call<unknown[]>(env.url, 'GET', `/api/payments?orderId=${request.orderId}`, {
+    const res = await call<Page>(env.url, 'GET', `/api/payments?orderId=${request.orderId}`, {
       token: env.token({ role: 'admin' }),
     });
-    expect(res.body).toHaveLength(1);
+    expect(res.body.items).toHaveLength(1);
   });
 
   it('answers 401 without a token and with a forged one', async () => {
@@ -86,7 +92,10 @@ describe('GET /api/payments', () => {
 
     for (const [query, withToken, status] of [
       ['', true, 200],
+      ['?limit=1', true, 200],
       ['?orderId=not-a-uuid', true, 400],
+      ['?limit=0', true, 400],
+      ['?cursor=not-issued', true, 400],
       ['', false, 401],
     ] as const) {
       const res = await call(
@@ -98,6 +107,40 @@ describe('GET /api/payments', () => {
       expect(res.status).toBe(status);
       expect(contractViolations('listPayments', res.status, res.body)).toEqual([]);
     }
+  });
+
+  it('pages through the payments newest first with the cursor of each page, none twice or left out', async () => {
+    const userId = randomUUID();
+    const requests = [
+      newChargeRequest({ userId }),
+      newChargeRequest({ userId }),
+      newChargeRequest({ userId }),
+    ];
+    for (const request of requests) await charge(env, request);
+    const token = env.token({ userId });
+
+    const first = await call<Page>(env.url, 'GET', '/api/payments?limit=2', { token });
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await call<Page>(
+      env.url,
+      'GET',
+      `/api/payments?limit=2&cursor=${encodeURIComponent(first.body.nextCursor!)}`,
+      { token },
+    );
+
+    expect(second.status).toBe(200);
+    expect(second.body.nextCursor).toBeNull();
+    expect([...first.body.items, ...second.body.items].map((payment) => payment.orderId)).toEqual(
+      requests.map((request) => request.orderId).reverse(),
+    );
+  });
+
+  it('answers 400 naming the cursor for one this list did not issue', async () => {
+    const foreign = orderCursor.encode({ createdAt: '2026-01-01T00:00:00.000000Z', id: randomUUID() });
+    const res = await call(env.url, 'GET', `/api/payments?cursor=${foreign}`, { token: env.token() });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'cursor' }] });
   });
 
   it('answers 400 for a query parameter it does not take, instead of ignoring it', async () => {

@@ -1,7 +1,29 @@
 import { z } from 'zod';
-import { currencyInAnswer, instant, minorUnits, named } from './common';
+import { cursorField, defineCursor } from '../cursor';
+import {
+  currencyInAnswer,
+  CURSOR_DESCRIPTION,
+  instant,
+  limitParam,
+  minorUnits,
+  named,
+  pageOf,
+} from './common';
 
 /** GET /api/payments (docs/api-contract.md, "Payments and notifications"). */
+
+/**
+ * Opaque keyset cursor over (createdAt, id), as the orders' (orders.ts says why the
+ * instant keeps its microseconds): a page like every other list's, so a customer with
+ * more payments than one page reaches the older ones.
+ */
+export const paymentCursor = defineCursor({
+  list: 'payments',
+  fields: [cursorField.microInstant, cursorField.uuid],
+  toFields: (position: { createdAt: string; id: string }) => [position.createdAt, position.id],
+  fromFields: ([createdAt, id]) => ({ createdAt, id }),
+});
+
 /**
  * A parameter the route does not take is a 400, as an unknown body field is: ignored, a
  * misspelt filter (`?orderid=`) listed every payment as if unfiltered, and an outside
@@ -9,6 +31,8 @@ import { currencyInAnswer, instant, minorUnits, named } from './common';
  */
 export const listPaymentsQuery = z.strictObject({
   orderId: z.uuid().optional().meta({ description: "Only this order's payments." }),
+  limit: limitParam,
+  cursor: paymentCursor.param.optional().meta({ description: CURSOR_DESCRIPTION }),
 });
 
 export const payment = named(
@@ -26,6 +50,6 @@ export const payment = named(
 
 export const paymentList = named(
   'PaymentList',
-  "The caller's payments (an admin's: everybody's), newest first, at most 100.",
-  z.array(payment),
+  "One page of the caller's payments (an admin's: everybody's), newest first.",
+  pageOf(payment),
 );

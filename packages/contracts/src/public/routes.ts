@@ -134,8 +134,7 @@ type PageSchema = ReturnType<typeof pageOf<z.ZodType>>;
 /**
  * The answer of a paged list route, written once: 200 with one page of its items, and
  * links from the page's first item when a client can act on it. Typed to take a page
- * schema only, so a list route cannot answer a bare array by accident (listPayments,
- * which answers one, states its own answer).
+ * schema only, so a list route cannot answer a bare array by accident.
  */
 function listAnswers(page: PageSchema, things: string, links?: Record<string, Link>): Record<number, Answer> {
   return { 200: { description: `One page of ${things}.`, schema: page, ...(links ? { links } : {}) } };
@@ -445,7 +444,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     summary: 'Your payments',
     access: 'customer',
     query: listPaymentsQuery,
-    answers: { 200: { description: 'The payments, newest first.', schema: paymentList } },
+    answers: listAnswers(paymentList, 'payments'),
   },
   {
     operationId: 'listNotifications',

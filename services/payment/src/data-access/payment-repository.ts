@@ -190,16 +190,29 @@ export function createPaymentRepository(pool: Pool, source: string): PaymentStor
     },
 
     async list(filter) {
-      // Shown once something happened to the card (captured, declined, refunded).
-      const { rows } = await pool.query<PaymentRow>(
-        `SELECT ${COLUMNS} FROM payments
+      // Shown once something happened to the card (captured, declined, refunded). Keyset
+      // paging over (created_at, id), both descending, so page 500 costs what page 1 does.
+      const { rows } = await pool.query<PaymentRow & { position_at: string }>(
+        `SELECT ${COLUMNS},
+                to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+           FROM payments
           WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::uuid IS NULL OR order_id = $2)
             AND (captured_at IS NOT NULL OR declined_at IS NOT NULL)
-          ORDER BY created_at DESC, id
-          LIMIT $3`,
-        [filter.userId ?? null, filter.orderId ?? null, filter.limit],
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC
+          LIMIT $5`,
+        [
+          filter.userId ?? null,
+          filter.orderId ?? null,
+          filter.after?.createdAt ?? null,
+          filter.after?.id ?? null,
+          filter.limit,
+        ],
       );
-      return rows.map(toPayment);
+      return rows.map((row) => ({
+        payment: toPayment(row),
+        position: { createdAt: row.position_at, id: row.id },
+      }));
     },
 
     findUnsettled: (options) => findUnsettled(pool, options),

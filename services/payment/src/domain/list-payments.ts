@@ -1,6 +1,6 @@
 import type { Principal } from '@surge/auth';
 import { publicStatus, type Payment } from './payment';
-import type { PaymentStore } from './ports';
+import type { ListPosition, PaymentStore } from './ports';
 
 /** A payment as docs/api-contract.md shows it (GET /api/payments). */
 export interface PaymentView {
@@ -12,27 +12,35 @@ export interface PaymentView {
   createdAt: string;
 }
 
-const LIMIT = 100;
+/** One page, and where the next one starts (absent on the last page). */
+export interface PaymentPage {
+  items: PaymentView[];
+  next?: ListPosition;
+}
 
 /**
- * The caller's payments, newest first; an admin sees anyone's. Another user's order id
- * gives an empty list, not a 403, so order ids cannot be probed. Intents without an
- * outcome yet are not shown: nothing happened to the card.
+ * One page of the caller's payments, newest first; an admin sees anyone's. Another
+ * user's order id gives an empty list, not a 403, so order ids cannot be probed. Intents
+ * without an outcome yet are not shown: nothing happened to the card.
  */
 export async function listPayments(
   deps: { payments: PaymentStore },
   principal: Principal,
-  filter: { orderId?: string },
-): Promise<PaymentView[]> {
-  const payments = await deps.payments.list({
-    ...filter,
+  query: { orderId?: string; limit: number; after?: ListPosition },
+): Promise<PaymentPage> {
+  // One more than the page: whether it exists says whether there is a next page.
+  const rows = await deps.payments.list({
+    ...query,
     ...(principal.role === 'admin' ? {} : { userId: principal.userId }),
-    limit: LIMIT,
+    limit: query.limit + 1,
   });
-  return payments.flatMap((payment) => {
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const items = page.flatMap(({ payment }) => {
     const view = toView(payment);
     return view ? [view] : [];
   });
+  return rows.length > query.limit && last ? { items, next: last.position } : { items };
 }
 
 function toView(payment: Payment): PaymentView | undefined {

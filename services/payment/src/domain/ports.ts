@@ -2,6 +2,16 @@ import type { ChargeTerms, Payment, PaymentEvent, ProviderOutcome } from './paym
 import type { Transition } from './transitions';
 
 /**
+ * Where a payment stands in the newest-first list: its creation instant at Postgres's
+ * microsecond precision (as text: a Date keeps milliseconds only, and a position cut to
+ * milliseconds would skip the payments written later in that millisecond), then its id.
+ */
+export interface ListPosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
  * What the use cases need from the outside world. data-access implements the store
  * with pg, clients/ the provider with undici; the domain knows neither.
  */
@@ -45,8 +55,13 @@ export interface PaymentStore {
     decide: (payment: Payment) => Transition,
     known?: Payment,
   ): Promise<{ payment: Payment; events: PaymentEvent[] } | undefined>;
-  /** Payments the public API shows, newest first. */
-  list(filter: { userId?: string; orderId?: string; limit: number }): Promise<Payment[]>;
+  /** Payments the public API shows, newest first, from after `after` on; each with its position. */
+  list(filter: {
+    userId?: string;
+    orderId?: string;
+    after?: ListPosition;
+    limit: number;
+  }): Promise<Array<{ payment: Payment; position: ListPosition }>>;
   /** Payments the provider may know more about than we do (see reconcilePayments). */
   findUnsettled(options: { minAgeMs: number; cancelledWindowMs: number; limit: number }): Promise<Payment[]>;
   /** Remembers that the provider had nothing for the order, so the next pass asks others first. */

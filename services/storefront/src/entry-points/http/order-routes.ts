@@ -261,7 +261,8 @@ async function loadOrder(
     api.call('GET', `/api/orders/${id}`, orderSchema, call),
     api.call('GET', `/api/payments?orderId=${id}`, paymentListSchema, call).catch(() => undefined),
   ]);
-  const latest = payments?.body.at(-1)?.status;
+  // Newest first; an order has one payment (order_id is unique in the payment service).
+  const latest = payments?.body.items[0]?.status;
   return { order: order.body, payment: latest ? (PAYMENT_TEXT[latest] ?? latest) : undefined };
 }
 
