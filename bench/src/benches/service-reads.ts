@@ -305,7 +305,8 @@ function buildReport(
           'CPU µs per request of the service alone, median of the runs; the profile column is the production ' +
             "run's `node --cpu-prof` self time (modules, then the top functions). Only the product row has a goal " +
             "(≤ 120 µs, above). Every route but the product's verifies a bearer token (RS256, jsonwebtoken) on every " +
-            'request: that is part of its cost, as in production.',
+            'request: that is part of its cost, as in production. Errors are non-2xx answers and socket errors over ' +
+            'every run of the row: a row with errors was measured on a machine too busy to serve its load, or is broken.',
           '',
           renderServiceReadTable(everyService),
           '',
