@@ -12,13 +12,15 @@ import {
   redisServiceUrl,
 } from '@surge/stack/native';
 import { summarizeProfile, type ProfileWindow } from '../lib/cpu-profile';
-import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
+import { measureRead, type Measured } from '../lib/read-measure';
+import { readReadsSettings, type ReadsSettings } from '../lib/reads-settings';
 import { fmt, table, type BenchReport } from '../lib/report';
+import { renderRouteChoices, renderServiceReadTable, type ServiceReadRow } from '../lib/service-read-table';
 import type { BenchSettings } from '../lib/settings';
 import { ensureTools } from '../lib/tools';
 import { freePort, makeWorkDir } from '../lib/workdir';
-import { runWrk, type WrkResult } from '../lib/wrk';
+import { measureOtherServices } from './service-reads-others';
 
 /** The issue's goal for a cached catalog read, in the product service alone. */
 const GOAL_US = 120;
@@ -39,12 +41,6 @@ interface Route {
   path: string;
 }
 
-interface Measured extends WrkResult {
-  /** CPU time of the service per request, median of BENCH_REPEATS runs, in microseconds. */
-  cpuUsPerRequest: number;
-  runs: number[];
-}
-
 interface Row {
   route: string;
   settings: string;
@@ -56,48 +52,104 @@ interface Row {
  * product service's `GET /api/products/{id}` and a list page, both answered from its
  * Redis cache, under the settings of production and of development. The service runs as
  * the stack runs it (telemetry register, access log, traces exported to a sink that
- * drops them); it verifies tokens against the JWKS of the same sink.
+ * drops them); it verifies tokens against the JWKS of the same sink. Then one read of
+ * every other service, each alone on the same core in turn (service-reads-others.ts),
+ * for one table of every service.
  */
 export async function serviceReads(settings: BenchSettings): Promise<BenchReport> {
+  const reads = readReadsSettings(process.env, settings);
   const tools = await ensureTools(['wrk', 'taskset']);
   const root = findRepoRoot();
   const dir = makeWorkDir('service-reads');
   const [postgres, redis] = await Promise.all([ensurePostgres({}), ensureRedis({})]);
   const running: Started[] = [];
   try {
-    const databaseUrl = await provisionDatabase(postgres.adminUrl, 'surge_bench_product');
     const keys = createTestKeyPair();
     const sinkPort = await freePort();
     running.push(await startSink(root, dir, sinkPort, settings.clientCpu, keys));
     const sink = `http://127.0.0.1:${sinkPort}`;
-    const rows: Row[] = [];
-    let profile: { summary: ReturnType<typeof summarizeProfile>; file: string } | undefined;
-    for (const [index, [label, overrides]] of SETTINGS.entries()) {
-      const port = await freePort();
-      const profileDir = path.join(dir, `profile-${index}`);
-      // The production run is also profiled: the profile covers the measured windows only.
-      const flags = index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-      const product = await startProduct(root, dir, port, settings.serverCpu, flags, {
-        ...process.env,
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ADMIN_PORT: String(await freePort()),
-        DATABASE_URL: databaseUrl,
-        // As the stack runs it: the product service's own Redis user, whose keys must start
-        // with `product:` (its ACL allows nothing else).
-        REDIS_URL: redisServiceUrl(redis.url, 'product'),
-        REDIS_KEY_PREFIX: `product:bench-${path.basename(dir)}-${index}:`,
-        KAFKA_BROKERS: '',
-        OUTBOX_RELAY: 'false',
-        USER_SERVICE_URL: sink,
-        SEED_CATALOG: 'true',
-        SEED_CATALOG_SIZE: '1000',
-        OTEL_SERVICE_NAME: 'product',
-        OTEL_EXPORTER_OTLP_ENDPOINT: sink,
-        ...overrides,
-      });
-      running.push(product);
+    const product = reads.services.includes('product')
+      ? await measureProduct({
+          root,
+          dir,
+          settings,
+          wrk: tools.wrk,
+          sink,
+          adminUrl: postgres.adminUrl,
+          redisUrl: redis.url,
+        })
+      : { rows: [], profile: undefined };
+    const others = await measureOtherServices(
+      {
+        root,
+        dir,
+        settings,
+        wrk: tools.wrk,
+        postgresAdminUrl: postgres.adminUrl,
+        redisUrl: redis.url,
+        sink,
+        keys,
+        variants: SETTINGS,
+        seconds: reads.otherSeconds,
+        warmupSeconds: reads.otherWarmupSeconds,
+        closedPort: await freePort(),
+      },
+      reads.services,
+    );
+    return buildReport(settings, reads, product.rows, product.profile, others);
+  } finally {
+    for (const p of running.reverse()) await p.stop();
+    if (redis.startedByUs) await stopRedis(redis);
+    if (postgres.startedByUs) await stopPostgres(postgres);
+  }
+}
+
+interface ProductRun {
+  root: string;
+  dir: string;
+  settings: BenchSettings;
+  wrk: string;
+  sink: string;
+  adminUrl: string;
+  redisUrl: string;
+}
+
+type ProductProfile = { summary: ReturnType<typeof summarizeProfile>; file: string };
+
+/** The product service's two reads under both settings, as this benchmark has always measured them. */
+async function measureProduct(
+  run: ProductRun,
+): Promise<{ rows: Row[]; profile: ProductProfile | undefined }> {
+  const { root, dir, settings, sink } = run;
+  const databaseUrl = await provisionDatabase(run.adminUrl, 'surge_bench_product');
+  const rows: Row[] = [];
+  let profile: ProductProfile | undefined;
+  for (const [index, [label, overrides]] of SETTINGS.entries()) {
+    const port = await freePort();
+    const profileDir = path.join(dir, `profile-${index}`);
+    // The production run is also profiled: the profile covers the measured windows only.
+    const flags = index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const product = await startProduct(root, dir, port, settings.serverCpu, flags, {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_PORT: String(await freePort()),
+      DATABASE_URL: databaseUrl,
+      // As the stack runs it: the product service's own Redis user, whose keys must start
+      // with `product:` (its ACL allows nothing else).
+      REDIS_URL: redisServiceUrl(run.redisUrl, 'product'),
+      REDIS_KEY_PREFIX: `product:bench-${path.basename(dir)}-${index}:`,
+      KAFKA_BROKERS: '',
+      OUTBOX_RELAY: 'false',
+      USER_SERVICE_URL: sink,
+      SEED_CATALOG: 'true',
+      SEED_CATALOG_SIZE: '1000',
+      OTEL_SERVICE_NAME: 'product',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink,
+      ...overrides,
+    });
+    try {
       const base = `http://127.0.0.1:${port}`;
       const routes = await productRoutes(base);
       const window: ProfileWindow = { fromUs: nowUs(), toUs: 0 };
@@ -105,7 +157,12 @@ export async function serviceReads(settings: BenchSettings): Promise<BenchReport
         rows.push({
           route: route.label,
           settings: label,
-          result: await measure(tools.wrk, settings, `${base}${route.path}`, product.pid, route.label),
+          result: await measureRead(settings, {
+            wrk: run.wrk,
+            url: `${base}${route.path}`,
+            pid: product.pid,
+            label: `product ${route.label}`,
+          }),
         });
       }
       window.toUs = nowUs();
@@ -118,13 +175,11 @@ export async function serviceReads(settings: BenchSettings): Promise<BenchReport
           file: path.join(profileDir, file),
         };
       }
+    } finally {
+      await product.stop();
     }
-    return buildReport(settings, rows, profile);
-  } finally {
-    for (const p of running.reverse()) await p.stop();
-    if (redis.startedByUs) await stopRedis(redis);
-    if (postgres.startedByUs) await stopPostgres(postgres);
   }
+  return { rows, profile };
 }
 
 function nowUs(): number {
@@ -182,47 +237,60 @@ async function productRoutes(base: string): Promise<Route[]> {
   ];
 }
 
-async function measure(
-  wrk: string,
-  settings: BenchSettings,
-  url: string,
-  pid: number,
-  label: string,
-): Promise<Measured> {
-  const probe = await fetch(url);
-  await probe.arrayBuffer();
-  if (probe.status !== 200) throw new Error(`${label} answered ${probe.status}`);
-  const base = { wrk, url, connections: settings.connections, cpu: settings.clientCpu };
-  if (settings.warmupSeconds > 0) await runWrk({ ...base, seconds: settings.warmupSeconds });
-  const runs: Array<WrkResult & { cpuUs: number }> = [];
-  for (let i = 0; i < settings.repeats; i++) {
-    const before = cpuSecondsOfTree(pid);
-    const result = await runWrk({ ...base, seconds: settings.seconds });
-    runs.push({ ...result, cpuUs: ((cpuSecondsOfTree(pid) - before) * 1e6) / Math.max(1, result.requests) });
-  }
-  const sorted = [...runs].sort((a, b) => a.cpuUs - b.cpuUs);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  process.stdout.write(
-    `[bench] product ${label}: ${fmt(median.cpuUs)} µs CPU/request (runs ${runs.map((r) => fmt(r.cpuUs)).join(', ')})\n`,
+const PRODUCT_WHY =
+  'the product page, the read a shop serves most (every listing click, every cart line); the list page is ' +
+  'measured too (above). Both come from the Redis cache, as after the first visitor. Anonymous: no token.';
+
+const GATEWAY_ROW: ServiceReadRow = {
+  service: 'gateway',
+  route: 'GET /api/products/{id} through the gateway (JWT, rate limits, proxy)',
+  why:
+    'every client request passes the gateway; its CPU per request is measured side by side with nginx on the ' +
+    'same upstream by gateway-vs-nginx, not measured again here.',
+  elsewhere: { label: 'gateway-vs-nginx', href: 'bench-gateway-vs-nginx.md' },
+};
+
+/** The product row of the every-service table: the read by id, the read the goal names first. */
+function productRow(rows: Row[], profile: ProductProfile | undefined): ServiceReadRow | undefined {
+  const byId = rows.filter((row) => row.route === 'GET /api/products/{id}');
+  const [production, development] = [SETTINGS[0]![0], SETTINGS[1]![0]].map(
+    (label) => byId.find((row) => row.settings === label)?.result,
   );
-  return { ...median, cpuUsPerRequest: median.cpuUs, runs: runs.map((r) => r.cpuUs) };
+  if (!production) return undefined;
+  return {
+    service: 'product',
+    route: 'GET /api/products/{id}',
+    why: PRODUCT_WHY,
+    productionUs: production.cpuUsPerRequest,
+    ...(development ? { developmentUs: development.cpuUsPerRequest } : {}),
+    requestsPerSecond: production.requestsPerSecond,
+    errors: byId.reduce((sum, row) => sum + row.result.errorsInAllRuns, 0),
+    ...(profile ? { profile: profile.summary } : {}),
+  };
 }
 
 function buildReport(
   settings: BenchSettings,
+  reads: ReadsSettings,
   rows: Row[],
-  profile: { summary: ReturnType<typeof summarizeProfile>; file: string } | undefined,
+  profile: ProductProfile | undefined,
+  others: ServiceReadRow[],
 ): BenchReport {
   const production = rows.filter((row) => row.settings === SETTINGS[0]![0]);
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const product = productRow(rows, profile);
+  const everyService = [...(product ? [product] : []), GATEWAY_ROW, ...others];
   return {
     name: 'service-reads',
-    title: 'Service reads: CPU per cached catalog read in the product service',
+    title: 'Service reads: CPU per cached read in the product service, and one read of every service',
     summary:
       `The product service alone on CPU ${settings.serverCpu} (telemetry register, access log, traces exported to a ` +
       `sink that drops them), its catalog seeded and its Redis cache warm; wrk on CPU ${settings.clientCpu} reads one ` +
       `product by id and one list page. Each figure is the median of ${settings.repeats} runs of CPU time (user + system, ` +
-      `from /proc) per request: on a shared machine it is distorted far less than a throughput.`,
+      `from /proc) per request: on a shared machine it is distorted far less than a throughput. Then one read route ` +
+      `of every other service, each alone on CPU ${settings.serverCpu} in turn, measured the same way with runs of ` +
+      `${reads.otherSeconds} s (BENCH_READS_SECONDS) and the headers the gateway sends (a real RS256 bearer token, ` +
+      `x-request-id, x-forwarded-*): one table of every service below.`,
     goals: production.map((row) => ({
       statement: `${row.route}, production settings: CPU per request`,
       measured: row.result.cpuUsPerRequest,
@@ -232,7 +300,29 @@ function buildReport(
     })),
     sections: [
       {
-        heading: 'CPU per request',
+        heading: 'One read of every service',
+        markdown: [
+          'CPU µs per request of the service alone, median of the runs; the profile column is the production ' +
+            "run's `node --cpu-prof` self time (modules, then the top functions). Only the product row has a goal " +
+            "(≤ 120 µs, above). Every route but the product's verifies a bearer token (RS256, jsonwebtoken) on every " +
+            'request: that is part of its cost, as in production. Errors are non-2xx answers and socket errors over ' +
+            'every run of the row: a row with errors was measured on a machine too busy to serve its load, or is broken.',
+          '',
+          renderServiceReadTable(everyService),
+          '',
+          'Why these routes (the read a real client calls most of each service), and how each was seeded:',
+          '',
+          renderRouteChoices(everyService),
+          '',
+          'The services other than product run as the stack runs them, with these differences, each so that the ' +
+            'measured process does nothing but answer the read: no Kafka relay (`OUTBOX_RELAY=false`, as for ' +
+            'product); the order recovery worker and the payment reconciler off; the notification consumer given a ' +
+            'broker address nothing listens on (kafkajs retries the connection in the background, about one ' +
+            'attempt a second: well under 1 µs per request at these rates) and SMTP pointing nowhere, with its send retry an hour away.',
+        ].join('\n'),
+      },
+      {
+        heading: 'CPU per request (product service)',
         markdown: table([
           ['route', 'settings', 'CPU µs/request (median)', 'runs', 'requests/s', 'p99 ms', 'errors'],
           ...rows.map((row) => [
@@ -269,7 +359,16 @@ function buildReport(
           ]
         : []),
     ],
-    data: { rows, profile: profile?.summary },
+    data: {
+      rows,
+      profile: profile?.summary,
+      everyService: everyService.map(({ profile: summary, ...row }) => ({
+        ...row,
+        profileTop: summary
+          ? { modules: summary.modules.slice(0, 8), functions: summary.functions.slice(0, 8) }
+          : undefined,
+      })),
+    },
     settings,
   };
 }
