@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { batchedStdout, type LogBatching } from './log-destination';
 import { currentContext } from './request-context';
 import { redactSecrets } from './redaction';
 
@@ -9,6 +10,11 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Where lines go; stdout unless a test wants to read them. */
   destination?: DestinationStream;
+  /**
+   * stdout in batches (a service's process: runMain passes its config's LOG_BATCH_BYTES
+   * and LOG_FLUSH_INTERVAL_MS). Unset: every line written at once, as pino does.
+   */
+  batching?: LogBatching;
 }
 
 /** Extra fields from other packages (telemetry adds trace_id and span_id). */
@@ -43,5 +49,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       return fields;
     },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  if (options.destination) return pino(config, options.destination);
+  // A silent logger writes nothing: no buffer, no timer.
+  if (options.batching && config.level !== 'silent') return pino(config, batchedStdout(options.batching));
+  return pino(config);
 }
