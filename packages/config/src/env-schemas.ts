@@ -65,10 +65,10 @@ export const logLevel = z
  * Defaults are the same in development and production: a line appears within 100 ms
  * (people watch `npm start` and `tail -f` live), and a busy service writes about ten
  * access lines per system call instead of one. LOG_BATCH_BYTES=0 writes each line at
- * once. Below 16,384: sonic-boom's largest single write.
+ * once. At most 64 KiB, what a pipe holds.
  */
 export const logBatchEnv = {
-  LOG_BATCH_BYTES: z.coerce.number().int().min(0).max(16_383).default(4_096),
+  LOG_BATCH_BYTES: z.coerce.number().int().min(0).max(65_536).default(4_096),
   LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(100),
 };
 
