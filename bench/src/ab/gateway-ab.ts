@@ -124,11 +124,14 @@ export async function gatewayAb(argv: string[]): Promise<void> {
         await runWrk({ ...load, seconds: 1 });
         const before = cpuSecondsOfTree(gateway.started.pid);
         const result = await runWrk({ ...load, seconds: options.seconds });
-        const us = ((cpuSecondsOfTree(gateway.started.pid) - before) * 1e6) / Math.max(1, result.requests);
-        if (result.non2xx + result.socketErrors > 0)
-          process.stdout.write(
-            `[ab] ${gateway.variant.label}: ${result.non2xx + result.socketErrors} errors\n`,
-          );
+        const errors = result.non2xx + result.socketErrors;
+        // A run the machine starved (nothing answered, or more than 1 % errors: wrk's 2 s
+        // timeouts) says nothing about the gateway: kept out of the medians and pairs.
+        const valid = result.requests >= 100 && errors <= result.requests / 100;
+        const us = valid
+          ? ((cpuSecondsOfTree(gateway.started.pid) - before) * 1e6) / result.requests
+          : Number.NaN;
+        if (errors > 0) process.stdout.write(`[ab] ${gateway.variant.label}: ${errors} errors\n`);
         gateway.runs.push(us);
         gateway.rates.push(result.requestsPerSecond);
         process.stdout.write(
@@ -145,7 +148,11 @@ export async function gatewayAb(argv: string[]): Promise<void> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+/** The median of the valid runs (NaN marks a starved one). */
+function median(values: number[]): number {
+  const valid = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  return valid[Math.floor(valid.length / 2)] ?? Number.NaN;
+}
 
 function summary(gateways: Array<{ variant: Variant; runs: number[]; rates: number[] }>): string {
   const first = gateways[0]!;
@@ -162,8 +169,8 @@ function summary(gateways: Array<{ variant: Variant; runs: number[]; rates: numb
       g.variant.label,
       fmt(median(g.runs)),
       median(g.runs.map((us, i) => us / first.runs[i]!)).toFixed(2),
-      `${g.runs.filter((us, i) => us < first.runs[i]!).length} of ${g.runs.length}`,
-      g.runs.map((us) => fmt(us)).join(', '),
+      `${g.runs.filter((us, i) => us < first.runs[i]!).length} of ${g.runs.filter((us, i) => !Number.isNaN(us + first.runs[i]!)).length}`,
+      g.runs.map((us) => (Number.isNaN(us) ? 'starved' : fmt(us))).join(', '),
       fmt(median(g.rates)),
     ]),
   ]);

@@ -16,7 +16,9 @@ describe('runMain while a service is starting', () => {
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('close', (exitCode) => resolve(exitCode)),
+    );
     await new Promise<void>((resolve) =>
       child.stderr.on('data', (chunk: Buffer) => {
         if (chunk.toString('utf8').includes('starting')) resolve();
