@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { isoTimeField } from './iso-time';
 import { batchedStdout, type LogBatching } from './log-destination';
 import { currentContext } from './request-context';
 import { redactSecrets } from './redaction';
@@ -34,7 +35,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: options.service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeField,
     // Not pino's `redact`: it costs every field of every line (see redaction.ts).
     formatters: { level: (label) => ({ level: label }), log: redactSecrets },
     mixin() {
