@@ -60,15 +60,17 @@ export const logLevel = z
   .default('info');
 
 /**
- * How a service writes its log lines (packages/logger, `batchedStdout`): held until
- * LOG_BATCH_BYTES wait, then one write; a partial batch after LOG_FLUSH_INTERVAL_MS.
- * Defaults are the same in development and production: a line appears within 100 ms
- * (people watch `npm start` and `tail -f` live), and a busy service writes about ten
- * access lines per system call instead of one. LOG_BATCH_BYTES=0 writes each line at
- * once. At most 64 KiB, what a pipe holds.
+ * How a service writes its log lines (packages/logger, `batchedStdout`). With
+ * LOG_BATCH_BYTES above 0 lines are held until about that many bytes wait, then written
+ * with one write, a partial batch after LOG_FLUSH_INTERVAL_MS (a line appears within it:
+ * people watch `npm start` and `tail -f` live), and on every exit. Off by default: on a
+ * busy 2-core machine the gateway with batches served fewer requests per second at more
+ * CPU per request than with pino's line-by-line writes (docs/results/hot-path.md, "The
+ * access log written in batches"); turn it on where a quiet machine's A/B says it pays.
+ * At most 64 KiB, what a pipe holds.
  */
 export const logBatchEnv = {
-  LOG_BATCH_BYTES: z.coerce.number().int().min(0).max(65_536).default(4_096),
+  LOG_BATCH_BYTES: z.coerce.number().int().min(0).max(65_536).default(0),
   LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(100),
 };
 
