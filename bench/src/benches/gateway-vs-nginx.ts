@@ -13,7 +13,7 @@ import { freePort, makeWorkDir } from '../lib/workdir';
 import { runWrk, type WrkResult } from '../lib/wrk';
 import { writeNginxConfig } from './nginx-config';
 
-const PRODUCT_PATH = '/api/products/3f0c2a9e-6d7b-4c1e-9a8f-2b5d7e1c4a60';
+export const PRODUCT_PATH = '/api/products/3f0c2a9e-6d7b-4c1e-9a8f-2b5d7e1c4a60';
 const GOAL = 0.35;
 
 /**
@@ -24,8 +24,8 @@ const GOAL = 0.35;
  * the gateway's Redis user has here, and sampling and log level are all that NODE_ENV
  * changes on this path.
  */
-const PRODUCTION = 'gateway, production settings (10% of traces)';
-const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
+export const PRODUCTION = 'gateway, production settings (10% of traces)';
+export const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
   [PRODUCTION, { NODE_ENV: 'development', OTEL_TRACES_SAMPLER_ARG: '0.1', LOG_LEVEL: 'info' }],
   [
     'gateway, development settings (every trace)',
@@ -35,7 +35,7 @@ const GATEWAY_VARIANTS: Array<[string, NodeJS.ProcessEnv]> = [
   ['gateway without tracing or access log', { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' }],
 ];
 
-interface Ctx {
+export interface Ctx {
   settings: BenchSettings;
   dir: string;
   root: string;
@@ -118,7 +118,7 @@ export async function gatewayVsNginx(settings: BenchSettings): Promise<BenchRepo
   }
 }
 
-async function startUpstream(ctx: Ctx, port: number, cpu: string, jwks: string): Promise<Started> {
+export async function startUpstream(ctx: Ctx, port: number, cpu: string, jwks: string): Promise<Started> {
   const log = path.join(ctx.dir, `upstream-${port}.log`);
   const started = spawnPinned(
     process.execPath,
@@ -145,7 +145,7 @@ async function startNginx(ctx: Ctx, nginx: string, port: number, upstreamPort: n
 }
 
 /** The environment `npm run stack -- up` gives the gateway, with limits no benchmark reaches. */
-function gatewayEnvironment(ctx: Ctx, upstreamPort: number, redisUrl: string): NodeJS.ProcessEnv {
+export function gatewayEnvironment(ctx: Ctx, upstreamPort: number, redisUrl: string): NodeJS.ProcessEnv {
   const upstream = `http://127.0.0.1:${upstreamPort}`;
   return {
     ...process.env,
@@ -163,7 +163,7 @@ function gatewayEnvironment(ctx: Ctx, upstreamPort: number, redisUrl: string): N
   };
 }
 
-async function startGateway(
+export async function startGateway(
   ctx: Ctx,
   port: number,
   env: NodeJS.ProcessEnv,

@@ -1,4 +1,6 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { isoTimeField } from './iso-time';
+import { batchedStdout, type LogBatching } from './log-destination';
 import { currentContext } from './request-context';
 import { redactSecrets } from './redaction';
 
@@ -9,6 +11,11 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Where lines go; stdout unless a test wants to read them. */
   destination?: DestinationStream;
+  /**
+   * stdout in batches (a service's process: runMain passes its config's LOG_BATCH_BYTES
+   * and LOG_FLUSH_INTERVAL_MS). Unset: every line written at once, as pino does.
+   */
+  batching?: LogBatching;
 }
 
 /** Extra fields from other packages (telemetry adds trace_id and span_id). */
@@ -28,7 +35,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: options.service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeField,
     // Not pino's `redact`: it costs every field of every line (see redaction.ts).
     formatters: { level: (label) => ({ level: label }), log: redactSecrets },
     mixin() {
@@ -43,5 +50,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       return fields;
     },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  if (options.destination) return pino(config, options.destination);
+  // A silent logger writes nothing: no buffer, no timer.
+  if (options.batching && config.level !== 'silent') return pino(config, batchedStdout(options.batching));
+  return pino(config);
 }

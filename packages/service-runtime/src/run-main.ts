@@ -1,13 +1,16 @@
 import { stopOnSignals, type RunningServer } from '@surge/http-kit';
-import { createLogger, type Logger } from '@surge/logger';
+import { createLogger, type LogBatching, type Logger } from '@surge/logger';
 
 /**
- * Where runMain finds the log level: the config's LOG_LEVEL (baseServiceEnv), or, for a
- * config of another shape (the gateway's), where the service says.
+ * Where runMain finds the log level and the log's batching: the config's LOG_LEVEL,
+ * LOG_BATCH_BYTES and LOG_FLUSH_INTERVAL_MS (baseServiceEnv), or, for a config of another
+ * shape (the gateway's), where the service says.
  */
-type LogLevelSource<C> = C extends { LOG_LEVEL: string }
-  ? { logLevel?: (config: C) => string }
-  : { logLevel: (config: C) => string };
+type LogLevelSource<C> = C extends { LOG_LEVEL: string } & BaseLogEnv
+  ? { logLevel?: (config: C) => string; logBatching?: (config: C) => LogBatching }
+  : { logLevel: (config: C) => string; logBatching: (config: C) => LogBatching };
+
+type BaseLogEnv = { LOG_BATCH_BYTES: number; LOG_FLUSH_INTERVAL_MS: number };
 
 /** What runMain and the test harness need to know of a service. */
 export type ServiceDefinition<C, R extends RunningServer = RunningServer> = {
@@ -25,9 +28,15 @@ export type ServiceDefinition<C, R extends RunningServer = RunningServer> = {
 export function runMain<C>(service: ServiceDefinition<C>, env: Record<string, string | undefined>): void {
   const main = async () => {
     const config = service.loadConfig(env);
-    const logger = createLogger({ service: service.name, level: logLevelOf(service, config) });
+    const logger = createLogger({
+      service: service.name,
+      level: logLevelOf(service, config),
+      batching: logBatchingOf(service, config),
+    });
+    const exitWhileStarting = exitOnSignalsWhileStarting(logger);
     const running = await service.start(config, logger);
     logger.info({ url: running.url, adminUrl: running.adminUrl }, `${service.name} listening`);
+    exitWhileStarting.stop();
     stopOnSignals(running, logger);
   };
   main().catch((error: unknown) => {
@@ -39,6 +48,32 @@ export function runMain<C>(service: ServiceDefinition<C>, env: Record<string, st
     );
     process.exit(1);
   });
+}
+
+/**
+ * Until the graceful stop is wired, SIGTERM and SIGINT exit at once, as they would without
+ * a handler, but through process.exit: the logger's batched lines are flushed on exit
+ * (the start's last lines are the ones that say why a start hung).
+ */
+function exitOnSignalsWhileStarting(logger: Logger): { stop(): void } {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.warn({ signal }, 'stopped while starting');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return {
+    stop() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+function logBatchingOf<C>(service: ServiceDefinition<C>, config: C): LogBatching {
+  if (service.logBatching) return service.logBatching(config);
+  const env = config as BaseLogEnv;
+  return { bytes: env.LOG_BATCH_BYTES, flushIntervalMs: env.LOG_FLUSH_INTERVAL_MS };
 }
 
 /** ServiceDefinition's type requires `logLevel` whenever the config has no LOG_LEVEL. */

@@ -103,6 +103,7 @@ const gatewayEnv = z
     adminHost: env.ADMIN_HOST,
     adminPort: env.ADMIN_PORT,
     logLevel: env.LOG_LEVEL,
+    logBatching: { bytes: env.LOG_BATCH_BYTES, flushIntervalMs: env.LOG_FLUSH_INTERVAL_MS },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     faultInjection: env.FAULT_INJECTION,
     redisUrl: env.REDIS_URL,

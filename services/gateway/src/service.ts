@@ -91,6 +91,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   name: SERVICE_NAME,
   loadConfig,
   logLevel: (config) => config.logLevel,
+  logBatching: (config) => config.logBatching,
   start: (config, logger) => startGateway(config, logger),
 };
 
