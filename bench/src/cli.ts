@@ -20,6 +20,7 @@ import { stopAll } from './lib/processes';
 import { type BenchReport, verdict, writeReport } from './lib/report';
 import { readSettings, type BenchSettings } from './lib/settings';
 import { checkoutAb } from './ab/checkout-ab';
+import { serviceReadsAb } from './ab/service-reads-ab';
 
 const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>> = {
   'gateway-vs-nginx': gatewayVsNginx,
@@ -37,9 +38,12 @@ async function main(): Promise<void> {
   const wanted = process.argv[2];
   // Not a benchmark of record: two builds side by side (docs/benchmarks.md).
   if (wanted === 'checkout-ab') return checkoutAb(process.argv.slice(3));
+  if (wanted === 'service-reads-ab') return serviceReadsAb(process.argv.slice(3));
   const names = wanted === 'all' ? Object.keys(BENCHES) : wanted && BENCHES[wanted] ? [wanted] : null;
   if (!names) {
-    console.error(`usage: npm run bench -- <${[...Object.keys(BENCHES), 'all', 'checkout-ab'].join('|')}>`);
+    console.error(
+      `usage: npm run bench -- <${[...Object.keys(BENCHES), 'all', 'checkout-ab', 'service-reads-ab'].join('|')}>`,
+    );
     process.exit(2);
   }
   const settings = readSettings();
