@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler, t
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
+import { skipLayerSpansWhenUnsampled } from '@surge/telemetry';
 import { jsonBody } from './body-parsing';
 import { errorHandler, routeNotFound } from './error-handler';
 import { faultInjection, type FaultInjectionOptions } from './faults/fault-injection';
@@ -96,6 +97,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(routeNotFound());
   const handleError = errorHandler(options.logger);
   app.use(handleError);
+  // Every layer is mounted: a request the server decided not to trace passes them without
+  // the express instrumentation's wrappers (packages/telemetry, request-sampling.ts).
+  skipLayerSpansWhenUnsampled((app as unknown as { router: unknown }).router);
   const admin = createAdminApp({
     checks: options.readiness,
     lifecycle,
