@@ -8,6 +8,7 @@ import { jsonBody } from './body-parsing';
 import { errorHandler, routeNotFound } from './error-handler';
 import { faultInjection, type FaultInjectionOptions } from './faults/fault-injection';
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
+import { expressServerClasses } from './express-server-classes';
 import { createMetricsRegistry } from './http-metrics';
 import { requestBasics } from './request-basics';
 
@@ -58,7 +59,10 @@ export interface HttpApp {
   faultsInjected: boolean;
   /** The public listener's request handler when it is not `app` itself (startServer uses it). */
   listener?: RequestListener;
-  /** Options of the public listener's node:http server (its request and response classes, say). */
+  /**
+   * Options of the public listener's node:http server: by default its request and response
+   * classes, born with express's prototypes (express-server-classes.ts).
+   */
   serverOptions?: ServerOptions;
 }
 
@@ -116,5 +120,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     basics,
     errorHandler: handleError,
     faultsInjected: faults !== undefined,
+    serverOptions: expressServerClasses(app),
   };
 }
