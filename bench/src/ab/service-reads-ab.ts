@@ -224,7 +224,7 @@ function printSummary(
     const ratios = runsB.map((value, i) => value / (runsA[i] ?? NaN));
     const lower = ratios.filter((ratio) => ratio < 1).length;
     process.stdout.write(
-      `| ${route.label} | ${fmt(median(runsA))} | ${fmt(median(runsB))} | ${median(ratios).toFixed(2)} | ${lower} of ${ratios.length} | ${runsA.map(fmt).join(', ')} | ${runsB.map(fmt).join(', ')} |\n`,
+      `| ${route.label} | ${fmt(median(runsA))} | ${fmt(median(runsB))} | ${median(ratios).toFixed(2)} | ${lower} of ${ratios.length} | ${runsA.map((v) => fmt(v)).join(', ')} | ${runsB.map((v) => fmt(v)).join(', ')} |\n`,
     );
   }
 }
