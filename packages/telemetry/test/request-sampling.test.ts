@@ -83,6 +83,22 @@ describe('a service that samples before the instrumentation', () => {
     expect(spansOf(traceId)).toEqual([]);
   });
 
+  it('when the caller did not sample a request with a body, its handler still runs under the parent', async () => {
+    const traceId = hex(32);
+    const item = `unsampled-body-${hex(8)}`;
+
+    const answer = await fetch(`${service.url}/items/${item}`, {
+      method: 'POST',
+      headers: { traceparent: `00-${traceId}-${hex(16)}-00`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(100_000) }),
+    });
+
+    expect(answer.status).toBe(201);
+    const sent = TRACEPARENT.exec(seen.get(item) ?? '');
+    expect(sent?.[1]).toBe(traceId);
+    expect(sent?.[3]).toBe('00');
+  });
+
   it("when the caller sampled, it exports today's spans under the caller's span", async () => {
     const traceId = hex(32);
     const parentId = hex(16);
