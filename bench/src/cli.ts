@@ -21,6 +21,7 @@ import { type BenchReport, verdict, writeReport } from './lib/report';
 import { readSettings, type BenchSettings } from './lib/settings';
 import { checkoutAb } from './ab/checkout-ab';
 import { gatewayAb } from './ab/gateway-ab';
+import { serviceReadsAb } from './ab/service-reads-ab';
 
 const BENCHES: Record<string, (settings: BenchSettings) => Promise<BenchReport>> = {
   'gateway-vs-nginx': gatewayVsNginx,
@@ -39,10 +40,11 @@ async function main(): Promise<void> {
   // Not a benchmark of record: two builds side by side (docs/benchmarks.md).
   if (wanted === 'checkout-ab') return checkoutAb(process.argv.slice(3));
   if (wanted === 'gateway-ab') return gatewayAb(process.argv.slice(3));
+  if (wanted === 'service-reads-ab') return serviceReadsAb(process.argv.slice(3));
   const names = wanted === 'all' ? Object.keys(BENCHES) : wanted && BENCHES[wanted] ? [wanted] : null;
   if (!names) {
     console.error(
-      `usage: npm run bench -- <${[...Object.keys(BENCHES), 'all', 'checkout-ab', 'gateway-ab'].join('|')}>`,
+      `usage: npm run bench -- <${[...Object.keys(BENCHES), 'all', 'checkout-ab', 'gateway-ab', 'service-reads-ab'].join('|')}>`,
     );
     process.exit(2);
   }

@@ -3,10 +3,12 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler, t
 import { createAdminApp } from './admin-app';
 import type { Logger } from '@surge/logger';
 import type { Registry } from 'prom-client';
+import { skipLayerSpansWhenUnsampled } from '@surge/telemetry';
 import { jsonBody } from './body-parsing';
 import { errorHandler, routeNotFound } from './error-handler';
 import { faultInjection, type FaultInjectionOptions } from './faults/fault-injection';
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from './health';
+import { expressServerClasses } from './express-server-classes';
 import { createMetricsRegistry } from './http-metrics';
 import { requestBasics } from './request-basics';
 
@@ -57,7 +59,10 @@ export interface HttpApp {
   faultsInjected: boolean;
   /** The public listener's request handler when it is not `app` itself (startServer uses it). */
   listener?: RequestListener;
-  /** Options of the public listener's node:http server (its request and response classes, say). */
+  /**
+   * Options of the public listener's node:http server: by default its request and response
+   * classes, born with express's prototypes (express-server-classes.ts).
+   */
   serverOptions?: ServerOptions;
 }
 
@@ -96,6 +101,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(routeNotFound());
   const handleError = errorHandler(options.logger);
   app.use(handleError);
+  // Every layer is mounted: a request the server decided not to trace passes them without
+  // the express instrumentation's wrappers (packages/telemetry, request-sampling.ts).
+  skipLayerSpansWhenUnsampled((app as unknown as { router: unknown }).router);
   const admin = createAdminApp({
     checks: options.readiness,
     lifecycle,
@@ -112,5 +120,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     basics,
     errorHandler: handleError,
     faultsInjected: faults !== undefined,
+    serverOptions: expressServerClasses(app),
   };
 }

@@ -1,5 +1,6 @@
 export * from './create-app';
 export * from './start-server';
+export { expressServerClasses } from './express-server-classes';
 export * from './problem-details';
 export * from './validate';
 export * from './auth-middleware';

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@surge/logger';
+import { sampleRequestsFirst } from '@surge/telemetry';
 import type { HttpApp } from './create-app';
 
 export interface RunningServer {
@@ -45,6 +46,9 @@ export const DEFAULT_ADMIN_HOST = '127.0.0.1';
 
 export async function startServer(http: HttpApp, options: StartServerOptions): Promise<RunningServer> {
   const server = createServer(http.serverOptions ?? {}, http.listener ?? http.app);
+  // Tracing decides each request's sampling before the HTTP instrumentation: an unsampled
+  // request costs a context holding its parent and nothing else (packages/telemetry).
+  sampleRequestsFirst(server);
   // Slightly above typical load-balancer idle timeouts, so the client side closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

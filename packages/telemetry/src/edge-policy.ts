@@ -1,11 +1,6 @@
-import {
-  createContextKey,
-  type Attributes,
-  type Context,
-  type Link,
-  type SpanKind,
-} from '@opentelemetry/api';
+import { createContextKey, type Attributes, type Context, type Link, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
+import { takeRequestDecidedSampled } from './request-sampling';
 
 /**
  * How a listener that makes its own server spans (the gateway's, edge-request-trace.ts)
@@ -45,7 +40,11 @@ export function edgePolicy(): EdgePolicy | undefined {
  */
 export const DECIDED_SAMPLED = createContextKey('@surge/telemetry decided sampled at the edge');
 
-/** The SDK's sampler, but a span started under DECIDED_SAMPLED is sampled as decided. */
+/**
+ * The SDK's sampler, but a span started under DECIDED_SAMPLED is sampled as decided, and
+ * so is the server span of a request that a server decided as sampled before the HTTP
+ * instrumentation saw it (request-sampling.ts).
+ */
 export class EdgeDecisionSampler implements Sampler {
   constructor(private readonly inner: Sampler) {}
 
@@ -58,6 +57,9 @@ export class EdgeDecisionSampler implements Sampler {
     links: Link[],
   ): SamplingResult {
     if (context.getValue(DECIDED_SAMPLED) === true) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    if (spanKind === SpanKind.SERVER && takeRequestDecidedSampled()) {
+      return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    }
     return this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
   }
 

@@ -239,7 +239,7 @@ export function parseTraceparent(header: string | string[] | undefined): RemoteP
 const ID_BYTES = Buffer.allocUnsafe(16);
 
 /** Random ids as the SDK's RandomIdGenerator makes them (Math.random, not a CSPRNG: ids are not secrets). */
-function randomHex(bytes: 8 | 16): string {
+export function randomHex(bytes: 8 | 16): string {
   for (let i = 0; i < bytes; i += 4) ID_BYTES.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i);
   // All zeros is the invalid id; vanishingly rare, still never sent.
   if (ID_BYTES.readUInt32BE(0) === 0) ID_BYTES.writeUInt32BE(1, 0);

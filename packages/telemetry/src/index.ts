@@ -7,3 +7,4 @@ export { withSpan, addEvent, setSpanAttributes, recordError } from './spans';
 export { isProbePath } from './instrumentations';
 export { beginEdgeRequest, parseTraceparent } from './edge-request-trace';
 export type { EdgeRequestTrace, UpstreamCallFacts, UpstreamCallTrace } from './edge-request-trace';
+export { sampleRequestsFirst, skipLayerSpansWhenUnsampled } from './request-sampling';

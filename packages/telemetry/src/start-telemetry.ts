@@ -7,6 +7,7 @@ import type { TelemetryConfig } from './config';
 import { EdgeDecisionSampler, setEdgePolicy } from './edge-policy';
 import { EdgeSampler } from './edge-sampler';
 import { createInstrumentations } from './instrumentations';
+import { setRequestSamplingPolicy } from './request-sampling';
 
 export interface RunningTelemetry {
   /** Exports what is buffered and stops; safe to call more than once. */
@@ -71,6 +72,12 @@ export function startTelemetry(
       ? { ratio: config.sampleRatio, followRemoteDecision: config.sampling === 'parent' }
       : undefined,
   );
+  // Every other server decides before the HTTP instrumentation (request-sampling.ts).
+  setRequestSamplingPolicy(
+    config.listenerSpans
+      ? undefined
+      : { ratio: config.sampleRatio, followRemoteDecision: config.sampling === 'parent' },
+  );
   let stopping: Promise<void> | undefined;
   return {
     // An unreachable collector must not turn a clean shutdown into a failed one.
@@ -78,6 +85,9 @@ export function startTelemetry(
       (stopping ??= sdk
         .shutdown()
         .catch(() => undefined)
-        .finally(() => setEdgePolicy(undefined))),
+        .finally(() => {
+          setEdgePolicy(undefined);
+          setRequestSamplingPolicy(undefined);
+        })),
   };
 }

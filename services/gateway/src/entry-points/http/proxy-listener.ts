@@ -1,4 +1,4 @@
-import { IncomingMessage, ServerResponse, type RequestListener, type ServerOptions } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { AppError } from '@surge/errors';
 import { routeLabel } from '@surge/http-kit';
@@ -42,7 +42,7 @@ export function proxyListener(parts: ProxyListenerParts): RequestListener {
       return;
     }
     // What express's app.handle does before its router (express 5, lib/application.js),
-    // but the prototypes: the server made req and res with express's (expressServerClasses).
+    // but the prototypes: the server made req and res with express's (expressServerClasses in @surge/http-kit).
     const request = req as Request;
     request.res = response;
     response.req = request;
@@ -75,32 +75,6 @@ function spanRoute(req: Request, res: Response): string | undefined {
  */
 function isApiRequest(url: string | undefined): boolean {
   return url !== undefined && url.startsWith('/api/');
-}
-
-/**
- * The public server's request and response classes: node:http's own, with express's
- * request and response helpers as their prototypes from the start. express sets those
- * prototypes on every request it handles (Object.setPrototypeOf, which changes the
- * object's hidden class mid-life: its self time was 1.5 % of a proxied read); on objects
- * born with them, express's own call finds them in place and changes nothing.
- */
-export function expressServerClasses(app: Express): ServerOptions {
-  function GatewayRequest(this: IncomingMessage, socket: unknown): void {
-    (IncomingMessage as unknown as (this: IncomingMessage, socket: unknown) => void).call(this, socket);
-  }
-  GatewayRequest.prototype = app.request;
-  function GatewayResponse(this: ServerResponse, req: IncomingMessage, options: unknown): void {
-    (ServerResponse as unknown as (this: ServerResponse, ...args: unknown[]) => void).call(
-      this,
-      req,
-      options,
-    );
-  }
-  GatewayResponse.prototype = app.response;
-  return {
-    IncomingMessage: GatewayRequest as unknown as typeof IncomingMessage,
-    ServerResponse: GatewayResponse as unknown as typeof ServerResponse,
-  };
 }
 
 function pathOf(url: string): string {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { HttpApp } from '@surge/http-kit';
-import { expressServerClasses, proxyListener } from './proxy-listener';
+import { expressServerClasses, type HttpApp } from '@surge/http-kit';
+import { proxyListener } from './proxy-listener';
 
 /** What mountGatewayRoutes returns: the steps the public listener runs outside express. */
 export interface MountedProxy {
