@@ -9,7 +9,7 @@ import {
   skipLayerSpansWhenUnsampled,
   type RequestSamplingPolicy,
 } from '../src/request-sampling';
-import { startInMemorySdk, type InMemorySdk } from './support/in-memory-sdk';
+import { startInMemorySdk, type InMemorySdk } from '../src/testing';
 
 /**
  * The decision a server makes before the HTTP instrumentation (src/request-sampling.ts),
