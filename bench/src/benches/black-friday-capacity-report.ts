@@ -104,7 +104,10 @@ export function buildCapacityReport(run: CapacityRun): BenchReport {
     goals: figures.map((f) => f.goal),
     sections: [
       { heading: "Today's rate", markdown: todaysRateText(today, target) },
-      { heading: 'The variants side by side', markdown: variantTable(figures) + '\n\n' + variantNotes(figures) },
+      {
+        heading: 'The variants side by side',
+        markdown: variantTable(figures) + '\n\n' + variantNotes(figures),
+      },
       ...figures.flatMap(variantSections),
       { heading: 'The run', markdown: runText(run) },
     ],
@@ -197,7 +200,12 @@ function variantSections(f: VariantFigures): Array<{ heading: string; markdown: 
       markdown: `${designText(f.run)}; ${f.run.variant.userInstances} user instance(s). ${bracketText(f.best, f.lowestMiss, f.missStep)} The search stopped because ${STOPPED[f.run.stop.reason] ?? f.run.stop.reason}.\n\n${stepTable(f.run.steps)}`,
     },
     ...(f.bestStep
-      ? [{ heading: `${name}: SLOs at ${fmt(f.best)} visits/s, the highest rate that met them`, markdown: sloTable(f.bestStep.slos) }]
+      ? [
+          {
+            heading: `${name}: SLOs at ${fmt(f.best)} visits/s, the highest rate that met them`,
+            markdown: sloTable(f.bestStep.slos),
+          },
+        ]
       : []),
     ...(f.missStep
       ? [

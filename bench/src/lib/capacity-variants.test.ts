@@ -45,7 +45,9 @@ describe('readLoginShare', () => {
   });
 
   it('refuses anything that is not a share', () => {
-    expect(() => readLoginShare('10%')).toThrow('BENCH_BF_LOGIN_SHARE must be a share between 0 and 1, got 10%');
+    expect(() => readLoginShare('10%')).toThrow(
+      'BENCH_BF_LOGIN_SHARE must be a share between 0 and 1, got 10%',
+    );
     expect(() => readLoginShare('1.5')).toThrow('got 1.5');
   });
 });

@@ -41,7 +41,8 @@ export const CAPACITY_VARIANTS: readonly CapacityVariant[] = [
     name: 'fresh-login-2-users',
     sessions: 'fresh-login',
     userInstances: 2,
-    describes: 'every customer logs in on its first cart or checkout visit; two user instances share the logins',
+    describes:
+      'every customer logs in on its first cart or checkout visit; two user instances share the logins',
   },
 ];
 

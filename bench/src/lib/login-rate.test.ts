@@ -5,7 +5,9 @@ const T0 = 1_700_000_000_000;
 describe('loginTimeOf', () => {
   it('reads the send time of a password login, and of nothing else', () => {
     expect(
-      loginTimeOf('{"kind":"request","at":123.5,"ms":420,"flow":"auth","name":"auth: login","status":200,"failed":false}'),
+      loginTimeOf(
+        '{"kind":"request","at":123.5,"ms":420,"flow":"auth","name":"auth: login","status":200,"failed":false}',
+      ),
     ).toBe(123.5);
     expect(loginTimeOf('{"kind":"request","at":1,"flow":"auth","name":"auth: refresh"}')).toBeUndefined();
     expect(loginTimeOf('{"kind":"visit","at":1}')).toBeUndefined();
