@@ -107,30 +107,9 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
   const started = Date.now();
   const stack = await startStack(PRODUCTION_ENV);
   const stackReadyMs = Date.now() - started;
-  const runs: VariantRun[] = [];
+  let runs: VariantRun[] = [];
   try {
-    let userInstances = 1;
-    for (const variant of variants) {
-      const begun = Date.now();
-      if (runs.length > 0) await settle(ctx);
-      if (variant.userInstances !== userInstances) {
-        await useUserInstances(ctx, variant.userInstances);
-        userInstances = variant.userInstances;
-      }
-      ctx.log(`[bench] black-friday-capacity: variant ${variant.name} (${variant.describes})`);
-      const { steps, stop } = await searchCapacity(ctx, capacity, variant, loginShare);
-      // After each variant: a later variant's overload must not hide a loss in this one.
-      const auditReport = await audit(ctx);
-      runs.push({
-        variant,
-        loginShare,
-        hashingMemoryMiB: hashingMemoryMiB(variant),
-        steps,
-        stop,
-        audit: auditReport,
-        durationMs: Date.now() - begun,
-      });
-    }
+    runs = await runVariants(ctx, capacity, variants, loginShare);
   } finally {
     await stack.interrupt();
   }
@@ -144,6 +123,46 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
     totalMs: Date.now() - started,
     resultsDir: shownPath(repoRoot, ctx.resultsDir),
   });
+}
+
+/**
+ * Each variant's search in turn on the one stack, the user service scaled to the
+ * variant's instances first, the auditor right after each search: a later variant's
+ * overload must not hide a loss in an earlier one.
+ */
+async function runVariants(
+  ctx: LoadContext,
+  capacity: CapacitySettings,
+  variants: CapacityVariant[],
+  loginShare: number,
+): Promise<VariantRun[]> {
+  const runs: VariantRun[] = [];
+  let userInstances = 1;
+  for (const variant of variants) {
+    const begun = Date.now();
+    if (runs.length > 0) await settle(ctx);
+    if (variant.userInstances !== userInstances) {
+      await useUserInstances(ctx, variant.userInstances);
+      userInstances = variant.userInstances;
+    }
+    ctx.log(`[bench] black-friday-capacity: variant ${variant.name} (${variant.describes})`);
+    const { steps, stop } = await searchCapacity(ctx, capacity, variant, loginShare);
+    const auditReport = await audit(ctx);
+    const violated = auditReport.invariants.filter((i) => i.violations.length > 0).map((i) => i.name);
+    ctx.log(
+      `[bench] black-friday-capacity: ${variant.name}: the auditor: ${auditReport.ok ? 'consistent' : `violated ${violated.join(', ')}`}`,
+    );
+    runs.push({
+      variant,
+      loginShare,
+      hashingMemoryMiB: hashingMemoryMiB(variant),
+      steps,
+      stop,
+      audit: auditReport,
+      durationMs: Date.now() - begun,
+    });
+  }
+  return runs;
 }
 
 /** A folder as the report shows it: relative to the clone when inside it (no home folder in a committed report). */
