@@ -12,11 +12,18 @@ import {
   generatorCpu,
   type LocustRun,
 } from '@surge/stack/load';
-import { gatewayAnswers, gatewayUrl, startStack } from '@surge/stack/chaos';
+import { gatewayAnswers, gatewayUrl, scale, startStack, waitForHealthyInstances } from '@surge/stack/chaos';
 import { ensureLocust, consoleLog, findRepoRoot, surgePaths } from '@surge/stack/native';
 import { planNextStep, type SearchDecision } from '../lib/capacity-search';
 import { readCapacitySettings, type CapacitySettings } from '../lib/capacity-settings';
+import {
+  type CapacityVariant,
+  hashingMemoryMiB,
+  parseVariants,
+  readLoginShare,
+} from '../lib/capacity-variants';
 import { judgeStep, type StepResult } from '../lib/capacity-step';
+import { loginRate, readLoginTimes, type LoginRate } from '../lib/login-rate';
 import { machineBusySeconds } from '../lib/machine-cpu';
 import { sleep } from '../lib/processes';
 import type { BenchReport } from '../lib/report';
@@ -60,6 +67,21 @@ export interface CapacityStep extends StepResult {
   machineBusy: number;
   /** Machine CPU per visit started over the measured window, milliseconds (every process, Locust included). */
   machineCpuMsPerVisit: number;
+  /** Password logins over the measured window: the scrypt the step asked of the user service. */
+  login: LoginRate;
+  durationMs: number;
+}
+
+/** One variant's search on the stack, with the auditor's verdict right after it. */
+export interface VariantRun {
+  variant: CapacityVariant;
+  /** The share of cart and checkout visits that log in with a password (signed-in design only). */
+  loginShare: number;
+  /** Peak memory of password hashing with every user instance at its derivation limit, MiB. */
+  hashingMemoryMiB: number;
+  steps: CapacityStep[];
+  stop: CapacityStop;
+  audit: AuditReport;
   durationMs: number;
 }
 
@@ -74,6 +96,8 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
   const repoRoot = findRepoRoot();
   const today = readTodaysRate(repoRoot);
   const capacity = readCapacitySettings(process.env, today.rate);
+  const variants = parseVariants(process.env.BENCH_BF_VARIANTS);
+  const loginShare = readLoginShare(process.env.BENCH_BF_LOGIN_SHARE);
   if (await gatewayAnswers())
     throw new Error(
       `a stack already answers on ${gatewayUrl()}: this benchmark starts its own with production settings; stop that one, or move this run with SURGE_*_PORT`,
@@ -83,12 +107,9 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
   const started = Date.now();
   const stack = await startStack(PRODUCTION_ENV);
   const stackReadyMs = Date.now() - started;
-  let steps: CapacityStep[] = [];
-  let stop: CapacityStop;
-  let auditReport: AuditReport;
+  let runs: VariantRun[] = [];
   try {
-    ({ steps, stop } = await searchCapacity(ctx, capacity));
-    auditReport = await audit(ctx);
+    runs = await runVariants(ctx, capacity, variants, loginShare);
   } finally {
     await stack.interrupt();
   }
@@ -96,14 +117,52 @@ export async function blackFridayCapacity(settings: BenchSettings): Promise<Benc
     settings,
     capacity,
     today,
-    steps,
-    stop,
-    audit: auditReport,
+    variants: runs,
     generator: ctx.generator,
     stackReadyMs,
     totalMs: Date.now() - started,
     resultsDir: shownPath(repoRoot, ctx.resultsDir),
   });
+}
+
+/**
+ * Each variant's search in turn on the one stack, the user service scaled to the
+ * variant's instances first, the auditor right after each search: a later variant's
+ * overload must not hide a loss in an earlier one.
+ */
+async function runVariants(
+  ctx: LoadContext,
+  capacity: CapacitySettings,
+  variants: CapacityVariant[],
+  loginShare: number,
+): Promise<VariantRun[]> {
+  const runs: VariantRun[] = [];
+  let userInstances = 1;
+  for (const variant of variants) {
+    const begun = Date.now();
+    if (runs.length > 0) await settle(ctx);
+    if (variant.userInstances !== userInstances) {
+      await useUserInstances(ctx, variant.userInstances);
+      userInstances = variant.userInstances;
+    }
+    ctx.log(`[bench] black-friday-capacity: variant ${variant.name} (${variant.describes})`);
+    const { steps, stop } = await searchCapacity(ctx, capacity, variant, loginShare);
+    const auditReport = await audit(ctx);
+    const violated = auditReport.invariants.filter((i) => i.violations.length > 0).map((i) => i.name);
+    ctx.log(
+      `[bench] black-friday-capacity: ${variant.name}: the auditor: ${auditReport.ok ? 'consistent' : `violated ${violated.join(', ')}`}`,
+    );
+    runs.push({
+      variant,
+      loginShare,
+      hashingMemoryMiB: hashingMemoryMiB(variant),
+      steps,
+      stop,
+      audit: auditReport,
+      durationMs: Date.now() - begun,
+    });
+  }
+  return runs;
 }
 
 /** A folder as the report shows it: relative to the clone when inside it (no home folder in a committed report). */
@@ -134,10 +193,23 @@ function loadContext(repoRoot: string, locust: string, version: string): LoadCon
   };
 }
 
+/**
+ * `npm run stack -- scale user=N` on the bench's stack, then waits until the gateway
+ * balances over N healthy user instances (and callers re-read the addresses file).
+ * Instance i listens on the user port + 100·i (infra/stack/src/services/instances.ts).
+ */
+async function useUserInstances(ctx: LoadContext, count: number): Promise<void> {
+  ctx.log(`[bench] black-friday-capacity: scaling the user service to ${count} instance(s)`);
+  await scale([`user=${count}`]);
+  await waitForHealthyInstances({ gateway: ctx.gateway }, 'user', count);
+}
+
 /** Steps until the search converges or its step count or time budget runs out. */
 async function searchCapacity(
   ctx: LoadContext,
   capacity: CapacitySettings,
+  variant: CapacityVariant,
+  loginShare: number,
 ): Promise<{ steps: CapacityStep[]; stop: CapacityStop }> {
   const search = {
     startRate: capacity.startRate,
@@ -161,11 +233,11 @@ async function searchCapacity(
     );
     if (decision.kind === 'done') return { steps, stop: decision };
     if (steps.length > 0) await settle(ctx);
-    const step = await runStep(ctx, capacity, decision.rate, steps.length + 1);
+    const step = await runStep(ctx, capacity, variant, loginShare, decision.rate, steps.length + 1);
     steps.push(step);
     ctx.log(
-      `[bench] black-friday-capacity: ${step.rate} visits/s: ${step.passed ? 'met every SLO' : `missed ${step.missed.join('; ')}`} ` +
-        `(${step.requestsPerSecond.toFixed(1)} requests/s, p95 ${step.p95Ms.toFixed(0)} ms, machine ${(step.machineBusy * 100).toFixed(0)}% busy)`,
+      `[bench] black-friday-capacity: ${variant.name}: ${step.rate} visits/s: ${step.passed ? 'met every SLO' : `missed ${step.missed.join('; ')}`} ` +
+        `(${step.requestsPerSecond.toFixed(1)} requests/s, p95 ${step.p95Ms.toFixed(0)} ms, machine ${(step.machineBusy * 100).toFixed(0)}% busy, ${step.login.loginsPerVisit.toFixed(3)} logins per visit)`,
     );
     if (step.generatorFailed) return { steps, stop: { kind: 'done', reason: 'generator-failed' } };
   }
@@ -195,13 +267,20 @@ async function settle(ctx: LoadContext): Promise<void> {
 async function runStep(
   ctx: LoadContext,
   capacity: CapacitySettings,
+  variant: CapacityVariant,
+  loginShare: number,
   rate: number,
   index: number,
 ): Promise<CapacityStep> {
   const started = Date.now();
   const run = startScenario(ctx, 'black-friday-step', {
-    subdir: `step-${index}-rate-${rate}`,
-    env: { LOAD_RATE: String(rate), LOAD_STEP_SECONDS: String(capacity.stepSeconds) },
+    subdir: path.join(variant.name, `step-${index}-rate-${rate}`),
+    env: {
+      LOAD_RATE: String(rate),
+      LOAD_STEP_SECONDS: String(capacity.stepSeconds),
+      LOAD_SESSIONS: variant.sessions,
+      LOAD_LOGIN_SHARE: String(loginShare),
+    },
     quiet: true,
   });
   // A step that never ends (a generator stuck on a dead stack) must not hold the run.
@@ -218,6 +297,7 @@ async function runStep(
     warmupSeconds: capacity.warmupSeconds,
     slos: ctx.slos,
   });
+  const login = loginRate(await readLoginTimes(run.files.points), points.visits, capacity);
   // 0 and 3 are verdicts (met, missed); anything else means the step measured nothing
   // trustworthy (the shop could not be prepared, Locust crashed): a miss that ends the search.
   const generatorFailed = code !== 0 && code !== 3;
@@ -237,6 +317,7 @@ async function runStep(
       judged.visitsPerSecond > 0
         ? (machineBusy * os.cpus().length * 1000) / judged.visitsPerSecond
         : Number.NaN,
+    login,
     durationMs: Date.now() - started,
   };
 }

@@ -21,6 +21,11 @@ export interface AuditOptions {
   /** Keep re-checking for up to this long while anything is violated (traffic settling). */
   settleSeconds?: number;
   onAttempt?: (report: AuditReport) => void;
+  /**
+   * SURGE_DATABASE_SUFFIX of the stack audited (stack-context.ts): a stack with databases of
+   * its own is audited in those, not in the default ones another stack writes to.
+   */
+  databaseSuffix?: string;
 }
 
 const DEFAULT_BOUNDS: AuditBounds = { outboxMaxAgeSeconds: 30, deadlineGraceSeconds: 30 };
@@ -53,7 +58,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
   const clients: Client[] = [];
   const open = async (name: string) => {
-    const client = await connect(options.adminUrl, name);
+    const client = await connect(options.adminUrl, `${name}${options.databaseSuffix ?? ''}`);
     clients.push(client);
     return client;
   };

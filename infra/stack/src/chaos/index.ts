@@ -7,3 +7,6 @@ export type { StackProcess } from './stack-process';
 export { prepareShop } from './prepare-shop';
 export { runTraffic } from './traffic';
 export type { Customer, RequestKind, Sample } from './traffic';
+/** `npm run stack -- scale` for a bench that measures more instances of a service. */
+export { scale } from '../commands/scale';
+export { waitForHealthyInstances } from './scenarios';

@@ -1,6 +1,7 @@
 import { runAudit } from '../audit/run-audit';
 import { defaultAdminUrl } from '../native/postgres';
 import { portFromEnv } from '../native/daemon';
+import { databaseSuffix } from '../services/stack-context';
 import { SERVICE_SPECS, adminUrlOf, urlOf } from '../services/service-specs';
 import { prepareShop } from './prepare-shop';
 import { summarize, writeScenarioReport, type ScenarioReport } from './report';
@@ -73,7 +74,11 @@ async function runPrepared(
   options.log(`[chaos] ${scenario.name}: traffic stopped (${samples.length} requests); auditing`);
   const adminUrl =
     process.env.SURGE_PG_ADMIN_URL ?? defaultAdminUrl(portFromEnv(process.env, 'SURGE_PG_PORT', 5432));
-  const audit = await runAudit({ adminUrl, settleSeconds: options.settleSeconds ?? 120 });
+  const audit = await runAudit({
+    adminUrl,
+    settleSeconds: options.settleSeconds ?? 120,
+    databaseSuffix: databaseSuffix(process.env),
+  });
   const report = summarize(
     {
       scenario: scenario.name,

@@ -56,7 +56,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * /health view), then one more address-refresh interval, so the service clients (which
  * re-read the addresses file as often) know every instance too.
  */
-async function waitForHealthyInstances(ctx: ScenarioContext, upstream: string, count: number): Promise<void> {
+export async function waitForHealthyInstances(
+  ctx: Pick<ScenarioContext, 'gateway'>,
+  upstream: string,
+  count: number,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const res = await fetch(`${ctx.gateway}/health`).catch(() => undefined);

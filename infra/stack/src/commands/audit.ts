@@ -1,6 +1,7 @@
 import { formatReport, runAudit } from '../audit/run-audit';
 import { defaultAdminUrl } from '../native/postgres';
 import { portFromEnv } from '../native/daemon';
+import { databaseSuffix } from '../services/stack-context';
 
 /**
  * `npm run stack -- audit [--settle <seconds>] [--json]`: checks that the running system is
@@ -14,7 +15,7 @@ export async function audit(args: string[]): Promise<void> {
     throw new Error('--settle takes a number of seconds');
   const adminUrl =
     process.env.SURGE_PG_ADMIN_URL ?? defaultAdminUrl(portFromEnv(process.env, 'SURGE_PG_PORT', 5432));
-  const report = await runAudit({ adminUrl, settleSeconds });
+  const report = await runAudit({ adminUrl, settleSeconds, databaseSuffix: databaseSuffix(process.env) });
   process.stdout.write(
     `${args.includes('--json') ? JSON.stringify(report, null, 2) : formatReport(report)}\n`,
   );

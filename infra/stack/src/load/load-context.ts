@@ -3,6 +3,7 @@ import { runAudit } from '../audit/run-audit';
 import type { AuditReport } from '../audit/audit-types';
 import { portFromEnv } from '../native/daemon';
 import { defaultAdminUrl } from '../native/postgres';
+import { databaseSuffix } from '../services/stack-context';
 import { checkArrivals, readRunPoints, type ArrivalCheck, type RequestPoint } from './request-points';
 import { describeExit, startLocust, type LocustRun } from './run-locust';
 import { readSloTable, type SloTable } from './slo';
@@ -96,7 +97,7 @@ export function audit(ctx: LoadContext, settleSeconds = 120): Promise<AuditRepor
   ctx.log(`[load] auditing (waits up to ${settleSeconds} s for in-flight work to settle)`);
   const adminUrl =
     process.env.SURGE_PG_ADMIN_URL ?? defaultAdminUrl(portFromEnv(process.env, 'SURGE_PG_PORT', 5432));
-  return runAudit({ adminUrl, settleSeconds });
+  return runAudit({ adminUrl, settleSeconds, databaseSuffix: databaseSuffix(process.env) });
 }
 
 export function loadSlos(repoRoot: string): SloTable {
