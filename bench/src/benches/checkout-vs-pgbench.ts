@@ -84,7 +84,7 @@ export async function checkoutVsPgbench(settings: BenchSettings): Promise<BenchR
       const postgres = await ensurePostgres({});
       const scripts = pgbench
         ? undefined
-        : await captureCheckout(shop, postgres.adminUrl, logFile(paths, 'postgres'));
+        : await captureCheckout(shop, postgres.adminUrl, postgresLog(paths));
       if (!scripts) await warmUp(shop);
       const idle = await measureIdleCheckouts(shop);
       const checkout = await measureCheckouts(shop, settings, clients);
@@ -96,6 +96,20 @@ export async function checkoutVsPgbench(settings: BenchSettings): Promise<BenchR
     }
   }
   return buildReport(settings, clients, results, pgbench!);
+}
+
+/**
+ * The PostgreSQL server's log, where log_statement=all writes a checkout's statements:
+ * the stack's own, or BENCH_POSTGRES_LOG when the server was started by another clone
+ * (a PostgreSQL shared between clones logs to that clone's state directory).
+ */
+function postgresLog(paths: ReturnType<typeof surgePaths>): string {
+  const file = process.env.BENCH_POSTGRES_LOG || logFile(paths, 'postgres');
+  if (!fs.existsSync(file))
+    throw new Error(
+      `no PostgreSQL log at ${file}: this clone did not start the server; set BENCH_POSTGRES_LOG to its log file`,
+    );
+  return file;
 }
 
 async function checkoutOnce(shop: Shop, customer: Customer): Promise<number> {
