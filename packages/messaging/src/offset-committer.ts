@@ -21,6 +21,9 @@ export class OffsetCommitter {
   private again = false;
   private latest: Commit | undefined;
   private lastCommitAt = 0;
+  /** Ends the wait for the spacing at once (flush: the consumer is leaving). */
+  private endWait: (() => void) | undefined;
+  private flushing = false;
 
   constructor(
     private readonly logger: Logger,
@@ -41,6 +44,8 @@ export class OffsetCommitter {
 
   /** Waits for the request in flight and commits what is left (before leaving the group). */
   async flush(): Promise<void> {
+    this.flushing = true;
+    this.endWait?.();
     while (this.inFlight) await this.inFlight;
     if (this.latest) await this.commitOnce(this.latest);
   }
@@ -49,10 +54,22 @@ export class OffsetCommitter {
     do {
       this.again = false;
       const wait = this.lastCommitAt + this.spacingMs - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0 && !this.flushing) await this.waitFor(wait);
       if (this.latest) await this.commitOnce(this.latest);
       this.lastCommitAt = Date.now();
     } while (this.again);
+  }
+
+  private waitFor(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endWait = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endWait = done;
+    });
   }
 
   private async commitOnce(payload: Commit): Promise<void> {
