@@ -7,8 +7,8 @@
  * - CPU per checkout of each of the build's own service processes (/proc/<pid>/stat,
  *   matched by the build's path), and of the PostgreSQL backends serving them (found by
  *   their client ports), over a closed loop of checkouts;
- * - pg round trips per checkout of each service, counted inside the process
- *   (pg-round-trip-counter.cjs), less what the same stack sends when idle for as long;
+ * - pg round trips (and Kafka requests) per checkout of each service, counted inside the
+ *   process (pg-round-trip-counter.cjs), less what the same stack sends when idle for as long;
  * - the latency of one checkout at a time.
  *
  * Usage: npm run bench -- checkout-ab --build before=/path/a --build after=/path/b
@@ -293,8 +293,12 @@ function report(all: Turn[]): string {
   };
   const names = [...new Set(turns.flatMap((t) => [...t.cpuMs.keys()]))].sort();
   const keys = [...new Set(turns.flatMap((t) => [...t.roundTrips.keys()]))].sort();
-  const services = keys.filter((k) => !k.includes(': '));
-  const shapes = keys.filter((k) => k.includes(': ') && /^(order|product|payment): /.test(k));
+  // `<service> (kafka)` is what the counter saw kafkajs send to the broker, by API name.
+  const kafka = keys.filter((k) => !k.includes(': ') && k.endsWith(' (kafka)'));
+  const services = keys.filter((k) => !k.includes(': ') && !k.endsWith(' (kafka)'));
+  const shapes = keys.filter(
+    (k) => k.includes(': ') && /^(order|product|payment|notification|notification \(kafka\)): /.test(k),
+  );
   const lines = [`| what | ${labels.join(' | ')} |`, `| --- | ${labels.map(() => '---').join(' | ')} |`];
   const row = (what: string, pick: (t: Turn) => number | undefined) =>
     lines.push(`| ${what} | ${labels.map((l) => f(median(l, pick))).join(' | ')} |`);
@@ -307,6 +311,8 @@ function report(all: Turn[]): string {
   row('**pg round trips per checkout: all**', (t) =>
     services.reduce((sum, service) => sum + (t.roundTrips.get(service) ?? 0), 0),
   );
+  for (const service of kafka)
+    row(`Kafka requests per checkout: ${service.replace(' (kafka)', '')}`, (t) => t.roundTrips.get(service));
   lines.push(
     '',
     `| statement (first words) | ${labels.join(' | ')} |`,

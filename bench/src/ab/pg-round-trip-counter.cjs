@@ -1,8 +1,9 @@
 /*
  * Loaded with `node --require` into a service under the checkout A/B bench: counts every
  * query the process sends through pg (each is one round trip to PostgreSQL, BEGIN and
- * COMMIT included) and writes the count to $PG_ROUND_TRIP_DIR/<service>-<pid>.json once a
- * second. Exact on a shared, busy database server, where the server's own statistics mix
+ * COMMIT included) and writes the count to $PG_ROUND_TRIP_DIR/<service>-<pid>.json four
+ * times a second; likewise every request kafkajs sends to a broker, by API name, to
+ * <service>-kafka-<pid>.json (as service `<service> (kafka)`). Exact on a shared, busy database server, where the server's own statistics mix
  * every engineer's stacks.
  */
 'use strict';
@@ -31,11 +32,38 @@ if (dir && service) {
         return query.apply(this, args);
       };
     }
+    // kafkajs's broker connection: every request it sends (Produce, Fetch, OffsetCommit,
+    // Heartbeat ...) is one round trip to the broker, counted by API name.
+    if (
+      /(^|\/)connection$/.test(request) &&
+      exported?.name === 'Connection' &&
+      exported.prototype?.send &&
+      !patched.has(exported.prototype)
+    ) {
+      patched.add(exported.prototype);
+      const send = exported.prototype.send;
+      exported.prototype.send = function countedSend(protocol, ...more) {
+        kafkaCount += 1;
+        const name = protocol?.request?.apiName ?? '?';
+        kafkaShapes[name] = (kafkaShapes[name] ?? 0) + 1;
+        return send.call(this, protocol, ...more);
+      };
+    }
     return exported;
   };
+  let kafkaCount = 0;
+  const kafkaShapes = {};
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${service}-${process.pid}.json`);
-  setInterval(() => fs.writeFileSync(file, JSON.stringify({ service, count, shapes })), 250).unref();
+  const kafkaFile = path.join(dir, `${service}-kafka-${process.pid}.json`);
+  setInterval(() => {
+    fs.writeFileSync(file, JSON.stringify({ service, count, shapes }));
+    if (kafkaCount > 0)
+      fs.writeFileSync(
+        kafkaFile,
+        JSON.stringify({ service: `${service} (kafka)`, count: kafkaCount, shapes: kafkaShapes }),
+      );
+  }, 250).unref();
 }
 
 // `--cpu-prof` is not allowed in NODE_OPTIONS: the same profile through the inspector,

@@ -53,13 +53,20 @@ interface EventConsumerSettings {
   maxBatchSize?: number;
 }
 
+/**
+ * Least time between two offset commits of one consumer. What a crash or rebalance
+ * redelivers grows by at most this window; handlers are idempotent (an inbox row), so it
+ * costs a few skipped duplicates, never a lost or doubled effect.
+ */
+const COMMIT_SPACING_MS = 100;
+
 /** Pause before a crashed consumer that kafkajs gave up on is started again. */
 const RESTART_AFTER_CRASH_MS = 5_000;
 
 /**
  * A consumer in a group (instances share partitions), fed a batch per partition (kafkajs
  * `eachBatch`). Offsets are resolved only after a message's effect is stored and committed
- * after that (by kafkajs after each batch with `handle`, in the background with `inbox`);
+ * after that, in the background (OffsetCommitter, at most every COMMIT_SPACING_MS);
  * handlers must be idempotent (an inbox row in the same transaction), because a crash
  * before the offset commit redelivers. With `inbox`, the batches of every partition
  * fetched together are applied in one transaction with their inbox rows: a redelivered
@@ -108,13 +115,14 @@ export class EventConsumer {
     const deadLetter: DeadLetter = async (topic, message) => {
       await producer.send({ topic, acks: -1, messages: [message] });
     };
-    // With `handle`, kafkajs commits what was resolved after each batch (and before
-    // rethrowing a failure). With `inbox`, the committer does it in the background, off
-    // the path of the next fetch. Either way, never for a message whose effect is not stored.
-    const committer = this.options.inbox ? new OffsetCommitter(this.options.logger) : undefined;
+    // The committer commits what was resolved in the background, off the path of the next
+    // fetch, at most once per COMMIT_SPACING_MS; never for a message whose effect is not
+    // stored. kafkajs's auto-commit sent one request after every partition batch: with
+    // `handle` (one message per batch at a checkout's rates), one per event.
+    const committer = new OffsetCommitter(this.options.logger, COMMIT_SPACING_MS);
     this.committer = committer;
     await this.consumer.run({
-      autoCommit: committer === undefined,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently:
         this.options.partitionsConsumedConcurrently ?? (this.options.inbox ? 12 : 1),
@@ -162,7 +170,7 @@ export class EventConsumer {
   private async processBatch(
     payload: EachBatchPayload,
     deadLetter: DeadLetter,
-    committer: OffsetCommitter | undefined,
+    committer: OffsetCommitter,
   ): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
@@ -175,7 +183,7 @@ export class EventConsumer {
         .map((message) => ({ topic, partition, message }));
       await this.processChunk(chunk, deadLetter);
       resolveOffset(chunk.at(-1)!.message.offset);
-      committer?.request(payload);
+      committer.request(payload);
       await heartbeat();
     }
   }

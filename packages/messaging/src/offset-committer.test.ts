@@ -95,4 +95,32 @@ describe('OffsetCommitter', () => {
     await committer.flush();
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('with a spacing, what is resolved after a commit waits for the spacing and goes in one request', async () => {
+    const fake = fakePayload();
+    const committer = new OffsetCommitter(logger, 60_000);
+    fake.resolved.set(0, '1');
+    committer.request(fake.payload);
+    await tick();
+    fake.release();
+    await tick();
+    expect(fake.requests).toHaveLength(1);
+    fake.resolved.set(0, '2');
+    committer.request(fake.payload);
+    fake.resolved.set(1, '5');
+    committer.request(fake.payload);
+    await tick();
+    await tick();
+    // Within the spacing: nothing sent yet, nothing lost either.
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.payload.uncommittedOffsets().topics[0]!.partitions).toHaveLength(2);
+    // Leaving (flush) does not wait for the spacing.
+    const flushed = committer.flush();
+    await tick();
+    await tick();
+    fake.release();
+    await flushed;
+    expect(fake.requests).toHaveLength(2);
+    expect(Object.fromEntries(fake.committed)).toEqual({ 0: '2', 1: '5' });
+  });
 });

@@ -1,4 +1,4 @@
-import { claimInboxEntry, type CloudEvent } from '@surge/messaging';
+import type { CloudEvent } from '@surge/messaging';
 import { withTransaction, type Pool, type Queryable } from '@surge/postgres';
 import type {
   Contact,
@@ -92,13 +92,20 @@ export function createNotificationRepository(pool: Pool): NotificationStore {
 
 function transactional(tx: Queryable): NotificationTx {
   return {
-    claimEvent: (eventId) => claimInboxEntry(tx, INBOX_CONSUMER, eventId),
-
-    async lockUser(userId) {
-      // Transaction-scoped: released at commit or rollback, never leaked by a crash.
-      await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('notification-user:' || $1, 0))", [
-        userId,
-      ]);
+    async claimEventForUser(eventId, userId) {
+      // One statement where two ran (the inbox claim, then the user's lock): the lock is
+      // taken only for a claimed event, after its inbox row, as before. Transaction-scoped:
+      // released at commit or rollback, never leaked by a crash. What the lock guards (the
+      // user's contact and parked events) is read by the next statement, whose snapshot
+      // starts after the lock is held: reading it here would use a snapshot from before.
+      const { rowCount } = await tx.query(
+        `WITH claimed AS (
+           INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
+         )
+         SELECT pg_advisory_xact_lock(hashtextextended('notification-user:' || $3, 0)) FROM claimed`,
+        [INBOX_CONSUMER, eventId, userId],
+      );
+      return rowCount === 1;
     },
 
     async defer(event) {

@@ -39,9 +39,8 @@ export async function notifyForEvent(deps: DeliveryDeps, event: CloudEvent): Pro
 }
 
 async function record(tx: NotificationTx, event: CloudEvent<NotificationType>): Promise<Recorded> {
-  if (!(await tx.claimEvent(event.id))) return { outcome: 'duplicate' };
   const userId = recipientOf(event);
-  await tx.lockUser(userId);
+  if (!(await tx.claimEventForUser(event.id, userId))) return { outcome: 'duplicate' };
   if (event.type === 'user.registered') {
     const { email, name, version } = (event as CloudEvent<'user.registered'>).data;
     const contact = { userId, email, name };

@@ -25,13 +25,13 @@ export interface NotificationStore {
 
 /** Writes inside `inTransaction`. */
 export interface NotificationTx {
-  /** False when this event was already applied (redelivery). */
-  claimEvent(eventId: string): Promise<boolean>;
   /**
-   * Serialises this transaction with every other one about the same user until commit, so
-   * an event parked for a user and that user's registration cannot miss each other.
+   * Claims the event in the inbox and, when it is new, serialises this transaction with
+   * every other one about the same user until commit, so an event parked for a user and
+   * that user's registration cannot miss each other. False when this event was already
+   * applied (redelivery): nothing is written and no lock is taken.
    */
-  lockUser(userId: string): Promise<void>;
+  claimEventForUser(eventId: string, userId: string): Promise<boolean>;
   /** Parks an event whose user is not known yet, until its `user.registered` arrives. */
   defer(event: CloudEvent<NotificationType>): Promise<void>;
   /** Removes and returns the events parked for this user, oldest first. */
