@@ -114,6 +114,25 @@ describe('cached list pages', () => {
     expect(await lookups('list', 'hit')).toBe(hitsBefore + 1);
     expect((await call<ProductBody>(service.url, 'GET', `/api/products/${product.id}`)).body.stock).toBe(5);
   });
+
+  it('answer a warm page exactly as the cold one, and reload a product that left the cache', async () => {
+    const category = `warm-${uniqueSuffix()}`;
+    const first = await createProduct(service, { category, name: 'Alpha' });
+    await createProduct(service, { category, name: 'Beta' });
+    const path = `/api/products?category=${category}&limit=1`;
+    const cold = await call<Page>(service.url, 'GET', path);
+    const warm = await call<Page>(service.url, 'GET', path);
+    expect(warm.body).toEqual(cold.body);
+    expect(warm.body.nextCursor).not.toBeNull();
+
+    await redis.del(`p:${first.id}`);
+    const productLoads = await loads('product');
+    const hitsBefore = await lookups('list', 'hit');
+    const reloaded = await call<Page>(service.url, 'GET', path);
+    expect(reloaded.body).toEqual(cold.body);
+    expect(await loads('product')).toBe(productLoads + 1);
+    expect(await lookups('list', 'hit')).toBe(hitsBefore + 1);
+  });
 });
 
 describe('versioned cache writes', () => {

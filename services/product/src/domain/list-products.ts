@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { addEvent } from '@surge/telemetry';
 import { decodeCursor, encodeCursor, filterFingerprint } from './cursor';
 import { findProductsServingStale } from './find-products';
-import type { CatalogDeps, CatalogRead } from './ports';
+import type { CatalogDeps, CatalogRead, ListPageLookup } from './ports';
 import { toPublicProduct, type CatalogFilters, type Product, type PublicProduct } from './product';
 import { readThrough } from './read-through';
 
@@ -30,6 +31,8 @@ type LoadedPage = CachedPage & { products?: Product[] };
  * searching; the cursor is the last key of the previous page. Pages are cached under
  * the catalog generation, which every catalog write bumps, and hold product ids that
  * are hydrated from the product cache, which every write (stock included) refreshes.
+ * A warm page (the page and all its products cached) costs one Redis round trip: the
+ * generation, the page and its products are read by one script (getListPage).
  *
  * While the database is unreachable, the page's last copy (kept per query, whatever the
  * generation) and the products' stale copies answer, marked `stale`.
@@ -40,16 +43,24 @@ export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise
     query.cursor === undefined
       ? undefined
       : decodeCursor(query.cursor, fingerprint, query.filters.q === undefined ? 'name' : 'rank');
-  const generation = await deps.cache.generation();
-  const key = `list:${generation ?? 'none'}:${pageHash(query)}`;
-  const staleName = `list:${pageHash(query)}`;
+  const hash = pageHash(query);
+  // Readers of the same page at once share one lookup, as readThrough's flight shares a GET.
+  const warm = await deps.flights.run(`list-page:${hash}`, () => deps.cache.getListPage<CachedPage>(hash));
+  const answered = answerFromCache(deps, warm);
+  if (answered) return answered;
+  const generation = warm.status === 'found' ? warm.generation : undefined;
+  const key = `list:${generation ?? 'none'}:${hash}`;
+  const staleName = `list:${hash}`;
   const read = await readThrough<LoadedPage>(deps, {
     cache: 'list',
     key,
-    get: () =>
-      generation === undefined
-        ? Promise.resolve({ status: 'unavailable' })
-        : deps.cache.getJson<CachedPage>(key),
+    get: () => {
+      if (warm.status === 'unavailable') return Promise.resolve(warm);
+      // The page was found but not all its products: hydrate it below, from the database.
+      if (warm.page) return Promise.resolve({ status: 'hit', value: warm.page });
+      // A miss is read again inside the flight: a load that just ended may have filled it.
+      return deps.cache.getJson<CachedPage>(key);
+    },
     load: async () => {
       const rows = await deps.products.search({ filters: query.filters, after, limit: query.limit });
       await deps.cache.putProducts(rows.products);
@@ -71,6 +82,24 @@ export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise
     value: { items: products.value.map(toPublicProduct), nextCursor: page.nextCursor },
     stale: read.stale || products.stale,
   };
+}
+
+/**
+ * The whole answer from the one-round-trip lookup when the page and every product of it
+ * are cached (the warm path); undefined sends the read down the read-through path.
+ */
+function answerFromCache(
+  deps: CatalogDeps,
+  warm: ListPageLookup<CachedPage>,
+): CatalogRead<ProductPage> | undefined {
+  if (warm.status !== 'found' || !warm.page) return undefined;
+  const ids = [...new Set(warm.page.ids)];
+  const products = ids.flatMap((id) => warm.products.get(id) ?? []);
+  if (products.length !== ids.length) return undefined;
+  deps.metrics.lookup('list', 'hit');
+  addEvent('cache.lookup', { 'surge.cache.name': 'list', 'surge.cache.result': 'hit' });
+  for (let i = 0; i < ids.length; i += 1) deps.metrics.lookup('product', 'hit');
+  return { value: { items: products.map(toPublicProduct), nextCursor: warm.page.nextCursor }, stale: false };
 }
 
 function pageHash(query: ListQuery): string {

@@ -39,6 +39,11 @@ export interface CatalogCache {
   putProducts(products: readonly Product[]): Promise<void>;
   /** The catalog generation, part of every list key; undefined when the cache is unavailable. */
   generation(): Promise<number | undefined>;
+  /**
+   * The catalog generation, the list page cached under it as `list:<generation>:<pageHash>`
+   * and that page's cached products, in one round trip: the warm list page's whole read.
+   */
+  getListPage<P>(pageHash: string): Promise<ListPageLookup<P>>;
   /** Makes every cached list page and category count unreachable (they expire by TTL). */
   bumpGeneration(): Promise<void>;
   getJson<T>(key: string): Promise<CacheLookup<T>>;
@@ -49,6 +54,11 @@ export interface CatalogCache {
   /** The last value written with `staleName`, for when the database is down. */
   getStaleJson<T>(staleName: string): Promise<T | undefined>;
 }
+
+/** What getListPage found: `page` is absent on a miss, `products` holds those of its ids cached. */
+export type ListPageLookup<P> =
+  | { status: 'unavailable' }
+  | { status: 'found'; generation: number; page?: P; products: Map<string, Product> };
 
 export type CacheName = 'product' | 'list' | 'categories';
 
