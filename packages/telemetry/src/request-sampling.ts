@@ -135,7 +135,11 @@ export function skipLayerSpansWhenUnsampled(router: unknown): void {
     if (typeof wrapped !== 'function') continue;
     const original = wrapped.__wrapped === true ? wrapped.__original : undefined;
     skipLayerSpansWhenUnsampled(original ?? wrapped);
-    if (!original) continue;
+    // The instrumentation leaves error handlers (four parameters) as they are, yet its
+    // wrap still marks them `__wrapped` with themselves as `__original`. Replacing one with
+    // the three-parameter dispatch below would make express take it for a plain handler
+    // and pass every error by, to its default HTML page with the stack.
+    if (!original || original === wrapped || original.length === 4) continue;
     // Three parameters, as express tells error handlers (four) from the others by length.
     const dispatch: Handler = function (this: unknown, req, res, next) {
       return (req[UNSAMPLED] === true ? original : wrapped).call(this, req, res, next);

@@ -146,6 +146,9 @@ describe('skipLayerSpansWhenUnsampled', () => {
     };
     const errorHandler = (_error: unknown, _req: unknown, _res: unknown, _next: unknown) =>
       calls.push('error');
+    // As the instrumentation's wrap leaves an error handler: marked, and its own original.
+    Object.defineProperty(errorHandler, '__original', { value: errorHandler });
+    Object.defineProperty(errorHandler, '__wrapped', { value: true });
     const inner = { handle: wrap('inner') };
     const router = { stack: [{ handle: wrap('outer', { stack: [inner] }) }, { handle: errorHandler }] };
     const seen = serverDeciding({ ratio: 0, followRemoteDecision: true });

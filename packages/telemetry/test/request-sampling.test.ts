@@ -58,6 +58,21 @@ function spansOf(traceId: string): ReceivedSpan[] {
 }
 
 describe('a service that samples before the instrumentation', () => {
+  // The instrumentation marks the error handler wrapped without wrapping it; taking it for
+  // a wrapped layer once replaced it with a three-parameter one, and express then passed
+  // every error by, to its HTML page with the stack (a checkout answered that).
+  it.each([
+    ['unsampled', '00'],
+    ['sampled', '01'],
+  ])('when a route fails, its error handler answers (%s)', async (_name, flags) => {
+    const answer = await fetch(`${service.url}/fails`, {
+      headers: { traceparent: `00-${hex(32)}-${hex(16)}-${flags}` },
+    });
+
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toEqual({ code: 'HANDLED' });
+  });
+
   it('when the caller did not sample, it exports no span and sends the parent on with flags 00', async () => {
     const traceId = hex(32);
     const item = `unsampled-${hex(8)}`;
