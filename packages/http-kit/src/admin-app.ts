@@ -21,6 +21,10 @@ export function createAdminApp(options: {
   routes?: Router | undefined;
 }): Express {
   const admin = express();
+  // Express's last-resort handler prints the error's stack in any env but production; an
+  // error that reaches it (a bug: errorHandler answers every one) must show no stack to a
+  // client, whatever NODE_ENV says.
+  admin.set('env', 'production');
   admin.disable('x-powered-by');
   admin.disable('etag');
   admin.set('query parser', 'simple');

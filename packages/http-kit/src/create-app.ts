@@ -75,6 +75,10 @@ export interface HttpApp {
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const app = express();
+  // Express's last-resort handler prints the error's stack in any env but production; an
+  // error that reaches it (a bug: errorHandler answers every one) must show no stack to a
+  // client, whatever NODE_ENV says.
+  app.set('env', 'production');
   const registry = options.registry ?? createMetricsRegistry(options.service);
   const lifecycle: Lifecycle = { ready: true };
   app.disable('x-powered-by');
