@@ -36,10 +36,11 @@ export function requestBasics(options: RequestBasicsOptions): RequestHandler {
     res.setHeader('x-request-id', id);
     setSecurityHeaders(res);
     const started = process.hrtime.bigint();
+    const path = req.path;
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.record(req, res, seconds);
-      writeAccessLog(options.logger, req, res, seconds);
+      writeAccessLog(options.logger, req, res, seconds, path);
     });
     const badId = requestIdProblem(req);
     const context = logContext(id, res.locals.logTraceId);

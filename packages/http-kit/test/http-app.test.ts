@@ -4,6 +4,7 @@ import { createLogger } from '@surge/logger';
 import { ServiceClient } from '@surge/http-client';
 import { Router } from 'express';
 import { createHttpApp, routeNotFound, startServer, type RunningServer } from '../src';
+import { eventually } from '@surge/testing';
 
 /** The kit's common behaviour, through real HTTP on port 0. */
 let server: RunningServer;
@@ -76,6 +77,20 @@ describe('the HTTP kit', () => {
   it('accepts a bare POST with Content-Length 0 and no content type', async () => {
     const res = await fetch(`${server.url}/bare`, { method: 'POST' });
     expect(res.status).toBe(204);
+  });
+
+  it('logs the whole path of a request a router mounted at a prefix answered', async () => {
+    const res = await fetch(`${server.url}/things/42?x=1`);
+    expect(res.status).toBe(200);
+
+    const line = await eventually(() =>
+      lines
+        .flatMap((text) => text.split('\n'))
+        .filter(Boolean)
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry.msg === 'request' && entry.route === '/things/:id'),
+    );
+    expect(line).toMatchObject({ method: 'GET', path: '/things/42', status: 200 });
   });
 
   it('answers 405 with Allow for a method a path does not declare, 404 for a path nobody serves', async () => {
