@@ -138,10 +138,14 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
-    // Stop fetching and let the batches in hand finish, commit their offsets, then leave.
+    // Offsets are committed while this consumer is still a member of its group: kafkajs's
+    // stop leaves the group once the batches in hand are done, and the broker refuses a
+    // commit from a member that left (UNKNOWN_MEMBER_ID), so the next owner would be
+    // given those events again. What was resolved before the stop is committed first;
+    // each batch in hand commits its own before it returns (processBatch).
     try {
-      await this.consumer?.stop();
       await this.committer?.flush();
+      await this.consumer?.stop();
     } finally {
       await this.consumer?.disconnect();
     }
@@ -177,7 +181,7 @@ export class EventConsumer {
     const size = this.options.inbox ? (this.options.maxBatchSize ?? 500) : 1;
     for (let start = 0; start < batch.messages.length; start += size) {
       // Stopping or rebalancing: leave the rest unresolved, it is redelivered to the next owner.
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale()) break;
       const chunk = batch.messages
         .slice(start, start + size)
         .map((message) => ({ topic, partition, message }));
@@ -186,6 +190,9 @@ export class EventConsumer {
       committer.request(payload);
       await heartbeat();
     }
+    // Stopping: commit what this batch resolved now, while still a member (stop()). A
+    // stale batch's partition has a new owner already; it commits nothing.
+    if (!isRunning() && !isStale()) await committer.flush();
   }
 
   /**
