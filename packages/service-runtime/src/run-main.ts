@@ -35,8 +35,15 @@ export function runMain<C>(service: ServiceDefinition<C>, env: Record<string, st
     });
     const exitWhileStarting = exitOnSignalsWhileStarting(logger);
     const running = await service.start(config, logger);
-    logger.info({ url: running.url, adminUrl: running.adminUrl }, `${service.name} listening`);
     exitWhileStarting.stop();
+    if (exitWhileStarting.signalled()) {
+      // The exit the signal asked for can be deferred (telemetry exports its spans before
+      // the process ends): a start that ended meanwhile must not serve, or that exit would
+      // cut the requests it took. It stops at once, and the deferred exit ends the process.
+      await running.stop();
+      return;
+    }
+    logger.info({ url: running.url, adminUrl: running.adminUrl }, `${service.name} listening`);
     stopOnSignals(running, logger);
   };
   main().catch((error: unknown) => {
@@ -55,14 +62,17 @@ export function runMain<C>(service: ServiceDefinition<C>, env: Record<string, st
  * a handler, but through process.exit: the logger's batched lines are flushed on exit
  * (the start's last lines are the ones that say why a start hung).
  */
-function exitOnSignalsWhileStarting(logger: Logger): { stop(): void } {
+function exitOnSignalsWhileStarting(logger: Logger): { stop(): void; signalled(): boolean } {
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    signalled = true;
     logger.warn({ signal }, 'stopped while starting');
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return {
+    signalled: () => signalled,
     stop() {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

@@ -38,3 +38,43 @@ describe('runMain while a service is starting', () => {
     ]);
   });
 });
+
+describe('runMain when the exit a signal asked for is deferred (spans exported first)', () => {
+  it('does not serve a start that ended meanwhile: it stops it, and the process still exits with 143', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('tsx/cjs'),
+        path.join(__dirname, 'fixtures', 'start-ends-after-signal-service.ts'),
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.test.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('close', (exitCode) => resolve(exitCode)),
+    );
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        if (stderr.includes('starting')) resolve();
+      }),
+    );
+
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('stopped');
+    const messages = stdout
+      .trim()
+      .split('\n')
+      .map((text) => (JSON.parse(text) as { msg: string }).msg);
+    expect(messages).toEqual(['migrating', 'stopped while starting']);
+  });
+});
