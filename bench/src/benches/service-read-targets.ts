@@ -142,17 +142,37 @@ export const TARGETS: ReadTarget[] = [
     route: 'GET /api/payments?orderId={id}',
     why:
       'its only public read (the contract has no GET /api/payments/{id}): the order page asks for the payment of ' +
-      'the order it shows. Seeded through the payment repository (recordIntent, as a charge call records it ' +
-      'first); the reconciler is off, so the payment is not settled against a provider that is not there.',
+      'the order it shows. Seeded through the payment repository as a charge records it (recordIntent, then ' +
+      'the capture: the list shows only payments something happened to); the reconciler is off, so the payment ' +
+      'is not checked against a provider that is not there.',
     env: (ctx) => ({ PAYMENT_PROVIDER_URL: ctx.sink, RECONCILER: 'false' }),
-    async seed(ctx, _base, databaseUrl) {
+    async seed(ctx, base, databaseUrl) {
       const userId = randomUUID();
       const intent = benchPaymentIntent(userId, randomUUID());
-      await withPool(databaseUrl, (pool) => createPaymentRepository(pool, 'payment').recordIntent(intent));
-      return {
+      await withPool(databaseUrl, async (pool) => {
+        const payments = createPaymentRepository(pool, 'payment');
+        await payments.recordIntent(intent);
+        await payments.change(intent.orderId, (payment) => ({
+          payment: {
+            ...payment,
+            status: 'CAPTURED',
+            providerChargeId: `ch_bench_${intent.orderId}`,
+            capturedAt: new Date(),
+          },
+          events: [],
+        }));
+      });
+      const seeded = {
         path: `/api/payments?orderId=${intent.orderId}`,
         headers: callerHeaders(signTestToken(ctx.keys, { userId, expiresInSeconds: 3_600 })),
       };
+      // A PENDING payment is not listed: an empty page would measure the wrong read.
+      const page = (await (await fetch(`${base}${seeded.path}`, { headers: seeded.headers })).json()) as {
+        items?: unknown[];
+      };
+      if (page.items?.length !== 1)
+        throw new Error(`the seeded payment is not listed: ${JSON.stringify(page)}`);
+      return seeded;
     },
   },
   {

@@ -4,7 +4,7 @@ import { gatewayAnswers, gatewayUrl } from '@surge/stack/chaos';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
-import { startStackAsNpmStart, type RunningStack } from '../lib/stack';
+import { ONE_ADDRESS_ENV, startStackAsNpmStart, type RunningStack } from '../lib/stack';
 import { makeWorkDir } from '../lib/workdir';
 
 /**
@@ -39,12 +39,8 @@ interface Shopper {
 export async function storefrontPages(settings: BenchSettings): Promise<BenchReport> {
   let started: RunningStack | undefined;
   if (!(await gatewayAnswers()))
-    started = await startStackAsNpmStart(makeWorkDir('storefront-pages'), {
-      // Eight sign-ups from one address, and in `npm run bench -- all` the benches before
-      // this one signed up from the same address within the per-IP limit's window (its
-      // counters live in Redis, across stacks): the limit would answer 429, not the pages.
-      env: { RATE_LIMIT_CREDENTIALS_MAX: '100000' },
-    });
+    // Eight sign-ups from one address.
+    started = await startStackAsNpmStart(makeWorkDir('storefront-pages'), { env: ONE_ADDRESS_ENV });
   try {
     const shop = started?.gatewayUrl ?? gatewayUrl();
     const productPaths = await productPagesOf(shop);
