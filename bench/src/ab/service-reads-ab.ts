@@ -20,16 +20,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { toPublicJwk } from '@surge/auth';
 import { createTestKeyPair } from '@surge/testing';
-import {
-  ensurePostgres,
-  ensureRedis,
-  findRepoRoot,
-  provisionDatabase,
-  redisServiceUrl,
-} from '@surge/stack/native';
+import { ensurePostgres, ensureRedis, findRepoRoot, provisionDatabase } from '@surge/stack/native';
 import { summarizeProfile } from '../lib/cpu-profile';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
+import { productBenchEnv } from '../lib/product-bench-env';
 import { fmt } from '../lib/report';
 import { ensureTools } from '../lib/tools';
 import { freePort, makeWorkDir } from '../lib/workdir';
@@ -129,21 +124,14 @@ export async function serviceReadsAb(argv: string[]): Promise<void> {
           cwd: path.join(build.root, 'services/product'),
           logFile: log,
           env: {
-            ...process.env,
-            NODE_ENV: 'development',
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            ADMIN_PORT: String(await freePort()),
-            DATABASE_URL: databaseUrl,
-            REDIS_URL: redisServiceUrl(redis.url, 'product'),
-            REDIS_KEY_PREFIX: `product:ab-${path.basename(dir)}-${index}:`,
-            KAFKA_BROKERS: '',
-            OUTBOX_RELAY: 'false',
-            USER_SERVICE_URL: `http://127.0.0.1:${sinkPort}`,
-            SEED_CATALOG: 'true',
-            SEED_CATALOG_SIZE: '1000',
-            OTEL_SERVICE_NAME: 'product',
-            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+            ...productBenchEnv({
+              port,
+              adminPort: await freePort(),
+              databaseUrl,
+              redisUrl: redis.url,
+              keyPrefix: `ab-${path.basename(dir)}-${index}`,
+              sink: `http://127.0.0.1:${sinkPort}`,
+            }),
             OTEL_TRACES_SAMPLER_ARG: String(options.ratio),
             LOG_LEVEL: 'info',
           },

@@ -9,10 +9,10 @@ import {
   provisionDatabase,
   ensureRedis,
   stopRedis,
-  redisServiceUrl,
 } from '@surge/stack/native';
 import { summarizeProfile, type ProfileWindow } from '../lib/cpu-profile';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
+import { productBenchEnv } from '../lib/product-bench-env';
 import { measureRead, type Measured } from '../lib/read-measure';
 import { readReadsSettings, type ReadsSettings } from '../lib/reads-settings';
 import { fmt, table, type BenchReport } from '../lib/report';
@@ -130,23 +130,14 @@ async function measureProduct(
     // The production run is also profiled: the profile covers the measured windows only.
     const flags = index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const product = await startProduct(root, dir, port, settings.serverCpu, flags, {
-      ...process.env,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ADMIN_PORT: String(await freePort()),
-      DATABASE_URL: databaseUrl,
-      // As the stack runs it: the product service's own Redis user, whose keys must start
-      // with `product:` (its ACL allows nothing else).
-      REDIS_URL: redisServiceUrl(run.redisUrl, 'product'),
-      REDIS_KEY_PREFIX: `product:bench-${path.basename(dir)}-${index}:`,
-      KAFKA_BROKERS: '',
-      OUTBOX_RELAY: 'false',
-      USER_SERVICE_URL: sink,
-      SEED_CATALOG: 'true',
-      SEED_CATALOG_SIZE: '1000',
-      OTEL_SERVICE_NAME: 'product',
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink,
+      ...productBenchEnv({
+        port,
+        adminPort: await freePort(),
+        databaseUrl,
+        redisUrl: run.redisUrl,
+        keyPrefix: `bench-${path.basename(dir)}-${index}`,
+        sink,
+      }),
       ...overrides,
     });
     try {
