@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { uniqueSuffix } from '@surge/testing';
 
 /** The admin a test's stack seeds and the test logs in as: said once, given to both. */
 export const TEST_ADMIN = { email: 'admin@surge.local', password: 'surge-admin-dev' };
@@ -26,6 +27,7 @@ const SERVICES = [
  * global setup's variables (SURGE_PG_ADMIN_URL, REDIS_URL, ...).
  */
 export function testStackEnv(ports: Record<string, number>, label: string): Record<string, string> {
+  const namespace = `${label}-${uniqueSuffix()}`;
   const env: Record<string, string> = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
@@ -39,6 +41,13 @@ export function testStackEnv(ports: Record<string, number>, label: string): Reco
     // sign-up outlasted the 5 s edge timeout and the browser test failed for that alone.
     PASSWORD_HASH_COST: '14',
     SURGE_NETWORK_FAULTS: 'off',
+    // Redis counters and caches of its own. The stack tests run side by side on one Redis:
+    // the fuzzer's stack sends hundreds of refused tokens from 127.0.0.1, and with shared
+    // counters the journey's gateway, on the same address, answered its admin 429 for the
+    // rest of the minute (a red CI run). The fuzzer's product cache, over databases of its
+    // own, must not answer for another stack's catalog either.
+    RATE_LIMIT_KEY_PREFIX: `rl:${namespace}:`,
+    REDIS_KEY_PREFIX: `product:${namespace}:`,
     SURGE_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `surge-${label}-`)),
   };
   for (const name of SERVICES) env[`SURGE_${name}_CPUS`] = '';
