@@ -22,6 +22,7 @@ export const NATIVE_CONTEXT = {
   paths: { stateDir: '/state' },
   infraEnv: { SURGE_PG_ADMIN_URL: '', REDIS_URL: 'redis://127.0.0.1:6379', KAFKA_BROKERS: '', SMTP_URL: '' },
   databases: {},
+  suffix: '',
   urls: {},
   serviceUrls: {},
 } as unknown as StackContext;

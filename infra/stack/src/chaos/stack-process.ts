@@ -110,6 +110,20 @@ export function assertNetworkFaultsOn(): void {
     );
 }
 
+/**
+ * One IP (this machine) sends all the traffic of a chaos, load or fuzz run, so the per-IP
+ * limits (logins, anonymous requests, refused tokens) would measure the limiter, not the
+ * shop: they still run, but never reject. Per-user limits stay as they are. The refused-token
+ * limit matters most to the fuzzer: its negative cases send bad tokens by the hundred, and
+ * with the limit at its default every later request of its address that carried a token,
+ * the valid ones included, was answered 429 unread for the rest of the minute.
+ */
+export const ONE_CLIENT_ADDRESS_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_CREDENTIALS_MAX: '100000',
+  RATE_LIMIT_IP_MAX: '1000000',
+  RATE_LIMIT_BAD_TOKEN_MAX: '1000000',
+};
+
 export async function ensureStack(
   log: (line: string) => void,
   tag: string,
@@ -121,11 +135,7 @@ export async function ensureStack(
     `[${tag}] no stack answers on ${gatewayUrl()}; starting one for this run${faults ? ' with network faults on' : ''}`,
   );
   return startStack({
-    // One IP (this machine) sends all the traffic of a chaos or load run, so the per-IP
-    // limits (logins, anonymous requests) would measure the limiter, not the shop: they
-    // still run, but never reject. Per-user limits stay as they are.
-    RATE_LIMIT_CREDENTIALS_MAX: '100000',
-    RATE_LIMIT_IP_MAX: '1000000',
+    ...ONE_CLIENT_ADDRESS_LIMITS,
     LOG_LEVEL: 'warn',
     ...(faults ? { SURGE_NETWORK_FAULTS: 'on' } : {}),
     ...(options.databaseSuffix ? { SURGE_DATABASE_SUFFIX: options.databaseSuffix } : {}),

@@ -26,6 +26,12 @@ export interface StackContext {
   };
   /** Database URLs by service name, provisioned before services start. */
   databases: Record<string, string>;
+  /**
+   * SURGE_DATABASE_SUFFIX (stack-context.ts): a stack with databases of its own also reads
+   * events in a consumer group of its own, or it would share the partitions with another
+   * stack on the same broker and write that stack's notifications into its own database.
+   */
+  suffix: string;
   /** Base URL of every service the stack runs (its instance 0), by name. */
   urls: Record<string, string>;
   /**
@@ -133,6 +139,9 @@ const ALL_SERVICE_SPECS: ServiceSpec[] = [
       DATABASE_URL: ctx.databases.surge_notification ?? '',
       KAFKA_BROKERS: ctx.infraEnv.KAFKA_BROKERS,
       ...kafkaPrincipalEnv('notification'),
+      // Only a stack with databases of its own needs it (compose and Kubernetes run one
+      // stack, with the default group); inside the prefix its principal may join (KAFKA_ACCESS).
+      ...(ctx.suffix ? { CONSUMER_GROUP: `notification${ctx.suffix}` } : {}),
       USER_SERVICE_URL: ctx.serviceUrls.user ?? '',
       SMTP_URL: ctx.infraEnv.SMTP_URL ?? '',
     }),

@@ -20,14 +20,15 @@ export async function buildStackContext(
 ): Promise<StackContext> {
   // A fresh start forgets what an earlier run scaled (instances, remembered CPU quotas).
   if (options.fresh) removeUpstreamsFiles(infra.paths);
+  const suffix = databaseSuffix(process.env);
   const ctx: StackContext = {
     paths: infra.paths,
     infraEnv: infra.env,
     databases: {},
+    suffix,
     urls: {},
     serviceUrls: {},
   };
-  const suffix = databaseSuffix(process.env);
   for (const spec of SERVICE_SPECS) {
     if (spec.database)
       ctx.databases[spec.database] = await provisionDatabase(
