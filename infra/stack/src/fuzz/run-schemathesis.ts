@@ -54,6 +54,8 @@ export interface SchemathesisReport {
   test_cases: { generated: number; with_failures: number; unique_failures: number; errored: number };
   failures: Array<{ code: string; title: string; count: number; operations: string[] }>;
   errors: unknown[];
+  /** Operations by warning (`rate_limited`: mostly answered 429, so the limiter was fuzzed). */
+  warnings?: Record<string, string[]>;
 }
 
 /** The checks of `--checks all`, as schemathesis 4 names them: the report lists what ran. */
