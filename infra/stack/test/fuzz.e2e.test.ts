@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { ONE_CLIENT_ADDRESS_LIMITS, repoRoot, startStack, type StackProcess } from '../src/chaos/stack-process';
+import {
+  ONE_CLIENT_ADDRESS_LIMITS,
+  repoRoot,
+  startStack,
+  type StackProcess,
+} from '../src/chaos/stack-process';
 import { failureCount, failureDetails, type FuzzTargetResult } from '../src/fuzz/fuzz-report';
 import { fuzzInternal, fuzzPublic, INTERNAL_SERVICES, type FuzzRunOptions } from '../src/fuzz/fuzz-run';
 import { DEFAULT_SETTINGS, FUZZ_DATABASE_SUFFIX, type FuzzSettings } from '../src/fuzz/run-schemathesis';
