@@ -125,12 +125,34 @@ describe('cached list pages', () => {
     expect(warm.body).toEqual(cold.body);
     expect(warm.body.nextCursor).not.toBeNull();
 
+    // Byte for byte, headers included: the warm page is written from the cached texts.
+    const [coldRaw, warmRaw] = [await fetch(`${service.url}${path}`), await fetch(`${service.url}${path}`)];
+    expect(warmRaw.headers.get('content-type')).toBe(coldRaw.headers.get('content-type'));
+    expect(await warmRaw.text()).toBe(JSON.stringify(cold.body));
+    await coldRaw.text();
+
     await redis.del(`p:${first.id}`);
     const productLoads = await loads('product');
     const hitsBefore = await lookups('list', 'hit');
     const reloaded = await call<Page>(service.url, 'GET', path);
     expect(reloaded.body).toEqual(cold.body);
     expect(await loads('product')).toBe(productLoads + 1);
+    expect(await lookups('list', 'hit')).toBe(hitsBefore + 1);
+  });
+
+  it('answer a warm page from products an older release cached in its own member order', async () => {
+    // During a rolling update the cache holds texts with `version` before `updatedAt`.
+    const category = `layout-${uniqueSuffix()}`;
+    const product = await createProduct(service, { category, name: 'Old layout, "quoted"' });
+    const path = `/api/products?category=${category}`;
+    const cold = await call<Page>(service.url, 'GET', path);
+    const cached = JSON.parse((await redis.get(`p:${product.id}`))!) as Product;
+    const { updatedAt, ...rest } = cached;
+    await redis.set(`p:${product.id}`, JSON.stringify({ ...rest, version: cached.version, updatedAt }));
+    const hitsBefore = await lookups('list', 'hit');
+    const res = await fetch(`${service.url}${path}`);
+    expect(await res.text()).toBe(JSON.stringify(cold.body));
+    expect(cold.body.items).toEqual([product]);
     expect(await lookups('list', 'hit')).toBe(hitsBefore + 1);
   });
 });

@@ -17,6 +17,16 @@ export interface ProductPage {
   nextCursor: string | null;
 }
 
+/**
+ * A warm page as the cache gave it: `itemsJson` is the JSON array of its public products,
+ * written from the cached texts as they are. The same answer as a ProductPage, byte for
+ * byte, without parsing twenty products only to serialise them again.
+ */
+export interface RenderedProductPage {
+  itemsJson: string;
+  nextCursor: string | null;
+}
+
 /** A page as cached: ids only, so a stock change (which does not move a product) never stales it. */
 interface CachedPage {
   ids: string[];
@@ -37,7 +47,10 @@ type LoadedPage = CachedPage & { products?: Product[] };
  * While the database is unreachable, the page's last copy (kept per query, whatever the
  * generation) and the products' stale copies answer, marked `stale`.
  */
-export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise<CatalogRead<ProductPage>> {
+export async function listProducts(
+  deps: CatalogDeps,
+  query: ListQuery,
+): Promise<CatalogRead<ProductPage | RenderedProductPage>> {
   const fingerprint = filterFingerprint(query.filters);
   const after =
     query.cursor === undefined
@@ -91,15 +104,14 @@ export async function listProducts(deps: CatalogDeps, query: ListQuery): Promise
 function answerFromCache(
   deps: CatalogDeps,
   warm: ListPageLookup<CachedPage>,
-): CatalogRead<ProductPage> | undefined {
+): CatalogRead<RenderedProductPage> | undefined {
   if (warm.status !== 'found' || !warm.page) return undefined;
-  const ids = [...new Set(warm.page.ids)];
-  const products = ids.flatMap((id) => warm.products.get(id) ?? []);
-  if (products.length !== ids.length) return undefined;
+  const texts = warm.productTexts;
+  if (texts.length !== warm.page.ids.length || texts.includes(undefined)) return undefined;
   deps.metrics.lookup('list', 'hit');
   addEvent('cache.lookup', { 'surge.cache.name': 'list', 'surge.cache.result': 'hit' });
-  for (let i = 0; i < ids.length; i += 1) deps.metrics.lookup('product', 'hit');
-  return { value: { items: products.map(toPublicProduct), nextCursor: warm.page.nextCursor }, stale: false };
+  for (let i = 0; i < texts.length; i += 1) deps.metrics.lookup('product', 'hit');
+  return { value: { itemsJson: `[${texts.join(',')}]`, nextCursor: warm.page.nextCursor }, stale: false };
 }
 
 function pageHash(query: ListQuery): string {

@@ -55,10 +55,13 @@ export interface CatalogCache {
   getStaleJson<T>(staleName: string): Promise<T | undefined>;
 }
 
-/** What getListPage found: `page` is absent on a miss, `products` holds those of its ids cached. */
+/**
+ * What getListPage found: `page` is absent on a miss; `productTexts` holds the public JSON
+ * text of each product of the page, in the page's order, undefined where one is not cached.
+ */
 export type ListPageLookup<P> =
   | { status: 'unavailable' }
-  | { status: 'found'; generation: number; page?: P; products: Map<string, Product> };
+  | { status: 'found'; generation: number; page?: P; productTexts: ReadonlyArray<string | undefined> };
 
 export type CacheName = 'product' | 'list' | 'categories';
 

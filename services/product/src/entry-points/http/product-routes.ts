@@ -20,6 +20,12 @@ export function productRoutes(deps: CatalogDeps): Router {
     const { q, category, minPrice, maxPrice, limit, cursor } = query;
     const page = await listProducts(deps, { filters: { q, category, minPrice, maxPrice }, limit, cursor });
     markStale(res, page.stale);
+    if ('itemsJson' in page.value) {
+      // A warm page, its products already JSON text: the same bytes res.json would write.
+      const { itemsJson, nextCursor } = page.value;
+      res.type('json').send(`{"items":${itemsJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
+      return;
+    }
     res.json(page.value);
   });
 
