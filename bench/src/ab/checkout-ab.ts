@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { prepareShop, type Customer } from '@surge/stack/chaos';
-import { ensurePostgres } from '@surge/stack/native';
+import { ensurePostgres, stopPostgres } from '@surge/stack/native';
 import { placeCheckout, type Shop } from '../lib/bench-checkout';
 import { parseProcessSeconds } from '../lib/machine-cpu';
 
@@ -339,7 +339,17 @@ export async function checkoutAb(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (!options.adminUrl) options.adminUrl = (await ensurePostgres({})).adminUrl;
+  const postgres = options.adminUrl ? undefined : await ensurePostgres({});
+  if (postgres) options.adminUrl = postgres.adminUrl;
+  try {
+    await runTurns(options);
+  } finally {
+    // What this run started, it stops: a bench leaves the machine as it found it.
+    if (postgres?.startedByUs) await stopPostgres(postgres);
+  }
+}
+
+async function runTurns(options: Options): Promise<void> {
   const turns: Turn[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
     for (const build of options.builds) {

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toPublicJwk } from '@surge/auth';
 import { createTestKeyPair, signTestToken } from '@surge/testing';
-import { ensureRedis, findRepoRoot } from '@surge/stack/native';
+import { ensureRedis, findRepoRoot, stopRedis } from '@surge/stack/native';
 import {
   type Ctx,
   GATEWAY_VARIANTS,
@@ -145,6 +145,8 @@ export async function gatewayAb(argv: string[]): Promise<void> {
       for (const gateway of gateways) printProfile(options.profileDir, gateway.variant.label);
   } finally {
     await stopAll();
+    // What this run started, it stops: a bench leaves the machine as it found it.
+    if (redis.startedByUs) await stopRedis(redis);
   }
 }
 

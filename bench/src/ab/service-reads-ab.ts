@@ -20,7 +20,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { toPublicJwk } from '@surge/auth';
 import { createTestKeyPair } from '@surge/testing';
-import { ensurePostgres, ensureRedis, findRepoRoot, provisionDatabase } from '@surge/stack/native';
+import {
+  ensurePostgres,
+  ensureRedis,
+  findRepoRoot,
+  provisionDatabase,
+  stopPostgres,
+  stopRedis,
+} from '@surge/stack/native';
 import { summarizeProfile } from '../lib/cpu-profile';
 import { cpuSecondsOfTree } from '../lib/cpu-time';
 import { spawnPinned, waitForHttp, type Started } from '../lib/processes';
@@ -191,6 +198,9 @@ export async function serviceReadsAb(argv: string[]): Promise<void> {
     }
   } finally {
     for (const started of running.reverse()) await started.stop();
+    // What this run started, it stops: a bench leaves the machine as it found it.
+    if (redis.startedByUs) await stopRedis(redis);
+    if (postgres.startedByUs) await stopPostgres(postgres);
   }
 }
 
