@@ -1,10 +1,10 @@
-import { prepareShop, runTraffic } from '@surge/stack/chaos';
+import { ONE_CLIENT_ADDRESS_LIMITS, prepareShop, runTraffic } from '@surge/stack/chaos';
 import { surgePaths } from '@surge/stack/native';
 import { measureStack, type StackMemory } from '../lib/memory';
 import { sleep } from '../lib/processes';
 import { fmt, table, type BenchReport } from '../lib/report';
 import type { BenchSettings } from '../lib/settings';
-import { ONE_ADDRESS_ENV, startStackAsNpmStart } from '../lib/stack';
+import { startStackAsNpmStart } from '../lib/stack';
 import { makeWorkDir } from '../lib/workdir';
 
 const GOAL_GB = 1.5;
@@ -22,7 +22,7 @@ export async function footprint(settings: BenchSettings): Promise<BenchReport> {
   const rate = Number(process.env.BENCH_FOOTPRINT_RATE ?? 50);
   const paths = surgePaths();
   // The admin's login and four customers' sign-ups and logins, from one address.
-  const stack = await startStackAsNpmStart(dir, { env: ONE_ADDRESS_ENV });
+  const stack = await startStackAsNpmStart(dir, { env: ONE_CLIENT_ADDRESS_LIMITS });
   try {
     process.stdout.write(`[bench] footprint: stack up in ${fmt(stack.readyMs / 1000)} s\n`);
     await sleep(idleSeconds * 1000);

@@ -15,21 +15,13 @@ export interface RunningStack {
 }
 
 /**
- * For a stack every request of which comes from this one address: the per-IP credentials
- * limit lifted. Its counters live in Redis, across stacks, and in `npm run bench -- all`
- * the benches before one have signed up and logged in from the same address within the
- * limit's window: the limit would answer 429, not the service measured.
- */
-export const ONE_ADDRESS_ENV: Record<string, string> = { RATE_LIMIT_CREDENTIALS_MAX: '100000' };
-
-/**
  * `npm start`, exactly as a user runs it, in its own process group; resolves once the
  * stack says it is up. Output goes to a log file in `dir`. `env` adds to the environment
  * `npm start` inherits (a bench that must lift a limit says so where it calls this).
  */
 export async function startStackAsNpmStart(
   dir: string,
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number; env?: Readonly<Record<string, string>> } = {},
 ): Promise<RunningStack> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const root = findRepoRoot();
