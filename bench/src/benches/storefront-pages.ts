@@ -39,10 +39,10 @@ interface Shopper {
 export async function storefrontPages(settings: BenchSettings): Promise<BenchReport> {
   let started: RunningStack | undefined;
   if (!(await gatewayAnswers()))
-    // Eight sign-ups from one address.
-    // One address sends the whole crowd, and the pages are anonymous at the gateway (a
-    // session cookie, no bearer token): with the per-address limit in place this bench once
-    // published 2,036 views next to 33,316 answers of 429, measuring the limiter.
+    // One address signs the shoppers up and sends the whole crowd, and the pages are
+    // anonymous at the gateway (a session cookie, no bearer token): with the per-address
+    // limits in place this bench once published 2,036 views next to 33,316 answers of 429.
+    // A stack already running keeps its own limits (the run then fails, saying so).
     started = await startStackAsNpmStart(makeWorkDir('storefront-pages'), { env: ONE_CLIENT_ADDRESS_LIMITS });
   try {
     const shop = started?.gatewayUrl ?? gatewayUrl();
@@ -233,7 +233,8 @@ function buildReport(
       .map(([status, count]) => `${status}: ${count}`)
       .join(', ');
     throw new Error(
-      `storefront-pages: ${failed} of ${samples.length} answers were not pages (${counts}); no figure taken`,
+      `storefront-pages: ${failed} of ${samples.length} answers were not pages (${counts}); no figure taken` +
+        ' (429s from a stack started without ONE_CLIENT_ADDRESS_LIMITS: stop it and let the bench start its own)',
     );
   }
   const cpuMsPerView = ((after.storefront - before.storefront) * 1000) / Math.max(1, views);
