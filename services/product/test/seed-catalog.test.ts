@@ -43,6 +43,16 @@ describe('the development catalog', () => {
     expect(await seedCatalog(pool, { size: 1_000 })).toBe(0);
   });
 
+  it('leaves a seeded product an admin gave another sku alone when it seeds again', async () => {
+    const seeded = generateProduct(7);
+    const renamed = `RENAMED-${seeded.id.slice(0, 8)}`;
+    await queryDb(service, 'UPDATE products SET sku = $1 WHERE id = $2', [renamed, seeded.id]);
+    expect(await seedCatalog(pool)).toBe(0);
+    expect(await queryDb(service, 'SELECT sku FROM products WHERE id = $1', [seeded.id])).toEqual([
+      { sku: renamed },
+    ]);
+  });
+
   it('starts every product with its stock as initial stock', async () => {
     const rows = await queryDb(
       service,

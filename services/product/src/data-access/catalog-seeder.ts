@@ -7,9 +7,12 @@ export const DEFAULT_CATALOG_SIZE = 1_200;
 const BATCH_SIZE = 500;
 
 /**
- * Seeds the deterministic development catalog. Idempotent: a sku that exists is left
- * alone (`ON CONFLICT (sku) DO NOTHING`), so it runs on every development start, from
- * several instances at once, and again after products were changed or added. Only the
+ * Seeds the deterministic development catalog. Idempotent: a product whose id or sku
+ * exists is left alone (`ON CONFLICT DO NOTHING`, whichever unique key it meets), so it
+ * runs on every development start, from several instances at once, and again after
+ * products were changed or added. An admin may give a seeded product another sku: with
+ * the conflict checked on the sku alone, its id then collided and the service could not
+ * start again on that database (found by the fuzzer's second run). Only the
  * rows it really inserts get a `product.updated` event, in their batch's transaction.
  * Returns how many products it inserted.
  */
@@ -33,7 +36,7 @@ async function insertBatch(pool: Pool, batch: NewProduct[]): Promise<number> {
        SELECT id, sku, name, description, category, price_cents, currency, stock, stock
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::integer[])
               AS seed(id, sku, name, description, category, price_cents, currency, stock)
-       ON CONFLICT (sku) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING ${productColumns()}`,
       [
         column('id'),
