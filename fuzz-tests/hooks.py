@@ -11,15 +11,20 @@ generator that only reads schemas breaks them with requests the schema allows:
   one it made up is refused, as a cursor is;
 - an `Idempotency-Key` sent again with another body is a 422 (the IETF Idempotency-Key
   draft): a real client makes a fresh key for each new request;
+- a sign-in needs an account's email and password, and a refresh token is good once: made-up
+  ones are refused, and the 200 answers were never reached;
 - two values that must agree with each other: `minPrice` not above `maxPrice`, each product
   at most once in an order's `items` (JSON Schema compares whole items, not a field), and the
   payment service's charge keyed by its order (`Idempotency-Key` equal to the body's `orderId`).
 
 So, before each call, a schema-valid request is made into what a real client would send: a
-fresh key, the `nextCursor` of the first page of the same query, the simulator's approving token, the price bounds in order,
-one line per product. Values the schema refuses are left alone (they are the negative tests),
-and schemathesis revalidates the case after a `before_call` hook, so each case is judged by
-what was actually sent. Nothing else is touched: every other answer stands as the API gives it.
+fresh key, the `nextCursor` of the first page of the same query, the simulator's approving
+token, the price bounds in order, one line per product, and in every other sign-in and
+refresh the run's own customer and a live refresh token (the others stay made up, so the
+401 answers are fuzzed too). Values the schema refuses are left alone (they are the negative
+tests), and schemathesis revalidates the case after a `before_call` hook, so each case is
+judged by what was actually sent. Nothing else is touched: every other answer stands as the
+API gives it.
 """
 
 from __future__ import annotations
@@ -205,9 +210,58 @@ def _one_line_per_product(case: Any) -> None:
         case.body = body
 
 
+# The run's own customer (registered by the runner): a made-up email and password name no
+# account, so every sign-in and every refresh answered 401 and their 200 was never reached.
+CUSTOMER = {
+    "email": os.environ.get("SURGE_FUZZ_EMAIL", ""),
+    "password": os.environ.get("SURGE_FUZZ_PASSWORD", ""),
+}
+_signed_cases = 0
+
+
+def _is_string_within(value: Any, least: int, most: int) -> bool:
+    return isinstance(value, str) and least <= len(value) <= most
+
+
+def _sign_in() -> dict[str, Any] | None:
+    answer = _session.post(f"{BASE_URL}/api/auth/login", json=CUSTOMER, timeout=30)
+    return answer.json() if answer.status_code == 200 else None
+
+
+def _real_credentials(case: Any) -> None:
+    """Every other schema-valid sign-in as the run's customer, every other refresh with a live
+    token: the rest keep what was generated, so the 401 answers are fuzzed too."""
+    global _signed_cases
+    body = case.body
+    operation_id = case.operation.definition.raw.get("operationId", "")
+    if not CUSTOMER["email"] or not isinstance(body, dict):
+        return
+    if operation_id == "login":
+        # LoginRequest: exactly email (at most 254) and password (at most 1,024).
+        if set(body) != {"email", "password"} or not (
+            _is_string_within(body["email"], 0, 254) and _is_string_within(body["password"], 0, 1024)
+        ):
+            return
+        _signed_cases += 1
+        if _signed_cases % 2 == 0:
+            case.body = dict(CUSTOMER)
+    elif operation_id == "refresh":
+        # RefreshRequest: exactly refreshToken, 1..512. Each token is good once, so each case
+        # that gets a live one gets it from a sign-in of its own.
+        if set(body) != {"refreshToken"} or not _is_string_within(body["refreshToken"], 1, 512):
+            return
+        _signed_cases += 1
+        if _signed_cases % 2 == 0:
+            pair = _sign_in()
+            if pair and isinstance(pair.get("refreshToken"), str):
+                case.body = {"refreshToken": pair["refreshToken"]}
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     _issued_payment_token(case)
+    if case.method.upper() == "POST" and case.path in ("/api/auth/login", "/api/auth/refresh"):
+        _real_credentials(case)
     if case.method.upper() == "POST" and case.path == "/api/orders":
         _one_line_per_product(case)
     if case.method.upper() == "GET" and case.path == "/api/products":

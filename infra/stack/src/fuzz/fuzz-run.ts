@@ -36,6 +36,8 @@ export async function fuzzPublic(options: FuzzRunOptions): Promise<FuzzTargetRes
     env: {
       SURGE_FUZZ_USER_TOKEN: tokens.user,
       SURGE_FUZZ_ADMIN_TOKEN: tokens.admin,
+      SURGE_FUZZ_EMAIL: tokens.customer.email,
+      SURGE_FUZZ_PASSWORD: tokens.customer.password,
       // The hooks read first pages of lists as the customer.
       SURGE_FUZZ_AUTHORIZATION: `Bearer ${tokens.user}`,
     },

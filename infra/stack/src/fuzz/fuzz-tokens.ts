@@ -5,6 +5,8 @@ import { developmentClientSecret } from '@surge/config';
 export interface PublicTokens {
   user: string;
   admin: string;
+  /** The customer's own sign-in, for the hooks' sign-in and refresh cases. */
+  customer: { email: string; password: string };
 }
 
 async function postJsonOnce<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
@@ -54,6 +56,7 @@ export async function publicTokens(
   if (registered.status !== 201 && registered.status !== 409)
     throw new Error(`registering the fuzz customer answered ${registered.status}`);
   return {
+    customer: { email, password },
     user: await login(gateway, email, password),
     admin: await login(
       gateway,

@@ -1,4 +1,4 @@
-import type { CloudEvent } from '@surge/messaging';
+import { CLAIM_INBOX_ENTRY_SQL, type CloudEvent } from '@surge/messaging';
 import { withTransaction, type Pool, type Queryable } from '@surge/postgres';
 import type {
   Contact,
@@ -100,7 +100,7 @@ function transactional(tx: Queryable): NotificationTx {
       // starts after the lock is held: reading it here would use a snapshot from before.
       const { rowCount } = await tx.query(
         `WITH claimed AS (
-           INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
+           ${CLAIM_INBOX_ENTRY_SQL} RETURNING event_id
          )
          SELECT pg_advisory_xact_lock(hashtextextended('notification-user:' || $3, 0)) FROM claimed`,
         [INBOX_CONSUMER, eventId, userId],
