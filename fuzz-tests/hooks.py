@@ -11,20 +11,22 @@ generator that only reads schemas breaks them with requests the schema allows:
   one it made up is refused, as a cursor is;
 - an `Idempotency-Key` sent again with another body is a 422 (the IETF Idempotency-Key
   draft): a real client makes a fresh key for each new request;
-- a sign-in needs an account's email and password, and a refresh token is good once: made-up
-  ones are refused, and the 200 answers were never reached;
+- a sign-in needs an account's email and password, a refresh token is good once, and the
+  provider knows only the charges it was asked for: made-up ones are refused, and those
+  operations' 200 answers were never reached;
 - two values that must agree with each other: `minPrice` not above `maxPrice`, each product
   at most once in an order's `items` (JSON Schema compares whole items, not a field), and the
   payment service's charge keyed by its order (`Idempotency-Key` equal to the body's `orderId`).
 
 So, before each call, a schema-valid request is made into what a real client would send: a
 fresh key, the `nextCursor` of the first page of the same query, the simulator's approving
-token, the price bounds in order, one line per product, and in every other sign-in and
-refresh the run's own customer and a live refresh token (the others stay made up, so the
-401 answers are fuzzed too). Values the schema refuses are left alone (they are the negative
-tests), and schemathesis revalidates the case after a `before_call` hook, so each case is
-judged by what was actually sent. Nothing else is touched: every other answer stands as the
-API gives it.
+token, the price bounds in order, one line per product, in every other sign-in and refresh
+the run's own customer and a live refresh token, and in every other charge lookup of the
+provider a charge it holds (the other cases stay made up, so the 401 and 404 answers are
+fuzzed too). Values the schema refuses are left alone (they are the negative tests), and
+schemathesis revalidates the case after a `before_call` hook, so each case is judged by
+what was actually sent. Nothing else is touched: every other answer stands as the API
+gives it.
 """
 
 from __future__ import annotations
@@ -50,7 +52,11 @@ _keys = 0
 
 
 def _schema_of(case: Any, location: str, name: str) -> dict[str, Any] | None:
-    parameters = case.operation.headers if location == "header" else case.operation.query
+    parameters = {
+        "header": case.operation.headers,
+        "query": case.operation.query,
+        "path": case.operation.path_parameters,
+    }[location]
     for parameter in parameters:
         if parameter.name.lower() == name.lower():
             schema = parameter.definition.get("schema")
@@ -257,11 +263,39 @@ def _real_credentials(case: Any) -> None:
                 case.body = {"refreshToken": pair["refreshToken"]}
 
 
+_charges = 0
+
+
+def _known_charge(case: Any) -> None:
+    """Every other schema-valid charge lookup asks for a charge the provider holds: a made-up
+    key is always 404, and schemathesis warned that the lookup never reached its 200."""
+    global _charges
+    params = case.path_parameters or {}
+    key = params.get("idempotencyKey")
+    if not _is_valid(_schema_of(case, "path", "idempotencyKey"), key):
+        return
+    _charges += 1
+    if _charges % 2 == 1:
+        return
+    fresh = f"fuzz-{RUN}-charge-{_charges}"
+    answer = _session.post(
+        f"{BASE_URL}/v1/charges",
+        json={"amountCents": 100, "currency": "USD", "token": "tok_visa"},
+        headers={"Idempotency-Key": fresh},
+        timeout=30,
+    )
+    if answer.status_code == 201:
+        params["idempotencyKey"] = fresh
+        case.path_parameters = params
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     _issued_payment_token(case)
     if case.method.upper() == "POST" and case.path in ("/api/auth/login", "/api/auth/refresh"):
         _real_credentials(case)
+    if case.method.upper() == "GET" and case.path == "/v1/charges/{idempotencyKey}":
+        _known_charge(case)
     if case.method.upper() == "POST" and case.path == "/api/orders":
         _one_line_per_product(case)
     if case.method.upper() == "GET" and case.path == "/api/products":
