@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { createLogger } from '@surge/logger';
-import { testInfra, testKafkaCredentials } from '@surge/testing';
-import { createKafka, ensureTopics, registerConsumerLagMetrics, type ConsumerLagMetrics } from '../src';
+import { ensureTopics, registerConsumerLagMetrics, type ConsumerLagMetrics } from '../src';
+import { silentLogger as logger, testKafka } from './support';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const kafka = createKafka({
-  brokers: testInfra().kafkaBrokers.split(','),
-  clientId: 'lag-test',
-  logger,
-  sasl: testKafkaCredentials(),
-});
+const kafka = testKafka('lag-test');
 // A topic and a group of this file's own, on one partition so the offsets are exact.
 const topic = `lag-test-${randomUUID().slice(0, 8)}`;
 const groupId = `lag-test-${randomUUID().slice(0, 8)}`;

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@surge/logger';
-import { eventually, testInfra, testKafkaCredentials } from '@surge/testing';
-import {
-  EventConsumer,
-  createKafka,
-  ensureTopics,
-  newEvent,
-  toKafkaMessage,
-  type AnyCloudEvent,
-} from '../src';
+import { eventually } from '@surge/testing';
+import { EventConsumer, ensureTopics, toKafkaMessage, type AnyCloudEvent } from '../src';
+import { productProbe, silentLogger as logger, testKafka } from './support';
 
 /**
  * A graceful stop (a deploy, a scale-down) commits every offset the consumer resolved, so
@@ -16,19 +9,8 @@ import {
  * and spaced; committed only after the consumer had left its group, they were refused by
  * the broker, and every stop handed its last events to the next owner again. Real Kafka.
  */
-const logger = createLogger({ service: 'test', level: 'silent' });
-const kafka = createKafka({
-  brokers: testInfra().kafkaBrokers.split(','),
-  clientId: 'graceful-stop-test',
-  logger,
-  sasl: testKafkaCredentials(),
-});
-
-function event(sku: string): AnyCloudEvent {
-  const productId = randomUUID();
-  const data = { productId, sku, name: 'Stop probe', priceCents: 100, currency: 'USD', stock: 1, version: 1 };
-  return newEvent('product.updated', 'graceful-stop-test', productId, data) as AnyCloudEvent;
-}
+const kafka = testKafka('graceful-stop-test');
+const event = (sku: string) => productProbe('graceful-stop-test', sku);
 
 async function publish(topic: string, events: AnyCloudEvent[]): Promise<void> {
   const producer = kafka.producer();

@@ -1,38 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createLogger } from '@surge/logger';
 import { runMigrations, type Queryable } from '@surge/postgres';
-import {
-  createScratchDatabase,
-  eventually,
-  testInfra,
-  testKafkaCredentials,
-  type ScratchDatabase,
-} from '@surge/testing';
+import { createScratchDatabase, eventually, type ScratchDatabase } from '@surge/testing';
 import {
   EventConsumer,
   PoisonMessageError,
-  createKafka,
   ensureTopics,
   messagingMigrationsDir,
-  newEvent,
   toKafkaMessage,
   type AnyCloudEvent,
 } from '../src';
 import { readToEnd } from '../src/dead-letter-reader';
+import { productProbe, silentLogger as logger, testKafka } from './support';
 
 /**
  * The batch path of EventConsumer (`inbox`): a partition batch applied in one transaction
  * with its inbox rows. Real PostgreSQL and Kafka; a topic of the test's own on one
  * partition, so every message of a test is in one partition batch, in order.
  */
-const logger = createLogger({ service: 'test', level: 'silent' });
-const kafka = createKafka({
-  brokers: testInfra().kafkaBrokers.split(','),
-  clientId: 'inbox-batch-test',
-  logger,
-  sasl: testKafkaCredentials(),
-});
+const kafka = testKafka('inbox-batch-test');
 
 let database: ScratchDatabase;
 let pool: Pool;
@@ -58,19 +44,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-function productEvent(sku: string): AnyCloudEvent {
-  const productId = randomUUID();
-  const data = {
-    productId,
-    sku,
-    name: 'Batch probe',
-    priceCents: 100,
-    currency: 'USD',
-    stock: 1,
-    version: 1,
-  };
-  return newEvent('product.updated', 'inbox-batch-test', productId, data) as AnyCloudEvent;
-}
+const productEvent = (sku: string) => productProbe('inbox-batch-test', sku);
 
 /** Publishes in one request, all with one key: one partition, one batch for the consumer. */
 async function publish(topic: string, messages: Array<ReturnType<typeof toKafkaMessage>>): Promise<void> {
