@@ -20,6 +20,9 @@ import { gatewayListener, type MountedProxy } from './entry-points/http/public-l
 
 export const SERVICE_NAME = 'gateway';
 
+/** How long a start waits for Redis and its scripts before it serves with limits failing open. */
+const REDIS_WARM_UP_MS = 3_000;
+
 export interface StartGatewayOptions {
   /** How DNS names of upstreams become instance addresses; the OS resolver unless a test fakes it. */
   resolveHost?: ResolveHost;
@@ -53,17 +56,16 @@ export async function startGateway(
     const upstreams = upstreamPools(kit, config, options);
     const verifier = tokenVerifier(kit, config, upstreams);
     await upstreams.start();
-    const deps = {
-      config,
-      logger,
-      verifier,
-      upstreams,
-      openapi,
-      rateLimitStore: new RedisRateLimitStore(redis, {
-        keyPrefix: config.rateLimits.keyPrefix,
-        timeoutMs: config.rateLimits.redisTimeoutMs,
-      }),
-    };
+    const rateLimitStore = new RedisRateLimitStore(redis, {
+      keyPrefix: config.rateLimits.keyPrefix,
+      timeoutMs: config.rateLimits.redisTimeoutMs,
+    });
+    await rateLimitStore
+      .warmUp(REDIS_WARM_UP_MS)
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'rate-limit store not ready at start; limits fail open until it is'),
+      );
+    const deps = { config, logger, verifier, upstreams, openapi, rateLimitStore };
     logger.info(
       { upstreams: UPSTREAM_NAMES.filter((name) => config.upstreams[name]) },
       'upstreams configured',

@@ -59,6 +59,14 @@ describe('when Redis is down', () => {
     expect(stub.requestsTo('/api/auth/login')).toHaveLength(before);
   });
 
+  it('started anyway, saying that the limits fail open until Redis answers', () => {
+    const warnings = gateway.logs.filter(
+      (entry) => entry.msg === 'rate-limit store not ready at start; limits fail open until it is',
+    );
+
+    expect(warnings).toHaveLength(1);
+  });
+
   it('stays ready, because it still serves without limits', async () => {
     const answer = await send(gateway.url, '/health/ready');
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Redis } from '@surge/redis';
 import type { WindowHit } from '../domain/rate-limit-policy';
 
@@ -55,6 +56,9 @@ return {0, count, ttl}
 
 const GATED_COMMAND = 'gatewayRateLimitGatedHit';
 
+/** Every script the store runs, loaded by warmUp. */
+export const RATE_LIMIT_SCRIPTS = [FIXED_WINDOW_HIT, FIXED_WINDOW_PEEK, GATED_WINDOW_HIT];
+
 /** ioredis adds defined commands at run time; this is the shape it adds. */
 type WithHitCommand = Redis & {
   [COMMAND](key: string, windowMs: number): Promise<[number, number]>;
@@ -97,6 +101,24 @@ export class RedisRateLimitStore implements RateLimitStore {
     redis.defineCommand(PEEK_COMMAND, { numberOfKeys: 1, lua: FIXED_WINDOW_PEEK });
     redis.defineCommand(GATED_COMMAND, { numberOfKeys: 2, lua: GATED_WINDOW_HIT });
     this.redis = redis as WithHitCommand;
+  }
+
+  /**
+   * Waits for the connection and loads the scripts, at most `waitMs`: without it the first
+   * requests after a start pay the connect and an EVALSHA that falls back to EVAL, and on
+   * a busy machine that passes `timeoutMs`, so the first sign-in after a start answered
+   * 503 (credentials fail closed). Rejects when Redis is unreachable or slow; the caller
+   * starts anyway, as the limits fail open (and sign-in closed) by design.
+   */
+  async warmUp(waitMs: number): Promise<void> {
+    const redis = this.redis;
+    const signal = AbortSignal.timeout(waitMs);
+    // `once` rejects on an 'error' event: a refused connection does not wait out `waitMs`.
+    if (redis.status !== 'ready') await once(redis, 'ready', { signal });
+    await withTimeout(
+      Promise.all(RATE_LIMIT_SCRIPTS.map((lua) => redis.script('LOAD', lua))),
+      Math.max(1, waitMs),
+    );
   }
 
   async hit(key: string, windowMs: number): Promise<WindowHit> {

@@ -31,6 +31,10 @@ export async function startTestGateway(
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_MS: '1000',
     REDIS_URL: testRedisUrl('gateway'),
+    // Production's 250 ms is for a Redis next door on a machine with room; the suite runs
+    // twenty projects at once on two cores, where a count can wait longer than that and
+    // a login would fail closed (503). A test that is about the timeout sets its own.
+    RATE_LIMIT_REDIS_TIMEOUT_MS: '2000',
     ...env,
     RATE_LIMIT_KEY_PREFIX: keyPrefix,
   });
