@@ -19,15 +19,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { prepareShop, type Customer } from '@surge/stack/chaos';
+import { ONE_CLIENT_ADDRESS_LIMITS, prepareShop, type Customer } from '@surge/stack/chaos';
 import { ensurePostgres, stopPostgres } from '@surge/stack/native';
 import { placeCheckout, type Shop } from '../lib/bench-checkout';
+import { AbArguments, runAbTool, type AbBuild } from './ab-arguments';
 import { parseProcessSeconds } from '../lib/machine-cpu';
 
 const SERVICES = ['gateway', 'user', 'product', 'order', 'payment', 'payment-provider', 'notification'];
 
 interface Options {
-  builds: Array<{ label: string; root: string }>;
+  builds: AbBuild[];
   rounds: number;
   seconds: number;
   clients: number;
@@ -36,30 +37,22 @@ interface Options {
   adminUrl: string;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    builds: [],
-    rounds: 2,
-    seconds: 15,
-    clients: 8,
-    idle: 30,
-    adminUrl: '',
+const USAGE =
+  'npm run bench -- checkout-ab --build <label>=<built repository>[:KEY=VALUE,...] [--build ...] ' +
+  '[--rounds 2] [--seconds 15] [--clients 8] [--idle 30] [--profile <dir>] [--admin-url <postgres>]';
+
+function parseOptions(argv: string[]): Options {
+  const args = AbArguments.parse(argv, ['rounds', 'seconds', 'clients', 'idle', 'profile', 'admin-url']);
+  const profileDir = args.path('profile');
+  return {
+    builds: args.builds(1),
+    rounds: args.number('rounds', 2),
+    seconds: args.number('seconds', 15),
+    clients: args.number('clients', 8),
+    idle: args.number('idle', 30),
+    adminUrl: args.text('admin-url') ?? '',
+    ...(profileDir ? { profileDir } : {}),
   };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value = ''] = [argv[i], argv[i + 1]];
-    if (flag === '--build') {
-      const [label = '', root = ''] = value.split('=');
-      options.builds.push({ label, root: path.resolve(root) });
-    } else if (flag === '--rounds') options.rounds = Number(value);
-    else if (flag === '--seconds') options.seconds = Number(value);
-    else if (flag === '--clients') options.clients = Number(value);
-    else if (flag === '--idle') options.idle = Number(value);
-    else if (flag === '--profile') options.profileDir = path.resolve(value);
-    else if (flag === '--admin-url') options.adminUrl = value;
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  if (options.builds.length === 0) throw new Error('give at least one --build label=/path');
-  return options;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -68,7 +61,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startStack(root: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/stack/src/cli.ts', 'up'], {
     cwd: root,
-    env: { ...process.env, RATE_LIMIT_CREDENTIALS_MAX: '100000', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...ONE_CLIENT_ADDRESS_LIMITS, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -183,9 +176,11 @@ interface Turn {
   roundTrips: Map<string, number>;
 }
 
-async function turn(options: Options, label: string, root: string, round: number): Promise<Turn> {
+async function turn(options: Options, build: AbBuild, round: number): Promise<Turn> {
+  const { label, root } = build;
   const counterDir = fs.mkdtempSync(`/tmp/checkout-ab-${label}-`);
   const env: Record<string, string> = {
+    ...build.env,
     PG_ROUND_TRIP_DIR: counterDir,
     NODE_OPTIONS: `--require ${path.join(__dirname, 'pg-round-trip-counter.cjs')}`,
   };
@@ -327,18 +322,11 @@ function report(all: Turn[]): string {
 }
 
 /** `npm run bench -- checkout-ab <arguments>`: runs the turns and prints the table. */
-export async function checkoutAb(argv: string[]): Promise<void> {
-  let options: Options;
-  try {
-    options = parseArgs(argv);
-  } catch (error) {
-    process.stderr.write(
-      `${(error as Error).message}\nusage: npm run bench -- checkout-ab --build <label>=<built repository> ` +
-        '[--build ...] [--rounds 2] [--seconds 15] [--clients 8] [--idle 30] [--profile <dir>]\n',
-    );
-    process.exitCode = 2;
-    return;
-  }
+export function checkoutAb(argv: string[]): Promise<void> {
+  return runAbTool(USAGE, () => parseOptions(argv), runWithPostgres);
+}
+
+async function runWithPostgres(options: Options): Promise<void> {
   const postgres = options.adminUrl ? undefined : await ensurePostgres({});
   if (postgres) options.adminUrl = postgres.adminUrl;
   try {
@@ -354,7 +342,7 @@ async function runTurns(options: Options): Promise<void> {
   for (let round = 0; round < options.rounds; round += 1) {
     for (const build of options.builds) {
       process.stdout.write(`[ab] round ${round + 1}: ${build.label} (${build.root})\n`);
-      const t = await turn(options, build.label, build.root, round);
+      const t = await turn(options, build, round);
       const cpu = (names: string[]) => f(names.reduce((sum, n) => sum + (t.cpuMs.get(n) ?? 0), 0));
       process.stdout.write(
         `[ab] ${build.label}: ${t.paid} paid, ${f(t.perSecond)}/s, idle p50 ${f(t.idleP50Ms)} ms, ` +

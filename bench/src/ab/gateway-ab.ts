@@ -6,11 +6,11 @@
  * /proc) per request answered, the proxied read of gateway-vs-nginx with its production
  * settings (JWT, Redis rate limit, one trace in ten, access log).
  *
- * Usage: npm run bench -- gateway-ab --variant before=/path/a --variant after=/path/b
- *        [--variant unbatched=/path/b:LOG_BATCH_BYTES=0] [--rounds 6] [--seconds 5]
+ * Usage: npm run bench -- gateway-ab --build before=/path/a --build after=/path/b
+ *        [--build unbatched=/path/b:LOG_BATCH_BYTES=0] [--rounds 6] [--seconds 5]
  *        [--profile dir]
- * A variant is label=root, and after a colon its own environment (KEY=VALUE, comma
- * separated). BENCH_CONNECTIONS, BENCH_SERVER_CPU, BENCH_CLIENT_CPU as for every bench.
+ * A build is label=root, and after a colon its own environment (KEY=VALUE, comma
+ * separated); `--variant` is the older name of `--build`. BENCH_CONNECTIONS, BENCH_SERVER_CPU, BENCH_CLIENT_CPU as for every bench.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,49 +33,35 @@ import { readSettings } from '../lib/settings';
 import { ensureTools } from '../lib/tools';
 import { freePort, makeWorkDir } from '../lib/workdir';
 import { runWrk } from '../lib/wrk';
-
-interface Variant {
-  label: string;
-  root: string;
-  env: Record<string, string>;
-}
+import { AbArguments, runAbTool, type AbBuild } from './ab-arguments';
 
 interface Options {
-  variants: Variant[];
+  variants: AbBuild[];
   rounds: number;
   seconds: number;
   profileDir?: string;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { variants: [], rounds: 6, seconds: 5 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value = ''] = [argv[i], argv[i + 1]];
-    if (flag === '--variant') options.variants.push(parseVariant(value));
-    else if (flag === '--rounds') options.rounds = Number(value);
-    else if (flag === '--seconds') options.seconds = Number(value);
-    else if (flag === '--profile') options.profileDir = path.resolve(value);
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  if (options.variants.length < 2) throw new Error('give at least two --variant label=/path[:KEY=VALUE,...]');
-  return options;
+const USAGE =
+  'npm run bench -- gateway-ab --build <label>=<built repository>[:KEY=VALUE,...] --build ... ' +
+  '[--rounds 6] [--seconds 5] [--profile <dir>]';
+
+function parseOptions(argv: string[]): Options {
+  const args = AbArguments.parse(argv, ['rounds', 'seconds', 'profile']);
+  const profileDir = args.path('profile');
+  return {
+    variants: args.builds(2),
+    rounds: args.number('rounds', 6),
+    seconds: args.number('seconds', 5),
+    ...(profileDir ? { profileDir } : {}),
+  };
 }
 
-function parseVariant(value: string): Variant {
-  const [label = '', rest = ''] = value.split(/=(.*)/s);
-  const [root = '', envList = ''] = rest.split(/:(.*)/s);
-  const env: Record<string, string> = {};
-  for (const pair of envList.split(',').filter(Boolean)) {
-    const [key = '', setting = ''] = pair.split(/=(.*)/s);
-    env[key] = setting;
-  }
-  if (!label || !fs.existsSync(path.join(root, 'services/gateway/dist/main.js')))
-    throw new Error(`--variant ${value}: want label=<a built repository>[:KEY=VALUE,...]`);
-  return { label, root: path.resolve(root), env };
+export function gatewayAb(argv: string[]): Promise<void> {
+  return runAbTool(USAGE, () => parseOptions(argv), runGateways);
 }
 
-export async function gatewayAb(argv: string[]): Promise<void> {
-  const options = parseArgs(argv);
+async function runGateways(options: Options): Promise<void> {
   const settings = readSettings();
   const tools = await ensureTools(['wrk', 'taskset']);
   const dir = makeWorkDir('gateway-ab');
@@ -156,7 +142,7 @@ function median(values: number[]): number {
   return valid[Math.floor(valid.length / 2)] ?? Number.NaN;
 }
 
-function summary(gateways: Array<{ variant: Variant; runs: number[]; rates: number[] }>): string {
+function summary(gateways: Array<{ variant: AbBuild; runs: number[]; rates: number[] }>): string {
   const first = gateways[0]!;
   return table([
     [

@@ -36,11 +36,12 @@ import { fmt } from '../lib/report';
 import { ensureTools } from '../lib/tools';
 import { freePort, makeWorkDir } from '../lib/workdir';
 import { parseWrk } from '../lib/wrk';
+import { AbArguments, AbUsageError, runAbTool, type AbBuild } from './ab-arguments';
 
 const run = promisify(execFile);
 
 interface Options {
-  builds: Array<{ label: string; root: string }>;
+  builds: AbBuild[];
   rounds: number;
   seconds: number;
   ratio: number;
@@ -48,22 +49,23 @@ interface Options {
   profileDir?: string;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { builds: [], rounds: 6, seconds: 5, ratio: 0.1, callers: 'direct' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value = ''] = [argv[i], argv[i + 1]];
-    if (flag === '--build') {
-      const [label = '', root = ''] = value.split('=');
-      options.builds.push({ label, root: path.resolve(root) });
-    } else if (flag === '--rounds') options.rounds = Number(value);
-    else if (flag === '--seconds') options.seconds = Number(value);
-    else if (flag === '--ratio') options.ratio = Number(value);
-    else if (flag === '--callers' && (value === 'direct' || value === 'gateway')) options.callers = value;
-    else if (flag === '--profile') options.profileDir = path.resolve(value);
-    else throw new Error(`unknown argument ${flag} ${value}`);
-  }
-  if (options.builds.length < 2) throw new Error('give two builds: --build before=/path --build after=/path');
-  return options;
+const USAGE =
+  'npm run bench -- service-reads-ab --build <label>=<built repository>[:KEY=VALUE,...] --build ... ' +
+  '[--rounds 6] [--seconds 5] [--ratio 0.1] [--callers direct|gateway] [--profile <dir>]';
+
+function parseOptions(argv: string[]): Options {
+  const args = AbArguments.parse(argv, ['rounds', 'seconds', 'ratio', 'callers', 'profile']);
+  const profileDir = args.path('profile');
+  const ratio = args.number('ratio', 0.1);
+  if (ratio > 1) throw new AbUsageError(`--ratio is a share of requests, at most 1, not ${ratio}`);
+  return {
+    builds: args.builds(2),
+    rounds: args.number('rounds', 6),
+    seconds: args.number('seconds', 5),
+    ratio,
+    callers: args.choice('callers', ['direct', 'gateway'] as const, 'direct'),
+    ...(profileDir ? { profileDir } : {}),
+  };
 }
 
 /** wrk's Lua: a W3C traceparent per request, sampled in `ratio` of them, as the gateway sends. */
@@ -79,8 +81,11 @@ end
 `;
 }
 
-export async function serviceReadsAb(argv: string[]): Promise<void> {
-  const options = parseArgs(argv);
+export function serviceReadsAb(argv: string[]): Promise<void> {
+  return runAbTool(USAGE, () => parseOptions(argv), runReads);
+}
+
+async function runReads(options: Options): Promise<void> {
   const tools = await ensureTools(['wrk', 'taskset']);
   const serverCpu = process.env.BENCH_SERVER_CPU ?? '0';
   const clientCpu = process.env.BENCH_CLIENT_CPU ?? '1';
@@ -141,6 +146,7 @@ export async function serviceReadsAb(argv: string[]): Promise<void> {
             }),
             OTEL_TRACES_SAMPLER_ARG: String(options.ratio),
             LOG_LEVEL: 'info',
+            ...build.env,
           },
         },
       );
