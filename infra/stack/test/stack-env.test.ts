@@ -1,3 +1,4 @@
+import { ONE_CLIENT_ADDRESS_LIMITS } from '../src/chaos/stack-process';
 import { testStackEnv } from './support/stack-env';
 
 describe('testStackEnv', () => {
@@ -13,5 +14,9 @@ describe('testStackEnv', () => {
     // Inside the key spaces the services' Redis users may touch (gateway:, product:).
     expect(journey.RATE_LIMIT_KEY_PREFIX).toMatch(/^rl:[\w-]+:$/);
     expect(journey.REDIS_KEY_PREFIX).toMatch(/^product:[\w.:-]{0,56}$/);
+  });
+
+  it('lifts every per-address limit: the traffic of each test stack comes from this one machine', () => {
+    expect(testStackEnv({}, 'journey')).toMatchObject(ONE_CLIENT_ADDRESS_LIMITS);
   });
 });

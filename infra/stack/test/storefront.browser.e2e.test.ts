@@ -154,8 +154,6 @@ describe('the storefront and the operations console in a real browser', () => {
   beforeAll(async () => {
     const env: Record<string, string> = {
       ...testStackEnv(PORTS, 'browser'),
-      // One IP (this machine) is every shopper here, and the storefront calls the API from it.
-      RATE_LIMIT_IP_MAX: '100000',
       // A payment outage opens order's breaker after a few calls and lets it probe again
       // soon after, so the outage test sees both ends within seconds.
       UPSTREAM_BREAKER_MIN_CALLS: '3',

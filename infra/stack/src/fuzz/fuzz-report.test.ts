@@ -74,6 +74,24 @@ describe('the fuzz report', () => {
     expect(text).toMatch(/\*\*3 operations, 14 checks, 0 failures\.\*\*/);
   });
 
+  it('lists the operations schemathesis warned about, and says so when there were none', () => {
+    const format = (warnings: Record<string, string[]>) =>
+      formatFuzzReport({
+        target: 'internal',
+        version: '4.32.5',
+        settings: DEFAULT_SETTINGS,
+        seconds: 20,
+        results: [
+          { name: 'product', document: 'd', outcome: { code: 0, output: '', report: report({ warnings }) } },
+        ],
+      });
+
+    expect(format({ rate_limited: [], missing_test_data: [] })).toContain('- Warnings: none');
+    expect(
+      format({ rate_limited: [], missing_test_data: ['POST /internal/reservations/{orderId}/commit'] }),
+    ).toContain('- **Warnings:** missing_test_data (POST /internal/reservations/{orderId}/commit)');
+  });
+
   it('runs every check and every phase with the seed and the bound', () => {
     const args = schemathesisArgs({
       document: 'http://gw/docs/openapi.json',

@@ -60,6 +60,7 @@ function targetSection(result: FuzzTargetResult): string {
       ].join('\n')
     : 'None.';
   const details = failureDetails(output);
+  const warnings = Object.entries(report.warnings ?? {}).filter(([, operations]) => operations.length > 0);
   return [
     `## ${title}`,
     [
@@ -69,6 +70,11 @@ function targetSection(result: FuzzTargetResult): string {
       `- Phases: ${PHASES.map((phase) => `${phase} ${report.phases[phase]?.status ?? 'not run'}`).join(', ')}`,
       `- Run time: ${report.running_time.toFixed(1)} s`,
       `- **Failures: ${failureCount(result)}**`,
+      // A warning is a part of the contract the run could not judge (every answer 429 or
+      // 401, say): a run without failures but with warnings proves less than it seems to.
+      warnings.length
+        ? `- **Warnings:** ${warnings.map(([kind, operations]) => `${kind} (${operations.join(', ')})`).join('; ')}`
+        : '- Warnings: none',
     ].join('\n'),
     `### Failures by check\n\n${failures}`,
     details

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uniqueSuffix } from '@surge/testing';
+import { ONE_CLIENT_ADDRESS_LIMITS } from '../../src/chaos/stack-process';
 
 /** The admin a test's stack seeds and the test logs in as: said once, given to both. */
 export const TEST_ADMIN = { email: 'admin@surge.local', password: 'surge-admin-dev' };
@@ -31,8 +32,9 @@ export function testStackEnv(ports: Record<string, number>, label: string): Reco
   const env: Record<string, string> = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
-    // All traffic comes from one IP here: the per-IP login limit must not apply.
-    RATE_LIMIT_CREDENTIALS_MAX: '100000',
+    // All traffic comes from one address here (this machine): the per-address limits on
+    // logins, anonymous requests and refused tokens must not apply.
+    ...ONE_CLIENT_ADDRESS_LIMITS,
     // Production's 250 ms for a rate-limit count assumes a machine with room; beside three
     // other stacks and the test files on two cores a count can wait longer, and a login
     // then fails closed (503, as a unit-test run on CI showed). These tests follow flows.
