@@ -3,6 +3,7 @@ import { createLogger } from '@surge/logger';
 import { createRedis, type Redis } from '@surge/redis';
 import { uniqueSuffix } from '@surge/testing';
 import { createCatalogCache } from '../src/data-access/catalog-cache';
+import { productKey } from '../src/domain/cache-keys';
 import type { Product } from '../src/domain/product';
 import {
   call,
@@ -33,18 +34,21 @@ const lookups = (cache: string, result: string) =>
 describe('read-through product cache', () => {
   it('loads a cold product once from the database, then answers from Redis', async () => {
     const product = await createProduct(service);
-    await redis.del(`p:${product.id}`);
+    await redis.del(productKey(product.id));
     const [loadsBefore, hitsBefore] = [await loads('product'), await lookups('product', 'hit')];
     expect((await call(service.url, 'GET', `/api/products/${product.id}`)).body).toEqual(product);
     expect((await call(service.url, 'GET', `/api/products/${product.id}`)).body).toEqual(product);
     expect(await loads('product')).toBe(loadsBefore + 1);
     expect(await lookups('product', 'hit')).toBe(hitsBefore + 1);
-    expect(JSON.parse((await redis.get(`p:${product.id}`))!)).toMatchObject({ id: product.id, version: 1 });
+    expect(JSON.parse((await redis.get(productKey(product.id)))!)).toMatchObject({
+      id: product.id,
+      version: 1,
+    });
   });
 
   it('when 25 readers ask for a cold product at once, the database is asked once', async () => {
     const product = await createProduct(service);
-    await redis.del(`p:${product.id}`);
+    await redis.del(productKey(product.id));
     const before = await loads('product');
     const answers = await Promise.all(
       Array.from({ length: 25 }, () => call(service.url, 'GET', `/api/products/${product.id}`)),
@@ -131,7 +135,7 @@ describe('cached list pages', () => {
     expect(await warmRaw.text()).toBe(JSON.stringify(cold.body));
     await coldRaw.text();
 
-    await redis.del(`p:${first.id}`);
+    await redis.del(productKey(first.id));
     const productLoads = await loads('product');
     const hitsBefore = await lookups('list', 'hit');
     const reloaded = await call<Page>(service.url, 'GET', path);
@@ -146,9 +150,9 @@ describe('cached list pages', () => {
     const product = await createProduct(service, { category, name: 'Old layout, "quoted"' });
     const path = `/api/products?category=${category}`;
     const cold = await call<Page>(service.url, 'GET', path);
-    const cached = JSON.parse((await redis.get(`p:${product.id}`))!) as Product;
+    const cached = JSON.parse((await redis.get(productKey(product.id)))!) as Product;
     const { updatedAt, ...rest } = cached;
-    await redis.set(`p:${product.id}`, JSON.stringify({ ...rest, version: cached.version, updatedAt }));
+    await redis.set(productKey(product.id), JSON.stringify({ ...rest, version: cached.version, updatedAt }));
     const hitsBefore = await lookups('list', 'hit');
     const res = await fetch(`${service.url}${path}`);
     expect(await res.text()).toBe(JSON.stringify(cold.body));

@@ -1,6 +1,7 @@
 import type { Logger } from '@surge/logger';
 import type { Redis } from '@surge/redis';
 import type { CacheLookup, CatalogCache, ListPageLookup } from '../domain/ports';
+import { GENERATION_KEY, listPageKeyHead, productKey } from '../domain/cache-keys';
 import { toPublicProduct, type Product } from '../domain/product';
 
 export interface CatalogCacheOptions {
@@ -29,23 +30,27 @@ return 1`;
 
 /**
  * The warm list page in one round trip instead of three (GET gen, GET the page, MGET its
- * products): KEYS[1] is the generation key as the client prefixed it, so the script
- * derives the same prefix for the page and product keys it reads. Those keys are not
- * declared, which a single Redis (what Surge runs) allows; a Redis Cluster would not.
+ * products). KEYS[1] is the generation key as the client prefixed it (ARGV[3] unprefixed),
+ * so the script derives the client's prefix and reads the page (ARGV[1], its key up to the
+ * generation) and its products (ARGV[2], the product key before the id) under it: the
+ * layout comes from domain/cache-keys.ts, not from here. Those keys are not declared,
+ * which a single Redis (what Surge runs) allows; a Redis Cluster would not.
  * Answers { generation, page JSON or nil, product JSON or nil per id of the page }.
  */
 const READ_LIST_PAGE = `
-local prefix = string.sub(KEYS[1], 1, -4)
+local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[3])
 local generation = tostring(tonumber(redis.call('GET', KEYS[1])) or 0)
-local page = redis.call('GET', prefix .. 'list:' .. generation .. ':' .. ARGV[1])
+local page = redis.call('GET', prefix .. ARGV[1] .. generation)
 if not page then return { generation } end
 local ok, decoded = pcall(cjson.decode, page)
 if not ok or type(decoded) ~= 'table' or type(decoded.ids) ~= 'table' or #decoded.ids == 0 then
   return { generation, page }
 end
 local keys = {}
-for i, id in ipairs(decoded.ids) do keys[i] = prefix .. 'p:' .. tostring(id) end
+for i, id in ipairs(decoded.ids) do keys[i] = prefix .. ARGV[2] .. tostring(id) end
 return { generation, page, unpack(redis.call('MGET', unpack(keys))) }`;
+
+const PRODUCT_KEY_HEAD = productKey('');
 
 /**
  * A product as the cache keeps it: its public JSON text with `version` appended as the last
@@ -83,8 +88,7 @@ const UNAVAILABLE = { status: 'unavailable' } as const;
 const GENERATION_TTL_SECONDS = 7 * 86_400;
 
 /**
- * Keys (after the client's prefix): `p:<id>` product JSON, `gen` the catalog generation,
- * `list:<gen>:<hash>` list pages, `categories:<gen>`. Every call is guarded: while
+ * Keys as domain/cache-keys.ts lays them out. Every call is guarded: while
  * Redis is disconnected it is not even tried, and a slow answer is abandoned after
  * `timeoutMs`, so an outage costs reads nothing but the cache.
  *
@@ -95,7 +99,6 @@ const GENERATION_TTL_SECONDS = 7 * 86_400;
  */
 export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): CatalogCache {
   const guard = createGuard(redis, options);
-  const productKey = (id: string) => `p:${id}`;
   const staleKey = (key: string) => `stale:${key}`;
   const parseAll = (raws: Array<string | null>) =>
     new Map(
@@ -140,9 +143,14 @@ export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): 
       }, undefined),
     getListPage: <P>(pageHash: string) =>
       guard<ListPageLookup<P>>(async () => {
-        const [generation, page, ...raws] = (await redis.eval(READ_LIST_PAGE, 1, 'gen', pageHash)) as Array<
-          string | null
-        >;
+        const [generation, page, ...raws] = (await redis.eval(
+          READ_LIST_PAGE,
+          1,
+          GENERATION_KEY,
+          listPageKeyHead(pageHash),
+          PRODUCT_KEY_HEAD,
+          GENERATION_KEY,
+        )) as Array<string | null>;
         return {
           status: 'found',
           generation: Number(generation) || 0,
@@ -150,12 +158,12 @@ export function createCatalogCache(redis: Redis, options: CatalogCacheOptions): 
           productTexts: raws.map((raw) => (raw ? publicTextOf(raw) : undefined)),
         };
       }, UNAVAILABLE),
-    generation: () => guard(async () => Number(await redis.get('gen')) || 0, undefined),
+    generation: () => guard(async () => Number(await redis.get(GENERATION_KEY)) || 0, undefined),
     bumpGeneration: () =>
       guard(async () => {
         // The expiry only cleans up after idle instances: it is far longer than any page's
         // TTL, so a generation that restarts from 0 finds no page of the old 0 left.
-        await redis.multi().incr('gen').expire('gen', GENERATION_TTL_SECONDS).exec();
+        await redis.multi().incr(GENERATION_KEY).expire(GENERATION_KEY, GENERATION_TTL_SECONDS).exec();
       }, undefined),
     putJson: (key, value, staleName) =>
       guard(async () => {

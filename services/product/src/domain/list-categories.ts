@@ -1,8 +1,7 @@
 import type { CatalogDeps, CatalogRead } from './ports';
 import type { Category } from './product';
+import { categoriesKey, CATEGORIES_STALE_NAME } from './cache-keys';
 import { readThrough } from './read-through';
-
-const STALE_NAME = 'categories';
 
 /**
  * Categories with product counts; cached per catalog generation, so any catalog write
@@ -10,7 +9,7 @@ const STALE_NAME = 'categories';
  */
 export async function listCategories(deps: CatalogDeps): Promise<CatalogRead<Category[]>> {
   const generation = await deps.cache.generation();
-  const key = `categories:${generation ?? 'none'}`;
+  const key = categoriesKey(generation);
   const read = await readThrough(deps, {
     cache: 'categories',
     key,
@@ -19,8 +18,8 @@ export async function listCategories(deps: CatalogDeps): Promise<CatalogRead<Cat
         ? Promise.resolve({ status: 'unavailable' as const })
         : deps.cache.getJson<Category[]>(key),
     load: () => deps.products.categories(),
-    put: (loaded) => deps.cache.putJson(key, loaded, STALE_NAME),
-    stale: () => deps.cache.getStaleJson<Category[]>(STALE_NAME),
+    put: (loaded) => deps.cache.putJson(key, loaded, CATEGORIES_STALE_NAME),
+    stale: () => deps.cache.getStaleJson<Category[]>(CATEGORIES_STALE_NAME),
   });
   return { value: read.value ?? [], stale: read.stale };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addEvent } from '@surge/telemetry';
+import { listPageKey, listPageStaleName } from './cache-keys';
 import { decodeCursor, encodeCursor, filterFingerprint } from './cursor';
 import { findProductsServingStale } from './find-products';
 import type { CatalogDeps, CatalogRead, ListPageLookup } from './ports';
@@ -62,8 +63,8 @@ export async function listProducts(
   const answered = answerFromCache(deps, warm);
   if (answered) return answered;
   const generation = warm.status === 'found' ? warm.generation : undefined;
-  const key = `list:${generation ?? 'none'}:${hash}`;
-  const staleName = `list:${hash}`;
+  const key = listPageKey(generation, hash);
+  const staleName = listPageStaleName(hash);
   const read = await readThrough<LoadedPage>(deps, {
     cache: 'list',
     key,

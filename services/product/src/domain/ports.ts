@@ -40,7 +40,7 @@ export interface CatalogCache {
   /** The catalog generation, part of every list key; undefined when the cache is unavailable. */
   generation(): Promise<number | undefined>;
   /**
-   * The catalog generation, the list page cached under it as `list:<generation>:<pageHash>`
+   * The catalog generation, the list page cached under it (listPageKey)
    * and that page's cached products, in one round trip: the warm list page's whole read.
    */
   getListPage<P>(pageHash: string): Promise<ListPageLookup<P>>;
