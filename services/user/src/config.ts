@@ -66,6 +66,8 @@ const schema = z
       .min(1_000)
       .default(15 * 60_000),
     LOGIN_ACCOUNT_FAILURE_CAP: z.coerce.number().int().min(1).default(20),
+    /** How long a login waits for the throttle's Redis before failing closed (503). */
+    LOGIN_THROTTLE_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(500),
     LOGIN_ACCOUNT_WINDOW_MS: z.coerce
       .number()
       .int()

@@ -90,7 +90,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
             issuer,
             hasher,
             refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-            attempts: createLoginAttemptStore(redis),
+            attempts: createLoginAttemptStore(redis, config.LOGIN_THROTTLE_TIMEOUT_MS),
             throttle: {
               ...DEFAULT_LOGIN_THROTTLE,
               freeFailures: config.LOGIN_FREE_FAILURES,

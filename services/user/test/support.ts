@@ -21,6 +21,9 @@ export async function startTestUserService(overrides: Record<string, string> = {
   return startTestService(userService, {
     DATABASE_URL: await provisionTestDatabase('surge_user_test'),
     REDIS_URL: testRedisUrl('user'),
+    // Production's 500 ms assumes a machine with room; twenty test projects at once on two
+    // cores can hold a throttle check longer, and a login then fails closed (503).
+    LOGIN_THROTTLE_TIMEOUT_MS: '2000',
     KAFKA_BROKERS: testInfra().kafkaBrokers,
     ...serviceKafkaEnv('user'),
     DEV_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'surge-user-keys-')),

@@ -39,6 +39,7 @@ export function testStackEnv(ports: Record<string, number>, label: string): Reco
     // other stacks and the test files on two cores a count can wait longer, and a login
     // then fails closed (503, as a unit-test run on CI showed). These tests follow flows.
     RATE_LIMIT_REDIS_TIMEOUT_MS: '2000',
+    LOGIN_THROTTLE_TIMEOUT_MS: '2000',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     // These tests follow flows, not hashing cost (npm run bench -- login-cost measures that).

@@ -6,8 +6,6 @@ import type { LoginAttemptHistory, LoginAttemptStore, LoginThrottlePolicy } from
 const PREFIX_MEMORY_MS = 24 * 60 * 60_000;
 /** How long a network where the account signed in stays exempt from the account cap. */
 const KNOWN_GOOD_MEMORY_MS = 30 * 24 * 60 * 60_000;
-/** A throttle check may not hold a login for longer than this. */
-const TIMEOUT_MS = 500;
 
 /**
  * Login attempt counters in Redis (the service's client prefixes every key with
@@ -15,7 +13,8 @@ const TIMEOUT_MS = 500;
  * Every failure to reach Redis becomes DEPENDENCY_UNAVAILABLE (503 with Retry-After): a
  * login without its throttle would be a credential-stuffing window, so it fails closed.
  */
-export function createLoginAttemptStore(redis: Redis): LoginAttemptStore {
+export function createLoginAttemptStore(redis: Redis, timeoutMs: number): LoginAttemptStore {
+  const guarded = <T>(work: () => Promise<T>) => withTimeout(work, timeoutMs);
   const prefixKey = (account: string, prefix: string) => `login:fail:${account}:${prefix}`;
   const accountKey = (account: string) => `login:fail:${account}`;
   const knownKey = (account: string) => `login:ok:${account}`;
@@ -70,12 +69,13 @@ export function createLoginAttemptStore(redis: Redis): LoginAttemptStore {
   };
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+/** A throttle check may not hold a login for longer than `timeoutMs`: past it, it fails closed. */
+async function withTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`login throttle store: no answer in ${TIMEOUT_MS} ms`)),
-      TIMEOUT_MS,
+      () => reject(new Error(`login throttle store: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
     );
   });
   try {
