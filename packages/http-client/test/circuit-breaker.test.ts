@@ -133,7 +133,12 @@ describe('the circuit breaker of a ServiceClient', () => {
 
     const errors = [];
     for (let i = 0; i < breaker.volumeThreshold; i += 1)
-      errors.push(await client.call({ path: '/thing', timeoutMs: 50 }).catch((error: unknown) => error));
+      // A dropped connection gets time to be seen as refused; a hung one times out soon.
+      errors.push(
+        await client
+          .call({ path: '/thing', timeoutMs: i % 2 === 0 ? 5_000 : 50 })
+          .catch((error: unknown) => error),
+      );
 
     expect(errors.map((error) => (error as DependencyError).code)).toEqual([
       'DEPENDENCY_UNAVAILABLE',

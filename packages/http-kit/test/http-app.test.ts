@@ -206,7 +206,8 @@ describe('the HTTP kit', () => {
         port: 0,
         host: '127.0.0.1',
         logger: createLogger({ service: 'x', level: 'silent' }),
-        drainDelayMs: 300,
+        // Both requests below must be answered before the drain ends and the listeners close.
+        drainDelayMs: 3_000,
       },
     );
     const stopping = extra.stop();

@@ -14,8 +14,10 @@ beforeAll(async () => {
   pool = createPool({
     connectionString: url,
     applicationName: 'pg-atomic-test',
-    statementTimeoutMs: 5_000,
-    queryTimeoutMs: 300,
+    // The client's timeout must end the 'never answered' statement (pg_sleep) and no other:
+    // the rest, on a Postgres shared by every test project at once, may take a while.
+    statementTimeoutMs: 30_000,
+    queryTimeoutMs: 2_000,
     max: 1,
   });
   await pool.query('CREATE TABLE IF NOT EXISTS atomic_rows (id int PRIMARY KEY)');
@@ -38,7 +40,7 @@ it('writes every part of a CTE or none: a failing part leaves nothing and is a f
 it('a statement lost in flight stays ambiguous, and its connection is not reused', async () => {
   const before = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
-  const failure = await queryAtomically(pool, 'SELECT pg_sleep(2)', []).catch((error: unknown) => error);
+  const failure = await queryAtomically(pool, 'SELECT pg_sleep(10)', []).catch((error: unknown) => error);
 
   expect(String(failure)).toMatch(/Query read timeout/);
   expect(failedBeforeCommit(failure)).toBe(false);

@@ -14,8 +14,10 @@ beforeAll(async () => {
   pool = createPool({
     connectionString: await provisionTestDatabase('surge_pg_failures_test'),
     applicationName: 'pg-failures-test',
-    statementTimeoutMs: 5_000,
-    queryTimeoutMs: 300,
+    // The client's timeout must end the 'never answered' statement (pg_sleep) and no other:
+    // the rest, on a Postgres shared by every test project at once, may take a while.
+    statementTimeoutMs: 30_000,
+    queryTimeoutMs: 2_000,
     max: 1,
   });
 });
@@ -24,7 +26,7 @@ afterAll(() => pool.end());
 it('a query with no answer times out on the client, is a failure before commit, and its connection is not reused', async () => {
   const before = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
-  const failure = await withTransaction(pool, (tx) => tx.query('SELECT pg_sleep(2)')).catch(
+  const failure = await withTransaction(pool, (tx) => tx.query('SELECT pg_sleep(10)')).catch(
     (error: unknown) => error,
   );
 

@@ -12,7 +12,9 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     USER_SERVICE_URL: stub.url,
     PRODUCT_SERVICE_URL: `http://127.0.0.1:${deadPort}`,
-    UPSTREAM_TIMEOUT_MS: '300',
+    // Long enough for the answers that must arrive on a loaded machine; the slow routes
+    // below take 5 s, so the 504s still come from this timeout.
+    UPSTREAM_TIMEOUT_MS: '2000',
   });
 });
 

@@ -11,7 +11,7 @@ const redis = (url: string) => {
   return client;
 };
 const storeOn = (client: Redis) =>
-  new RedisRateLimitStore(client, { keyPrefix: `rl-test:${uniqueSuffix()}:`, timeoutMs: 250 });
+  new RedisRateLimitStore(client, { keyPrefix: `rl-test:${uniqueSuffix()}:`, timeoutMs: 2_000 });
 
 afterAll(async () => {
   for (const client of clients) client.disconnect();

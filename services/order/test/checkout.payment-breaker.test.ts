@@ -13,7 +13,9 @@ import {
  * unknown payment outcome (202, the worker finishes later), answered without calling
  * the payment service at all.
  */
-const RESET_MS = 2_500;
+// Long enough that the checkouts below (a few database round trips each, on a loaded machine)
+// finish while the breaker is still open.
+const RESET_MS = 8_000;
 let h: OrderHarness;
 let proxy: CountingProxy;
 

@@ -9,7 +9,8 @@ import {
 
 let h: OrderHarness;
 beforeAll(async () => {
-  h = await startOrderHarness({ PAYMENT_DEADLINE_SECONDS: '3' });
+  // A short payment timeout: a hung charge must give up well inside the 3 s deadline.
+  h = await startOrderHarness({ PAYMENT_DEADLINE_SECONDS: '3', PAYMENT_TIMEOUT_MS: '300' });
 });
 afterEach(() => {
   h.payment.mode = 'normal';

@@ -24,7 +24,9 @@ beforeAll(async () => {
     ...SHORT_PROVIDER_TIMEOUT,
     RECONCILER: 'true',
     RECONCILE_INTERVAL_MS: '200',
-    RECONCILE_MIN_AGE_MS: '1000',
+    // Older than any charge call of these tests takes, so that a payment is still PENDING
+    // when a test looks right after its call, as provider-breaker.test.ts does.
+    RECONCILE_MIN_AGE_MS: '5000',
   });
 });
 afterEach(() => clearFaults(env));
@@ -53,7 +55,7 @@ describe('the reconciler', () => {
   });
 
   it('refunds a capture that landed after the order was cancelled', async () => {
-    // The provider takes 3 s; the payment service gives up after 1 s and the order is
+    // The provider takes 6 s; the payment service gives up after 2.5 s and the order is
     // cancelled while the provider is still working: the cancel finds nothing to refund.
     await setFaults(env, { latencyMs: LATENCY_BEYOND_TIMEOUT_MS });
     const request = newChargeRequest();
