@@ -60,6 +60,8 @@ const schema = z
     PROFILE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
     /** Per-account login throttle (domain/login-throttle.ts). */
     LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** The first back-off after the free failures; it doubles with each failure after. */
+    LOGIN_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(1_000),
     LOGIN_MAX_BACKOFF_MS: z.coerce
       .number()
       .int()

@@ -94,6 +94,7 @@ export async function startUserService(config: UserConfig, logger: Logger): Prom
             throttle: {
               ...DEFAULT_LOGIN_THROTTLE,
               freeFailures: config.LOGIN_FREE_FAILURES,
+              baseDelayMs: config.LOGIN_BACKOFF_BASE_MS,
               maxDelayMs: config.LOGIN_MAX_BACKOFF_MS,
               accountCap: config.LOGIN_ACCOUNT_FAILURE_CAP,
               accountWindowMs: config.LOGIN_ACCOUNT_WINDOW_MS,
