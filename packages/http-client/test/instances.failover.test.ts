@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DependencyError } from '@surge/errors';
+import { eventually } from '@surge/testing';
 import { ServiceClient, type ServiceClientEvent, type ServiceClientOptions } from '../src';
-import { startTestServer, wait, type TestServer } from './support/test-server';
+import { startTestServer, type TestServer } from './support/test-server';
 
 /**
  * ServiceClient over several instances: real servers on port 0, and a port where nothing
@@ -112,12 +113,19 @@ describe('a client of several instances', () => {
 
     await products.call({ path: '/a' });
     fs.writeFileSync(file, `${first!.url}\n${second!.url}\n`);
-    await wait(200);
-    for (let i = 0; i < 30; i += 1) await products.call({ path: '/b' });
-    expect(second!.hits.length).toBeGreaterThan(0);
+    // Polled, not waited for: on a loaded machine the 50 ms refresh may come late.
+    await eventually(async () => {
+      await products.call({ path: '/b' });
+      return second!.hits.length > 0;
+    });
 
     fs.writeFileSync(file, `${second!.url}\n`);
-    await wait(200);
+    // Once ten calls in a row missed the removed instance the file was read; none after may reach it.
+    await eventually(async () => {
+      const missed = first!.hits.length;
+      for (let i = 0; i < 10; i += 1) await products.call({ path: '/c' });
+      return first!.hits.length === missed;
+    });
     const before = first!.hits.length;
     for (let i = 0; i < 20; i += 1) await products.call({ path: '/c' });
     expect(first!.hits.length).toBe(before);

@@ -5,13 +5,17 @@ import { closedPort, send } from './support/http';
 import { metricValue } from './support/metrics';
 import { startStubUpstream, type StubUpstream } from './support/stub-upstream';
 
+// Long enough that no ejection runs out in the middle of a test step on a loaded machine
+// (it did at 1 s: a readmitted instance took a retry the test had not counted), short
+// enough to wait for.
+const EJECTION_BASE_MS = 3_000;
+
 // Passive ejection alone: the only active check runs at start, long before any instance dies.
 const passiveOnly = {
   UPSTREAM_HEALTH_INTERVAL_MS: '600000',
   UPSTREAM_EJECTION_FAILURES: '3',
-  // Long enough that no ejection runs out in the middle of a test step, short enough to wait for.
-  UPSTREAM_EJECTION_BASE_MS: '1000',
-  UPSTREAM_EJECTION_MAX_MS: '10000',
+  UPSTREAM_EJECTION_BASE_MS: String(EJECTION_BASE_MS),
+  UPSTREAM_EJECTION_MAX_MS: String(10 * EJECTION_BASE_MS),
   // Many requests a second from one address: the per-IP limit is not under test here.
   RATE_LIMIT_IP_MAX: '1000000',
 };
@@ -62,7 +66,7 @@ describe('passive outlier ejection', () => {
       3,
     );
     const ejected = gateway.logs.filter((line) => line.msg === 'upstream instance ejected');
-    expect(ejected).toEqual([expect.objectContaining({ instance: 'user-1', durationMs: 1000 })]);
+    expect(ejected).toEqual([expect.objectContaining({ instance: 'user-1', durationMs: EJECTION_BASE_MS })]);
   });
 
   it('readmits the instance when its ejection time is over', async () => {
@@ -84,7 +88,7 @@ describe('passive outlier ejection', () => {
     const durations = gateway.logs
       .filter((line) => line.msg === 'upstream instance ejected')
       .map((line) => line.durationMs);
-    expect(durations).toEqual([1000, 2000]);
+    expect(durations).toEqual([EJECTION_BASE_MS, 2 * EJECTION_BASE_MS]);
     await first().reopen();
   });
 });
