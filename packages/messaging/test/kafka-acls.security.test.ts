@@ -16,8 +16,9 @@ function credentialsOf(service: string): KafkaCredentials {
 }
 
 /**
- * A client with few retries, so a refusal surfaces quickly (authorization errors are not
- * retried anyway; the idempotent producer insists on at least one retry).
+ * A client with a few quick retries: authorization errors are not retried at all, so a
+ * refusal still surfaces at once, while a send that must succeed gets past a transient
+ * error (a leader not yet elected for a new topic, a loaded broker) as a service would.
  */
 function clientAs(credentials: KafkaCredentials | undefined): Kafka {
   return new Kafka({
@@ -25,7 +26,7 @@ function clientAs(credentials: KafkaCredentials | undefined): Kafka {
     brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3_000,
-    retry: { retries: 1, initialRetryTime: 100 },
+    retry: { retries: 5, initialRetryTime: 100 },
     ...(credentials ? { sasl: { mechanism: 'scram-sha-512' as const, ...credentials } } : {}),
   });
 }
