@@ -1,1 +1,2 @@
 export * from './create-redis';
+export * from './within';

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Redis } from '@surge/redis';
+import { within, type Redis } from '@surge/redis';
 import type { WindowHit } from '../domain/rate-limit-policy';
 
 /**
@@ -55,6 +55,9 @@ return {0, count, ttl}
 `;
 
 const GATED_COMMAND = 'gatewayRateLimitGatedHit';
+
+/** How the store's timeouts name it. */
+const STORE = 'the rate-limit store';
 
 /** Every script the store runs, loaded by warmUp. */
 export const RATE_LIMIT_SCRIPTS = [FIXED_WINDOW_HIT, FIXED_WINDOW_PEEK, GATED_WINDOW_HIT];
@@ -112,50 +115,40 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   async warmUp(waitMs: number): Promise<void> {
     const redis = this.redis;
-    const signal = AbortSignal.timeout(waitMs);
+    const deadline = Date.now() + waitMs;
     // `once` rejects on an 'error' event: a refused connection does not wait out `waitMs`.
-    if (redis.status !== 'ready') await once(redis, 'ready', { signal });
-    await withTimeout(
-      Promise.all(RATE_LIMIT_SCRIPTS.map((lua) => redis.script('LOAD', lua))),
-      Math.max(1, waitMs),
-    );
+    if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(waitMs) });
+    const loads = Promise.all(RATE_LIMIT_SCRIPTS.map((lua) => redis.script('LOAD', lua)));
+    await within(loads, Math.max(1, deadline - Date.now()), STORE);
   }
 
   async hit(key: string, windowMs: number): Promise<WindowHit> {
-    const [count, resetMs] = await withTimeout(
+    const [count, resetMs] = await within(
       this.redis[COMMAND](`${this.options.keyPrefix}${key}`, windowMs),
       this.options.timeoutMs,
+      STORE,
     );
     return { count, resetMs };
   }
 
   async peek(key: string): Promise<WindowHit> {
-    const [count, resetMs] = await withTimeout(
+    const [count, resetMs] = await within(
       this.redis[PEEK_COMMAND](`${this.options.keyPrefix}${key}`),
       this.options.timeoutMs,
+      STORE,
     );
     return { count, resetMs };
   }
 
   async hitUnlessGated(gateKey: string, gateMax: number, key: string, windowMs: number): Promise<GatedHit> {
     const prefix = this.options.keyPrefix;
-    const [blocked, count, resetMs] = await withTimeout(
+    const [blocked, count, resetMs] = await within(
       this.redis[GATED_COMMAND](`${prefix}${gateKey}`, `${prefix}${key}`, windowMs, gateMax),
       this.options.timeoutMs,
+      STORE,
     );
     return blocked === 1
       ? { blocked: true, gate: { count, resetMs } }
       : { blocked: false, hit: { count, resetMs } };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`rate-limit store did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@surge/errors';
-import type { Redis } from '@surge/redis';
+import { within, type Redis } from '@surge/redis';
 import type { LoginAttemptHistory, LoginAttemptStore, LoginThrottlePolicy } from '../domain/login-throttle';
 
 /** How long a prefix's failures are remembered after its last one. */
@@ -14,7 +14,7 @@ const KNOWN_GOOD_MEMORY_MS = 30 * 24 * 60 * 60_000;
  * login without its throttle would be a credential-stuffing window, so it fails closed.
  */
 export function createLoginAttemptStore(redis: Redis, timeoutMs: number): LoginAttemptStore {
-  const guarded = <T>(work: () => Promise<T>) => withTimeout(work, timeoutMs);
+  const guarded = <T>(work: () => Promise<T>) => failClosed(work, timeoutMs);
   const prefixKey = (account: string, prefix: string) => `login:fail:${account}:${prefix}`;
   const accountKey = (account: string) => `login:fail:${account}`;
   const knownKey = (account: string) => `login:ok:${account}`;
@@ -70,23 +70,14 @@ export function createLoginAttemptStore(redis: Redis, timeoutMs: number): LoginA
 }
 
 /** A throttle check may not hold a login for longer than `timeoutMs`: past it, it fails closed. */
-async function withTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`login throttle store: no answer in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
+async function failClosed<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   try {
-    return await Promise.race([work(), timeout]);
+    return await within(work(), timeoutMs, 'the login throttle store');
   } catch (error) {
     throw new AppError('DEPENDENCY_UNAVAILABLE', 'Sign-in is unavailable; try again shortly', {
       cause: error,
       retriable: true,
       retryAfterSeconds: 5,
     });
-  } finally {
-    clearTimeout(timer);
   }
 }
