@@ -4,3 +4,4 @@ export * from './token-verifier';
 export * from './service-token-verifier';
 export * from './service-tokens';
 export * from './remote-jwks';
+export * from './signing-key-pair';

@@ -1,10 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ServiceTokenVerifier } from './service-token-verifier';
+import { generateSigningKeyPair } from './signing-key-pair';
 import { StaticKeys } from './remote-jwks';
 import { TokenVerifier } from './token-verifier';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = generateSigningKeyPair();
 const keys = new StaticKeys(new Map([['k1', publicKey]]));
 const options = { keys, issuer: 'surge-user' };
 

@@ -1,9 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { StaticKeys } from './remote-jwks';
+import { generateSigningKeyPair } from './signing-key-pair';
 import { TokenVerifier } from './token-verifier';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = generateSigningKeyPair();
 const KID = 'k1';
 
 function sign(payload: Record<string, unknown>, expiresInSeconds = 900): string {

@@ -1,9 +1,10 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { getJwksRoute, issueServiceTokenRoute, JWKS_PATH, stubAnswer } from '@surge/contracts';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
+  generateSigningKeyPair,
   SERVICE_TOKEN_PATH,
   SERVICE_TOKEN_USE,
   TOKEN_USE_CLAIM,
@@ -20,7 +21,7 @@ export interface TestKeyPair {
 
 /** A real RSA key pair, so tests sign tokens exactly as the user service does. */
 export function createTestKeyPair(): TestKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = generateSigningKeyPair();
   return { kid: `test-${randomUUID()}`, privateKey, publicKey };
 }
 
